@@ -1,0 +1,35 @@
+# tracker: one command each. See README.md.
+VENV    ?= .venv
+PYTHON  ?= python3
+PY      := $(VENV)/bin/python
+FLASK   := $(VENV)/bin/flask --app wsgi
+HOST    ?= 127.0.0.1
+PORT    ?= 5000
+
+.PHONY: install migrate seed run test bench clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install  ## create or upgrade the database schema
+	$(FLASK) db upgrade
+
+seed: migrate     ## load the sample directories and seed plans (idempotent)
+	$(FLASK) seed
+
+run: seed         ## start the app on the embedded default (SQLite under instance/)
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: install     ## the whole suite; PostgreSQL tests run when TRACKER_TEST_DATABASE_URL is set
+	$(PY) -m pytest
+
+bench: install    ## import benchmark (SQLite, and PostgreSQL when TRACKER_TEST_DATABASE_URL is set)
+	$(PY) bench/import.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .hypothesis

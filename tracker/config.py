@@ -1,0 +1,44 @@
+"""Configuration from the environment.
+
+Every setting is read from a ``TRACKER_``-prefixed variable (see README, "Configuration");
+mail settings keep Flask-Mail's own names (``MAIL_SERVER`` ...). Defaults give a working
+embedded setup: a SQLite file under ``instance/``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PREFIX = "TRACKER_"
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(PREFIX + name, default)
+
+
+def _int(name: str, default: int) -> int:
+    value = _env(name)
+    return int(value) if value not in (None, "") else default
+
+
+def load(instance_path: str) -> dict:
+    """The settings for one app instance, as a dict for ``app.config.from_mapping``."""
+    default_db = "sqlite:///" + str(Path(instance_path) / "tracker.sqlite3")
+    return {
+        "SECRET_KEY": _env("SECRET_KEY", "dev-only-not-secret"),
+        "SQLALCHEMY_DATABASE_URI": _env("DATABASE_URL", default_db),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "TRACKER_TIMEZONE": _env("TIMEZONE", "Asia/Ho_Chi_Minh"),
+        "TRACKER_BASE_URL": _env("BASE_URL", "http://127.0.0.1:5000"),
+        "TRACKER_SEED_DIR": _env("SEED_DIR", str(Path(__file__).resolve().parent.parent / "seed_plans")),
+        # Reporting calendar (Decree 09/2019/NĐ-CP): data cut-off day and the day of the
+        # period's last month reports are due, per level of the body that receives them.
+        "TRACKER_REPORT_CUTOFF_DAY": _int("REPORT_CUTOFF_DAY", 14),
+        "TRACKER_REPORT_DAY_NATIONAL": _int("REPORT_DAY_NATIONAL", 25),
+        "TRACKER_REPORT_DAY_PROVINCE": _int("REPORT_DAY_PROVINCE", 20),
+        "TRACKER_REPORT_DAY_DISTRICT": _int("REPORT_DAY_DISTRICT", 17),
+        "TRACKER_REPORT_DAY_COMMUNE": _int("REPORT_DAY_COMMUNE", 15),
+        "TRACKER_MAX_UPLOAD_BYTES": _int("MAX_UPLOAD_BYTES", 20 * 1024 * 1024),
+        "BABEL_DEFAULT_LOCALE": _env("LANGUAGE", "vi"),
+    }

@@ -1,0 +1,14 @@
+"""The data model. Import from here: ``from tracker.models import Plan, Task, ...``."""
+
+from .assignment import Assignment, Deadline, Occurrence, StatusChange
+from .base import (CANCELLED, COORDINATE, DONE, IN_PROGRESS, LEAD, NOT_STARTED, PAUSED,
+                   PLAN_ACTIVE, PLAN_ARCHIVED, PLAN_DRAFT, STATUSES, STATUS_LABELS_VI)
+from .directory import Agency, AgencyAlias, AgencyGroup, FocalOfficer, agency_group_members
+from .plan import Plan, Section, Task
+
+__all__ = [
+    "Agency", "AgencyAlias", "AgencyGroup", "Assignment", "Deadline", "FocalOfficer",
+    "Occurrence", "Plan", "Section", "StatusChange", "Task", "agency_group_members",
+    "CANCELLED", "COORDINATE", "DONE", "IN_PROGRESS", "LEAD", "NOT_STARTED", "PAUSED",
+    "PLAN_ACTIVE", "PLAN_ARCHIVED", "PLAN_DRAFT", "STATUSES", "STATUS_LABELS_VI",
+]

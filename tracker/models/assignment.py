@@ -1,0 +1,125 @@
+"""Who owes what by when: assignments, their deadlines and occurrences, and status history."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import NOT_STARTED, Model, utcnow
+
+
+class Deadline(Model):
+    """The structured reading of one deadline cell, with the text as written."""
+
+    __tablename__ = "deadlines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the phrase as written in the plan ("Trong quý II/2017")
+    text: Mapped[str] = mapped_column(Text)
+    #: date, range, recurring, continuous, event, external or unknown
+    kind: Mapped[str] = mapped_column(String(20))
+    #: first day of the named period, if any
+    start: Mapped[date | None]
+    #: the day it is due (None for continuous, event-driven, external, unknown)
+    due: Mapped[date | None]
+    #: reporting periods of a recurring deadline (monthly, quarterly, ...)
+    periods: Mapped[list] = mapped_column(JSON, default=list)
+    #: also triggered by an event ("... hoặc đột xuất")
+    also_event: Mapped[bool] = mapped_column(default=False)
+    #: for an event deadline: days after the event ("sau năm ngày, kể từ ...")
+    offset_days: Mapped[int | None]
+    #: reader flags (deadline_before_issue, year_assumed, approximate ...)
+    flags: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class Assignment(Model):
+    """One responsible agency for one (sub-)row of a task, in one role."""
+
+    __tablename__ = "assignments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    #: index of the sub-row within the task (0 = the numbered row)
+    row: Mapped[int] = mapped_column(default=0)
+    #: lead (chủ trì) or coordinate (phối hợp)
+    role: Mapped[str] = mapped_column(String(20))
+    #: the agency; None while the owner is unresolved (see owner_text)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
+    #: the owner as written in the plan ("UBND cấp xã", "các đơn vị có liên quan")
+    owner_text: Mapped[str] = mapped_column(String(500))
+    #: the collective group this assignment was fanned out from, if any
+    group_key: Mapped[str | None] = mapped_column(String(40))
+    #: expected output (Dự kiến sản phẩm / Kết quả)
+    output: Mapped[str] = mapped_column(Text, default="")
+    deadline_id: Mapped[int] = mapped_column(ForeignKey("deadlines.id"), index=True)
+    #: not_started, in_progress, done, paused, cancelled
+    status: Mapped[str] = mapped_column(String(20), default=NOT_STARTED)
+    #: reported progress, 0-100
+    progress: Mapped[int] = mapped_column(default=0)
+    #: when it was reported done (drives the on-time category)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: the reader's doubts about this owner or sub-row
+    warnings: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+                                                 onupdate=utcnow)
+
+    task = relationship("Task", back_populates="assignments")
+    agency = relationship("Agency")
+    deadline: Mapped[Deadline] = relationship()
+    occurrences: Mapped[list[Occurrence]] = relationship(
+        back_populates="assignment", cascade="all, delete-orphan", order_by="Occurrence.due")
+    history: Mapped[list[StatusChange]] = relationship(
+        back_populates="assignment", cascade="all, delete-orphan", order_by="StatusChange.id")
+
+    __table_args__ = (
+        # Open work is what reminders look at: index it where it is not finished.
+        Index("ix_assignments_open", "status", "agency_id"),
+    )
+
+
+class Occurrence(Model):
+    """One reporting period of a recurring assignment, tracked on its own."""
+
+    __tablename__ = "occurrences"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="CASCADE"),
+                                               index=True)
+    #: monthly, quarterly, semiannual, nine_months or annual
+    period: Mapped[str] = mapped_column(String(20))
+    #: "Quý I/2017", "6 tháng đầu năm 2017"
+    label: Mapped[str] = mapped_column(String(100))
+    #: the data period (Decree 09/2019: 15th of one month to the 14th of another)
+    start: Mapped[date]
+    cutoff: Mapped[date]
+    #: the day the report is due
+    due: Mapped[date] = mapped_column(index=True)
+    status: Mapped[str] = mapped_column(String(20), default=NOT_STARTED)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    assignment: Mapped[Assignment] = relationship(back_populates="occurrences")
+
+    __table_args__ = (UniqueConstraint("assignment_id", "period", "due"),)
+
+
+class StatusChange(Model):
+    """History: who changed an assignment's (or occurrence's) status, when, and why."""
+
+    __tablename__ = "status_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="CASCADE"),
+                                               index=True)
+    occurrence_id: Mapped[int | None] = mapped_column(ForeignKey("occurrences.id", ondelete="CASCADE"))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: who made the change (an account name, or "import" / "system")
+    changed_by: Mapped[str] = mapped_column(String(200))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    progress: Mapped[int | None]
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    assignment: Mapped[Assignment] = relationship(back_populates="history")

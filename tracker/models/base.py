@@ -1,0 +1,32 @@
+"""Shared column helpers and vocabularies for the models."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from ..extensions import db
+
+Model = db.Model
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+# Status of an assignment or an occurrence (DOMAIN.md, "Status and on-time statistics").
+NOT_STARTED, IN_PROGRESS, DONE, PAUSED, CANCELLED = (
+    "not_started", "in_progress", "done", "paused", "cancelled")
+STATUSES = (NOT_STARTED, IN_PROGRESS, DONE, PAUSED, CANCELLED)
+STATUS_LABELS_VI = {
+    NOT_STARTED: "Chưa thực hiện",
+    IN_PROGRESS: "Đang thực hiện",
+    DONE: "Hoàn thành",
+    PAUSED: "Tạm dừng",
+    CANCELLED: "Hủy",
+}
+
+# Role of an agency in a task.
+LEAD, COORDINATE = "lead", "coordinate"
+
+# Plan life cycle.
+PLAN_DRAFT, PLAN_ACTIVE, PLAN_ARCHIVED = "draft", "active", "archived"

@@ -1,0 +1,97 @@
+"""Plans as issued: the plan, its sections and its tasks (rows of the plan's table)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import PLAN_ACTIVE, Model, utcnow
+
+
+class Plan(Model):
+    """A Kế hoạch / Đề án issued by a People's Committee or a department."""
+
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: what identifies "the same plan" across re-imports (number + issuer, or title + year)
+    identity: Mapped[str] = mapped_column(String(400), unique=True)
+    #: number and symbol as written, spaces tidied ("181/KH-UBND"); None if the plan has none
+    number: Mapped[str | None] = mapped_column(String(100))
+    #: document kind: Kế hoạch, Đề án, Chương trình hành động ...
+    kind: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(Text)
+    #: issuing body as written ("UBND huyện Cẩm Xuyên")
+    issuer_name: Mapped[str | None] = mapped_column(String(300))
+    #: the issuing body in the directory, when it could be resolved
+    issuer_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
+    issued_date: Mapped[date | None]
+    #: place in the header ("Cẩm Xuyên")
+    place: Mapped[str | None] = mapped_column(String(200))
+    #: the year the plan covers; a deadline without a year falls in it
+    year: Mapped[int]
+    #: file the plan was last imported from, and its SHA-256
+    source_name: Mapped[str] = mapped_column(String(300))
+    source_sha256: Mapped[str] = mapped_column(String(64))
+    #: draft, active or archived
+    status: Mapped[str] = mapped_column(String(20), default=PLAN_ACTIVE)
+    #: plan-level warnings from the last reading ([{code, message, suggestion}])
+    warnings: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+                                                 onupdate=utcnow)
+
+    issuer = relationship("Agency")
+    sections: Mapped[list[Section]] = relationship(back_populates="plan", order_by="Section.position",
+                                                   cascade="all, delete-orphan")
+    tasks: Mapped[list[Task]] = relationship(back_populates="plan", order_by="Task.position",
+                                             cascade="all, delete-orphan")
+
+    def __repr__(self) -> str:
+        return f"<Plan {self.id} {self.number or self.title[:30]!r}>"
+
+
+class Section(Model):
+    """A heading row of the plan's table ("II. Kiểm soát việc thực hiện TTHC"), per appendix."""
+
+    __tablename__ = "sections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    #: "PL1" for Phụ lục 1, None for the plan's own body
+    appendix: Mapped[str | None] = mapped_column(String(20))
+    #: Roman numbering as read (repaired when the source repeats a number)
+    numbering: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(Text)
+    position: Mapped[int]
+
+    plan: Mapped[Plan] = relationship(back_populates="sections")
+
+
+class Task(Model):
+    """One numbered row of the plan: what is to be done. Its owners are its assignments."""
+
+    __tablename__ = "tasks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    section_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id", ondelete="SET NULL"))
+    #: stable reference within the plan ("PL1.IV.2")
+    ref: Mapped[str] = mapped_column(String(60))
+    content: Mapped[str] = mapped_column(Text)
+    position: Mapped[int]
+    #: 1-based line of the source where the row starts
+    source_line: Mapped[int]
+    #: the raw table cells the task was read from, one list per source line
+    raw_cells: Mapped[list] = mapped_column(JSON, default=list)
+    #: the reader's doubts about this row ([{code, message, suggestion}])
+    warnings: Mapped[list] = mapped_column(JSON, default=list)
+
+    plan: Mapped[Plan] = relationship(back_populates="tasks")
+    section: Mapped[Section | None] = relationship()
+    assignments = relationship("Assignment", back_populates="task", cascade="all, delete-orphan",
+                               order_by="(Assignment.row, Assignment.role, Assignment.id)")
+
+    __table_args__ = (UniqueConstraint("plan_id", "ref"),)
