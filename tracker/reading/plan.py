@@ -1,0 +1,143 @@
+"""Read a whole plan: bytes → text → header, table, owners and deadlines → ``PlanReading``.
+
+Pure: no database, no Flask. Directory resolution is a separate, later step
+(``tracker.directory.resolve``) so that a dry run needs nothing but the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+
+from .deadlines import read_deadline
+from .encoding import decode_plan_bytes
+from .header import level_of, read_header
+from .owners import read_owners
+from .result import (AssignmentReading, DeadlineReading, NotAPlanError, OwnerMention,
+                     PlanContext, PlanReading, ReadingWarning, TaskReading)
+from .table import COORDINATE, DEADLINE, LEAD, OUTPUT, OWNERS, RawTask, read_rows, text_rows
+
+
+def read_plan(data: bytes, name: str = "", calendar: object | None = None) -> PlanReading:
+    """Read a plan file's bytes. Raises ``NotAPlanError`` when it is not a readable plan."""
+    decoded = decode_plan_bytes(data, name)
+    reading = read_plan_text(decoded.text, name, calendar=calendar)
+    reading.sha256 = hashlib.sha256(data).hexdigest()
+    reading.warnings[:0] = list(decoded.notices)
+    return reading
+
+
+def read_plan_text(text: str, name: str = "", calendar: object | None = None) -> PlanReading:
+    header, warnings = read_header(text)
+    table = read_rows(text_rows(text))
+    if not table.header_found:
+        raise NotAPlanError(
+            "no_table",
+            "Không tìm thấy bảng nhiệm vụ: cần một dòng tiêu đề cột như “TT | Nội dung công việc | "
+            "Cơ quan chủ trì | ... | Thời gian thực hiện”, các ô cách nhau bằng ký tự Tab. "
+            "Kế hoạch viết dạng văn xuôi (không có bảng) chưa đọc được.",
+            "No task table found: a header row such as “TT | Nội dung công việc | Cơ quan chủ trì "
+            "| ... | Thời gian thực hiện” with tab-separated cells is needed. Plans written as "
+            "prose (no table) cannot be read yet.")
+    if not table.tasks:
+        raise NotAPlanError(
+            "empty_table", "Bảng nhiệm vụ không có dòng nào.", "The task table has no rows.")
+    if header.year is None:
+        raise NotAPlanError(
+            "no_year", "Không xác định được năm của kế hoạch (không có ngày ban hành hay năm trong tiêu đề).",
+            "Could not tell the plan's year (no issue date and no year in the title).")
+    context = PlanContext(year=header.year, issued=header.issued_date,
+                          level=level_of(header.issuer), calendar=calendar)
+    tasks = [_task(raw, position, context) for position, raw in enumerate(table.tasks)]
+    _unique_refs(tasks)
+    if header.title is None:
+        header.title = name or "(không có tiêu đề)"
+    return PlanReading(header=header, sections=table.sections, tasks=tasks, source_name=name,
+                       warnings=warnings + table.warnings)
+
+
+def _ref(raw: RawTask, position: int) -> str:
+    number = raw.number or f"#{position + 1}"
+    prefix = raw.section.ref if raw.section is not None else raw.appendix
+    return f"{prefix}.{number}" if prefix else number
+
+
+def _task(raw: RawTask, position: int, context: PlanContext) -> TaskReading:
+    task = TaskReading(ref=_ref(raw, position), section=raw.section, number=raw.number,
+                       content=raw.content, position=position, line=raw.line,
+                       raw_rows=raw.raw_rows, warnings=list(raw.warnings))
+    if not raw.content:
+        task.warnings.append(ReadingWarning(
+            "missing_content", f"Dòng {raw.line}: nhiệm vụ không có nội dung.",
+            f"Line {raw.line}: the task has no content."))
+    previous: AssignmentReading | None = None
+    for row in raw.rows:
+        cells = row.cells
+        warnings = list(row.warnings)
+        if LEAD in cells or COORDINATE in cells:
+            owners = read_owners(cells.get(LEAD, ""), cells.get(COORDINATE, ""))
+        else:
+            owners = read_owners(cells.get(OWNERS, ""))
+        warnings.extend(owners.warnings)
+        lead, coordinate = owners.lead, owners.coordinate
+        if not lead and not coordinate:
+            if previous is not None:
+                lead = [_copy(m) for m in previous.lead]
+                coordinate = [_copy(m) for m in previous.coordinate]
+                warnings.append(ReadingWarning(
+                    "merged_owner",
+                    f"Dòng {row.line}: ô cơ quan thực hiện trống (ô gộp); dùng cơ quan của dòng trên.",
+                    f"Line {row.line}: empty owner cell (merged); the owners of the row above are used."))
+            else:
+                warnings.append(ReadingWarning(
+                    "missing_owner", f"Dòng {row.line}: không có cơ quan thực hiện.",
+                    f"Line {row.line}: no owner."))
+        elif not lead:
+            warnings.append(ReadingWarning(
+                "missing_lead", f"Dòng {row.line}: có cơ quan phối hợp nhưng không có cơ quan chủ trì.",
+                f"Line {row.line}: coordinating agencies but no lead."))
+        deadline_text = cells.get(DEADLINE, "")
+        if not deadline_text and previous is not None:
+            deadline = _inherit(previous.deadline)
+            warnings.append(ReadingWarning(
+                "merged_deadline",
+                f"Dòng {row.line}: ô thời hạn trống (ô gộp); dùng thời hạn của dòng trên: "
+                f"“{previous.deadline.text}”.",
+                f"Line {row.line}: empty deadline cell (merged); the deadline of the row above is "
+                f"used: “{previous.deadline.text}”.",
+                suggestion=previous.deadline.text or None))
+        else:
+            deadline = read_deadline(deadline_text, context)
+            warnings.extend(deadline.warnings)
+        assignment = AssignmentReading(lead=lead, coordinate=coordinate,
+                                       output=cells.get(OUTPUT, ""), deadline=deadline,
+                                       line=row.line, warnings=warnings)
+        task.assignments.append(assignment)
+        previous = assignment
+    return task
+
+
+def _inherit(deadline: DeadlineReading) -> DeadlineReading:
+    """A merged deadline cell: same reading, nothing written in this row."""
+    return replace(deadline, text="", warnings=())
+
+
+def _copy(mention: OwnerMention) -> OwnerMention:
+    return OwnerMention(text=mention.text, group=mention.group, vague=mention.vague)
+
+
+def _unique_refs(tasks: list[TaskReading]) -> None:
+    """References must be unique within a plan; a repeated one gets a suffix and a warning."""
+    seen: dict[str, int] = {}
+    for task in tasks:
+        if task.ref in seen:
+            seen[task.ref] += 1
+            new_ref = f"{task.ref}-{seen[task.ref]}"
+            task.warnings.append(ReadingWarning(
+                "duplicate_ref",
+                f"Dòng {task.line}: số thứ tự “{task.ref}” trùng với nhiệm vụ trước; dùng “{new_ref}”.",
+                f"Line {task.line}: reference “{task.ref}” repeats an earlier task; using “{new_ref}”.",
+                suggestion=new_ref))
+            task.ref = new_ref
+        else:
+            seen[task.ref] = 1

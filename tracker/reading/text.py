@@ -1,0 +1,45 @@
+"""Text helpers shared by every reader: Unicode normalisation and diacritic folding.
+
+Converted documents arrive both precomposed (NFC) and decomposed (NFD); everything is
+normalised to NFC before it is stored, and matched in a folded form (no diacritics,
+lower case, single spaces) so that "quý", "QUÝ", "quí" and "quy" compare equal.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+_TAGS = re.compile(r"</?\s*[a-zA-Z][^>]*>")
+_MARKDOWN = re.compile(r"(\*\*|__|\*|#+\s)")
+
+
+def nfc(text: str) -> str:
+    """NFC form of ``text``; the form in which every string is stored."""
+    return unicodedata.normalize("NFC", text)
+
+
+def clean(text: str | None) -> str:
+    """NFC, HTML tags and markdown emphasis removed, whitespace collapsed, stripped."""
+    if not text:
+        return ""
+    text = nfc(text)
+    text = _TAGS.sub("", text)
+    text = text.replace("\u00a0", " ").replace("\u200b", "")
+    return _SPACES.sub(" ", text).strip()
+
+
+def fold(text: str | None) -> str:
+    """Matching form: no diacritics (đ → d), lower case, punctuation kept, spaces collapsed."""
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    stripped = stripped.replace("đ", "d").replace("Đ", "D")
+    return _SPACES.sub(" ", stripped.lower()).strip()
+
+
+def fold_words(text: str | None) -> list[str]:
+    """Folded text split into words (letters and digits only)."""
+    return re.findall(r"[a-z0-9]+", fold(text))
