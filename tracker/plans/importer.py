@@ -1,0 +1,242 @@
+"""Write a plan reading into the database, creating it or updating it in place.
+
+The caller owns the transaction (one per import: all or nothing). Re-importing an amended
+version of the same plan keeps what people have done: a task is matched by its reference
+and content (or by content alone when it was renumbered), an assignment by its sub-row,
+role and agency, and matched rows keep their status, progress and history. Importing the
+same file twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..directory.resolve import DirectoryIndex, Resolution
+from ..models import (LEAD, PLAN_ACTIVE, Agency, Assignment, Deadline, Occurrence, Plan, Section,
+                      Task)
+from ..reading.result import AssignmentReading, DeadlineReading, OwnerMention, PlanReading, TaskReading
+from ..reading.text import fold
+
+
+@dataclass
+class ImportResult:
+    plan: Plan
+    created: bool
+    added: list[str] = field(default_factory=list)      # task refs
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    assignments: int = 0
+    unresolved: int = 0
+    warnings: int = 0
+
+    @property
+    def unchanged(self) -> bool:
+        return not (self.created or self.added or self.changed or self.removed)
+
+    def summary(self) -> str:
+        verb = "Đã tạo" if self.created else ("Không thay đổi" if self.unchanged else "Đã cập nhật")
+        lines = [f"{verb} kế hoạch “{self.plan.number or self.plan.title}” (id {self.plan.id}): "
+                 f"{len(self.plan.tasks)} nhiệm vụ, {self.assignments} phân công, "
+                 f"{self.unresolved} cơ quan chưa xác định, {self.warnings} cảnh báo."]
+        for label, refs in (("Thêm", self.added), ("Sửa", self.changed), ("Xóa", self.removed)):
+            if refs and not self.created:
+                lines.append(f"  {label} ({len(refs)}): {', '.join(refs)}")
+        return "\n".join(lines)
+
+
+def plan_identity(reading: PlanReading, issuer_id: int | None) -> str:
+    """What makes two files the same plan: its number and issuer, else title and year."""
+    header = reading.header
+    issuer = f"agency:{issuer_id}" if issuer_id else fold(header.issuer or "")
+    if header.number:
+        return f"number:{fold(header.number).replace(' ', '')}|{issuer}"
+    return f"title:{fold(header.title or reading.source_name)}|{header.year}|{issuer}"
+
+
+def import_plan(session: Session, reading: PlanReading, index: DirectoryIndex,
+                resolution: Resolution | None = None) -> ImportResult:
+    """Write ``reading`` (resolved against ``index`` unless ``resolution`` is given)."""
+    if resolution is None:
+        resolution = index.resolve_plan(reading)
+    issuer_id = resolution.issuer.id if resolution.issuer else None
+    identity = plan_identity(reading, issuer_id)
+    plan = session.scalar(select(Plan).where(Plan.identity == identity))
+    created = plan is None
+    header = reading.header
+    if plan is None:
+        plan = Plan(identity=identity, status=PLAN_ACTIVE)
+        session.add(plan)
+    _set(plan, number=header.number, kind=header.kind or "Kế hoạch", title=header.title or "",
+         issuer_name=header.issuer, issuer_id=issuer_id, issued_date=header.issued_date,
+         place=header.place, year=header.year, source_name=reading.source_name,
+         source_sha256=reading.sha256,
+         warnings=[w.as_json() for w in reading.warnings + resolution.warnings])
+    session.flush()
+
+    result = ImportResult(plan=plan, created=created, unresolved=resolution.unresolved)
+    sections = _sync_sections(session, plan, reading)
+    agencies = {a.name: a.id for a in session.execute(select(Agency.name, Agency.id))}
+    existing = list(plan.tasks)
+    matched: set[int] = set()
+    by_ref = {t.ref: t for t in existing}
+    by_content: dict[str, list[Task]] = {}
+    for task in existing:
+        by_content.setdefault(fold(task.content), []).append(task)
+
+    for reading_task in reading.tasks:
+        task = by_ref.get(reading_task.ref)
+        if task is None or task.id in matched:
+            task = next((t for t in by_content.get(fold(reading_task.content), [])
+                         if t.id not in matched), None)
+        section = sections.get(id(reading_task.section)) if reading_task.section else None
+        if task is None:
+            task = Task(plan=plan)
+            session.add(task)
+            result.added.append(reading_task.ref)
+            changed = True
+        else:
+            matched.add(task.id)
+            changed = False
+        changed |= _set(task, ref=reading_task.ref, content=reading_task.content,
+                        position=reading_task.position, source_line=reading_task.line,
+                        raw_cells=reading_task.raw_rows, section=section,
+                        warnings=[w.as_json() for w in reading_task.warnings])
+        session.flush()
+        matched.add(task.id)
+        changed |= _sync_assignments(session, task, reading_task, agencies, result)
+        if changed and not created and reading_task.ref not in result.added:
+            result.changed.append(reading_task.ref)
+    for task in existing:
+        if task.id not in matched:
+            result.removed.append(task.ref)
+            session.delete(task)
+    session.flush()
+    result.warnings = len(plan.warnings) + sum(
+        len(t.warnings) + sum(len(a.warnings) for a in t.assignments) for t in reading.tasks)
+    return result
+
+
+def _set(obj, **values) -> bool:
+    """Assign only what differs, so an unchanged re-import writes nothing."""
+    changed = False
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed = True
+    return changed
+
+
+def _sync_sections(session: Session, plan: Plan, reading: PlanReading) -> dict[int, Section]:
+    existing = {(s.appendix, s.numbering): s for s in plan.sections}
+    out: dict[int, Section] = {}
+    keep = set()
+    for sec in reading.sections:
+        section = existing.get((sec.appendix, sec.numbering))
+        if section is None:
+            section = Section(plan=plan, appendix=sec.appendix, numbering=sec.numbering)
+            session.add(section)
+        _set(section, title=sec.title, position=sec.position)
+        keep.add((sec.appendix, sec.numbering))
+        out[id(sec)] = section
+    for key, section in existing.items():
+        if key not in keep:
+            session.delete(section)
+    return out
+
+
+def _owner_rows(assignment: AssignmentReading, agencies: dict[str, int]):
+    """(role, agency_id, owner_text, group_key) for every agency a sub-row names.
+
+    A collective owner fans out to each member; an agency named twice in one sub-row
+    (as lead and as coordinator) keeps its lead role only.
+    """
+    seen: set[int | str] = set()
+    for role in ("lead", "coordinate"):
+        mention: OwnerMention
+        for mention in getattr(assignment, role):
+            if mention.members:
+                for member in mention.members:
+                    agency_id = agencies.get(member)
+                    if agency_id is not None and agency_id not in seen:
+                        seen.add(agency_id)
+                        yield role, agency_id, mention.text, mention.group
+            elif mention.agency and not mention.group and mention.agency in agencies:
+                agency_id = agencies[mention.agency]
+                if agency_id not in seen:
+                    seen.add(agency_id)
+                    yield role, agency_id, mention.text, None
+            else:
+                key = fold(mention.text)
+                if key not in seen:
+                    seen.add(key)
+                    yield role, None, mention.text, mention.group
+
+
+def _deadline_values(reading: DeadlineReading) -> dict:
+    return dict(text=reading.text, kind=reading.kind, start=reading.start, due=reading.due,
+                periods=list(reading.periods), also_event=reading.also_event,
+                offset_days=reading.offset_days, flags=list(reading.flags))
+
+
+def _sync_assignments(session: Session, task: Task, reading: TaskReading,
+                      agencies: dict[str, int], result: ImportResult) -> bool:
+    changed = False
+    existing = {(a.row, a.role, a.agency_id if a.agency_id else fold(a.owner_text)): a
+                for a in task.assignments}
+    keep: set[int] = set()
+    for row_index, sub in enumerate(reading.assignments):
+        deadline_values = _deadline_values(sub.deadline)
+        shared_deadline: Deadline | None = None
+        for role, agency_id, owner_text, group_key in _owner_rows(sub, agencies):
+            key = (row_index, role, agency_id if agency_id else fold(owner_text))
+            assignment = existing.get(key)
+            if assignment is None:
+                assignment = Assignment(task=task, row=row_index, role=role, agency_id=agency_id,
+                                        owner_text=owner_text)
+                session.add(assignment)
+                changed = True
+            if assignment.deadline is None:
+                if shared_deadline is None:
+                    shared_deadline = Deadline(**deadline_values)
+                    session.add(shared_deadline)
+                assignment.deadline = shared_deadline
+            else:
+                changed |= _set(assignment.deadline, **deadline_values)
+            changed |= _set(assignment, owner_text=owner_text, group_key=group_key,
+                            output=sub.output, warnings=[w.as_json() for w in sub.warnings])
+            changed |= _sync_occurrences(session, assignment, sub.deadline)
+            session.flush()
+            keep.add(assignment.id)
+            result.assignments += 1
+    for assignment in list(task.assignments):
+        if assignment.id not in keep:
+            task.assignments.remove(assignment)
+            session.delete(assignment)
+            changed = True
+    return changed
+
+
+def _sync_occurrences(session: Session, assignment: Assignment, deadline: DeadlineReading) -> bool:
+    """One occurrence per reporting period; existing ones keep their status."""
+    wanted = {(o.period, o.label): o for o in deadline.occurrences}
+    current = {(o.period, o.label): o for o in assignment.occurrences}
+    changed = False
+    for key, occ in wanted.items():
+        row = current.get(key)
+        if row is None:
+            assignment.occurrences.append(Occurrence(period=occ.period, label=occ.label,
+                                                     start=occ.start, cutoff=occ.cutoff, due=occ.due))
+            changed = True
+        else:
+            changed |= _set(row, start=occ.start, cutoff=occ.cutoff, due=occ.due)
+    for key, row in current.items():
+        if key not in wanted:
+            assignment.occurrences.remove(row)
+            changed = True
+    return changed
+
+
+__all__ = ["ImportResult", "import_plan", "plan_identity", "LEAD"]
