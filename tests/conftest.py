@@ -1,0 +1,80 @@
+"""Fixtures: an app on a fresh database, SQLite always and PostgreSQL when configured.
+
+PostgreSQL tests run whenever TRACKER_TEST_DATABASE_URL points at a database they may
+wipe (``.ci/run`` provides one); otherwise they are skipped. Both build the schema with
+the Alembic migrations, so the migrations are what is tested.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from tracker import create_app
+from tracker.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seed_plans"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+PG_URL = os.environ.get("TRACKER_TEST_DATABASE_URL")
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
+
+
+def _reset_postgresql(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def make_app(url: str):
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
+                      "TRACKER_SEED_DIR": str(SEEDS)})
+    with app.app_context():
+        upgrade()
+    return app
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'tracker.sqlite3'}"
+    if not PG_URL:
+        pytest.skip("PostgreSQL not configured (set TRACKER_TEST_DATABASE_URL)")
+    _reset_postgresql(PG_URL)
+    return PG_URL
+
+
+@pytest.fixture
+def app(database_url):
+    app = make_app(database_url)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def session(app):
+    return db.session
+
+
+@pytest.fixture
+def directory(session):
+    """Both sample directories loaded."""
+    from tracker.directory.loader import import_directory, read_directory_file
+    for path in sorted(SEEDS.glob("directory-*.yaml")):
+        import_directory(session, read_directory_file(path))
+    session.commit()
+    return session
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()

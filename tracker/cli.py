@@ -1,0 +1,220 @@
+"""``flask`` commands for operators (``flask --app wsgi plans ...``). Thin: they call the
+readers, the directory and the importer, and print in Vietnamese (English beside errors).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import inspect, select
+
+from .directory.loader import DirectoryError, import_directory, read_directory_file
+from .directory.resolve import DirectoryIndex
+from .directory.store import load_index
+from .extensions import db
+from .models import Agency, Plan, Task
+from .plans.importer import import_plan
+from .plans.queries import due_items
+from .reading.plan import read_plan
+from .reading.result import NotAPlanError, PlanReading
+from .scheduling.ontime import LABELS_VI
+from .scheduling.reporting import ReportingCalendar
+
+plans_cli = AppGroup("plans", help="Đọc và nhập kế hoạch / Read and import plans.")
+tasks_cli = AppGroup("tasks", help="Xem nhiệm vụ đến hạn / List what is due.")
+agencies_cli = AppGroup("agencies", help="Danh mục cơ quan / The agency directory.")
+
+
+def reporting_calendar(app: Flask) -> ReportingCalendar:
+    c = app.config
+    return ReportingCalendar(cutoff_day=c["TRACKER_REPORT_CUTOFF_DAY"], submission_days={
+        "national": c["TRACKER_REPORT_DAY_NATIONAL"], "province": c["TRACKER_REPORT_DAY_PROVINCE"],
+        "district": c["TRACKER_REPORT_DAY_DISTRICT"], "commune": c["TRACKER_REPORT_DAY_COMMUNE"]})
+
+
+def today_local() -> date:
+    return datetime.now(ZoneInfo(current_app.config["TRACKER_TIMEZONE"])).date()
+
+
+def _fail(vi: str, en: str, code: int = 2) -> None:
+    click.echo(f"Lỗi: {vi}\nError: {en}", err=True)
+    sys.exit(code)
+
+
+def _directory() -> DirectoryIndex:
+    """The directory, or an empty one when the database has not been created yet (dry runs)."""
+    if not inspect(db.engine).has_table("agencies"):
+        return DirectoryIndex([], [])
+    return load_index(db.session)
+
+
+def _read(path: str) -> PlanReading:
+    file = Path(path)
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        _fail(f"không đọc được tệp “{path}”: {exc.strerror}.", f"cannot read “{path}”: {exc.strerror}.")
+    limit = current_app.config["TRACKER_MAX_UPLOAD_BYTES"]
+    if len(data) > limit:
+        _fail(f"tệp quá lớn ({len(data)} byte, tối đa {limit}).",
+              f"the file is too large ({len(data)} bytes, at most {limit}).")
+    try:
+        return read_plan(data, file.name, calendar=reporting_calendar(current_app))
+    except NotAPlanError as exc:
+        _fail(f"“{file.name}” — {exc.message_vi}", f"“{file.name}” — {exc.message_en}")
+        raise  # unreachable
+
+
+@plans_cli.command("parse")
+@click.argument("path")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON / print JSON.")
+def parse_command(path: str, as_json: bool) -> None:
+    """Đọc thử một kế hoạch, không ghi gì / Dry run: print the reading, write nothing."""
+    reading = _read(path)
+    resolution = _directory().resolve_plan(reading)
+    reading.warnings.extend(resolution.warnings)
+    if as_json:
+        click.echo(json.dumps(reading.as_json(), ensure_ascii=False, indent=1))
+        return
+    header = reading.header
+    click.echo(f"{header.kind} {header.number or '(không số)'} — {header.title}")
+    click.echo(f"Cơ quan ban hành: {header.issuer}; ngày: {header.issued_date}; năm: {header.year}")
+    for task in reading.tasks:
+        click.echo(f"\n[{task.ref}] {task.content[:100]}")
+        for a in task.assignments:
+            lead = ", ".join(m.agency or m.text for m in a.lead)
+            coord = ", ".join(m.agency or m.text for m in a.coordinate)
+            click.echo(f"   chủ trì: {lead}" + (f" | phối hợp: {coord}" if coord else ""))
+            d = a.deadline
+            click.echo(f"   thời hạn: {d.text!r} → {d.kind} {d.start or ''}..{d.due or ''} "
+                       f"{','.join(d.periods)} {','.join(d.flags)}")
+            for w in a.warnings:
+                click.echo(f"   ! {w.code}: {w.message}")
+        for w in task.warnings:
+            click.echo(f"  ! {w.code}: {w.message}")
+    for w in reading.warnings:
+        click.echo(f"! {w.code}: {w.message}")
+
+
+def _import_file(path: str) -> None:
+    reading = _read(path)
+    try:
+        result = import_plan(db.session, reading, load_index(db.session))
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    click.echo(result.summary())
+
+
+@plans_cli.command("import")
+@click.argument("path")
+def import_command(path: str) -> None:
+    """Nhập (hoặc cập nhật) một kế hoạch / Import or update a plan, all or nothing."""
+    _import_file(path)
+
+
+@plans_cli.command("list")
+def list_plans() -> None:
+    """Danh sách kế hoạch / List plans."""
+    for plan in db.session.scalars(select(Plan).order_by(Plan.id)):
+        click.echo(f"{plan.id:>4}  {plan.number or '-':<16} {plan.year}  {plan.status:<8} "
+                   f"{len(plan.tasks):>3} nhiệm vụ  {plan.issuer_name or ''} — {plan.title[:70]}")
+
+
+@tasks_cli.command("list")
+@click.option("--agency", help="Tên cơ quan (không cần dấu) / agency name.")
+@click.option("--overdue", is_flag=True, help="Chỉ việc quá hạn / only overdue items.")
+@click.option("--due-before", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Đến hạn vào hoặc trước ngày / due on or before (YYYY-MM-DD).")
+@click.option("--plan", "plan_id", type=int, help="Mã kế hoạch (flask plans list).")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Coi hôm nay là ngày này / judge as of this date.")
+def list_tasks(agency: str | None, overdue: bool, due_before, plan_id: int | None, today) -> None:
+    """Việc đến hạn theo cơ quan / What is due, by agency."""
+    agency_ids = None
+    if agency:
+        found = load_index(db.session).match(agency)
+        if not found:
+            _fail(f"không tìm thấy cơ quan “{agency}”.", f"no agency matches “{agency}”.")
+        agency_ids = [a.id for a in found]
+    day = today.date() if today else today_local()
+    items = due_items(db.session, day, current_app.config["TRACKER_TIMEZONE"], agency_ids,
+                      overdue, due_before.date() if due_before else None, plan_id)
+    for item in items:
+        a = item.assignment
+        owner = a.agency.name if a.agency else f"(chưa xác định) {a.owner_text}"
+        category = LABELS_VI[item.on_time.category] if item.on_time else "—"
+        late = f" ({item.on_time.days_late} ngày)" if item.on_time and item.on_time.days_late else ""
+        click.echo(f"{item.due or '          '}  {a.task.plan.number or a.task.plan.id}:{a.task.ref:<10} "
+                   f"{'CT' if a.role == 'lead' else 'PH'}  {owner[:45]:<45}  {category}{late}  "
+                   f"{item.label[:30]}")
+    click.echo(f"{len(items)} mục / items")
+
+
+@agencies_cli.command("import")
+@click.argument("path")
+def import_agencies(path: str) -> None:
+    """Nhập danh mục cơ quan từ YAML hoặc CSV / Import agencies from YAML or CSV."""
+    try:
+        report = import_directory(db.session, read_directory_file(path))
+        db.session.commit()
+    except DirectoryError as exc:
+        db.session.rollback()
+        _fail(exc.message_vi, exc.message_en)
+    except Exception:
+        db.session.rollback()
+        raise
+    click.echo(f"Đã nhập {path}: {report}")
+
+
+@agencies_cli.command("list")
+def list_agencies() -> None:
+    """Danh sách cơ quan / List agencies."""
+    for agency in db.session.scalars(select(Agency).order_by(Agency.level, Agency.name)):
+        officers = ", ".join(o.email or f"{o.name} (không email)" for o in agency.officers)
+        click.echo(f"{agency.id:>4}  {agency.level:<8} {agency.type:<18} {agency.name}  [{officers}]")
+
+
+@click.command("seed")
+def seed_command() -> None:
+    """Nạp danh mục mẫu và các kế hoạch mẫu / Load the sample directories and seed plans.
+
+    Idempotent: running it again changes nothing. Plans that cannot be read yet (prose
+    programmes without a table) are reported and skipped.
+    """
+    seed_dir = Path(current_app.config["TRACKER_SEED_DIR"])
+    for path in sorted(seed_dir.glob("directory-*.yaml")):
+        try:
+            report = import_directory(db.session, read_directory_file(path))
+            db.session.commit()
+            click.echo(f"Danh mục {path.name}: {report}")
+        except DirectoryError as exc:
+            db.session.rollback()
+            _fail(exc.message_vi, exc.message_en)
+    for path in sorted(seed_dir.glob("*.txt")):
+        try:
+            reading = read_plan(path.read_bytes(), path.name, calendar=reporting_calendar(current_app))
+        except NotAPlanError as exc:
+            click.echo(f"Bỏ qua {path.name}: {exc.message_vi}")
+            continue
+        result = import_plan(db.session, reading, load_index(db.session))
+        db.session.commit()
+        click.echo(f"{path.name}: {result.summary()}")
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(plans_cli)
+    app.cli.add_command(tasks_cli)
+    app.cli.add_command(agencies_cli)
+    app.cli.add_command(seed_command)
+
+
+__all__ = ["register_commands", "Task"]

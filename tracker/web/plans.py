@@ -1,0 +1,47 @@
+"""Plans and their tasks: a read-only listing (the full interface is a later issue)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, current_app, render_template
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import STATUS_LABELS_VI, Assignment, Plan, Task
+from ..plans.queries import local_date
+from ..scheduling.ontime import LABELS_VI, classify
+
+bp = Blueprint("plans", __name__)
+
+
+@bp.get("/")
+def index():
+    counts = dict(db.session.execute(select(Task.plan_id, func.count(Task.id)).group_by(Task.plan_id)).all())
+    plans = db.session.scalars(select(Plan).order_by(Plan.year.desc(), Plan.id)).all()
+    return render_template("plans/index.html", plans=plans, counts=counts)
+
+
+@bp.get("/plans/<int:plan_id>")
+def detail(plan_id: int):
+    plan = db.session.get(Plan, plan_id)
+    if plan is None:
+        abort(404)
+    tasks = db.session.scalars(
+        select(Task).where(Task.plan_id == plan.id).order_by(Task.position).options(
+            selectinload(Task.section),
+            selectinload(Task.assignments).selectinload(Assignment.agency),
+            selectinload(Task.assignments).selectinload(Assignment.deadline),
+            selectinload(Task.assignments).selectinload(Assignment.occurrences))).all()
+    tz = current_app.config["TRACKER_TIMEZONE"]
+    today = datetime.now(ZoneInfo(tz)).date()
+
+    def on_time(assignment: Assignment):
+        result = classify(assignment.status, assignment.deadline.due,
+                          local_date(assignment.completed_at, tz), today)
+        return LABELS_VI[result.category] if result else ""
+
+    return render_template("plans/detail.html", plan=plan, tasks=tasks, on_time=on_time,
+                           status_labels=STATUS_LABELS_VI)
