@@ -213,8 +213,7 @@ def _sync_assignments(session: Session, task: Task, reading: TaskReading,
             result.assignments += 1
     for assignment in list(task.assignments):
         if assignment.id not in keep:
-            task.assignments.remove(assignment)
-            session.delete(assignment)
+            task.assignments.remove(assignment)   # delete-orphan removes the row
             changed = True
     return changed
 
