@@ -11,8 +11,9 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
-_TAGS = re.compile(r"</?\s*[a-zA-Z][^>]*>")
-_MARKDOWN = re.compile(r"(\*\*|__|\*|#+\s)")
+# Formatting tags that document conversions leave in cells ("<b>II</b>"). Only these are
+# removed: any other markup is text the author wrote, kept and escaped when shown.
+_TAGS = re.compile(r"</?\s*(b|i|u|em|strong|span|font|sup|sub|p|br|div)(\s[^<>]*)?/?>", re.IGNORECASE)
 
 
 def nfc(text: str) -> str:
@@ -21,7 +22,7 @@ def nfc(text: str) -> str:
 
 
 def clean(text: str | None) -> str:
-    """NFC, HTML tags and markdown emphasis removed, whitespace collapsed, stripped."""
+    """NFC, conversion formatting tags removed, whitespace collapsed, stripped."""
     if not text:
         return ""
     text = nfc(text)
