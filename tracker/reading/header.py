@@ -18,7 +18,7 @@ _KINDS = {  # folded heading → kind as written in the product
 }
 _NUMBER = re.compile(r"^s[oố]\s*:?\s*(?P<num>\d+\s*/\s*[\w\-Đđ]+(?:\s*-\s*[\w]+)*)", re.IGNORECASE)
 _PLACE_DATE = re.compile(
-    r"(?P<place>[^\d,;:()]{2,60}?)\s*,\s*ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})",
+    r"(?P<place>[^\d,;:()/]{2,60}?)\s*,\s*ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})",
     re.IGNORECASE)
 _LEVELS = {"tinh": "tỉnh", "huyen": "huyện", "thi xa": "thị xã", "thanh pho": "thành phố",
            "quan": "quận", "xa": "xã", "phuong": "phường", "thi tran": "thị trấn"}
@@ -33,6 +33,9 @@ _ISSUER_SENTENCE = re.compile(_UBND + r"\s+" + _LEVEL_WORDS + r"(?:\s+" + _PROPE
 _ISSUER_CAPTION = re.compile(r"(?i:kèm theo)[^)\n]*?(?i:của)\s+" + _UBND + r"\s+" + _LEVEL_WORDS
                              + r"(?:\s+" + _PROPER + r")?")
 _ISSUER_LINES = re.compile(r"^(?:ỦY|UỶ) BAN NHÂN DÂN\s*$")
+# "UBND HUYỆN CẦN GIUỘC" / "ỦY BAN NHÂN DÂN TỈNH BẾN TRE" on one line
+_ISSUER_LINE = re.compile(r"^(?:UBND|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN)\s+(TỈNH|HUYỆN|THỊ XÃ|THÀNH PHỐ|QUẬN|"
+                          r"XÃ|PHƯỜNG|THỊ TRẤN)\s+(.+)$")
 _BODY_START = re.compile(r"^(căn cứ|thực hiện|i\.|i |để |nhằm |theo )", re.IGNORECASE)
 
 LEVEL_OF = {"tỉnh": "province", "thành phố": "province", "huyện": "district", "thị xã": "district",
@@ -40,7 +43,13 @@ LEVEL_OF = {"tỉnh": "province", "thành phố": "province", "huyện": "distri
 
 
 def _lines(text: str) -> list[str]:
-    return [clean(re.sub(r"^[#>\s]+|[*_]{1,2}", "", line)) for line in text.split("\n")]
+    """Lines without markdown marks; a tabbed header line (the two-column layout of
+    "ỦY BAN NHÂN DÂN | CỘNG HÒA XÃ HỘI ...") gives one line per cell."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        for cell in line.split("\t"):
+            out.append(clean(re.sub(r"^[#>\s]+|[*_]{1,2}", "", cell)))
+    return out
 
 
 def read_header(text: str) -> tuple[PlanHeader, list[ReadingWarning]]:
@@ -88,7 +97,8 @@ def read_header(text: str) -> tuple[PlanHeader, list[ReadingWarning]]:
         # The title is the next few short lines; a caption "(Ban hành kèm theo ...)" or a
         # sentence ends it.
         while (j < len(head) and head[j] and not _BODY_START.match(head[j])
-               and not head[j].startswith("(") and len(title_lines) < 4):
+               and not head[j].startswith("(") and len(title_lines) < 4
+               and re.search(r"[^\W\d_]", head[j])):   # a typed rule "-----" ends it
             title_lines.append(head[j])
             if head[j].endswith((".", ":", ";")) or len(head[j]) > 250:
                 break
@@ -119,9 +129,13 @@ def read_header(text: str) -> tuple[PlanHeader, list[ReadingWarning]]:
 
 def _issuer(lines: list[str], place: str | None) -> str | None:
     """The issuing People's Committee, from the header block, the opening sentence, or captions."""
-    for i, line in enumerate(lines[:20]):
-        if _ISSUER_LINES.match(line) and i + 1 < len(lines):
-            nxt = re.match(_LEVEL_WORDS + r"\s+(.+)$", lines[i + 1], re.IGNORECASE)
+    for i, line in enumerate(lines[:30]):
+        one = _ISSUER_LINE.match(line)
+        if one:
+            return f"UBND {one.group(1).lower()} {one.group(2).title()}"
+        if _ISSUER_LINES.match(line):
+            following = [ln for ln in lines[i + 1:i + 4] if ln]
+            nxt = re.match(_LEVEL_WORDS + r"\s+(.+)$", following[0], re.IGNORECASE) if following else None
             if nxt:
                 return f"UBND {nxt.group(1).lower()} {nxt.group(2).title()}"
     text = "\n".join(lines)

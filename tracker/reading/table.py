@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from .result import ReadingWarning, SectionReading
 from .text import clean, fold
 
-NUMBER, TASK, OUTPUT, OWNERS, LEAD, COORDINATE, DEADLINE, NOTE = (
-    "number", "task", "output", "owners", "lead", "coordinate", "deadline", "note")
+NUMBER, TASK, OUTPUT, OWNERS, LEAD, COORDINATE, DEADLINE, NOTE, OTHER = (
+    "number", "task", "output", "owners", "lead", "coordinate", "deadline", "note", "other")
 ASSIGNMENT_COLUMNS = (OUTPUT, OWNERS, LEAD, COORDINATE, DEADLINE)
 
 # Column meaning from header wording, tried in this order (DOMAIN.md, "Table columns").
@@ -40,7 +40,16 @@ _HEADER_RULES: list[tuple[str, re.Pattern]] = [
                         r"|chiu trach nhiem")),
     (TASK, re.compile(r"noi dung|nhiem vu|cong viec|giai phap|hoat dong")),
     (NOTE, re.compile(r"ghi chu")),
+    # Columns the tracker does not use (budget, funding source), recognised so the header is.
+    (OTHER, re.compile(r"kinh phi|nguon|du toan|von|dia ban|doi tuong|chi tieu|muc tieu")),
 ]
+_COLUMN_NUMBER = re.compile(r"^\(?\d{1,2}\)?$")
+# Words after which a cell cannot end: the text continues after a page break.
+_DANGLING = re.compile(r"(\b(và|của|với|cho|các|những|tại|về|trong|theo|để|đến|từ|do)|[-–,(])$",
+                       re.IGNORECASE)
+# The signature block and distribution list end the plan's tables.
+_CLOSING = re.compile(r"^(nơi nhận|tm\.|kt\.|t/m|lưu\s*:|chủ tịch$|phó chủ tịch$)", re.IGNORECASE)
+_LETTER_SECTION = re.compile(r"^(?P<num>[A-HĐ])(?:\s*[.:/)-]\s*|\s+|$)(?P<title>.*)$")
 
 _ROMAN = re.compile(r"^(?=[IVXLC])(C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 _SECTION_CELL = re.compile(r"^(?P<num>[IVXLC]+)(?:\s*[.:/)-]\s*|\s+|$)(?P<title>.*)$")
@@ -108,26 +117,47 @@ class TableReading:
     header_found: bool
 
 
+def cell_meaning(cell: str) -> str | None:
+    """The column a header cell names, if any."""
+    folded = re.sub(r"[^\w ]", " ", fold(clean(cell)))
+    folded = re.sub(r"\s+", " ", folded).strip()
+    if not folded or len(folded) > 60:
+        return None  # header cells are names, not sentences ("... chủ trì phối hợp ...")
+    for meaning, rule in _HEADER_RULES:
+        if rule.search(folded):
+            return meaning
+    return None
+
+
 def header_columns(cells: list[str]) -> dict[int, str] | None:
-    """Map column index → meaning if ``cells`` is a header row, else None."""
+    """Map column index → meaning if ``cells`` is a header row, else None.
+
+    One cell may name a column we do not know; a meaning named twice keeps its first column.
+    """
     mapping: dict[int, str] = {}
+    unknown = 0
     for index, cell in enumerate(cells):
-        folded = re.sub(r"[^\w ]", " ", fold(clean(cell)))
-        folded = re.sub(r"\s+", " ", folded).strip()
-        if not folded:
+        if not clean(cell):
             continue
-        if len(folded) > 60:
-            return None  # header cells are names, not sentences ("... chủ trì phối hợp ...")
-        for meaning, rule in _HEADER_RULES:
-            if rule.search(folded) and meaning not in mapping.values():
-                mapping[index] = meaning
-                break
-        else:
-            return None  # every header cell names a column
+        meaning = cell_meaning(cell)
+        if meaning is None:
+            unknown += 1
+            if unknown > 1 or len(clean(cell)) > 60:
+                return None
+            meaning = OTHER
+        mapping[index] = OTHER if meaning in mapping.values() and meaning != OTHER else meaning
     meanings = set(mapping.values())
-    if TASK in meanings and (meanings & {OWNERS, LEAD, DEADLINE, OUTPUT}) and len(meanings) >= 3:
+    if TASK in meanings and len(meanings & {OWNERS, LEAD, DEADLINE, OUTPUT}) >= 1 \
+            and len(meanings - {OTHER}) >= 3:
         return mapping
     return None
+
+
+def _column_numbers(cells: list[str]) -> bool:
+    """A row "(1) (2) (3) ..." or "1 2 3 ..." numbering the columns under the header."""
+    values = [c.strip("() ") for c in cells if c.strip()]
+    return (len(values) >= 3 and all(_COLUMN_NUMBER.match(c.strip()) for c in cells if c.strip())
+            and [int(v) for v in values] == list(range(int(values[0]), int(values[0]) + len(values))))
 
 
 def text_rows(text: str) -> list[SourceRow]:
@@ -144,7 +174,8 @@ def text_rows(text: str) -> list[SourceRow]:
         match = _APPENDIX.match(fold(stripped))
         if match and len(stripped) < 60:
             n = match.group("n")
-            label = (str(roman_to_int(n.upper())) if n and not n.isdigit() else n) or "1"
+            label = (str(roman_to_int(n.upper())) if n and not n.isdigit() else
+                     str(int(n)) if n else "1")
             rows.append(SourceRow(number, None, appendix=f"PL{label}"))
         else:
             rows.append(SourceRow(number, None, prose=stripped))
@@ -161,6 +192,8 @@ def _continues(fragment: str, previous: str) -> bool:
         return True
     if not previous:
         return False
+    if _DANGLING.search(previous.rstrip()):
+        return True   # "Sở Tài nguyên và" | "Môi trường": the name goes on
     first = fragment.lstrip("\"“'( ")[:1]
     if first.isalpha():
         return first.islower()
@@ -189,6 +222,9 @@ class _Reader:
         self.header_found = False
         self.ended = False        # prose met after the table: later rows need a header
         self.appendix_title: str | None = None   # the heading under "PHỤ LỤC n"
+        self.letter: str | None = None           # current letter section ("A"), if any
+        self.header_row = False                  # the previous row was a header row
+        self.closed = False                      # the signature block was met: tables are over
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -221,7 +257,12 @@ class _Reader:
         assert self.columns is not None
         surplus = len(cells) - self.width
         order = sorted(self.columns.items())
-        target = next((i for i, m in order if m in (OWNERS, LEAD, COORDINATE)), None)
+        # Evidence first: a text cell left unfinished and a next cell continuing in lower case.
+        target = next((i for i, m in order if m in (TASK, OUTPUT, OWNERS, LEAD, COORDINATE)
+                       and i + 1 < len(cells) and cells[i] and cells[i + 1][:1].islower()
+                       and not cells[i].endswith(_TERMINAL)), None)
+        if target is None:
+            target = next((i for i, m in order if m in (OWNERS, LEAD, COORDINATE)), None)
         if target is None:
             target = next((i for i, m in order if m == OUTPUT), self.width - 1)
         pieces = cells[target:target + surplus + 1]
@@ -237,35 +278,52 @@ class _Reader:
             suggestion=joined)
         return fixed, warning
 
-    def _section_row(self, named: dict[str, str]) -> tuple[str, str] | None:
-        """(numeral, title) if the row is a section heading."""
+    def _section_row(self, named: dict[str, str]) -> tuple[str, str, bool] | None:
+        """(numeral, title, is_letter) if the row is a section heading ("II", "A. ...")."""
         number = named.get(NUMBER, "")
         title = named.get(TASK, "")
-        others = [v for k, v in named.items() if k not in (NUMBER, TASK, NOTE) and v]
+        others = [v for k, v in named.items() if k not in (NUMBER, TASK, NOTE, OTHER) and v]
         if others:
             return None
         match = _SECTION_CELL.match(number)
         if match and _ROMAN.match(match.group("num")):
             inline = match.group("title").strip()
-            return match.group("num"), clean(_join(inline, title))
+            return match.group("num"), clean(_join(inline, title)), False
+        match = _LETTER_SECTION.match(number)
+        if match and (match.group("title") or title):
+            return match.group("num"), clean(_join(match.group("title"), title)), True
         if not number and title:
             match = _SECTION_CELL.match(title)
             if match and _ROMAN.match(match.group("num")) and match.group("title"):
-                return match.group("num"), match.group("title")
+                return match.group("num"), match.group("title"), False
         return None
 
-    def _open_section(self, numeral: str, title: str, line: int) -> None:
-        in_appendix = [s for s in self.sections if s.appendix == self.appendix]
-        used = {s.numbering for s in in_appendix}
-        expected = int_to_roman(roman_to_int(in_appendix[-1].numbering) + 1) if in_appendix else None
-        if numeral in used and expected:
+    def _open_section(self, numeral: str, title: str, line: int, letter: bool = False) -> None:
+        """Open a section; a number used twice in the same scope is renumbered, with a warning.
+
+        Letter sections ("A", "B") may hold Roman ones: "A.I", "A.II".
+        """
+        if letter:
+            prefix, scope = "", [s.numbering for s in self.sections if s.appendix == self.appendix
+                                 and s.numbering and "." not in s.numbering
+                                 and not _ROMAN.match(s.numbering)]
+            following = chr(ord(scope[-1]) + 1) if scope else None
+        else:
+            prefix = f"{self.letter}." if self.letter else ""
+            scope = [s.numbering[len(prefix):] for s in self.sections
+                     if s.appendix == self.appendix and s.numbering.startswith(prefix)
+                     and _ROMAN.match(s.numbering[len(prefix):] or "-")]
+            following = int_to_roman(roman_to_int(scope[-1]) + 1) if scope else None
+        if numeral in scope and following:
             self.warnings.append(ReadingWarning(
                 "repeated_section_number",
-                f"Dòng {line}: số mục “{numeral}” đã dùng cho mục trước; đánh lại thành “{expected}”.",
-                f"Line {line}: section number “{numeral}” is used twice; renumbered “{expected}”.",
-                suggestion=expected))
-            numeral = expected
-        self.section = SectionReading(self.appendix, numeral, title, len(self.sections))
+                f"Dòng {line}: số mục “{numeral}” đã dùng cho mục trước; đánh lại thành “{following}”.",
+                f"Line {line}: section number “{numeral}” is used twice; renumbered “{following}”.",
+                suggestion=following))
+            numeral = following
+        if letter:
+            self.letter = numeral
+        self.section = SectionReading(self.appendix, prefix + numeral, title, len(self.sections))
         self.sections.append(self.section)
         self.task = None
 
@@ -320,47 +378,59 @@ class _Reader:
 
     def feed(self, row: SourceRow) -> None:
         if row.cells is None:
-            if row.appendix:
-                self.appendix = row.appendix
-                self.appendix_title = None
-                self.section = None
-                self.task = None
-            elif row.prose is not None and self.appendix and self.appendix_title is None \
-                    and self.section is None and self.task is None:
-                if not row.prose.startswith("("):   # not the "(Kèm theo Kế hoạch số ...)" line
-                    self.appendix_title = row.prose
-            elif row.prose is not None:
-                # Prose after a table closes it: the next rows need their header again.
-                if self.columns is not None and self.task is not None:
-                    self.ended = True
-            self.after_break = True
+            self._feed_break(row)
             return
-        header = header_columns([clean(c) for c in row.cells])
+        cells = [clean(c) for c in row.cells]
+        header = header_columns(cells)
         if header is not None:
             if header != self.columns and self.columns is not None:
                 self.task = None if self.ended else self.task
-            self.columns, self.width = header, len(row.cells)
-            while self.width > 0 and not clean(row.cells[self.width - 1]):
+            self.columns, self.width = header, len(cells)
+            while self.width > 0 and not cells[self.width - 1]:
                 self.width -= 1
             self.width = max(self.width, max(header) + 1)
             self.header_found = True
-            self.ended = False
+            self.ended = self.closed = False
+            self.header_row = True
             return
         if self.columns is None:
             return  # tab-separated text before any table header: not part of a plan table
+        if any(_CLOSING.match(c) for c in cells if c):
+            self.closed = True   # "Nơi nhận: | TM. ỦY BAN NHÂN DÂN": the signature block
+        if self.closed:
+            return
+        if self.header_row and self._second_header_row(cells):
+            return
+        was_header, self.header_row = self.header_row, False
+        if was_header and _column_numbers(cells):
+            return  # "(1) (2) (3) ..." under the header
+        fitted, warnings = self._fit(row.cells, row.line)
+        if not any(fitted):
+            return
+        named = self._named(fitted)
         if self.ended:
+            number = named.get(NUMBER, "")
+            if not (_TASK_NUMBER.match(number) or self._section_row(named)):
+                self.warnings.append(ReadingWarning(
+                    "row_outside_table",
+                    f"Dòng {row.line}: dòng có ô bảng nằm ngoài bảng nhiệm vụ, không đọc: “{' | '.join(c for c in fitted if c)}”.",
+                    f"Line {row.line}: a tabbed line outside the task table was not read."))
+                return
             self.warnings.append(ReadingWarning(
                 "row_after_table",
                 f"Dòng {row.line}: dòng bảng sau đoạn văn bản, không có tiêu đề cột; đọc theo bảng trước.",
                 f"Line {row.line}: a table row after prose with no header; read with the previous table's columns."))
             self.ended = False
-        fitted, warnings = self._fit(row.cells, row.line)
-        if not any(fitted):
-            return
-        named = self._named(fitted)
+        for index, cell in enumerate(fitted):
+            if cell and index not in self.columns:
+                warnings.append(ReadingWarning(
+                    "unmapped_cell",
+                    f"Dòng {row.line}: ô thứ {index + 1} không thuộc cột nào có tiêu đề: “{cell}”.",
+                    f"Line {row.line}: cell {index + 1} is under no column heading: “{cell}”.",
+                    suggestion=cell))
         section = self._section_row(named)
         if section:
-            self._open_section(section[0], section[1], row.line)
+            self._open_section(section[0], section[1], row.line, letter=section[2])
             self.after_break = False
             return
         number = named.get(NUMBER, "")
@@ -383,6 +453,40 @@ class _Reader:
             else:
                 self._continue_or_subrow(named, row.line, fitted, warnings)
         self.after_break = False
+
+    def _feed_break(self, row: SourceRow) -> None:
+        if row.appendix:
+            self.appendix = row.appendix
+            self.appendix_title = None
+            self.section = None
+            self.letter = None
+            self.task = None
+            self.closed = False
+        elif row.prose is not None and _CLOSING.match(row.prose):
+            self.closed = self.columns is not None
+        elif row.prose is not None and self.appendix and self.appendix_title is None \
+                and self.section is None and self.task is None:
+            if not row.prose.startswith("("):   # not the "(Kèm theo Kế hoạch số ...)" line
+                self.appendix_title = row.prose
+        elif row.prose is not None:
+            # Prose after a table closes it: the next rows need their header again.
+            if self.columns is not None and self.task is not None:
+                self.ended = True
+        self.after_break = True
+
+    def _second_header_row(self, cells: list[str]) -> bool:
+        """A second header row under merged headings ("Phân công thực hiện" over "Chủ trì |
+        Phối hợp"): its names refine the columns they sit in."""
+        named = {i: cell_meaning(c) for i, c in enumerate(cells) if c}
+        if not named or any(m is None for m in named.values()):
+            return False
+        assert self.columns is not None
+        for index, meaning in named.items():
+            self.columns[index] = meaning
+        self.width = max(self.width, max(named) + 1)
+        if LEAD in self.columns.values() or COORDINATE in self.columns.values():
+            self.columns = {i: (OTHER if m == OWNERS else m) for i, m in self.columns.items()}
+        return True
 
 
 def read_rows(rows: list[SourceRow]) -> TableReading:
