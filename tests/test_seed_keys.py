@@ -129,7 +129,7 @@ def test_collective_owners_fan_out_to_members(seed):
 def test_json_shape(seed):
     _, reading, _, _ = seed
     data = json.loads(json.dumps(reading.as_json(), ensure_ascii=False))
-    assert set(data) == {"plan", "tasks", "warnings"}
+    assert set(data) == {"plan", "tasks", "warnings", "prose_tasks"}
     assert set(data["plan"]) == {"number", "kind", "title", "issuer", "issued_date", "place", "year"}
     task = data["tasks"][0]
     assert {"ref", "section", "content", "source", "assignments"} <= set(task)
@@ -146,6 +146,18 @@ def test_json_shape(seed):
                 assert re.search(r"[àáảãạăâđêôơư]", w["message"].lower()), w  # Vietnamese
 
 
-@pytest.mark.skip(reason="prose deadlines in TỔ CHỨC THỰC HIỆN are read by the prose reader (issue 6)")
-def test_prose_tasks():  # pragma: no cover
-    pass
+def test_prose_tasks(seed):
+    """Dated tasks in "Tổ chức thực hiện" are read as candidates, apart from the table's."""
+    key, reading, index, resolution = seed
+    expected = key.get("prose_tasks", [])
+    assert len(reading.prose_tasks) == len(expected)
+    for task, want in zip(reading.prose_tasks, expected):
+        assert _starts(task.content, want["content_start"])
+        (got,) = task.assignments
+        assert len(got.lead) == len(want["lead"])
+        for name in want["lead"]:
+            assert any(_same_owner(name, m, index, resolution.issuer) for m in got.lead), name
+        assert got.deadline.text == want["deadline_text"]
+        assert got.deadline.kind == want["deadline"]["kind"]
+        assert got.deadline.due.isoformat() == want["deadline"]["due"]
+        assert "prose_task" in {w.code for w in got.warnings}

@@ -99,26 +99,32 @@ def parse_command(path: str, as_json: bool) -> None:
                 click.echo(f"   ! {w.code}: {w.message}")
         for w in task.warnings:
             click.echo(f"  ! {w.code}: {w.message}")
+    for task in reading.prose_tasks:
+        a = task.assignments[0]
+        click.echo(f"\n[{task.ref}] (văn xuôi, cần xác nhận) {task.content[:100]}")
+        click.echo(f"   chủ trì: {', '.join(m.agency or m.text for m in a.lead)}; "
+                   f"thời hạn: {a.deadline.text!r} → {a.deadline.due}")
     for w in reading.warnings:
         click.echo(f"! {w.code}: {w.message}")
 
 
-def _import_file(path: str) -> None:
+@plans_cli.command("import")
+@click.argument("path")
+@click.option("--include-prose", is_flag=True,
+              help="Nhập cả nhiệm vụ có thời hạn trong phần văn xuôi / also import dated prose tasks.")
+def import_command(path: str, include_prose: bool) -> None:
+    """Nhập (hoặc cập nhật) một kế hoạch / Import or update a plan, all or nothing."""
     reading = _read(path)
     try:
-        result = import_plan(db.session, reading, load_index(db.session))
+        result = import_plan(db.session, reading, load_index(db.session), include_prose=include_prose)
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
     click.echo(result.summary())
-
-
-@plans_cli.command("import")
-@click.argument("path")
-def import_command(path: str) -> None:
-    """Nhập (hoặc cập nhật) một kế hoạch / Import or update a plan, all or nothing."""
-    _import_file(path)
+    if reading.prose_tasks and not include_prose:
+        click.echo(f"{len(reading.prose_tasks)} nhiệm vụ có thời hạn trong phần văn xuôi chưa được nhập "
+                   "(xem `plans parse`; nhập bằng --include-prose).")
 
 
 @plans_cli.command("list")

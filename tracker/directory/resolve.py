@@ -215,7 +215,7 @@ class DirectoryIndex:
                 "tên cơ quan thực hiện sẽ được tìm trong toàn bộ danh mục.",
                 f"The issuer “{header.issuer or '?'}” is not in the directory; owners are looked up "
                 "in the whole directory."))
-        for task in reading.tasks:
+        for task in reading.tasks + reading.prose_tasks:
             for assignment in task.assignments:
                 for role in ("lead", "coordinate"):
                     mentions: list[OwnerMention] = getattr(assignment, role)

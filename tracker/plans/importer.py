@@ -29,7 +29,7 @@ class ImportResult:
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     assignments: int = 0
-    unresolved: int = 0
+    unresolved: int = 0        # assignments written without an agency (owner kept as text)
     warnings: int = 0
 
     @property
@@ -57,10 +57,17 @@ def plan_identity(reading: PlanReading, issuer_id: int | None) -> str:
 
 
 def import_plan(session: Session, reading: PlanReading, index: DirectoryIndex,
-                resolution: Resolution | None = None) -> ImportResult:
-    """Write ``reading`` (resolved against ``index`` unless ``resolution`` is given)."""
+                resolution: Resolution | None = None, include_prose: bool = False) -> ImportResult:
+    """Write ``reading`` (resolved against ``index`` unless ``resolution`` is given).
+
+    Dated tasks read from the plan's prose are candidates; they are written only with
+    ``include_prose`` (the author has confirmed them).
+    """
     if resolution is None:
         resolution = index.resolve_plan(reading)
+    if include_prose and reading.prose_tasks:
+        reading.tasks = reading.tasks + reading.prose_tasks
+        reading.sections = reading.sections + [reading.prose_tasks[0].section]
     issuer_id = resolution.issuer.id if resolution.issuer else None
     identity = plan_identity(reading, issuer_id)
     plan = session.scalar(select(Plan).where(Plan.identity == identity))
@@ -76,7 +83,7 @@ def import_plan(session: Session, reading: PlanReading, index: DirectoryIndex,
          warnings=[w.as_json() for w in reading.warnings + resolution.warnings])
     session.flush()
 
-    result = ImportResult(plan=plan, created=created, unresolved=resolution.unresolved)
+    result = ImportResult(plan=plan, created=created)
     sections = _sync_sections(session, plan, reading)
     agencies = {a.name: a.id for a in session.execute(select(Agency.name, Agency.id))}
     existing = list(plan.tasks)
@@ -211,6 +218,7 @@ def _sync_assignments(session: Session, task: Task, reading: TaskReading,
             session.flush()
             keep.add(assignment.id)
             result.assignments += 1
+            result.unresolved += agency_id is None
     for assignment in list(task.assignments):
         if assignment.id not in keep:
             task.assignments.remove(assignment)   # delete-orphan removes the row

@@ -13,6 +13,7 @@ from .deadlines import read_deadline
 from .encoding import decode_plan_bytes
 from .header import level_of, read_header
 from .owners import read_owners
+from .prose import read_prose_tasks
 from .result import (AssignmentReading, DeadlineReading, NotAPlanError, OwnerMention,
                      PlanContext, PlanReading, ReadingWarning, TaskReading)
 from .table import COORDINATE, DEADLINE, LEAD, OUTPUT, OWNERS, RawTask, read_rows, text_rows
@@ -53,7 +54,8 @@ def read_plan_text(text: str, name: str = "", calendar: object | None = None) ->
     if header.title is None:
         header.title = name or "(không có tiêu đề)"
     return PlanReading(header=header, sections=table.sections, tasks=tasks, source_name=name,
-                       warnings=warnings + table.warnings)
+                       warnings=warnings + table.warnings,
+                       prose_tasks=read_prose_tasks(text, context))
 
 
 def _ref(raw: RawTask, position: int) -> str:

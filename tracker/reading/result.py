@@ -208,12 +208,15 @@ class PlanReading:
     source_name: str = ""
     sha256: str = ""
     warnings: list[ReadingWarning] = field(default_factory=list)
+    #: dated tasks found in the prose of "Tổ chức thực hiện": candidates to confirm
+    prose_tasks: list[TaskReading] = field(default_factory=list)
 
     def as_json(self) -> dict:
         return {
             "plan": self.header.as_json(),
             "tasks": [t.as_json() for t in self.tasks],
             "warnings": [w.as_json() for w in self.warnings],
+            "prose_tasks": [t.as_json() for t in self.prose_tasks],
         }
 
 
