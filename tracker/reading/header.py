@@ -38,6 +38,19 @@ _ISSUER_LINE = re.compile(r"^(?:UBND|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN)\s+
                           r"XÃ|PHƯỜNG|THỊ TRẤN)\s+(.+)$")
 _BODY_START = re.compile(r"^(căn cứ|thực hiện|i\.|i |để |nhằm |theo )", re.IGNORECASE)
 
+# What the header should say, and the warning when it does not.
+_MISSING = [
+    ("kind", "missing_kind", "Không tìm thấy loại văn bản (Kế hoạch, Đề án...) ở đầu văn bản.",
+     "No document kind (Kế hoạch, Đề án ...) found in the header."),
+    ("number", "missing_number", "Không tìm thấy số, ký hiệu văn bản (“Số: .../KH-UBND”).",
+     "No document number (“Số: .../KH-UBND”) found."),
+    ("issued_date", "missing_issue_date",
+     "Không tìm thấy địa danh, ngày ban hành (“..., ngày ... tháng ... năm ...”).",
+     "No place and date of issue found."),
+    ("issuer", "missing_issuer", "Không xác định được cơ quan ban hành.",
+     "Could not tell who issued the plan."),
+]
+
 LEVEL_OF = {"tỉnh": "province", "thành phố": "province", "huyện": "district", "thị xã": "district",
             "quận": "district", "xã": "commune", "phường": "commune", "thị trấn": "commune"}
 
@@ -109,21 +122,9 @@ def read_header(text: str) -> tuple[PlanHeader, list[ReadingWarning]]:
     header.issuer = _issuer(lines, header.place)
     header.year = _year(header, text)
 
-    if header.kind is None:
-        warnings.append(ReadingWarning(
-            "missing_kind", "Không tìm thấy loại văn bản (Kế hoạch, Đề án...) ở đầu văn bản.",
-            "No document kind (Kế hoạch, Đề án ...) found in the header."))
-    if header.number is None:
-        warnings.append(ReadingWarning(
-            "missing_number", "Không tìm thấy số, ký hiệu văn bản (“Số: .../KH-UBND”).",
-            "No document number (“Số: .../KH-UBND”) found."))
-    if header.issued_date is None:
-        warnings.append(ReadingWarning(
-            "missing_issue_date", "Không tìm thấy địa danh, ngày ban hành (“..., ngày ... tháng ... năm ...”).",
-            "No place and date of issue found."))
-    if header.issuer is None:
-        warnings.append(ReadingWarning(
-            "missing_issuer", "Không xác định được cơ quan ban hành.", "Could not tell who issued the plan."))
+    for field, code, vi, en in _MISSING:
+        if getattr(header, field) is None:
+            warnings.append(ReadingWarning(code, vi, en))
     return header, warnings
 
 

@@ -44,4 +44,15 @@ def detail(plan_id: int):
         return LABELS_VI[result.category] if result else ""
 
     return render_template("plans/detail.html", plan=plan, tasks=tasks, on_time=on_time,
-                           status_labels=STATUS_LABELS_VI)
+                           status_labels=STATUS_LABELS_VI, rows=_rows)
+
+
+def _rows(task: Task) -> list[dict]:
+    """A task's sub-rows, each with its owners grouped as the plan names them: one line per
+    owner text ("UBND cấp xã" → its 23 communes), lead before coordinating."""
+    rows: dict[int, dict] = {}
+    for a in task.assignments:
+        row = rows.setdefault(a.row, {"first": a, "owners": {}})
+        owners = row["owners"].setdefault((a.role, a.owner_text, a.group_key), [])
+        owners.append(a)
+    return [rows[k] for k in sorted(rows)]
