@@ -151,3 +151,23 @@ def test_unresolved_owners_are_kept_as_written(session):
     assert assignments and all(a.agency_id is None for a in assignments)
     assert result.unresolved == len(assignments)
     assert any(w["code"] == "unresolved_issuer" for w in result.plan.warnings)
+
+
+def test_an_inserted_row_renumbers_without_moving_statuses(directory):
+    """A task inserted at the top shifts every number: progress stays with its content."""
+    original = SOC_TRANG.read_text(encoding="utf-8")
+    first = _import(directory, original.encode(), SOC_TRANG.name)
+    target = directory.scalar(select(Task).where(Task.plan_id == first.plan.id, Task.ref == "I.2"))
+    content = target.content
+    target.assignments[0].status = DONE
+    directory.commit()
+    inserted = original.replace(
+        "1\tKiểm soát chặt chẽ việc ban hành mới",
+        "1\tNhiệm vụ mới chèn vào đầu mục.\tBáo cáo.\tSở Nội vụ.\tQuý II/2017.\n"
+        "2\tKiểm soát chặt chẽ việc ban hành mới").replace(
+        "2\tTham gia ý kiến, thẩm định TTHC", "3\tTham gia ý kiến, thẩm định TTHC")
+    second = _import(directory, inserted.encode(), SOC_TRANG.name)
+    assert second.added == ["I.1"]
+    moved = directory.scalar(select(Task).where(Task.plan_id == first.plan.id, Task.ref == "I.3"))
+    assert moved.content == content and moved.assignments[0].status == DONE
+    assert not second.removed

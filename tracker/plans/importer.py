@@ -87,43 +87,63 @@ def import_plan(session: Session, reading: PlanReading, index: DirectoryIndex,
     sections = _sync_sections(session, plan, reading)
     agencies = {a.name: a.id for a in session.execute(select(Agency.name, Agency.id))}
     existing = list(plan.tasks)
-    matched: set[int] = set()
-    by_ref = {t.ref: t for t in existing}
-    by_content: dict[str, list[Task]] = {}
-    for task in existing:
-        by_content.setdefault(fold(task.content), []).append(task)
+    matches = _match_tasks(existing, reading.tasks)
 
-    for reading_task in reading.tasks:
-        task = by_ref.get(reading_task.ref)
-        if task is None or task.id in matched:
-            task = next((t for t in by_content.get(fold(reading_task.content), [])
-                         if t.id not in matched), None)
-        section = sections.get(id(reading_task.section)) if reading_task.section else None
-        if task is None:
-            task = Task(plan=plan)
-            session.add(task)
-            result.added.append(reading_task.ref)
-            changed = True
-        else:
-            matched.add(task.id)
-            changed = False
-        changed |= _set(task, ref=reading_task.ref, content=reading_task.content,
-                        position=reading_task.position, source_line=reading_task.line,
-                        raw_cells=reading_task.raw_rows, section=section,
-                        warnings=[w.as_json() for w in reading_task.warnings])
+    # References move when an amendment inserts or removes rows: park the moving ones on a
+    # temporary value first, so the unique (plan, reference) never trips mid-flush.
+    moving = [t for rt, t in zip(reading.tasks, matches.values()) if t is not None and t.ref != rt.ref]
+    for task in moving:
+        task.ref = f"~{task.id}"
+    if moving:
         session.flush()
-        matched.add(task.id)
-        changed |= _sync_assignments(session, task, reading_task, agencies, result)
-        if changed and not created and reading_task.ref not in result.added:
-            result.changed.append(reading_task.ref)
-    for task in existing:
-        if task.id not in matched:
-            result.removed.append(task.ref)
-            session.delete(task)
+
+    with session.no_autoflush:
+        for reading_task, task in zip(reading.tasks, matches.values()):
+            section = sections.get(id(reading_task.section)) if reading_task.section else None
+            changed = False
+            if task is None:
+                task = Task(plan=plan)
+                session.add(task)
+                result.added.append(reading_task.ref)
+            changed |= _set(task, ref=reading_task.ref, content=reading_task.content,
+                            position=reading_task.position, source_line=reading_task.line,
+                            raw_cells=reading_task.raw_rows, section=section,
+                            warnings=[w.as_json() for w in reading_task.warnings])
+            changed |= _sync_assignments(session, task, reading_task, agencies, result)
+            if changed and not created and reading_task.ref not in result.added:
+                result.changed.append(reading_task.ref)
+        kept = {id(t) for t in matches.values() if t is not None}
+        for task in existing:
+            if id(task) not in kept:
+                result.removed.append(task.ref)
+                plan.tasks.remove(task)      # delete-orphan removes it and its assignments
     session.flush()
     result.warnings = len(plan.warnings) + sum(
         len(t.warnings) + sum(len(a.warnings) for a in t.assignments) for t in reading.tasks)
     return result
+
+
+def _match_tasks(existing: list[Task], readings: list[TaskReading]) -> dict[int, Task | None]:
+    """Which stored task each read task is (position in ``readings`` → task or None).
+
+    Same reference and content first; then same content (the row was renumbered); then
+    same reference (the row was reworded). Each stored task matches at most once.
+    """
+    keys = [(lambda t: (t.ref, fold(t.content))), (lambda t: fold(t.content)), (lambda t: t.ref)]
+    matches: dict[int, Task | None] = {i: None for i in range(len(readings))}
+    taken: set[int] = set()
+    for key in keys:
+        index: dict[object, list[Task]] = {}
+        for task in existing:
+            if id(task) not in taken:
+                index.setdefault(key(task), []).append(task)
+        for i, reading in enumerate(readings):
+            if matches[i] is None:
+                candidates = [t for t in index.get(key(reading), []) if id(t) not in taken]
+                if candidates:
+                    matches[i] = candidates[0]
+                    taken.add(id(candidates[0]))
+    return matches
 
 
 def _set(obj, **values) -> bool:
@@ -193,7 +213,7 @@ def _sync_assignments(session: Session, task: Task, reading: TaskReading,
     changed = False
     existing = {(a.row, a.role, a.agency_id if a.agency_id else fold(a.owner_text)): a
                 for a in task.assignments}
-    keep: set[int] = set()
+    keep: set[int] = set()             # id() of the assignments the reading still names
     for row_index, sub in enumerate(reading.assignments):
         deadline_values = _deadline_values(sub.deadline)
         shared_deadline: Deadline | None = None
@@ -215,12 +235,11 @@ def _sync_assignments(session: Session, task: Task, reading: TaskReading,
             changed |= _set(assignment, owner_text=owner_text, group_key=group_key,
                             output=sub.output, warnings=[w.as_json() for w in sub.warnings])
             changed |= _sync_occurrences(session, assignment, sub.deadline)
-            session.flush()
-            keep.add(assignment.id)
+            keep.add(id(assignment))
             result.assignments += 1
             result.unresolved += agency_id is None
     for assignment in list(task.assignments):
-        if assignment.id not in keep:
+        if id(assignment) not in keep:
             task.assignments.remove(assignment)   # delete-orphan removes the row
             changed = True
     return changed
