@@ -18,3 +18,31 @@ def test_sqlite_enforces_foreign_keys(app):
         return
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_upgrading_a_populated_database_keeps_its_data(database_url, tmp_path):
+    """Every migration after the first runs against a database holding a real plan."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import func, select
+
+    from tracker.directory.store import load_index
+    from tracker.models import Assignment, Occurrence, Task
+    from tracker.plans.importer import import_plan
+    from tracker.reading.plan import read_plan
+
+    from .conftest import SEEDS, make_app
+
+    app = make_app(database_url)
+    with app.app_context():
+        counts = lambda: [db.session.scalar(select(func.count()).select_from(m))  # noqa: E731
+                          for m in (Task, Assignment, Occurrence)]
+        plan = SEEDS / "cam-xuyen-2020-kiem-soat-tthc-mot-cua.txt"
+        import_plan(db.session, read_plan(plan.read_bytes(), plan.name), load_index(db.session))
+        db.session.commit()
+        before = counts()
+        db.session.remove()
+        downgrade(revision="f5a03c37c9c1")   # back to the first schema, data in place
+        upgrade()
+        assert counts() == before and before[1] > 0
+        db.session.remove()
+        db.engine.dispose()
