@@ -33,4 +33,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from .cli import register_commands
     register_commands(app)
+
+    from . import logs
+    logs.install()
     return app

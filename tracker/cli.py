@@ -15,6 +15,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import inspect, select
 
+from . import config
 from .directory.loader import DirectoryError, import_directory, read_directory_file
 from .directory.resolve import DirectoryIndex
 from .directory.store import load_index
@@ -33,10 +34,7 @@ agencies_cli = AppGroup("agencies", help="Danh mục cơ quan / The agency direc
 
 
 def reporting_calendar(app: Flask) -> ReportingCalendar:
-    c = app.config
-    return ReportingCalendar(cutoff_day=c["TRACKER_REPORT_CUTOFF_DAY"], submission_days={
-        "national": c["TRACKER_REPORT_DAY_NATIONAL"], "province": c["TRACKER_REPORT_DAY_PROVINCE"],
-        "district": c["TRACKER_REPORT_DAY_DISTRICT"], "commune": c["TRACKER_REPORT_DAY_COMMUNE"]})
+    return config.reporting_calendar(app.config)
 
 
 def today_local() -> date:
@@ -216,7 +214,126 @@ def seed_command() -> None:
         click.echo(f"{path.name}: {result.summary()}")
 
 
+feeds_cli = AppGroup("feeds", help="Lịch đăng ký (iCalendar) / Calendar feeds.")
+
+
+def _feed_target(officer, agency, plan, leadership) -> tuple[str, int | None, str | None]:
+    chosen = [x for x in (officer, agency, plan, leadership) if x]
+    if len(chosen) != 1:
+        _fail("chọn đúng một trong --officer, --agency, --plan, --leadership.",
+              "choose exactly one of --officer, --agency, --plan, --leadership.")
+    if officer:
+        from .feeds.events import officer_agencies
+        if not officer_agencies(db.session, officer):
+            _fail(f"không có cán bộ đầu mối nào có email “{officer}”.",
+                  f"no active focal officer has the email “{officer}”.")
+        return "officer", None, officer.strip().lower()
+    if plan:
+        found = [p for p in db.session.scalars(select(Plan))
+                 if (p.number or "").replace(" ", "").lower() == plan.replace(" ", "").lower()
+                 or str(p.id) == plan]
+        if len(found) != 1:
+            _fail(f"không tìm thấy đúng một kế hoạch “{plan}” (số ký hiệu hoặc mã).",
+                  f"no single plan matches “{plan}” (number or id).")
+        return "plan", found[0].id, None
+    name = agency or leadership
+    matches = load_index(db.session).match(name)
+    if leadership:
+        matches = [m for m in matches if m.type.startswith("ubnd")]
+    if len(matches) != 1:
+        names = "; ".join(m.name for m in matches[:5]) or "không có"
+        _fail(f"“{name}” không chỉ đúng một cơ quan ({names}).",
+              f"“{name}” does not name exactly one agency ({names}).")
+    return ("leadership" if leadership else "agency"), matches[0].id, None
+
+
+@feeds_cli.command("create")
+@click.option("--officer", help="Email cán bộ đầu mối / focal officer's email.")
+@click.option("--agency", help="Tên cơ quan / agency name.")
+@click.option("--plan", help="Số ký hiệu kế hoạch (181/KH-UBND) hoặc mã / plan number or id.")
+@click.option("--leadership", help="UBND ban hành kế hoạch / the People's Committee.")
+@click.option("--name", "label", default="", help="Tên gợi nhớ (Điện thoại, Outlook cơ quan).")
+def create_feed(officer, agency, plan, leadership, label) -> None:
+    """Tạo địa chỉ lịch bí mật / Create a secret feed URL (shown once)."""
+    from .feeds import tokens
+    from .web.feeds import feed_urls
+    kind, target_id, email = _feed_target(officer, agency, plan, leadership)
+    default = {"officer": "Lịch cá nhân", "agency": "Lịch cơ quan", "plan": "Lịch kế hoạch",
+               "leadership": "Lịch lãnh đạo"}[kind]
+    row, token = tokens.create(db.session, kind, label or default, target_id, email)
+    db.session.commit()
+    urls = feed_urls(token)
+    click.echo(f"Đã tạo lịch #{row.id} ({kind}, “{row.label}”). Địa chỉ chỉ hiện một lần, giữ bí mật:")
+    click.echo(f"https:  {urls['https']}")
+    click.echo(f"webcal: {urls['webcal']}")
+    click.echo(f"Trang đăng ký / subscribe page: {urls['page']}")
+
+
+@feeds_cli.command("list")
+def list_feeds() -> None:
+    """Các địa chỉ lịch / List feed tokens (never the tokens themselves)."""
+    from .models import FeedToken
+    for row in db.session.scalars(select(FeedToken).order_by(FeedToken.id)):
+        state = "đã thu hồi" if row.revoked_at else "đang dùng"
+        used = row.last_used_at.strftime("%Y-%m-%d %H:%M") if row.last_used_at else "chưa dùng"
+        click.echo(f"{row.id:>4}  {row.feed_key:<40} “{row.label}” …{row.hint}  {state}  lần cuối: {used}")
+
+
+@feeds_cli.command("revoke")
+@click.argument("token_id", type=int)
+def revoke_feed(token_id: int) -> None:
+    """Thu hồi một địa chỉ lịch / Revoke a feed token (it answers 404 from now on)."""
+    from .feeds import tokens
+    from .models import FeedToken
+    row = db.session.get(FeedToken, token_id)
+    if row is None:
+        _fail(f"không có địa chỉ lịch #{token_id}.", f"no feed token #{token_id}.")
+    tokens.revoke(row)
+    db.session.commit()
+    click.echo(f"Đã thu hồi lịch #{token_id}. Các lịch đã đăng ký bằng địa chỉ này sẽ ngừng cập nhật.")
+
+
+@feeds_cli.command("rotate")
+@click.argument("token_id", type=int)
+def rotate_feed(token_id: int) -> None:
+    """Đổi địa chỉ lịch (địa chỉ cũ ngừng hoạt động) / Rotate a feed token."""
+    from .feeds import tokens
+    from .models import FeedToken
+    from .web.feeds import feed_urls
+    row = db.session.get(FeedToken, token_id)
+    if row is None or row.revoked_at is not None:
+        _fail(f"không có địa chỉ lịch #{token_id} đang dùng.", f"no live feed token #{token_id}.")
+    new, token = tokens.rotate(db.session, row)
+    db.session.commit()
+    urls = feed_urls(token)
+    click.echo(f"Lịch #{row.id} đã được thay bằng #{new.id}; cần đăng ký lại bằng địa chỉ mới:")
+    click.echo(f"https:  {urls['https']}")
+    click.echo(f"webcal: {urls['webcal']}")
+
+
+@tasks_cli.command("set-status")
+@click.argument("assignment_id", type=int)
+@click.argument("status", type=click.Choice(["not_started", "in_progress", "done", "paused", "cancelled"]))
+@click.option("--progress", type=click.IntRange(0, 100))
+@click.option("--comment", default="")
+@click.option("--by", default="cli", help="Người cập nhật / who reports.")
+def set_status(assignment_id: int, status: str, progress, comment: str, by: str) -> None:
+    """Cập nhật trạng thái một phân công / Report the status of an assignment."""
+    from .models import Assignment
+    from .plans.progress import StatusError, report
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None:
+        _fail(f"không có phân công #{assignment_id}.", f"no assignment #{assignment_id}.")
+    try:
+        report(db.session, assignment, status, by, progress, comment)
+    except StatusError as exc:
+        _fail(exc.message_vi, exc.message_en)
+    db.session.commit()
+    click.echo(f"Phân công #{assignment_id}: {status}")
+
+
 def register_commands(app: Flask) -> None:
+    app.cli.add_command(feeds_cli)
     app.cli.add_command(plans_cli)
     app.cli.add_command(tasks_cli)
     app.cli.add_command(agencies_cli)

@@ -40,5 +40,20 @@ def load(instance_path: str) -> dict:
         "TRACKER_REPORT_DAY_DISTRICT": _int("REPORT_DAY_DISTRICT", 17),
         "TRACKER_REPORT_DAY_COMMUNE": _int("REPORT_DAY_COMMUNE", 15),
         "TRACKER_MAX_UPLOAD_BYTES": _int("MAX_UPLOAD_BYTES", 20 * 1024 * 1024),
+        # Calendar feeds: the rolling window (open overdue items are always shown) and the
+        # reporting periods at which continuous tasks appear as check-ins.
+        "TRACKER_FEED_PAST_DAYS": _int("FEED_PAST_DAYS", 92),
+        "TRACKER_FEED_FUTURE_DAYS": _int("FEED_FUTURE_DAYS", 548),
+        "TRACKER_CHECKIN_PERIODS": tuple(p.strip() for p in (_env("CHECKIN_PERIODS", "quarterly") or "").split(",") if p.strip()),
         "BABEL_DEFAULT_LOCALE": _env("LANGUAGE", "vi"),
     }
+
+
+def reporting_calendar(config) -> "ReportingCalendar":
+    """The reporting calendar (Decree 09/2019 defaults) as this deployment configures it."""
+    from .scheduling.reporting import ReportingCalendar
+    return ReportingCalendar(cutoff_day=config["TRACKER_REPORT_CUTOFF_DAY"], submission_days={
+        "national": config["TRACKER_REPORT_DAY_NATIONAL"],
+        "province": config["TRACKER_REPORT_DAY_PROVINCE"],
+        "district": config["TRACKER_REPORT_DAY_DISTRICT"],
+        "commune": config["TRACKER_REPORT_DAY_COMMUNE"]})

@@ -4,10 +4,12 @@ from .assignment import Assignment, Deadline, Occurrence, StatusChange
 from .base import (CANCELLED, COORDINATE, DONE, IN_PROGRESS, LEAD, NOT_STARTED, PAUSED,
                    PLAN_ACTIVE, PLAN_ARCHIVED, PLAN_DRAFT, STATUSES, STATUS_LABELS_VI)
 from .directory import Agency, AgencyAlias, AgencyGroup, FocalOfficer, agency_group_members
+from .feed import FEED_KINDS, FeedState, FeedToken
 from .plan import Plan, Section, Task
 
 __all__ = [
-    "Agency", "AgencyAlias", "AgencyGroup", "Assignment", "Deadline", "FocalOfficer",
+    "Agency", "AgencyAlias", "AgencyGroup", "Assignment", "Deadline", "FEED_KINDS", "FeedState",
+    "FeedToken", "FocalOfficer",
     "Occurrence", "Plan", "Section", "StatusChange", "Task", "agency_group_members",
     "CANCELLED", "COORDINATE", "DONE", "IN_PROGRESS", "LEAD", "NOT_STARTED", "PAUSED",
     "PLAN_ACTIVE", "PLAN_ARCHIVED", "PLAN_DRAFT", "STATUSES", "STATUS_LABELS_VI",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import NOT_STARTED, Model, utcnow
@@ -62,6 +62,8 @@ class Assignment(Model):
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     #: the reader's doubts about this owner or sub-row
     warnings: Mapped[list] = mapped_column(JSON, default=list)
+    #: grows on every material change (due date, status, text): calendar SEQUENCE
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
                                                  onupdate=utcnow)
@@ -99,6 +101,10 @@ class Occurrence(Model):
     due: Mapped[date] = mapped_column(index=True)
     status: Mapped[str] = mapped_column(String(20), default=NOT_STARTED)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: grows on every material change: calendar SEQUENCE
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+                                                 onupdate=utcnow, server_default=func.now())
 
     assignment: Mapped[Assignment] = relationship(back_populates="occurrences")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import PLAN_ACTIVE, Model, utcnow
@@ -88,6 +88,8 @@ class Task(Model):
     raw_cells: Mapped[list] = mapped_column(JSON, default=list)
     #: the reader's doubts about this row ([{code, message, suggestion}])
     warnings: Mapped[list] = mapped_column(JSON, default=list)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+                                                 onupdate=utcnow, server_default=func.now())
 
     plan: Mapped[Plan] = relationship(back_populates="tasks")
     section: Mapped[Section | None] = relationship()

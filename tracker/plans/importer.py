@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from ..directory.resolve import DirectoryIndex, Resolution
 from ..models import (LEAD, PLAN_ACTIVE, Agency, Assignment, Deadline, Occurrence, Plan, Section,
                       Task)
+from ..models.base import utcnow
 from ..reading.result import AssignmentReading, DeadlineReading, OwnerMention, PlanReading, TaskReading
 from ..reading.text import fold
 
@@ -109,7 +110,9 @@ def import_plan(session: Session, reading: PlanReading, index: DirectoryIndex,
                             position=reading_task.position, source_line=reading_task.line,
                             raw_cells=reading_task.raw_rows, section=section,
                             warnings=[w.as_json() for w in reading_task.warnings])
-            changed |= _sync_assignments(session, task, reading_task, agencies, result)
+            if _sync_assignments(session, task, reading_task, agencies, result):
+                changed = True
+                task.updated_at = utcnow()    # owners changed: the task's feeds changed
             if changed and not created and reading_task.ref not in result.added:
                 result.changed.append(reading_task.ref)
         kept = {id(t) for t in matches.values() if t is not None}
@@ -230,11 +233,15 @@ def _sync_assignments(session: Session, task: Task, reading: TaskReading,
                     shared_deadline = Deadline(**deadline_values)
                     session.add(shared_deadline)
                 assignment.deadline = shared_deadline
+                differs = False
             else:
-                changed |= _set(assignment.deadline, **deadline_values)
-            changed |= _set(assignment, owner_text=owner_text, group_key=group_key,
+                differs = _set(assignment.deadline, **deadline_values)
+            differs |= _set(assignment, owner_text=owner_text, group_key=group_key,
                             output=sub.output, warnings=[w.as_json() for w in sub.warnings])
-            changed |= _sync_occurrences(session, assignment, sub.deadline)
+            differs |= _sync_occurrences(session, assignment, sub.deadline)
+            if differs and assignment.id is not None:
+                assignment.sequence += 1      # calendars must see the change
+            changed |= differs
             keep.add(id(assignment))
             result.assignments += 1
             result.unresolved += agency_id is None
@@ -256,8 +263,9 @@ def _sync_occurrences(session: Session, assignment: Assignment, deadline: Deadli
             assignment.occurrences.append(Occurrence(period=occ.period, label=occ.label,
                                                      start=occ.start, cutoff=occ.cutoff, due=occ.due))
             changed = True
-        else:
-            changed |= _set(row, start=occ.start, cutoff=occ.cutoff, due=occ.due)
+        elif _set(row, start=occ.start, cutoff=occ.cutoff, due=occ.due):
+            row.sequence += 1
+            changed = True
     for key, row in current.items():
         if key not in wanted:
             assignment.occurrences.remove(row)

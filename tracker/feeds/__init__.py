@@ -1,0 +1,1 @@
+"""Calendar feeds: secret per-feed tokens, the events each audience sees, iCalendar output."""
