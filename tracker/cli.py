@@ -6,16 +6,15 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import inspect, select
 
-from . import config
+from . import clock, config
 from .directory.loader import DirectoryError, import_directory, read_directory_file
 from .directory.resolve import DirectoryIndex
 from .directory.store import load_index
@@ -38,7 +37,7 @@ def reporting_calendar(app: Flask) -> ReportingCalendar:
 
 
 def today_local() -> date:
-    return datetime.now(ZoneInfo(current_app.config["TRACKER_TIMEZONE"])).date()
+    return clock.today()
 
 
 def _fail(vi: str, en: str, code: int = 2) -> None:

@@ -11,19 +11,18 @@ import io
 from datetime import datetime, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 from urllib.parse import quote, urlsplit
-from zoneinfo import ZoneInfo
 
 import segno
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from markupsafe import Markup
 
+from .. import clock
 from ..config import reporting_calendar
 from ..extensions import db
 from ..feeds import tokens
 from ..feeds.events import FeedContext, Window, build_feed, feed_version
 from ..feeds.ical import to_ical
 from ..models import FeedState
-from ..models.base import utcnow
 
 bp = Blueprint("feeds", __name__)
 FORMATS = ("event", "todo")
@@ -32,7 +31,7 @@ FORMATS = ("event", "todo")
 def feed_context() -> FeedContext:
     config = current_app.config
     tz = config["TRACKER_TIMEZONE"]
-    today = datetime.now(ZoneInfo(tz)).date()
+    today = clock.today()
     base = config["TRACKER_BASE_URL"].rstrip("/")
     return FeedContext(today=today, tz=tz, base_url=base, host=urlsplit(base).hostname or "tracker",
                        window=Window.around(today, config["TRACKER_FEED_PAST_DAYS"],
@@ -85,11 +84,11 @@ def feed(token: str):
     key = f"{row.feed_key}|{fmt}"
     state = db.session.get(FeedState, key)
     if state is None:
-        state = FeedState(key=key, version=version, changed_at=utcnow())
+        state = FeedState(key=key, version=version, changed_at=clock.now())
         db.session.add(state)
     elif state.version != version:
-        state.version, state.changed_at = version, utcnow()
-    tokens.touch(row)
+        state.version, state.changed_at = version, clock.now()
+    tokens.touch(row, clock.now())
     db.session.commit()
     etag = f'"{version[:40]}"'
     headers = {"ETag": etag, "Last-Modified": _http_date(state.changed_at),

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from flask import Blueprint, abort, current_app, render_template
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from .. import clock
 from ..extensions import db
 from ..models import STATUS_LABELS_VI, Assignment, Plan, Task
 from ..plans.queries import local_date
@@ -36,7 +34,7 @@ def detail(plan_id: int):
             selectinload(Task.assignments).selectinload(Assignment.deadline),
             selectinload(Task.assignments).selectinload(Assignment.occurrences))).all()
     tz = current_app.config["TRACKER_TIMEZONE"]
-    today = datetime.now(ZoneInfo(tz)).date()
+    today = clock.today()
 
     def on_time(assignment: Assignment):
         result = classify(assignment.status, assignment.deadline.due,

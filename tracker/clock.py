@@ -1,0 +1,25 @@
+"""The current time, from one place, so tests (and `--at` runs of jobs) can set it.
+
+``TRACKER_NOW`` in the app config (an aware datetime) freezes the clock; production never
+sets it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+
+def now() -> datetime:
+    """Aware UTC now (or the frozen moment)."""
+    frozen = current_app.config.get("TRACKER_NOW")
+    if frozen is not None:
+        return frozen.astimezone(timezone.utc)
+    return datetime.now(timezone.utc)
+
+
+def today() -> date:
+    """Today's date in ``TRACKER_TIMEZONE``."""
+    return now().astimezone(ZoneInfo(current_app.config["TRACKER_TIMEZONE"])).date()
