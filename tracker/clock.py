@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import current_app, has_app_context
 
 
 def now() -> datetime:
-    """Aware UTC now (or the frozen moment)."""
-    frozen = current_app.config.get("TRACKER_NOW")
+    """Aware UTC now (or the frozen moment). Also what every stored timestamp uses."""
+    frozen = current_app.config.get("TRACKER_NOW") if has_app_context() else None
     if frozen is not None:
         return frozen.astimezone(timezone.utc)
     return datetime.now(timezone.utc)

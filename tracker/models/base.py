@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
+from ..clock import now as utcnow  # noqa: F401  (stored timestamps follow the app's clock)
 from ..extensions import db
 
 Model = db.Model
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 # Status of an assignment or an occurrence (DOMAIN.md, "Status and on-time statistics").
