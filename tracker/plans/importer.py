@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from ..directory.resolve import DirectoryIndex, Resolution
 from ..models import (LEAD, PLAN_ACTIVE, Agency, Assignment, Deadline, Occurrence, Plan, Section,
@@ -87,7 +87,11 @@ def import_plan(session: Session, reading: PlanReading, index: DirectoryIndex,
     result = ImportResult(plan=plan, created=created)
     sections = _sync_sections(session, plan, reading)
     agencies = {a.name: a.id for a in session.execute(select(Agency.name, Agency.id))}
-    existing = list(plan.tasks)
+    # Everything the comparison touches, loaded in a handful of queries (not one per row).
+    existing = list(session.scalars(
+        select(Task).where(Task.plan_id == plan.id).order_by(Task.position).options(
+            selectinload(Task.assignments).selectinload(Assignment.occurrences),
+            selectinload(Task.assignments).selectinload(Assignment.deadline)))) if plan.id else []
     matches = _match_tasks(existing, reading.tasks)
 
     # References move when an amendment inserts or removes rows: park the moving ones on a
