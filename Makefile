@@ -28,8 +28,9 @@ run: seed         ## start the app on the embedded default (SQLite under instanc
 test: install     ## the whole suite; PostgreSQL tests run when TRACKER_TEST_DATABASE_URL is set
 	$(PY) -m pytest
 
-bench: install    ## import benchmark (SQLite, and PostgreSQL when TRACKER_TEST_DATABASE_URL is set)
+bench: install    ## benchmarks (PostgreSQL too when TRACKER_TEST_DATABASE_URL is set)
 	$(PY) bench/import.py
+	$(PY) bench/feeds.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis

@@ -256,3 +256,18 @@ def test_feeds_create_command(runner, plans):
     assert plan.exit_code == 0, plan.output
     leaders = runner.invoke(args=["feeds", "create", "--leadership", "UBND tỉnh Sóc Trăng"])
     assert leaders.exit_code == 0, leaders.output
+
+
+def test_an_unchanged_feed_is_built_once(app, justice_feed, monkeypatch):
+    import tracker.web.feeds as view
+    builds = []
+    real = view.to_ical
+    monkeypatch.setattr(view, "to_ical", lambda *a, **k: builds.append(1) or real(*a, **k))
+    client = app.test_client()
+    first = client.get(f"/feeds/{justice_feed}.ics")
+    second = client.get(f"/feeds/{justice_feed}.ics")
+    assert first.data == second.data and len(builds) == 1
+    app.config["TRACKER_NOW"] = MARCH_2017 + timedelta(days=1)   # a new day: rebuilt once
+    client.get(f"/feeds/{justice_feed}.ics")
+    client.get(f"/feeds/{justice_feed}.ics")
+    assert len(builds) == 2

@@ -22,6 +22,7 @@ def upgrade():
     sa.Column('key', sa.String(length=300), nullable=False),
     sa.Column('version', sa.String(length=64), nullable=False),
     sa.Column('changed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('body', sa.LargeBinary(), nullable=True),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_feed_states'))
     )
     op.create_table('feed_tokens',

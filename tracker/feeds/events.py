@@ -303,7 +303,7 @@ def feed_version(session: Session, token: FeedToken, ctx: FeedContext, fmt: str)
         query = query.where(a.agency_id.in_([ag.id for ag in _feed_agencies(session, token)] or [-1]))
     row = session.execute(query).one()
     agency_names = "" if token.kind in ("plan", "leadership") else \
-        ",".join(f"{ag.id}" for ag in _feed_agencies(session, token))
+        ",".join(f"{ag.id}:{ag.name}" for ag in _feed_agencies(session, token))
     material = "|".join(str(v) for v in (token.feed_key, fmt, ctx.today, ctx.window, ctx.base_url,
                                          agency_names, *row))
     return hashlib.sha256(material.encode()).hexdigest()

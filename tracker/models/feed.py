@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, String
+from sqlalchemy import DateTime, ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Model, utcnow
@@ -52,7 +52,7 @@ class FeedToken(Model):
 
 
 class FeedState(Model):
-    """The last version of a feed seen, and since when: the Last-Modified of its responses."""
+    """The last version of a feed, since when (its Last-Modified), and its built body."""
 
     __tablename__ = "feed_states"
 
@@ -61,3 +61,5 @@ class FeedState(Model):
     #: hash of what the feed is built from
     version: Mapped[str] = mapped_column(String(64))
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: the feed as built for this version: a feed is built once per change, not per poll
+    body: Mapped[bytes | None] = mapped_column(LargeBinary)

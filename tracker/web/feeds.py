@@ -87,15 +87,19 @@ def feed(token: str):
         state = FeedState(key=key, version=version, changed_at=clock.now())
         db.session.add(state)
     elif state.version != version:
-        state.version, state.changed_at = version, clock.now()
+        state.version, state.changed_at, state.body = version, clock.now(), None
     tokens.touch(row, clock.now())
-    db.session.commit()
     etag = f'"{version[:40]}"'
     headers = {"ETag": etag, "Last-Modified": _http_date(state.changed_at),
                "Cache-Control": "private, no-cache"}
     if _not_modified(etag, state.changed_at):
+        db.session.commit()
         return Response(status=304, headers=headers)
-    body = to_ical(build_feed(db.session, row, ctx), fmt)
+    if state.body is None:
+        # Built once per version: polls of an unchanged feed are served from here.
+        state.body = to_ical(build_feed(db.session, row, ctx), fmt)
+    body = state.body
+    db.session.commit()
     # Whatever the client asked for (Google sends no Accept header at all).
     return Response(body, headers={**headers, "Content-Disposition": 'inline; filename="han-cong-viec.ics"'},
                     content_type="text/calendar; charset=utf-8")
