@@ -8,6 +8,7 @@ from flask import Flask
 
 from . import config
 from .extensions import db, migrate
+from .extensions import mail as mailer  # not "mail": the tracker.mail package would shadow it
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,6 +25,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from . import models  # noqa: F401  (register the mapped classes)
 
     db.init_app(app)
+    mailer.init_app(app)
     # Batch mode: SQLite cannot ALTER most things, so later migrations rebuild tables there.
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
                      compare_type=True)

@@ -331,7 +331,25 @@ def set_status(assignment_id: int, status: str, progress, comment: str, by: str)
     click.echo(f"Phân công #{assignment_id}: {status}")
 
 
+jobs_cli = AppGroup("jobs", help="Chạy một tác vụ định kỳ / Run one scheduled job.")
+
+
+@jobs_cli.command("run")
+@click.argument("name", type=click.Choice(["reminders", "overdue", "escalation", "checkins", "send"]))
+@click.option("--at", "at", type=click.DateTime(formats=["%Y-%m-%dT%H:%M"]),
+              help="Chạy như vào thời điểm này, giờ địa phương / as if at this local time.")
+def run_job(name: str, at) -> None:
+    """Chạy một lần / Run one job once (reminders, overdue, escalation, checkins, send)."""
+    from zoneinfo import ZoneInfo
+
+    from .jobs import run
+    moment = at.replace(tzinfo=ZoneInfo(current_app.config["TRACKER_TIMEZONE"])) if at else None
+    report = run(name, moment)
+    click.echo(f"{name}: {report}")
+
+
 def register_commands(app: Flask) -> None:
+    app.cli.add_command(jobs_cli)
     app.cli.add_command(feeds_cli)
     app.cli.add_command(plans_cli)
     app.cli.add_command(tasks_cli)

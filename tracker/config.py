@@ -50,6 +50,20 @@ def load(instance_path: str) -> dict:
         "TRACKER_FEED_FUTURE_DAYS": _int("FEED_FUTURE_DAYS", 548),
         "TRACKER_CHECKIN_PERIODS": tuple(p.strip() for p in (_env("CHECKIN_PERIODS", "quarterly") or "").split(",") if p.strip()),
         "BABEL_DEFAULT_LOCALE": _env("LANGUAGE", "vi"),
+        # Outgoing mail: Flask-Mail's own variable names (MAIL_SERVER, MAIL_PORT, ...).
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", "127.0.0.1"),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
+        "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "") in ("1", "true", "True", "yes"),
+        "MAIL_USE_SSL": os.environ.get("MAIL_USE_SSL", "") in ("1", "true", "True", "yes"),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER",
+                                              "Theo dõi kế hoạch <no-reply@tracker.example>"),
+        "MAIL_TIMEOUT": int(os.environ.get("MAIL_TIMEOUT", "30")),
+        # Outbox: how many times a message is tried, and the first retry delay (doubling).
+        "TRACKER_MAIL_MAX_ATTEMPTS": _int("MAIL_MAX_ATTEMPTS", 8),
+        "TRACKER_MAIL_RETRY_SECONDS": _int("MAIL_RETRY_SECONDS", 60),
+        "TRACKER_MAIL_BATCH": _int("MAIL_BATCH", 200),
     }
 
 

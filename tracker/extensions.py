@@ -1,5 +1,6 @@
 """Flask extensions, created unbound and initialised in the application factory."""
 
+from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
@@ -16,6 +17,7 @@ NAMING = {
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
 migrate = Migrate()
+mail = Mail()
 
 
 @event.listens_for(Engine, "connect")

@@ -5,12 +5,16 @@ from .base import (CANCELLED, COORDINATE, DONE, IN_PROGRESS, LEAD, NOT_STARTED, 
                    PLAN_ACTIVE, PLAN_ARCHIVED, PLAN_DRAFT, STATUSES, STATUS_LABELS_VI)
 from .directory import Agency, AgencyAlias, AgencyGroup, FocalOfficer, agency_group_members
 from .feed import FEED_KINDS, FeedState, FeedToken
+from .mail import (FAILED, OUTBOX_STATES, QUEUED, SENDING, SENT, CalendarDay, OutboxItem,
+                   OutboxMessage, SentStep, Setting)
 from .plan import Plan, Section, Task
 
 __all__ = [
     "Agency", "AgencyAlias", "AgencyGroup", "Assignment", "Deadline", "FEED_KINDS", "FeedState",
     "FeedToken", "FocalOfficer",
-    "Occurrence", "Plan", "Section", "StatusChange", "Task", "agency_group_members",
+    "CalendarDay", "Occurrence", "OutboxItem", "OutboxMessage", "Plan", "Section", "SentStep",
+    "Setting", "StatusChange",
+    "Task", "agency_group_members", "FAILED", "OUTBOX_STATES", "QUEUED", "SENDING", "SENT",
     "CANCELLED", "COORDINATE", "DONE", "IN_PROGRESS", "LEAD", "NOT_STARTED", "PAUSED",
     "PLAN_ACTIVE", "PLAN_ARCHIVED", "PLAN_DRAFT", "STATUSES", "STATUS_LABELS_VI",
 ]

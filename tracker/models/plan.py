@@ -39,6 +39,8 @@ class Plan(Model):
     status: Mapped[str] = mapped_column(String(20), default=PLAN_ACTIVE)
     #: plan-level warnings from the last reading ([{code, message, suggestion}])
     warnings: Mapped[list] = mapped_column(JSON, default=list)
+    #: overrides of the global reminder policy for this plan ({"overdue_every": 5, ...})
+    reminder_policy: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
                                                  onupdate=utcnow)

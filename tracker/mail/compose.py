@@ -1,0 +1,615 @@
+"""One e-mail per person per run: text, HTML and an .ics snapshot of the items in it.
+
+Pure module: no database, no Flask app context. The caller (the reminder run) collects a
+person's items for one kind of message, and ``compose`` returns the message, or None when
+there is nothing to say. ``to_message`` turns a ``ComposedMail`` into a MIME message with
+the standard library; the outbox stores ``ComposedMail`` fields and calls it when sending.
+
+Decisions:
+
+* Items are grouped by plan (plans ordered by their earliest due date), and within a plan
+  ordered by due date, then task reference (natural order: 2 before 10). Items without a
+  due date come last.
+* Wording lives in ``WORDING`` (one dict per language: labels, the subject of each kind,
+  the kind's opening paragraph); the layout lives in two templates,
+  ``templates/mail/message.txt`` and ``message.html``. A new language is one more dict.
+  Anything that is not "en" gets Vietnamese.
+* Imported text (plan titles, task content, agency names, outputs, deadline phrases) is
+  made single-line and stripped of control and format characters before it goes anywhere:
+  no header can be split by a title holding CR/LF, and ``to_message`` cleans every header
+  value again (it also sends what was stored in the outbox). HTML is autoescaped; links
+  are only made from http(s) URLs.
+* The .ics is a snapshot for "add to my calendar" (CALENDAR_NOTES §4): METHOD:PUBLISH, no
+  ORGANIZER/ATTENDEE, no VALARM, one all-day VEVENT per item with a due date, UID = the
+  item's stable UID (the same as in the feeds), SEQUENCE 0, DTSTAMP = ``stamp`` or today
+  00:00 UTC, so the same run gives the same bytes. The feed stays the truth; the footer
+  gives the feed link.
+* For a check-in request, ``MailItem.due`` is the reporting cut-off the report is asked
+  for (a continuous task has no due date of its own) and ``days`` counts to it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid, parseaddr
+from functools import lru_cache
+from pathlib import Path
+
+from icalendar import Calendar, Event
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE_DIR = ROOT / "templates" / "mail"
+
+REMINDER, OVERDUE, ESCALATION_HEAD, ESCALATION_COMMITTEE, CHECKIN, DIGEST = (
+    "reminder", "overdue", "escalation_head", "escalation_committee", "checkin", "digest")
+KINDS = (REMINDER, OVERDUE, ESCALATION_HEAD, ESCALATION_COMMITTEE, CHECKIN, DIGEST)
+# Step kinds of tracker.scheduling.reminders → the kind of message they go out in.
+KIND_OF_STEP = {"before": REMINDER, "overdue": OVERDUE, "escalation_head": ESCALATION_HEAD,
+                "escalation_committee": ESCALATION_COMMITTEE, "checkin": CHECKIN}
+
+METHOD = "PUBLISH"
+PRODID = "-//tracker//Nhac han cong viec//VI"
+ICS_FILENAME = "han-cong-viec.ics"
+CONTENT_LIMIT = 200          # task content in the body
+SUBJECT_TITLE_LIMIT = 60     # task content or agency name in a subject
+SUMMARY_LIMIT = 70           # task content in a calendar SUMMARY
+
+
+@dataclass(frozen=True)
+class MailItem:
+    plan_label: str          # "Kế hoạch 181/KH-UBND – Kiểm soát thủ tục hành chính năm 2020"
+    plan_key: str            # groups items of one plan
+    task_ref: str
+    task_content: str
+    agency: str
+    role: str                # "lead" / "coordinate"
+    output: str
+    deadline_text: str       # the plan's own words ("Trong tháng 3/2020")
+    due: date | None         # for a check-in: the reporting cut-off
+    step_kind: str           # before / overdue / escalation_head / escalation_committee / checkin
+    step_number: int | None
+    days: int                # working days until due; negative: overdue by that many
+    url: str
+    uid: str                 # stable calendar UID
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    name: str
+    language: str = "vi"
+    role: str = "officer"    # "officer", "agency_head", "committee"
+
+
+@dataclass(frozen=True)
+class ComposedMail:
+    to: str                  # the bare address (the outbox validates and sends to it)
+    subject: str
+    text: str
+    html: str
+    ics: bytes | None
+    ics_filename: str = ICS_FILENAME
+
+
+# --- wording ------------------------------------------------------------------------------
+
+_FEED_HOWTO_VI = ("Thêm địa chỉ này một lần vào lịch của anh/chị: Google Lịch → “Lịch khác” → “+” → "
+                  "“Từ URL”; Outlook → “Thêm lịch” → “Đăng ký từ web”; iPhone → Cài đặt → Lịch → "
+                  "Tài khoản → “Thêm lịch đã đăng ký”. Các thời hạn sẽ tự cập nhật khi kế hoạch thay "
+                  "đổi. Địa chỉ này là bí mật như mật khẩu: không chuyển tiếp thư này cho người khác.")
+_FEED_HOWTO_EN = ("Add this address once to your calendar: Google Calendar → “Other calendars” → “+” → "
+                  "“From URL”; Outlook → “Add calendar” → “Subscribe from web”; iPhone → Settings → "
+                  "Calendar → Accounts → “Add Subscribed Calendar”. Deadlines then update by themselves "
+                  "when a plan changes. The address is secret, like a password: do not forward this "
+                  "message.")
+
+WORDING: dict[str, dict] = {
+    "vi": {
+        "greeting": "Kính gửi {name},",
+        "greeting_anonymous": "Kính gửi anh/chị,",
+        "task": "Nhiệm vụ",
+        "agency": "Cơ quan",
+        "roles": {"lead": "chủ trì", "coordinate": "phối hợp"},
+        "output": "Sản phẩm",
+        "deadline": "Thời hạn",
+        "due_on": "hạn {date}",
+        "days_left": ("còn {n} ngày làm việc", "còn {n} ngày làm việc"),
+        "due_today": "đến hạn hôm nay",
+        "days_over": ("quá hạn {n} ngày làm việc", "quá hạn {n} ngày làm việc"),
+        "notice": "nhắc lần {n}",
+        "open": "Xem và cập nhật",
+        "tasks": ("{n} nhiệm vụ", "{n} nhiệm vụ"),
+        "agencies": ("{n} cơ quan", "{n} cơ quan"),
+        "working_days": ("{n} ngày làm việc", "{n} ngày làm việc"),
+        "digest_overdue": "{n} quá hạn",
+        "digest_soon": "{n} chưa đến hạn",
+        "feed": {"officer": "Lịch hạn công việc của anh/chị",
+                 "agency_head": "Lịch hạn công việc của cơ quan",
+                 "committee": "Lịch theo dõi việc quá hạn"},
+        "feed_howto": _FEED_HOWTO_VI,
+        "ics_note": ("Tệp đính kèm {file} chứa các thời hạn trong thư này: mở tệp để thêm vào lịch "
+                     "(bản tại thời điểm gửi thư)."),
+        "app": "Hệ thống theo dõi thực hiện kế hoạch",
+        "automatic": ("Thư này được gửi tự động từ hệ thống theo dõi thực hiện kế hoạch; "
+                      "vui lòng không trả lời thư này."),
+        "overdue_prefix": "[Quá hạn] ",
+        "summary": "Hạn: {content} – {agency} ({role})",
+        "summary_checkin": "Báo cáo định kỳ: {content} – {agency} ({role})",
+        "subject_one_plain": "{title}",
+        "subject_many_plain": "{tasks}",
+        "kinds": {
+            REMINDER: {
+                "tag": "Nhắc hạn",
+                "one": "{tasks} đến hạn {first}: {title}",
+                "many": "{tasks} đến hạn, sớm nhất {first}",
+                "intro": ("Các nhiệm vụ dưới đây sắp đến hạn. Đề nghị hoàn thành đúng hạn và cập nhật "
+                          "kết quả trên hệ thống."),
+            },
+            OVERDUE: {
+                "tag": "Quá hạn",
+                "one": "{tasks} quá hạn {longest}: {title}",
+                "many": "{tasks} quá hạn, lâu nhất {longest}",
+                "intro": ("Các nhiệm vụ dưới đây đã quá hạn nhưng chưa được cập nhật là hoàn thành. "
+                          "Đề nghị khẩn trương thực hiện; nếu đã hoàn thành, đề nghị cập nhật kết quả "
+                          "trên hệ thống."),
+            },
+            ESCALATION_HEAD: {
+                "tag": "Báo cáo vượt cấp",
+                "one": "{who}{tasks} quá hạn {longest}: {title}",
+                "many": "{who}{tasks} quá hạn, lâu nhất {longest}",
+                "intro": ("Các nhiệm vụ dưới đây của cơ quan đã quá hạn; cán bộ đầu mối đã được nhắc "
+                          "nhưng nhiệm vụ vẫn chưa hoàn thành. Kính đề nghị Thủ trưởng cơ quan chỉ đạo "
+                          "thực hiện."),
+            },
+            ESCALATION_COMMITTEE: {
+                "tag": "Báo cáo vượt cấp",
+                "one": "{who}{tasks} quá hạn {longest}: {title}",
+                "many": "{who}{tasks} quá hạn, lâu nhất {longest}",
+                "intro": ("Các nhiệm vụ dưới đây thuộc kế hoạch do Ủy ban nhân dân ban hành đã quá hạn; "
+                          "cán bộ đầu mối và Thủ trưởng cơ quan đã được nhắc nhưng nhiệm vụ vẫn chưa "
+                          "hoàn thành. Kính báo cáo Văn phòng và lãnh đạo phụ trách để theo dõi, "
+                          "chỉ đạo."),
+            },
+            CHECKIN: {
+                "tag": "Báo cáo định kỳ",
+                "one": "Báo cáo nhiệm vụ thường xuyên trước {first}: {title}",
+                "many": "{tasks} thường xuyên cần báo cáo trước {first}",
+                "intro": ("Các nhiệm vụ thường xuyên dưới đây cần được báo cáo tình hình thực hiện trước "
+                          "ngày chốt số liệu báo cáo định kỳ. Đề nghị cập nhật tiến độ, kết quả trên "
+                          "hệ thống."),
+                "due_on": "báo cáo trước {date}",
+            },
+            DIGEST: {
+                "tag": "Tổng hợp",
+                "one": "{tasks} cần theo dõi: {breakdown}",
+                "many": "{tasks} cần theo dõi: {breakdown}",
+                "intro": "Tổng hợp các nhiệm vụ quá hạn và sắp đến hạn cần theo dõi.",
+            },
+        },
+    },
+    "en": {
+        "greeting": "Dear {name},",
+        "greeting_anonymous": "Dear colleague,",
+        "task": "Task",
+        "agency": "Agency",
+        "roles": {"lead": "lead", "coordinate": "coordinating"},
+        "output": "Expected output",
+        "deadline": "Deadline",
+        "due_on": "due {date}",
+        "days_left": ("{n} working day left", "{n} working days left"),
+        "due_today": "due today",
+        "days_over": ("{n} working day overdue", "{n} working days overdue"),
+        "notice": "notice no. {n}",
+        "open": "View and update",
+        "tasks": ("{n} task", "{n} tasks"),
+        "agencies": ("{n} agency", "{n} agencies"),
+        "working_days": ("{n} working day", "{n} working days"),
+        "digest_overdue": "{n} overdue",
+        "digest_soon": "{n} not yet due",
+        "feed": {"officer": "Your deadline calendar",
+                 "agency_head": "Your agency's deadline calendar",
+                 "committee": "Overdue-items calendar"},
+        "feed_howto": _FEED_HOWTO_EN,
+        "ics_note": ("The attached {file} holds the deadlines in this message: open it to add them "
+                     "to your calendar (a snapshot taken when this message was sent)."),
+        "app": "Plan tracking system",
+        "automatic": "This message was sent automatically by the plan tracking system; please do not reply.",
+        "overdue_prefix": "[Overdue] ",
+        "summary": "Due: {content} – {agency} ({role})",
+        "summary_checkin": "Report due: {content} – {agency} ({role})",
+        "subject_one_plain": "{title}",
+        "subject_many_plain": "{tasks}",
+        "kinds": {
+            REMINDER: {
+                "tag": "Reminder",
+                "one": "{tasks} due {first}: {title}",
+                "many": "{tasks} due, earliest {first}",
+                "intro": "The tasks below are coming due. Please complete them on time and record the result in the system.",
+            },
+            OVERDUE: {
+                "tag": "Overdue",
+                "one": "{tasks} overdue by {longest}: {title}",
+                "many": "{tasks} overdue, longest by {longest}",
+                "intro": ("The tasks below are past their deadline and not marked done. Please complete "
+                          "them urgently; if they are done, record the result in the system."),
+            },
+            ESCALATION_HEAD: {
+                "tag": "Escalation",
+                "one": "{who}{tasks} overdue by {longest}: {title}",
+                "many": "{who}{tasks} overdue, longest by {longest}",
+                "intro": ("The tasks below, assigned to your agency, are overdue; the focal officers "
+                          "were reminded but the tasks are still not done. Please direct their completion."),
+            },
+            ESCALATION_COMMITTEE: {
+                "tag": "Escalation",
+                "one": "{who}{tasks} overdue by {longest}: {title}",
+                "many": "{who}{tasks} overdue, longest by {longest}",
+                "intro": ("The tasks below, from plans issued by the People's Committee, are overdue; "
+                          "the focal officers and the heads of their agencies were reminded but the tasks "
+                          "are still not done. Reported to the Committee's office and the leader in charge."),
+            },
+            CHECKIN: {
+                "tag": "Progress report",
+                "one": "Report on an ongoing task by {first}: {title}",
+                "many": "{tasks} (ongoing) to report on by {first}",
+                "intro": ("Please report progress on the ongoing tasks below before the reporting "
+                          "cut-off date, in the system."),
+                "due_on": "report by {date}",
+            },
+            DIGEST: {
+                "tag": "Digest",
+                "one": "{tasks} to follow: {breakdown}",
+                "many": "{tasks} to follow: {breakdown}",
+                "intro": "Overdue and upcoming tasks to follow.",
+            },
+        },
+    },
+}
+LANGUAGES = tuple(WORDING)
+
+
+def language_of(value: str | None) -> str:
+    """"en", "en-GB", "EN_us" → "en"; anything else (or nothing) → "vi"."""
+    match = re.match(r"\s*([a-z]+)", (value or "").lower())
+    return match.group(1) if match and match.group(1) in WORDING else "vi"
+
+
+# --- cleaning imported text ---------------------------------------------------------------
+
+_SPACE_CATEGORIES = frozenset(("Cc", "Zl", "Zp", "Zs"))     # line breaks, tabs, odd spaces
+_DROP_CATEGORIES = frozenset(("Cf", "Cs"))                  # bidi/zero-width, lone surrogates
+
+
+def clean_line(value: object) -> str:
+    """Imported text as one safe line: NFC, control characters and line breaks (CR, LF,
+    U+2028, ...) turned into spaces, format characters (bidi overrides, zero-width) and
+    lone surrogates dropped, runs of whitespace collapsed."""
+    text = unicodedata.normalize("NFC", "" if value is None else str(value))
+    out = []
+    for ch in text:
+        category = unicodedata.category(ch)
+        if category in _SPACE_CATEGORIES:
+            out.append(" ")
+        elif category not in _DROP_CATEGORIES:
+            out.append(ch)
+    return " ".join("".join(out).split())
+
+
+def shorten(value: object, limit: int) -> str:
+    text = clean_line(value)
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2:]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,.;:–-") + "…"
+
+
+def _safe_url(url: str) -> str:
+    """A URL that may become a link; anything but http(s) stays plain text."""
+    url = clean_line(url).replace(" ", "%20")
+    return url if re.match(r"^https?://", url, re.IGNORECASE) else ""
+
+
+def _ddmmyyyy(day: date | None) -> str:
+    return f"{day:%d/%m/%Y}" if day else ""
+
+
+# --- ordering -----------------------------------------------------------------------------
+
+
+def _due_key(day: date | None) -> tuple[bool, date]:
+    return (day is None, day or date.max)
+
+
+def _ref_key(ref: str) -> tuple:
+    """Natural order of task references: "2.9" before "2.10", "II.1" before "II.2"."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part.lower())
+                 for part in re.findall(r"\d+|\D+", clean_line(ref)))
+
+
+def group_items(items: Sequence[MailItem]) -> list[tuple[str, list[MailItem]]]:
+    """Items by plan: plans by their earliest due date (then label), items by due date
+    then reference. Returns (plan label, items) pairs."""
+    plans: dict[str, list[MailItem]] = {}
+    for item in items:
+        plans.setdefault(item.plan_key, []).append(item)
+    groups = []
+    for members in plans.values():
+        members.sort(key=lambda i: (_due_key(i.due), _ref_key(i.task_ref), clean_line(i.task_content)))
+        groups.append((clean_line(members[0].plan_label) or clean_line(members[0].plan_key), members))
+    groups.sort(key=lambda g: (_due_key(g[1][0].due), g[0]))
+    return groups
+
+
+# --- rendering ----------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    return Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)),
+                       autoescape=select_autoescape(enabled_extensions=("html",),
+                                                    default_for_string=False, default=False),
+                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                       keep_trailing_newline=True)
+
+
+def _plural(pair: tuple[str, str], n: int) -> str:
+    return (pair[0] if n == 1 else pair[1]).format(n=n)
+
+
+def _status(words: dict, item: MailItem) -> str:
+    if item.due is None:
+        return ""
+    if item.days > 0:
+        text = _plural(words["days_left"], item.days)
+    elif item.days == 0:
+        text = words["due_today"]
+    else:
+        text = _plural(words["days_over"], -item.days)
+    if item.step_kind == "overdue" and item.step_number:
+        text += f" ({words['notice'].format(n=item.step_number)})"
+    return text
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One item as the templates see it: cleaned, single-line, formatted."""
+
+    ref: str
+    content: str
+    agency: str
+    role: str
+    output: str
+    when: str         # deadline phrase, date and status in one line
+    overdue: bool
+    url: str          # http(s) only, else ""
+    url_text: str     # the URL as given, for the plain-text body
+
+
+def _row(words: dict, kind_words: dict, item: MailItem) -> _Row:
+    due_on = kind_words.get("due_on", words["due_on"])
+    parts = [clean_line(item.deadline_text)]
+    if item.due:
+        parts.append(f"({due_on.format(date=_ddmmyyyy(item.due))})")
+    when = " ".join(p for p in parts if p)
+    status = _status(words, item)
+    if status:
+        when = f"{when} – {status}" if when else status
+    return _Row(ref=clean_line(item.task_ref), content=shorten(item.task_content, CONTENT_LIMIT),
+                agency=clean_line(item.agency), role=words["roles"].get(item.role, clean_line(item.role)),
+                output=clean_line(item.output), when=when,
+                overdue=item.due is not None and item.days < 0,
+                url=_safe_url(item.url), url_text=clean_line(item.url))
+
+
+def _subject(kind: str, words: dict, items: Sequence[MailItem]) -> str:
+    kind_words = words["kinds"][kind]
+    n = len(items)
+    dues = [i.due for i in items if i.due is not None]
+    overdue = [i for i in items if i.due is not None and i.days < 0]
+    agencies = sorted({clean_line(i.agency) for i in items if clean_line(i.agency)})
+    facts = {
+        "tasks": _plural(words["tasks"], n),
+        "first": _ddmmyyyy(min(dues)) if dues else "",
+        "longest": _plural(words["working_days"], max((-i.days for i in overdue), default=0)),
+        "title": shorten(items[0].task_content, SUBJECT_TITLE_LIMIT),
+        "who": (f"{shorten(agencies[0], SUBJECT_TITLE_LIMIT)}: " if len(agencies) == 1 else
+                f"{_plural(words['agencies'], len(agencies))}: " if agencies else ""),
+        "breakdown": ", ".join(words[key].format(n=count) for key, count in
+                               (("digest_overdue", len(overdue)), ("digest_soon", n - len(overdue)))
+                               if count),
+    }
+    pattern = kind_words["one" if n == 1 else "many"]
+    if ("{first}" in pattern and not dues) or ("{longest}" in pattern and not overdue):
+        pattern = words["subject_one_plain" if n == 1 else "subject_many_plain"]
+        if n == 1:
+            pattern = "{tasks}: " + pattern
+    return clean_line(f"[{kind_words['tag']}] {pattern.format(**facts)}")
+
+
+def compose(kind: str, recipient: Recipient, items: Sequence[MailItem], *, today: date,
+            feed_url: str | None, app_url: str, stamp: datetime | None = None) -> ComposedMail | None:
+    """The message of ``kind`` for ``recipient`` about ``items``; None when there are none.
+
+    ``today`` fixes the calendar's DTSTAMP (00:00 UTC) unless ``stamp`` is given; the
+    bodies do not depend on it (``items`` carry their working-day counts).
+    Raises ValueError for an unknown kind.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown mail kind {kind!r} (known: {', '.join(KINDS)})")
+    if not items:
+        return None
+    language = language_of(recipient.language)
+    words = WORDING[language]
+    kind_words = words["kinds"][kind]
+    name = clean_line(recipient.name)
+    groups = [(label, [_row(words, kind_words, i) for i in members])
+              for label, members in group_items(items)]
+    has_dates = any(i.due is not None for i in items)
+    feed = _safe_url(feed_url or "")
+    context = {
+        "lang": language,
+        "w": words,
+        "subject": _subject(kind, words, items),
+        "greeting": words["greeting"].format(name=name) if name else words["greeting_anonymous"],
+        "intro": kind_words["intro"],
+        "groups": groups,
+        "feed_url": feed,
+        "feed_title": words["feed"].get(recipient.role, words["feed"]["officer"]),
+        "ics_note": words["ics_note"].format(file=ICS_FILENAME) if has_dates else "",
+        "app_url": _safe_url(app_url),
+    }
+    env = _environment()
+    text = env.get_template("message.txt").render(context)
+    html = env.get_template("message.html").render(context)
+    ics = to_ics(items, today=today, language=language, kind=kind, stamp=stamp)
+    return ComposedMail(to=clean_line(recipient.email), subject=context["subject"],
+                        text=text, html=html, ics=ics)
+
+
+# --- calendar -----------------------------------------------------------------------------
+
+
+def _description(words: dict, kind_words: dict, item: MailItem) -> str:
+    lines = [clean_line(item.plan_label),
+             f"{words['task']} {clean_line(item.task_ref)}: {clean_line(item.task_content)}"]
+    if clean_line(item.output):
+        lines.append(f"{words['output']}: {clean_line(item.output)}")
+    role = words["roles"].get(item.role, clean_line(item.role))
+    lines.append(f"{words['agency']}: {clean_line(item.agency)} ({role})")
+    due_on = kind_words.get("due_on", words["due_on"]).format(date=_ddmmyyyy(item.due))
+    lines.append(f"{words['deadline']}: {clean_line(item.deadline_text)} ({due_on})".replace(":  (", ": ("))
+    if clean_line(item.url):
+        lines.append(f"{words['open']}: {clean_line(item.url)}")
+    return "\n".join(line for line in lines if line)
+
+
+def to_ics(items: Sequence[MailItem], *, today: date, language: str = "vi", kind: str = REMINDER,
+           stamp: datetime | None = None) -> bytes | None:
+    """An .ics (METHOD:PUBLISH) with one all-day VEVENT per item that has a due date;
+    None when no item has one. Deterministic: same items and day, same bytes."""
+    words = WORDING[language_of(language)]
+    kind_words = words["kinds"].get(kind, {})
+    dtstamp = stamp or datetime.combine(today, time(0), timezone.utc)
+    if dtstamp.tzinfo is None:
+        dtstamp = dtstamp.replace(tzinfo=timezone.utc)
+    dtstamp = dtstamp.astimezone(timezone.utc)
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("method", METHOD)
+    calendar.add("calscale", "GREGORIAN")
+    seen: set[str] = set()
+    for _, members in group_items(items):
+        for item in members:
+            uid = clean_line(item.uid)
+            if item.due is None or not uid or uid in seen:
+                continue
+            seen.add(uid)
+            role = words["roles"].get(item.role, clean_line(item.role))
+            pattern = words["summary_checkin" if kind == CHECKIN else "summary"]
+            summary = pattern.format(content=shorten(item.task_content, SUMMARY_LIMIT),
+                                     agency=clean_line(item.agency), role=role)
+            if item.days < 0 and kind != CHECKIN:
+                summary = words["overdue_prefix"] + summary
+            event = Event()
+            event.add("uid", uid)
+            event.add("dtstamp", dtstamp)
+            event.add("dtstart", item.due)
+            event.add("dtend", item.due + timedelta(days=1))
+            event.add("summary", summary)
+            event.add("description", _description(words, kind_words, item))
+            url = _safe_url(item.url)
+            if url:
+                event.add("url", url)
+            event.add("sequence", 0)
+            event.add("transp", "TRANSPARENT")
+            calendar.add_component(event)
+    if not seen:
+        return None
+    return calendar.to_ical()
+
+
+# --- MIME ---------------------------------------------------------------------------------
+
+
+def _calendar_method(ics: bytes) -> str | None:
+    match = re.search(rb"^METHOD:([A-Za-z-]+)\r?$", ics, re.MULTILINE)
+    return match.group(1).decode("ascii").upper() if match else None
+
+
+def _address(value: str | tuple[str, str]) -> Address | str:
+    """A header-safe address from "Name <addr>", ("Name", "addr") or "addr"."""
+    if isinstance(value, (tuple, list)):
+        name, addr = (clean_line(v) for v in value)
+    else:
+        name, addr = (clean_line(v) for v in parseaddr(clean_line(value)))
+    try:
+        return Address(display_name=name, addr_spec=addr)
+    except (ValueError, IndexError, TypeError):
+        return addr or clean_line(value if isinstance(value, str) else "")
+
+
+def _message_id(value: str | None, sender: Address | str) -> str:
+    value = clean_line(value) if value else ""
+    if value:
+        return value if value.startswith("<") and value.endswith(">") else f"<{value.strip('<>')}>"
+    domain = sender.domain if isinstance(sender, Address) and sender.domain else "tracker"
+    return make_msgid(domain=domain)
+
+
+def _encodable(text: str | None) -> str:
+    """A body that UTF-8 can encode (a lone surrogate would make sending raise)."""
+    return (text or "").encode("utf-8", "replace").decode("utf-8")
+
+
+def to_message(mail: ComposedMail, sender: str | tuple[str, str], message_id: str | None = None,
+               language: str = "vi", *, sent_at: datetime | None = None) -> EmailMessage:
+    """The MIME message: multipart/mixed → [multipart/alternative → [text/plain, text/html],
+    inline text/calendar; method=<the calendar's METHOD> (when there is an .ics)].
+
+    Every header value is cleaned to one line (what comes from the outbox is not trusted
+    to have been composed here), so this never raises on CR/LF in a subject or address.
+    ``message_id`` is used as given (the outbox passes a stable one so that a retry is the
+    same message); ``sent_at`` (the Date header) defaults to now.
+    """
+    message = EmailMessage()
+    from_ = _address(sender)
+    message["From"] = from_
+    to = clean_line(mail.to) if mail.to else ""
+    if to:
+        message["To"] = to
+    message["Subject"] = clean_line(mail.subject)
+    moment = sent_at or datetime.now(timezone.utc)
+    message["Date"] = format_datetime(moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc))
+    message["Message-ID"] = _message_id(message_id, from_)
+    message["Auto-Submitted"] = "auto-generated"
+    message["X-Auto-Response-Suppress"] = "OOF, AutoReply"
+
+    message.set_content(_encodable(mail.text), subtype="plain", charset="utf-8", cte="quoted-printable")
+    message.add_alternative(_encodable(mail.html), subtype="html", charset="utf-8", cte="quoted-printable")
+    message.make_mixed()
+    if mail.ics:
+        filename = clean_line(mail.ics_filename) or ICS_FILENAME
+        params = {"charset": "UTF-8", "name": filename}
+        method = _calendar_method(mail.ics)
+        if method:
+            params = {"method": method, **params}
+        message.add_attachment(bytes(mail.ics), maintype="text", subtype="calendar", cte="base64",
+                               disposition="inline", filename=filename, params=params)
+    # After the multipart conversions, which move Content-* headers into the first part.
+    message["Content-Language"] = language_of(language)
+    return message
+
+
+__all__ = ["ComposedMail", "ICS_FILENAME", "KINDS", "KIND_OF_STEP", "LANGUAGES", "MailItem", "METHOD",
+           "Recipient", "WORDING", "clean_line", "compose", "group_items", "language_of", "shorten",
+           "to_ics", "to_message"]

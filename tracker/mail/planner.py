@@ -1,0 +1,178 @@
+"""The planning jobs: which reminders, overdue notices, escalations and check-in requests
+are owed today, and to whom — one message per person and kind, into the outbox.
+
+The decisions about *when* are ``tracker.scheduling.reminders`` (pure); this module reads
+the database, resolves people (focal officers, the agency head, the issuing committee's
+office and leader in charge), composes and enqueues. Each (item, step) is recorded in the
+``SentStep`` ledger in the same transaction as its messages, so a step is planned once,
+whatever happens to the job afterwards; the outbox then delivers it once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from ..config import reporting_calendar
+from ..models import (PLAN_ARCHIVED, Agency, Assignment, CalendarDay, Plan, SentStep, Setting, Task)
+from ..scheduling import reminders as rules
+from ..scheduling.workdays import CalendarException, WorkingCalendar
+from .compose import MailItem, Recipient, compose
+from .outbox import enqueue, idempotency_key
+
+# Which planning job handles which tracks, and the message kind each track produces.
+JOB_TRACKS = {
+    "reminders": (rules.BEFORE,),
+    "overdue": (rules.OVERDUE,),
+    "escalation": (rules.ESCALATION_HEAD, rules.ESCALATION_COMMITTEE),
+    "checkins": (rules.CHECKIN,),
+}
+KIND_OF_TRACK = {rules.BEFORE: "reminder", rules.OVERDUE: "overdue",
+                 rules.ESCALATION_HEAD: "escalation_head",
+                 rules.ESCALATION_COMMITTEE: "escalation_committee", rules.CHECKIN: "checkin"}
+POLICY_SETTING = "reminder_policy"
+
+
+@dataclass
+class PlanReport:
+    messages: int = 0
+    steps: int = 0
+    without_recipient: int = 0
+    kinds: dict[str, int] = field(default_factory=dict)
+
+
+def global_policy(session: Session) -> rules.ReminderPolicy:
+    setting = session.get(Setting, POLICY_SETTING)
+    return rules.ReminderPolicy.from_dict(setting.value) if setting else rules.ReminderPolicy()
+
+
+def working_calendar(session: Session) -> WorkingCalendar:
+    return WorkingCalendar(CalendarException(d.day, d.working, d.note)
+                           for d in session.scalars(select(CalendarDay)))
+
+
+def _people(assignment: Assignment, audience: str) -> list[Recipient]:
+    """Who receives a step: the agency's focal officers, its head, or the issuing committee
+    (its office's head and the leader in charge)."""
+    agency: Agency | None = assignment.agency
+    if agency is None:
+        return []
+    if audience == rules.OFFICERS:
+        return [Recipient(o.email or "", o.name, o.language or "vi", "officer")
+                for o in agency.officers if o.active]
+    if audience == rules.AGENCY_HEAD:
+        return [Recipient(agency.head_email or "", agency.head_name or agency.name, "vi", "agency_head")]
+    committee = assignment.task.plan.issuer
+    if committee is None:
+        return []
+    people = []
+    if committee.office is not None:
+        people.append(Recipient(committee.office.head_email or "",
+                                committee.office.head_name or committee.office.name, "vi", "committee"))
+    if committee.leader_email or committee.leader_name:
+        people.append(Recipient(committee.leader_email or "", committee.leader_name or committee.name,
+                                "vi", "committee"))
+    return people
+
+
+def _items(assignment: Assignment, calendar, cutoff_periods) -> list[tuple[str, int | None, rules.Item, object]]:
+    """(item key, occurrence id, planner item, occurrence or None) for an assignment."""
+    deadline = assignment.deadline
+    if assignment.occurrences:
+        return [(f"o{o.id}", o.id, rules.Item(due=o.due, status=o.status), o) for o in assignment.occurrences]
+    if deadline.kind == "continuous":
+        cutoffs = tuple(o.cutoff for o in calendar.occurrences(cutoff_periods, assignment.task.plan.year))
+        return [(f"a{assignment.id}", None,
+                 rules.Item(due=None, status=assignment.status, continuous=True, cutoffs=cutoffs), None)]
+    if deadline.due is not None:
+        return [(f"a{assignment.id}", None, rules.Item(due=deadline.due, status=assignment.status), None)]
+    return []
+
+
+def plan_messages(session: Session, today: date, tracks: tuple[str, ...]) -> PlanReport:
+    """Plan today's messages of the given tracks. Idempotent: running it twice plans nothing
+    more. The caller commits."""
+    config = current_app.config
+    base_url = config["TRACKER_BASE_URL"].rstrip("/")
+    calendar = working_calendar(session)
+    report = PlanReport()
+    if not calendar.is_working_day(today):
+        return report                      # nothing on days off; the next run catches up
+    defaults = global_policy(session)
+    reporting = reporting_calendar(config)
+    checkin_periods = config["TRACKER_CHECKIN_PERIODS"]
+    sent: dict[str, set[str]] = defaultdict(set)
+    for item_key, step_key in session.execute(select(SentStep.item_key, SentStep.step_key)):
+        sent[item_key].add(step_key)
+
+    assignments = session.scalars(
+        select(Assignment).join(Assignment.task).join(Task.plan)
+        .where(Plan.status != PLAN_ARCHIVED, Assignment.status.in_(("not_started", "in_progress")))
+        .options(selectinload(Assignment.deadline), selectinload(Assignment.occurrences),
+                 selectinload(Assignment.agency).selectinload(Agency.officers),
+                 selectinload(Assignment.task).selectinload(Task.plan)))
+    # (kind, email) → recipient, [(MailItem, assignment id, occurrence id, step key)]
+    outgoing: dict[tuple[str, str, str], tuple[Recipient, list]] = {}
+    new_steps: list[tuple[str, str]] = []
+    policies: dict[int, rules.ReminderPolicy] = {}
+    for assignment in assignments:
+        plan = assignment.task.plan
+        if plan.id not in policies:
+            policies[plan.id] = defaults.merged(plan.reminder_policy or {})
+        policy = policies[plan.id]
+        for item_key, occurrence_id, item, occurrence in _items(assignment, reporting, checkin_periods):
+            steps = [s for s in rules.due_steps(item, policy, calendar, today, sent[item_key])
+                     if s.track in tracks]
+            for step in steps:
+                people = _people(assignment, step.audience)
+                sent[item_key].add(step.key)
+                new_steps.append((item_key, step.key))
+                report.steps += 1
+                if not people:
+                    report.without_recipient += 1
+                    continue
+                mail_item = _mail_item(assignment, occurrence, item, step, calendar, today, base_url)
+                kind = KIND_OF_TRACK[step.track]
+                for person in people:
+                    slot = outgoing.setdefault((kind, person.email.lower(), person.name), (person, []))
+                    slot[1].append((mail_item, assignment.id, occurrence_id, step.key))
+    for (kind, email, _), (person, entries) in outgoing.items():
+        items = [e[0] for e in entries]
+        composed = compose(kind, person, items, today=today, feed_url=None, app_url=base_url)
+        if composed is None:
+            continue
+        parts = [f"{a}:{o}:{s}" for _, a, o, s in entries]
+        key = idempotency_key(kind, email or f"(no address) {person.name}", today.isoformat(), parts)
+        if enqueue(session, composed, kind, key, [(a, o, s) for _, a, o, s in entries],
+                   person.name, person.language):
+            report.messages += 1
+            report.kinds[kind] = report.kinds.get(kind, 0) + 1
+    for item_key, step_key in new_steps:
+        session.add(SentStep(item_key=item_key, step_key=step_key))
+    session.flush()
+    return report
+
+
+def _mail_item(assignment: Assignment, occurrence, item: rules.Item, step: rules.Step, calendar,
+               today: date, base_url: str) -> MailItem:
+    task, plan = assignment.task, assignment.task.plan
+    due = item.due or step.cutoff
+    days = 0
+    if due is not None:
+        days = calendar.working_days_between(today, due) if due >= today else \
+            -calendar.working_days_between(due, today)
+    label = occurrence.label if occurrence is not None else (assignment.deadline.text or "")
+    return MailItem(
+        plan_label=f"{plan.kind} {plan.number or ''} – {plan.title}".replace("  ", " "),
+        plan_key=str(plan.id), task_ref=task.ref, task_content=task.content,
+        agency=assignment.agency.name if assignment.agency else assignment.owner_text,
+        role=assignment.role, output=assignment.output, deadline_text=label, due=due,
+        step_kind=step.kind, step_number=step.number, days=days,
+        url=f"{base_url}/plans/{plan.id}#task-{task.ref}",
+        uid=(f"occurrence-{occurrence.id}" if occurrence is not None else f"assignment-{assignment.id}")
+        + "@" + (base_url.split("://")[-1].split("/")[0] or "tracker"))

@@ -1,0 +1,107 @@
+"""The outbox: every message to send is a row, so nothing is lost and nothing goes twice."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Model, utcnow
+
+QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
+OUTBOX_STATES = (QUEUED, SENDING, SENT, FAILED)
+
+
+class OutboxMessage(Model):
+    """One e-mail to one person, rendered when it was planned, sent by the sender job."""
+
+    __tablename__ = "outbox_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: what makes two plannings the same message (kind, recipient, day, items and steps)
+    idempotency_key: Mapped[str] = mapped_column(String(255), unique=True)
+    #: reminder, overdue, escalation_head, escalation_committee, checkin, digest
+    kind: Mapped[str] = mapped_column(String(30))
+    #: the address; None when the person has none (the row is failed with the reason)
+    recipient: Mapped[str | None] = mapped_column(String(254))
+    recipient_name: Mapped[str] = mapped_column(String(200), default="")
+    language: Mapped[str] = mapped_column(String(5), default="vi")
+    subject: Mapped[str] = mapped_column(Text)
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    #: the .ics attached for the items in the message
+    ics: Mapped[bytes | None] = mapped_column(LargeBinary)
+    #: RFC 5322 Message-ID, fixed at planning so a retry is the same message
+    message_id: Mapped[str] = mapped_column(String(255))
+    #: queued, sending, sent or failed
+    state: Mapped[str] = mapped_column(String(10), default=QUEUED)
+    attempts: Mapped[int] = mapped_column(default=0)
+    #: not before this time (backoff after a failure)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: when the sender claimed it (a row left "sending" by a crash is found by this)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    items: Mapped[list[OutboxItem]] = relationship(back_populates="message", cascade="all, delete-orphan")
+
+    __table_args__ = (
+        # The sender's query: what is queued and due. Indexed only where still queued.
+        Index("ix_outbox_messages_due", "next_attempt_at",
+              postgresql_where=text("state = 'queued'"), sqlite_where=text("state = 'queued'")),
+    )
+
+
+class OutboxItem(Model):
+    """Which assignment (or occurrence) and which reminder step a message is about."""
+
+    __tablename__ = "outbox_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("outbox_messages.id", ondelete="CASCADE"),
+                                            index=True)
+    assignment_id: Mapped[int | None] = mapped_column(ForeignKey("assignments.id", ondelete="SET NULL"),
+                                                      index=True)
+    occurrence_id: Mapped[int | None] = mapped_column(ForeignKey("occurrences.id", ondelete="SET NULL"))
+    #: the step ("before-3", "overdue-2", "escalation_head", "checkin-2017-06-14")
+    step_key: Mapped[str] = mapped_column(String(60))
+
+    message: Mapped[OutboxMessage] = relationship(back_populates="items")
+
+
+class SentStep(Model):
+    """The ledger of reminder steps already planned for an item: never planned twice."""
+
+    __tablename__ = "sent_steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: "a123" for an assignment, "o456" for an occurrence
+    item_key: Mapped[str] = mapped_column(String(30))
+    step_key: Mapped[str] = mapped_column(String(60))
+    planned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (UniqueConstraint("item_key", "step_key"),)
+
+
+class Setting(Model):
+    """An administrator's setting stored as JSON ("reminder_policy": the global defaults)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[dict] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class CalendarDay(Model):
+    """An administrator's exception to the working-day calendar (a bridge day off, a
+    swapped working Saturday) on top of the public holidays."""
+
+    __tablename__ = "calendar_days"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    #: True: worked although a weekend or holiday (làm bù); False: an extra day off (nghỉ bù)
+    working: Mapped[bool]
+    note: Mapped[str] = mapped_column(String(200), default="")
