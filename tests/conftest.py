@@ -8,10 +8,13 @@ the Alembic migrations, so the migrations are what is tested.
 from __future__ import annotations
 
 import os
+import socket
+from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from aiosmtpd.controller import Controller
 from flask_migrate import upgrade
 
 from tracker import create_app
@@ -78,3 +81,34 @@ def directory(session):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+class Catcher:
+    """An SMTP server's handler that keeps every message it accepts."""
+
+    def __init__(self):
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server on loopback (aiosmtpd), with the app pointed at it."""
+    catcher = Catcher()
+    controller = Controller(catcher, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_SUPPRESS_SEND=False,
+                      TRACKER_BASE_URL="https://tracker.example.gov.vn")
+    mail = app.extensions["mail"]
+    mail.server, mail.port, mail.suppress = "127.0.0.1", controller.port, False
+    yield catcher, controller
+    controller.stop()
