@@ -22,8 +22,8 @@ migrate: install  ## create or upgrade the database schema
 seed: migrate     ## load the sample directories and seed plans (idempotent)
 	$(FLASK) seed
 
-run: seed         ## start the app on the embedded default (SQLite under instance/)
-	$(FLASK) run --host $(HOST) --port $(PORT)
+run: seed         ## the app on the embedded default (SQLite), with the scheduler and a mail catcher
+	$(FLASK) dev --host $(HOST) --port $(PORT)
 
 test: install     ## the whole suite; PostgreSQL tests run when TRACKER_TEST_DATABASE_URL is set
 	$(PY) -m pytest

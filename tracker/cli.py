@@ -348,7 +348,88 @@ def run_job(name: str, at) -> None:
     click.echo(f"{name}: {report}")
 
 
+scheduler_cli = AppGroup("scheduler", help="Bộ lập lịch / The job scheduler.")
+
+
+@scheduler_cli.command("run")
+def scheduler_run() -> None:
+    """Chạy bộ lập lịch (tiến trình riêng) / Run the scheduler as its own process.
+
+    Several may run against one database: one leads, the others wait and take over."""
+    import logging
+
+    from .jobs.scheduler import run_forever
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    try:
+        run_forever(current_app._get_current_object())
+    except KeyboardInterrupt:
+        pass
+
+
+@click.command("dev")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+@click.option("--mail-port", default=8025, type=int, help="Máy chủ thư thử nghiệm / mail catcher port.")
+def dev_command(host: str, port: int, mail_port: int) -> None:
+    """Máy chủ phát triển + bộ lập lịch + hộp thư thử nghiệm / Development server with the
+    scheduler and a local mail catcher (what `make run` starts)."""
+    import logging
+
+    from .jobs.scheduler import start_in_background
+    from .mail import catcher
+    from .web.dev import bp as dev_bp
+    app = current_app._get_current_object()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    catcher.start(mail_port)
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=mail_port, MAIL_USE_TLS=False,
+                      MAIL_USE_SSL=False, MAIL_USERNAME=None, MAIL_PASSWORD=None)
+    mail_ext = app.extensions["mail"]
+    mail_ext.server, mail_ext.port, mail_ext.use_tls, mail_ext.use_ssl = "127.0.0.1", mail_port, False, False
+    mail_ext.username = mail_ext.password = None
+    app.register_blueprint(dev_bp)
+    start_in_background(app)
+    click.echo(f"Thư nhắc việc: http://{host}:{port}/dev/mail (máy chủ thư thử nghiệm 127.0.0.1:{mail_port})")
+    from werkzeug.serving import run_simple
+    run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+outbox_cli = AppGroup("outbox", help="Hộp thư đi / The outbox.")
+
+
+@outbox_cli.command("list")
+@click.option("--state", type=click.Choice(["queued", "sending", "sent", "failed"]))
+@click.option("--limit", default=50, type=int)
+def outbox_list(state: str | None, limit: int) -> None:
+    """Thư đã lập, đã gửi, lỗi và lý do / What was sent to whom and when, what failed and why."""
+    from .models import OutboxMessage
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
+    if state:
+        query = query.where(OutboxMessage.state == state)
+    for row in db.session.scalars(query):
+        when = row.sent_at or row.next_attempt_at
+        error = f"  ! {row.last_error}" if row.last_error else ""
+        click.echo(f"{row.id:>6} {row.state:<7} {row.kind:<21} {when:%Y-%m-%d %H:%M} "
+                   f"{row.recipient or '(không có địa chỉ) ' + row.recipient_name}  "
+                   f"“{row.subject}” ({len(row.items)} mục, {row.attempts} lần){error}")
+
+
+@outbox_cli.command("retry")
+@click.argument("message_id", type=int)
+def outbox_retry(message_id: int) -> None:
+    """Gửi lại một thư lỗi / Queue a failed message again (after fixing the cause)."""
+    from .models import FAILED, QUEUED, OutboxMessage
+    row = db.session.get(OutboxMessage, message_id)
+    if row is None or row.state != FAILED:
+        _fail(f"không có thư lỗi #{message_id}.", f"no failed message #{message_id}.")
+    row.state, row.attempts, row.next_attempt_at = QUEUED, 0, clock.now()
+    db.session.commit()
+    click.echo(f"Thư #{message_id} sẽ được gửi lại ở lượt gửi tới.")
+
+
 def register_commands(app: Flask) -> None:
+    app.cli.add_command(scheduler_cli)
+    app.cli.add_command(dev_command)
+    app.cli.add_command(outbox_cli)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(feeds_cli)
     app.cli.add_command(plans_cli)

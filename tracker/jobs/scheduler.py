@@ -1,0 +1,147 @@
+"""APScheduler wiring: when the jobs run, and which process runs them.
+
+- Planning (reminders, overdue notices, escalations, check-ins) runs every day at the
+  policy's local hour (default 07:30, ``TRACKER_TIMEZONE``); the sender every minute.
+- Only one scheduler may lead (APScheduler 3 must not share a job store between
+  processes): on PostgreSQL the leader holds ``pg_try_advisory_lock`` on a dedicated
+  connection, and standbys retry and take over when it dies (its connection, and so its
+  lock, goes with it); on SQLite an exclusive lock on a file under ``instance/`` does the
+  same for processes on one machine.
+- The job store is in memory and jobs are coalesced with a long grace time: after
+  downtime, the next run plans once; the ledger of planned steps decides what is owed,
+  so nothing is lost and nothing repeats (see ``tracker.scheduling.reminders``).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import threading
+from pathlib import Path
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from flask import Flask
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
+
+log = logging.getLogger("tracker.scheduler")
+LOCK_KEY = 0x7472616B   # "trak": the advisory lock id all tracker schedulers compete for
+_app: Flask | None = None
+
+
+def planning() -> None:
+    """The daily planning run (importable by reference: ``tracker.jobs.scheduler:planning``)."""
+    from . import run
+    assert _app is not None
+    with _app.app_context():
+        for name in ("reminders", "overdue", "escalation", "checkins"):
+            try:
+                log.info("%s: %s", name, run(name))
+            except Exception:     # one failing job must not stop the others
+                log.exception("job %s failed", name)
+
+
+def send() -> None:
+    from . import run
+    assert _app is not None
+    with _app.app_context():
+        report = run("send")
+        if report.sent or report.failed or report.retried:
+            log.info("send: %s", report)
+
+
+class Leadership:
+    """Exclusive leadership among scheduler processes sharing one database."""
+
+    def __init__(self, app: Flask):
+        self.url = app.config["SQLALCHEMY_DATABASE_URI"]
+        self.lock_path = Path(app.instance_path) / "scheduler.lock"
+        self._engine = None
+        self._connection = None
+        self._file = None
+
+    def try_acquire(self) -> bool:
+        if self.url.startswith("postgresql"):
+            # No pool: the leader's connection is held for life, a standby's closed at once.
+            self._engine = self._engine or create_engine(self.url, poolclass=NullPool)
+            connection = self._engine.connect()
+            won = connection.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": LOCK_KEY}).scalar()
+            connection.commit()
+            if won:
+                self._connection = connection   # held open: the lock lives as long as it
+                return True
+            connection.close()
+            return False
+        self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(self.lock_path, "a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            return False
+        self._file = handle
+        return True
+
+    def release(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
+def _configure(scheduler, app: Flask) -> None:
+    from ..mail.planner import global_policy
+    from ..extensions import db
+    with app.app_context():
+        policy = global_policy(db.session)
+    tz = app.config["TRACKER_TIMEZONE"]
+    scheduler.add_job("tracker.jobs.scheduler:planning", "cron", id="planning",
+                      hour=policy.send_at.hour, minute=policy.send_at.minute, timezone=tz,
+                      coalesce=True, misfire_grace_time=24 * 3600, max_instances=1, replace_existing=True)
+    scheduler.add_job("tracker.jobs.scheduler:send", "interval", id="send", seconds=60,
+                      coalesce=True, misfire_grace_time=3600, max_instances=1, replace_existing=True)
+
+
+def run_forever(app: Flask, wait_seconds: int = 15, stop: threading.Event | None = None) -> None:
+    """`flask scheduler run`: wait to lead, then schedule until stopped."""
+    global _app
+    _app = app
+    leadership = Leadership(app)
+    stop = stop or threading.Event()
+    while not stop.is_set():
+        if leadership.try_acquire():
+            break
+        log.info("another scheduler leads; retrying in %ss", wait_seconds)
+        stop.wait(wait_seconds)
+    if stop.is_set():
+        leadership.release()
+        return
+    log.info("scheduler %s leads", os.getpid())
+    scheduler = BackgroundScheduler(timezone=app.config["TRACKER_TIMEZONE"])
+    _configure(scheduler, app)
+    scheduler.start()
+    planning()        # catch up at once on start: what was due while nobody ran goes out now
+    send()
+    try:
+        while not stop.is_set():
+            stop.wait(1)
+    finally:
+        scheduler.shutdown(wait=True)
+        leadership.release()
+
+
+def start_in_background(app: Flask) -> threading.Event:
+    """For the development server (`make run`): the same loop in a daemon thread."""
+    stop = threading.Event()
+    threading.Thread(target=run_forever, args=(app,), kwargs={"stop": stop}, daemon=True,
+                     name="tracker-scheduler").start()
+    return stop
+
+
+__all__ = ["planning", "run_forever", "send", "start_in_background"]

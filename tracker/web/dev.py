@@ -1,0 +1,12 @@
+"""Development-only pages (registered when the mail catcher runs: `make run`)."""
+
+from flask import Blueprint, render_template
+
+from ..mail.catcher import caught
+
+bp = Blueprint("dev", __name__, url_prefix="/dev")
+
+
+@bp.get("/mail")
+def mail():
+    return render_template("dev/mail.html", messages=caught())
