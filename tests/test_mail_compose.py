@@ -254,7 +254,7 @@ def test_only_http_links():
     items = [item("1", "Nội dung", date(2020, 3, 27), 3, url='javascript:alert(1)" onclick="x')]
     mail = compose("reminder", OFFICER, items, today=TODAY, feed_url="javascript:alert(2)", app_url=APP)
     assert 'href="javascript' not in mail.html and "onclick=\"" not in mail.html
-    assert "javascript:alert(2)" not in mail.text
+    assert "javascript:" not in mail.text
     ics = icalendar.Calendar.from_ical(mail.ics)
     assert "URL" not in ics.walk("VEVENT")[0]
 

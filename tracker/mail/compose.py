@@ -390,8 +390,7 @@ class _Row:
     output: str
     when: str         # deadline phrase, date and status in one line
     overdue: bool
-    url: str          # http(s) only, else ""
-    url_text: str     # the URL as given, for the plain-text body
+    url: str          # http(s) only, else "" (no link at all)
 
 
 def _row(words: dict, kind_words: dict, item: MailItem) -> _Row:
@@ -407,7 +406,7 @@ def _row(words: dict, kind_words: dict, item: MailItem) -> _Row:
                 agency=clean_line(item.agency), role=words["roles"].get(item.role, clean_line(item.role)),
                 output=clean_line(item.output), when=when,
                 overdue=item.due is not None and item.days < 0,
-                url=_safe_url(item.url), url_text=clean_line(item.url))
+                url=_safe_url(item.url))
 
 
 def _subject(kind: str, words: dict, items: Sequence[MailItem]) -> str:
