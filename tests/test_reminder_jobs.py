@@ -113,3 +113,20 @@ def test_an_officer_without_email_is_recorded_for_administrators(app, session, s
     for row in failed:
         assert row.state == "failed" and "địa chỉ email" in row.last_error
     assert seeded.messages
+
+
+def test_reminders_follow_a_changed_due_date(app, session, seeded):
+    justice = session.scalar(select(Agency).where(Agency.name == "Sở Tư pháp tỉnh Sóc Trăng"))
+    item = session.scalar(select(Assignment).join(Task).where(
+        Task.ref == "IV.2", Assignment.agency_id == justice.id, Assignment.row == 1))
+    _walk(app, date(2017, 9, 18), date(2017, 9, 29))            # Q3 report due 30/9
+    before = set(session.scalars(select(SentStep.step_key).where(SentStep.item_key == f"a{item.id}")))
+    assert "before-0" in before or "before-1" in before
+    amended = PLAN.read_text("utf-8").replace("Trong quý III/2017.", "Trong tháng 10/2017.")
+    import_plan(session, read_plan(amended.encode(), PLAN.name), load_index(session))
+    session.commit()
+    forgotten = set(session.scalars(select(SentStep.step_key).where(SentStep.item_key == f"a{item.id}")))
+    assert not {k for k in forgotten if k.startswith(("before-", "overdue-"))}
+    _walk(app, date(2017, 10, 20), date(2017, 10, 31))           # the new date gets its reminders
+    after = set(session.scalars(select(SentStep.step_key).where(SentStep.item_key == f"a{item.id}")))
+    assert "before-0" in after

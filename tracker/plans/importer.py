@@ -18,6 +18,8 @@ from ..directory.resolve import DirectoryIndex, Resolution
 from ..models import (LEAD, PLAN_ACTIVE, Agency, Assignment, Deadline, Occurrence, Plan, Section,
                       Task)
 from ..models.base import utcnow
+from ..models.mail import SentStep
+from ..scheduling.reminders import forget_on_due_change
 from ..reading.result import AssignmentReading, DeadlineReading, OwnerMention, PlanReading, TaskReading
 from ..reading.text import fold
 
@@ -32,6 +34,7 @@ class ImportResult:
     assignments: int = 0
     unresolved: int = 0        # assignments written without an agency (owner kept as text)
     warnings: int = 0
+    moved_items: set[str] = field(default_factory=set)   # ledger keys of items whose due moved
 
     @property
     def unchanged(self) -> bool:
@@ -125,6 +128,8 @@ def import_plan(session: Session, reading: PlanReading, index: DirectoryIndex,
                 result.removed.append(task.ref)
                 plan.tasks.remove(task)      # delete-orphan removes it and its assignments
     session.flush()
+    if result.moved_items:
+        _forget_due_relative_steps(session, result.moved_items)
     result.warnings = len(plan.warnings) + sum(
         len(t.warnings) + sum(len(a.warnings) for a in t.assignments) for t in reading.tasks)
     return result
@@ -151,6 +156,17 @@ def _match_tasks(existing: list[Task], readings: list[TaskReading]) -> dict[int,
                     matches[i] = candidates[0]
                     taken.add(id(candidates[0]))
     return matches
+
+
+def _forget_due_relative_steps(session: Session, item_keys: set[str]) -> None:
+    """Reminders follow a changed due date: the before and overdue steps already planned
+    for the old date are forgotten, so the new date gets its own. Escalations (once per
+    item) and check-ins (keyed by their cut-off) stay planned."""
+    planned = session.scalars(select(SentStep).where(SentStep.item_key.in_(sorted(item_keys)))).all()
+    kept = forget_on_due_change(s.step_key for s in planned)
+    for step in planned:
+        if step.step_key not in kept:
+            session.delete(step)
 
 
 def _set(obj, **values) -> bool:
@@ -224,6 +240,8 @@ def _sync_assignments(session: Session, task: Task, reading: TaskReading,
     for row_index, sub in enumerate(reading.assignments):
         deadline_values = _deadline_values(sub.deadline)
         shared_deadline: Deadline | None = None
+        old_due = next((a.deadline.due for a in task.assignments
+                        if a.row == row_index and a.deadline is not None), sub.deadline.due)
         for role, agency_id, owner_text, group_key in _owner_rows(sub, agencies):
             key = (row_index, role, agency_id if agency_id else fold(owner_text))
             assignment = existing.get(key)
@@ -242,10 +260,12 @@ def _sync_assignments(session: Session, task: Task, reading: TaskReading,
                 differs = _set(assignment.deadline, **deadline_values)
             differs |= _set(assignment, owner_text=owner_text, group_key=group_key,
                             output=sub.output, warnings=[w.as_json() for w in sub.warnings])
-            differs |= _sync_occurrences(session, assignment, sub.deadline)
+            differs |= _sync_occurrences(session, assignment, sub.deadline, result.moved_items)
             if differs and assignment.id is not None:
                 assignment.sequence += 1      # calendars must see the change
             changed |= differs
+            if old_due != sub.deadline.due and assignment.id is not None:
+                result.moved_items.add(f"a{assignment.id}")
             keep.add(id(assignment))
             result.assignments += 1
             result.unresolved += agency_id is None
@@ -256,7 +276,8 @@ def _sync_assignments(session: Session, task: Task, reading: TaskReading,
     return changed
 
 
-def _sync_occurrences(session: Session, assignment: Assignment, deadline: DeadlineReading) -> bool:
+def _sync_occurrences(session: Session, assignment: Assignment, deadline: DeadlineReading,
+                      moved: set[str] | None = None) -> bool:
     """One occurrence per reporting period; existing ones keep their status."""
     wanted = {(o.period, o.label): o for o in deadline.occurrences}
     current = {(o.period, o.label): o for o in assignment.occurrences}
@@ -267,9 +288,13 @@ def _sync_occurrences(session: Session, assignment: Assignment, deadline: Deadli
             assignment.occurrences.append(Occurrence(period=occ.period, label=occ.label,
                                                      start=occ.start, cutoff=occ.cutoff, due=occ.due))
             changed = True
-        elif _set(row, start=occ.start, cutoff=occ.cutoff, due=occ.due):
-            row.sequence += 1
-            changed = True
+        else:
+            old_due = row.due
+            if _set(row, start=occ.start, cutoff=occ.cutoff, due=occ.due):
+                row.sequence += 1
+                changed = True
+                if old_due != occ.due and moved is not None:
+                    moved.add(f"o{row.id}")
     for key, row in current.items():
         if key not in wanted:
             assignment.occurrences.remove(row)
