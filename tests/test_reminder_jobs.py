@@ -130,3 +130,21 @@ def test_reminders_follow_a_changed_due_date(app, session, seeded):
     _walk(app, date(2017, 10, 20), date(2017, 10, 31))           # the new date gets its reminders
     after = set(session.scalars(select(SentStep.step_key).where(SentStep.item_key == f"a{item.id}")))
     assert "before-0" in after
+
+
+def test_weekly_digest_reaches_the_committee_with_on_time_figures(app, session, seeded):
+    _walk(app, date(2017, 2, 13), date(2017, 2, 13))
+    run("digest", datetime.combine(date(2017, 2, 13), time(8, 0), TZ))
+    run("send", datetime.combine(date(2017, 2, 13), time(8, 1), TZ))
+    digests = [(r, m) for r, m in seeded.messages if m["Subject"].startswith("[Tổng hợp]")]
+    assert digests
+    recipients = {r[0] for r, _ in digests}
+    committee = session.scalar(select(Agency).where(Agency.name == "Ủy ban nhân dân tỉnh Sóc Trăng"))
+    assert committee.leader_email in recipients
+    body = digests[0][1].get_body(("plain",)).get_content()
+    assert "Tình hình thực hiện theo cơ quan" in body and "Tỷ lệ đúng hạn" in body
+    assert "Sở Tư pháp tỉnh Sóc Trăng" in body
+    # Running the digest again the same day adds nothing.
+    run("digest", datetime.combine(date(2017, 2, 13), time(8, 5), TZ))
+    run("send", datetime.combine(date(2017, 2, 13), time(8, 6), TZ))
+    assert len([1 for _, m in seeded.messages if m["Subject"].startswith("[Tổng hợp]")]) == len(digests)

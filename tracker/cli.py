@@ -335,11 +335,12 @@ jobs_cli = AppGroup("jobs", help="Chạy một tác vụ định kỳ / Run one 
 
 
 @jobs_cli.command("run")
-@click.argument("name", type=click.Choice(["reminders", "overdue", "escalation", "checkins", "send"]))
+@click.argument("name", type=click.Choice(["reminders", "overdue", "escalation", "checkins", "digest",
+                                           "send"]))
 @click.option("--at", "at", type=click.DateTime(formats=["%Y-%m-%dT%H:%M"]),
               help="Chạy như vào thời điểm này, giờ địa phương / as if at this local time.")
 def run_job(name: str, at) -> None:
-    """Chạy một lần / Run one job once (reminders, overdue, escalation, checkins, send)."""
+    """Chạy một lần / Run one job once (reminders, overdue, escalation, checkins, digest, send)."""
     from zoneinfo import ZoneInfo
 
     from .jobs import run

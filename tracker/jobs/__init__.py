@@ -14,9 +14,9 @@ from flask import current_app
 from .. import clock
 from ..extensions import db
 from ..mail.outbox import send_due
-from ..mail.planner import JOB_TRACKS, plan_messages
+from ..mail.planner import JOB_TRACKS, plan_digest, plan_messages
 
-JOBS = (*JOB_TRACKS, "send")
+JOBS = (*JOB_TRACKS, "digest", "send")
 
 
 @contextmanager
@@ -41,7 +41,10 @@ def run(name: str, at: datetime | None = None):
         if name == "send":
             return send_due(db.session)
         try:
-            report = plan_messages(db.session, clock.today(), JOB_TRACKS[name])
+            if name == "digest":
+                report = plan_digest(db.session, clock.today())
+            else:
+                report = plan_messages(db.session, clock.today(), JOB_TRACKS[name])
             db.session.commit()
         except Exception:
             db.session.rollback()

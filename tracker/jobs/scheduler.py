@@ -42,6 +42,14 @@ def planning() -> None:
                 log.exception("job %s failed", name)
 
 
+def digest() -> None:
+    """The weekly leadership digest (importable by reference)."""
+    from . import run
+    assert _app is not None
+    with _app.app_context():
+        log.info("digest: %s", run("digest"))
+
+
 def send() -> None:
     from . import run
     assert _app is not None
@@ -104,6 +112,10 @@ def _configure(scheduler, app: Flask) -> None:
     scheduler.add_job("tracker.jobs.scheduler:planning", "cron", id="planning",
                       hour=policy.send_at.hour, minute=policy.send_at.minute, timezone=tz,
                       coalesce=True, misfire_grace_time=24 * 3600, max_instances=1, replace_existing=True)
+    scheduler.add_job("tracker.jobs.scheduler:digest", "cron", id="digest",
+                      day_of_week=policy.digest_weekday, hour=policy.digest_at.hour,
+                      minute=policy.digest_at.minute, timezone=tz, coalesce=True,
+                      misfire_grace_time=24 * 3600, max_instances=1, replace_existing=True)
     scheduler.add_job("tracker.jobs.scheduler:send", "interval", id="send", seconds=60,
                       coalesce=True, misfire_grace_time=3600, max_instances=1, replace_existing=True)
 
@@ -144,4 +156,4 @@ def start_in_background(app: Flask) -> threading.Event:
     return stop
 
 
-__all__ = ["planning", "run_forever", "send", "start_in_background"]
+__all__ = ["digest", "planning", "run_forever", "send", "start_in_background"]

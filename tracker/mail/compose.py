@@ -89,6 +89,26 @@ class Recipient:
 
 
 @dataclass(frozen=True)
+class AgencyStats:
+    """One agency's line in the leadership digest: the four official on-time columns."""
+
+    agency: str
+    done_on_time: int
+    done_late: int
+    pending_on_time: int
+    overdue: int
+
+    @property
+    def fallen_due(self) -> int:
+        return self.done_on_time + self.done_late + self.overdue
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """Done on time / fallen due (DOMAIN.md); None when nothing has fallen due yet."""
+        return self.done_on_time / self.fallen_due if self.fallen_due else None
+
+
+@dataclass(frozen=True)
 class ComposedMail:
     to: str                  # the bare address (the outbox validates and sends to it)
     subject: str
@@ -129,6 +149,9 @@ WORDING: dict[str, dict] = {
         "agencies": ("{n} cơ quan", "{n} cơ quan"),
         "working_days": ("{n} ngày làm việc", "{n} ngày làm việc"),
         "digest_overdue": "{n} quá hạn",
+        "stats_title": "Tình hình thực hiện theo cơ quan",
+        "stats_columns": ("Cơ quan", "Hoàn thành đúng hạn", "Hoàn thành quá hạn",
+                          "Đang thực hiện trong hạn", "Quá hạn chưa hoàn thành", "Tỷ lệ đúng hạn"),
         "digest_soon": "{n} chưa đến hạn",
         "feed": {"officer": "Lịch hạn công việc của anh/chị",
                  "agency_head": "Lịch hạn công việc của cơ quan",
@@ -212,6 +235,9 @@ WORDING: dict[str, dict] = {
         "agencies": ("{n} agency", "{n} agencies"),
         "working_days": ("{n} working day", "{n} working days"),
         "digest_overdue": "{n} overdue",
+        "stats_title": "Progress by agency",
+        "stats_columns": ("Agency", "Done on time", "Done late", "In progress, on time",
+                          "Overdue, not done", "On-time rate"),
         "digest_soon": "{n} not yet due",
         "feed": {"officer": "Your deadline calendar",
                  "agency_head": "Your agency's deadline calendar",
@@ -435,7 +461,8 @@ def _subject(kind: str, words: dict, items: Sequence[MailItem]) -> str:
 
 
 def compose(kind: str, recipient: Recipient, items: Sequence[MailItem], *, today: date,
-            feed_url: str | None, app_url: str, stamp: datetime | None = None) -> ComposedMail | None:
+            feed_url: str | None, app_url: str, stamp: datetime | None = None,
+            stats: Sequence[AgencyStats] = ()) -> ComposedMail | None:
     """The message of ``kind`` for ``recipient`` about ``items``; None when there are none.
 
     ``today`` fixes the calendar's DTSTAMP (00:00 UTC) unless ``stamp`` is given; the
@@ -465,6 +492,8 @@ def compose(kind: str, recipient: Recipient, items: Sequence[MailItem], *, today
         "feed_title": words["feed"].get(recipient.role, words["feed"]["officer"]),
         "ics_note": words["ics_note"].format(file=ICS_FILENAME) if has_dates else "",
         "app_url": _safe_url(app_url),
+        "stats": [(clean_line(a.agency), a.done_on_time, a.done_late, a.pending_on_time, a.overdue,
+                   "—" if a.on_time_rate is None else f"{a.on_time_rate:.0%}") for a in stats],
     }
     env = _environment()
     text = env.get_template("message.txt").render(context)

@@ -10,7 +10,7 @@ whatever happens to the job afterwards; the outbox then delivers it once.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -20,9 +20,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..config import reporting_calendar
 from ..models import (PLAN_ARCHIVED, Agency, Assignment, CalendarDay, Plan, SentStep, Setting, Task)
+from ..plans.queries import local_date
 from ..scheduling import reminders as rules
 from ..scheduling.workdays import CalendarException, WorkingCalendar
-from .compose import MailItem, Recipient, compose
+from ..scheduling.ontime import DONE_LATE, DONE_ON_TIME, OVERDUE, PENDING_ON_TIME, classify
+from .compose import AgencyStats, MailItem, Recipient, compose
 from .outbox import enqueue, idempotency_key
 
 # Which planning job handles which tracks, and the message kind each track produces.
@@ -176,3 +178,54 @@ def _mail_item(assignment: Assignment, occurrence, item: rules.Item, step: rules
         url=f"{base_url}/plans/{plan.id}#task-{task.ref}",
         uid=(f"occurrence-{occurrence.id}" if occurrence is not None else f"assignment-{assignment.id}")
         + "@" + (base_url.split("://")[-1].split("/")[0] or "tracker"))
+
+
+DUE_SOON_WORKING_DAYS = 5
+
+
+def plan_digest(session: Session, today: date) -> PlanReport:
+    """The weekly leadership digest: for each People's Committee that issued plans, its
+    office and leader in charge get one message with each agency's four on-time columns and
+    on-time rate, and the items overdue or due within a week. The caller commits."""
+    config = current_app.config
+    base_url = config["TRACKER_BASE_URL"].rstrip("/")
+    tz = config["TRACKER_TIMEZONE"]
+    calendar = working_calendar(session)
+    report = PlanReport()
+    soon = calendar.add_working_days(today, DUE_SOON_WORKING_DAYS)
+    assignments = session.scalars(
+        select(Assignment).join(Assignment.task).join(Task.plan)
+        .where(Plan.status != PLAN_ARCHIVED, Plan.issuer_id.is_not(None), Assignment.agency_id.is_not(None))
+        .options(selectinload(Assignment.deadline), selectinload(Assignment.occurrences),
+                 selectinload(Assignment.agency),
+                 selectinload(Assignment.task).selectinload(Task.plan).selectinload(Plan.issuer)))
+    by_committee: dict[int, dict] = {}
+    for assignment in assignments:
+        plan = assignment.task.plan
+        entry = by_committee.setdefault(plan.issuer_id, {"example": assignment, "stats": {}, "items": []})
+        counts = entry["stats"].setdefault(assignment.agency.name, Counter())
+        for item_key, _, item, occurrence in _items(assignment, reporting_calendar(config), ()):
+            completed = local_date((occurrence or assignment).completed_at, tz)
+            result = classify(item.status, item.due, completed, today)
+            if result is None:
+                continue
+            counts[result.category] += 1
+            due_soon = result.category == PENDING_ON_TIME and item.due <= soon
+            if result.category == OVERDUE or due_soon:
+                step = rules.Step(kind="digest", key="digest", scheduled=today, track="digest")
+                entry["items"].append(_mail_item(assignment, occurrence, item, step, calendar, today, base_url))
+    for committee_id, entry in by_committee.items():
+        if not entry["items"]:
+            continue
+        stats = [AgencyStats(name, c[DONE_ON_TIME], c[DONE_LATE], c[PENDING_ON_TIME], c[OVERDUE])
+                 for name, c in sorted(entry["stats"].items(), key=lambda kv: (-kv[1][OVERDUE], kv[0]))]
+        for person in _people(entry["example"], rules.COMMITTEE):
+            composed = compose("digest", person, entry["items"], today=today, feed_url=None,
+                               app_url=base_url, stats=stats)
+            key = idempotency_key("digest", person.email or person.name, today.isoformat(),
+                                  [f"committee:{committee_id}"])
+            if composed and enqueue(session, composed, "digest", key, [], person.name, person.language):
+                report.messages += 1
+                report.kinds["digest"] = report.kinds.get("digest", 0) + 1
+    session.flush()
+    return report
