@@ -38,3 +38,45 @@ def test_outbox_commands(runner, session, smtp_server):
     assert "(không có địa chỉ) Cán bộ A" in listed.output and "địa chỉ email" in listed.output
     assert runner.invoke(args=["outbox", "retry", "1"]).exit_code == 0
     assert runner.invoke(args=["outbox", "retry", "99"]).exit_code == 2
+
+
+def test_two_schedulers_on_one_database_send_nothing_twice(app, session, directory, smtp_server):
+    """Two scheduler loops against one database: one leads and catches up, the other waits;
+    when the leader stops, the other takes over; no message is sent twice."""
+    from datetime import datetime, timezone
+
+    from sqlalchemy import func, select
+
+    from tracker.directory.store import load_index
+    from tracker.models import OutboxMessage, SentStep
+    from tracker.plans.importer import import_plan
+    from tracker.reading.plan import read_plan
+
+    from .conftest import SEEDS
+
+    plan = SEEDS / "soc-trang-2017-kiem-soat-tthc.txt"
+    import_plan(session, read_plan(plan.read_bytes(), plan.name), load_index(session))
+    session.commit()
+    app.config["TRACKER_NOW"] = datetime(2017, 2, 7, 0, 30, tzinfo=timezone.utc)   # 07:30, Tuesday
+    catcher, _ = smtp_server
+    stops = [threading.Event(), threading.Event()]
+    threads = [threading.Thread(target=run_forever, args=(app,), kwargs={"wait_seconds": 1, "stop": s})
+               for s in stops]
+    for t in threads:
+        t.start()
+    deadline = datetime.now().timestamp() + 30
+    while not catcher.messages and datetime.now().timestamp() < deadline:
+        threading.Event().wait(0.2)
+    first = len(catcher.messages)
+    assert first > 0
+    stops[0].set()                      # one of them stops (leader or standby)
+    threads[0].join(timeout=30)
+    threading.Event().wait(3)           # the other leads now, or still does, and catches up
+    stops[1].set()
+    threads[1].join(timeout=30)
+    ids = [m["Message-ID"] for _, m in catcher.messages]
+    assert len(ids) == len(set(ids))
+    steps = session.execute(select(SentStep.item_key, SentStep.step_key)).all()
+    assert len(steps) == len(set(steps))
+    sent = session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.state == "sent"))
+    assert sent == len(ids)
