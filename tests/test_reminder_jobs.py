@@ -148,3 +148,24 @@ def test_weekly_digest_reaches_the_committee_with_on_time_figures(app, session, 
     run("digest", datetime.combine(date(2017, 2, 13), time(8, 5), TZ))
     run("send", datetime.combine(date(2017, 2, 13), time(8, 6), TZ))
     assert len([1 for _, m in seeded.messages if m["Subject"].startswith("[Tổng hợp]")]) == len(digests)
+
+
+def test_reminders_carry_the_officers_calendar_link(app, session, seeded):
+    import re
+
+    from tracker.feeds import tokens
+    _walk(app, date(2017, 1, 16), date(2017, 1, 20))
+    officer_mail = next(m for r, m in seeded.messages if m["Subject"].startswith("[Nhắc hạn]"))
+    body = officer_mail.get_body(("plain",)).get_content()
+    link = re.search(r"https://tracker.example.gov.vn/feeds/([A-Za-z0-9_-]+)/", body)
+    assert link, body
+    token = link.group(1)
+    feed = app.test_client().get(f"/feeds/{token}.ics")
+    assert feed.status_code == 200 and b"BEGIN:VEVENT" in feed.data
+    # Revoked: the next email carries a new link; the old one is dead.
+    row = tokens.find(session, token)
+    tokens.revoke(row)
+    session.commit()
+    assert app.test_client().get(f"/feeds/{token}.ics").status_code == 404
+    fresh = tokens.mail_token(session, officer_mail["To"].addresses[0].addr_spec, app.config["SECRET_KEY"])
+    assert fresh != token and app.test_client().get(f"/feeds/{fresh}.ics").status_code == 200

@@ -7,7 +7,9 @@ unknown or revoked token is indistinguishable from a page that does not exist (4
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import secrets
 from datetime import datetime, timedelta
 
@@ -75,3 +77,27 @@ def rotate(session: Session, row: FeedToken, by: str = "cli") -> tuple[FeedToken
     """Replace a token with a new one for the same feed; the old one stops working now."""
     revoke(row)
     return create(session, row.kind, row.label, row.target_id, row.target_email, by=by, replaces=row)
+
+
+MAIL_LABEL = "Liên kết trong thư nhắc việc"
+
+
+def mail_token(session: Session, email: str, secret_key: str) -> str:
+    """The officer's feed token quoted in reminder emails.
+
+    Emails need the URL every time, but only hashes are stored, so this one token is
+    derived from the secret key, the address and a generation: reproducible by the server,
+    unguessable without the key, and still revocable — revoking it moves the generation on,
+    and the next email carries a new link.
+    """
+    email = email.strip().lower()
+    rows = session.scalars(select(FeedToken).where(
+        FeedToken.kind == "officer", FeedToken.target_email == email, FeedToken.label == MAIL_LABEL)).all()
+    generation = sum(1 for r in rows if r.revoked_at is not None)
+    digest = hmac.new(secret_key.encode(), f"mail-feed:{email}:{generation}".encode(), hashlib.sha256).digest()
+    token = base64.urlsafe_b64encode(digest).decode().rstrip("=")
+    if not any(r.token_hash == hash_token(token) for r in rows):
+        session.add(FeedToken(kind="officer", target_email=email, token_hash=hash_token(token),
+                              hint=token[-4:], label=MAIL_LABEL, created_by="mail"))
+        session.flush()
+    return token

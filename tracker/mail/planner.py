@@ -25,7 +25,8 @@ from ..scheduling import reminders as rules
 from ..scheduling.workdays import CalendarException, WorkingCalendar
 from ..scheduling.ontime import DONE_LATE, DONE_ON_TIME, OVERDUE, PENDING_ON_TIME, classify
 from .compose import AgencyStats, MailItem, Recipient, compose
-from .outbox import enqueue, idempotency_key
+from ..feeds.tokens import mail_token
+from .outbox import enqueue, idempotency_key, valid_address
 
 # Which planning job handles which tracks, and the message kind each track produces.
 JOB_TRACKS = {
@@ -145,7 +146,10 @@ def plan_messages(session: Session, today: date, tracks: tuple[str, ...]) -> Pla
                     slot[1].append((mail_item, assignment.id, occurrence_id, step.key))
     for (kind, email, _), (person, entries) in outgoing.items():
         items = [e[0] for e in entries]
-        composed = compose(kind, person, items, today=today, feed_url=None, app_url=base_url)
+        feed_url = None
+        if person.role == "officer" and valid_address(person.email):
+            feed_url = f"{base_url}/feeds/{mail_token(session, person.email, config['SECRET_KEY'])}/"
+        composed = compose(kind, person, items, today=today, feed_url=feed_url, app_url=base_url)
         if composed is None:
             continue
         parts = [f"{a}:{o}:{s}" for _, a, o, s in entries]
