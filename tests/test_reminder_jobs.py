@@ -169,3 +169,22 @@ def test_reminders_carry_the_officers_calendar_link(app, session, seeded):
     assert app.test_client().get(f"/feeds/{token}.ics").status_code == 404
     fresh = tokens.mail_token(session, officer_mail["To"].addresses[0].addr_spec, app.config["SECRET_KEY"])
     assert fresh != token and app.test_client().get(f"/feeds/{fresh}.ics").status_code == 200
+
+
+def test_continuous_tasks_ask_for_a_report_before_each_cut_off_until_reported(app, session, seeded):
+    from tracker.models import StatusChange
+    justice = session.scalar(select(Agency).where(Agency.name == "Sở Tư pháp tỉnh Sóc Trăng"))
+    continuous = session.scalars(select(Assignment).join(Task).where(
+        Assignment.agency_id == justice.id, Task.ref.in_(("I.2", "III.2")))).all()
+    assert continuous and all(a.deadline.kind == "continuous" for a in continuous)
+    reported, silent = continuous[0], continuous[1]
+    # The officer reports on one of them during the first quarter's data period.
+    report(session, reported, "in_progress", "canbo", progress=30)
+    session.flush()
+    session.execute(StatusChange.__table__.update().where(StatusChange.assignment_id == reported.id)
+                    .values(changed_at=datetime(2017, 2, 20, 3, 0, tzinfo=ZoneInfo("UTC"))))
+    session.commit()
+    _walk(app, date(2017, 3, 6), date(2017, 3, 14))        # Q1 cut-off: 14 March
+    keys = {k for k, in session.execute(select(SentStep.item_key).where(SentStep.step_key.like("checkin-%")))}
+    assert f"a{silent.id}" in keys and f"a{reported.id}" not in keys
+    assert any(m["Subject"].startswith("[Báo cáo định kỳ]") for _, m in seeded.messages)

@@ -83,15 +83,25 @@ def _people(assignment: Assignment, audience: str) -> list[Recipient]:
     return people
 
 
+def _utc_date(moment) -> date:
+    return local_date(moment, current_app.config["TRACKER_TIMEZONE"])
+
+
 def _items(assignment: Assignment, calendar, cutoff_periods) -> list[tuple[str, int | None, rules.Item, object]]:
     """(item key, occurrence id, planner item, occurrence or None) for an assignment."""
     deadline = assignment.deadline
     if assignment.occurrences:
         return [(f"o{o.id}", o.id, rules.Item(due=o.due, status=o.status), o) for o in assignment.occurrences]
     if deadline.kind == "continuous":
-        cutoffs = tuple(o.cutoff for o in calendar.occurrences(cutoff_periods, assignment.task.plan.year))
+        periods = calendar.occurrences(cutoff_periods, assignment.task.plan.year)
+        cutoffs = tuple(o.cutoff for o in periods)
+        # A period is checked in when the officer reported during it (DOMAIN.md: continuous
+        # items are judged by whether their periodic check-in was made).
+        reported = [_utc_date(h.changed_at) for h in assignment.history]
+        done = frozenset(o.cutoff for o in periods if any(o.start <= d <= o.cutoff for d in reported))
         return [(f"a{assignment.id}", None,
-                 rules.Item(due=None, status=assignment.status, continuous=True, cutoffs=cutoffs), None)]
+                 rules.Item(due=None, status=assignment.status, continuous=True, cutoffs=cutoffs,
+                            checkins_done=done), None)]
     if deadline.due is not None:
         return [(f"a{assignment.id}", None, rules.Item(due=deadline.due, status=assignment.status), None)]
     return []
@@ -117,6 +127,7 @@ def plan_messages(session: Session, today: date, tracks: tuple[str, ...]) -> Pla
         select(Assignment).join(Assignment.task).join(Task.plan)
         .where(Plan.status != PLAN_ARCHIVED, Assignment.status.in_(("not_started", "in_progress")))
         .options(selectinload(Assignment.deadline), selectinload(Assignment.occurrences),
+                 selectinload(Assignment.history),
                  selectinload(Assignment.agency).selectinload(Agency.officers),
                  selectinload(Assignment.task).selectinload(Task.plan)))
     # (kind, email) → recipient, [(MailItem, assignment id, occurrence id, step key)]
