@@ -182,3 +182,26 @@ def test_prose_tasks_are_imported_only_when_asked(runner, directory):
     assert with_prose.exit_code == 0 and "Thêm (1): TCTH.1" in with_prose.output
     task = directory.scalar(select(Task).where(Task.ref == "TCTH.1"))
     assert task.assignments and task.assignments[0].deadline.due.isoformat() == "2017-01-30"
+
+
+def test_calendar_exceptions_and_policy_commands(runner, session):
+    from datetime import date
+
+    from tracker.mail.planner import global_policy, working_calendar
+    assert runner.invoke(args=["calendar", "set", "2026-01-02", "--off", "--note", "Nghỉ bù Tết Dương lịch"]).exit_code == 0
+    assert runner.invoke(args=["calendar", "set", "2026-01-10", "--working"]).exit_code == 0
+    calendar = working_calendar(session)
+    assert not calendar.is_working_day(date(2026, 1, 2)) and calendar.is_working_day(date(2026, 1, 10))
+    shown = runner.invoke(args=["calendar", "show", "2026"])
+    assert "Nghỉ bù Tết Dương lịch" in shown.output and "10/01/2026" in shown.output
+    assert runner.invoke(args=["calendar", "unset", "2026-01-10"]).exit_code == 0
+    assert not working_calendar(session).is_working_day(date(2026, 1, 10))
+    assert runner.invoke(args=["calendar", "set", "2026-01-03"]).exit_code == 2
+
+    result = runner.invoke(args=["policy", "set", "overdue_every=5", "before_offsets=5,2,0", "send_at=08:00"])
+    assert result.exit_code == 0, result.output
+    policy = global_policy(session)
+    assert policy.overdue_every == 5 and policy.before_offsets == (5, 2, 0)
+    bad = runner.invoke(args=["policy", "set", "escalate_head_after=20"])
+    assert bad.exit_code == 2 and global_policy(session).escalate_head_after == 3
+    assert runner.invoke(args=["policy", "set", "nonsense=1"]).exit_code == 2

@@ -188,3 +188,28 @@ def test_continuous_tasks_ask_for_a_report_before_each_cut_off_until_reported(ap
     keys = {k for k, in session.execute(select(SentStep.item_key).where(SentStep.step_key.like("checkin-%")))}
     assert f"a{silent.id}" in keys and f"a{reported.id}" not in keys
     assert any(m["Subject"].startswith("[Báo cáo định kỳ]") for _, m in seeded.messages)
+
+
+def test_the_expected_steps_arrive_on_exactly_the_expected_days(app, session, seeded):
+    """Sở Tư pháp's Q3 report (IV.2, second row) is due Saturday 30/9/2017. Worked out by
+    hand: reminders 7 and 3 working days before (21/9, 27/9) and on the last working day
+    (Friday 29/9, which is also "1 day before"); overdue notices every 3 working days
+    (4/10, 9/10, 12/10, 17/10, 20/10); the agency head at +3 (4/10), the committee at +10 (13/10)."""
+    justice = session.scalar(select(Agency).where(Agency.name == "Sở Tư pháp tỉnh Sóc Trăng"))
+    item = session.scalar(select(Assignment).join(Task).where(
+        Task.ref == "IV.2", Assignment.agency_id == justice.id, Assignment.row == 1))
+    assert item.deadline.due == date(2017, 9, 30)
+    _walk(app, date(2017, 9, 11), date(2017, 10, 20))
+    planned = {(s.step_key, s.planned_at.astimezone(TZ).date() if s.planned_at.tzinfo else
+                s.planned_at.replace(tzinfo=ZoneInfo("UTC")).astimezone(TZ).date())
+               for s in session.scalars(select(SentStep).where(SentStep.item_key == f"a{item.id}"))}
+    assert planned == {
+        ("before-7", date(2017, 9, 21)), ("before-3", date(2017, 9, 27)), ("before-0", date(2017, 9, 29)),
+        ("overdue-1", date(2017, 10, 4)), ("escalation_head", date(2017, 10, 4)),
+        ("overdue-2", date(2017, 10, 9)), ("overdue-3", date(2017, 10, 12)),
+        ("escalation_committee", date(2017, 10, 13)), ("overdue-4", date(2017, 10, 17)),
+        ("overdue-5", date(2017, 10, 20)),
+    }
+    # The head got exactly one escalation about it, the committee one.
+    heads = [m for r, m in seeded.messages if justice.head_email in r and m["Subject"].startswith("[Báo cáo vượt cấp]")]
+    assert len(heads) >= 1

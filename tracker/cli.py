@@ -427,7 +427,114 @@ def outbox_retry(message_id: int) -> None:
     click.echo(f"Thư #{message_id} sẽ được gửi lại ở lượt gửi tới.")
 
 
+calendar_cli = AppGroup("calendar", help="Ngày làm việc / Working days and exceptions.")
+
+
+@calendar_cli.command("set")
+@click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.option("--off", "kind", flag_value="off", help="Ngày nghỉ bù / an extra day off.")
+@click.option("--working", "kind", flag_value="working", help="Ngày làm bù / a day worked.")
+@click.option("--note", default="")
+def calendar_set(day, kind: str | None, note: str) -> None:
+    """Thêm ngày nghỉ bù hoặc làm bù / Add a compensatory day off or a swapped working day."""
+    from .models import CalendarDay
+    if kind is None:
+        _fail("chọn --off hoặc --working.", "choose --off or --working.")
+    row = db.session.get(CalendarDay, day.date()) or CalendarDay(day=day.date(), working=False)
+    row.working, row.note = kind == "working", note or ("Làm bù" if kind == "working" else "Nghỉ bù")
+    db.session.add(row)
+    db.session.commit()
+    click.echo(f"{day:%d/%m/%Y}: {'ngày làm việc' if row.working else 'ngày nghỉ'} ({row.note})")
+
+
+@calendar_cli.command("unset")
+@click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
+def calendar_unset(day) -> None:
+    """Bỏ một ngoại lệ / Remove an exception."""
+    from .models import CalendarDay
+    row = db.session.get(CalendarDay, day.date())
+    if row is None:
+        _fail(f"không có ngoại lệ ngày {day:%d/%m/%Y}.", f"no exception on {day:%Y-%m-%d}.")
+    db.session.delete(row)
+    db.session.commit()
+    click.echo("Đã bỏ.")
+
+
+@calendar_cli.command("show")
+@click.argument("year", type=int)
+def calendar_show(year: int) -> None:
+    """Các ngày nghỉ trong tuần của một năm / Weekdays off in a year (holidays and exceptions)."""
+    from datetime import timedelta
+
+    from .mail.planner import working_calendar
+    calendar = working_calendar(db.session)
+    day = date(year, 1, 1)
+    while day.year == year:
+        if day.weekday() < 5 and not calendar.is_working_day(day) or \
+                day.weekday() >= 5 and calendar.is_working_day(day):
+            state = "làm việc" if calendar.is_working_day(day) else "nghỉ"
+            click.echo(f"{day:%a %d/%m/%Y}  {state:<9} {calendar.day_off_reason(day) or ''}")
+        day += timedelta(days=1)
+
+
+policy_cli = AppGroup("policy", help="Chính sách nhắc việc / The reminder policy.")
+
+
+@policy_cli.command("show")
+@click.option("--plan", "plan_id", type=int, help="Mã kế hoạch / the policy in force for a plan.")
+def policy_show(plan_id: int | None) -> None:
+    """Chính sách đang áp dụng / The policy in force (global, or for one plan)."""
+    from .mail.planner import global_policy
+    policy = global_policy(db.session)
+    if plan_id is not None:
+        plan = db.session.get(Plan, plan_id)
+        if plan is None:
+            _fail(f"không có kế hoạch #{plan_id}.", f"no plan #{plan_id}.")
+        policy = policy.merged(plan.reminder_policy or {})
+    click.echo(json.dumps(policy.as_dict(), ensure_ascii=False, indent=1))
+
+
+@policy_cli.command("set")
+@click.argument("assignments", nargs=-1, required=True)
+@click.option("--plan", "plan_id", type=int, help="Chỉ cho kế hoạch này / override for one plan.")
+def policy_set(assignments: tuple[str, ...], plan_id: int | None) -> None:
+    """Đặt chính sách, ví dụ: overdue_every=5 before_offsets=5,2,0 send_at=08:00."""
+    from .mail.planner import POLICY_SETTING, global_policy
+    from .models import Setting
+    values: dict[str, object] = {}
+    for item in assignments:
+        key, _, raw = item.partition("=")
+        if not raw:
+            _fail(f"“{item}” phải có dạng khóa=giá_trị.", f"“{item}” must be key=value.")
+        if key == "before_offsets":
+            values[key] = [int(v) for v in raw.split(",") if v.strip()]
+        elif raw.isdigit():
+            values[key] = int(raw)
+        else:
+            values[key] = raw
+    try:
+        base = global_policy(db.session)
+        if plan_id is None:
+            merged = base.merged(values)
+            setting = db.session.get(Setting, POLICY_SETTING) or Setting(key=POLICY_SETTING, value={})
+            setting.value = merged.as_dict()
+            db.session.add(setting)
+        else:
+            plan = db.session.get(Plan, plan_id)
+            if plan is None:
+                _fail(f"không có kế hoạch #{plan_id}.", f"no plan #{plan_id}.")
+            overrides = {**(plan.reminder_policy or {}), **values}
+            merged = base.merged(overrides)          # validates
+            plan.reminder_policy = {k: merged.as_dict()[k] for k in overrides}
+    except ValueError as exc:
+        _fail(f"chính sách không hợp lệ: {exc}", f"invalid policy: {exc}")
+    db.session.commit()
+    click.echo(json.dumps(merged.as_dict(), ensure_ascii=False, indent=1))
+
+
 def register_commands(app: Flask) -> None:
+    app.cli.add_command(calendar_cli)
+    app.cli.add_command(policy_cli)
     app.cli.add_command(scheduler_cli)
     app.cli.add_command(dev_command)
     app.cli.add_command(outbox_cli)
