@@ -31,6 +31,7 @@ test: install     ## the whole suite; PostgreSQL tests run when TRACKER_TEST_DAT
 bench: install    ## benchmarks (PostgreSQL too when TRACKER_TEST_DATABASE_URL is set)
 	$(PY) bench/import.py
 	$(PY) bench/feeds.py
+	$(PY) bench/reminders.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis
