@@ -50,8 +50,8 @@ def _sent_days(session) -> list[date]:
                    for r in rows})
 
 
-def test_walking_the_plan_sends_each_step_once_on_working_days(app, session, seeded):
-    _walk(app, date(2017, 1, 9), date(2017, 2, 28))
+def test_walking_the_plan_year_sends_each_step_once_on_working_days(app, session, seeded):
+    _walk(app, date(2017, 1, 2), date(2017, 12, 31))
     catcher = seeded
     assert catcher.messages
     calendar = WorkingCalendar()
