@@ -205,3 +205,5 @@ def test_calendar_exceptions_and_policy_commands(runner, session):
     bad = runner.invoke(args=["policy", "set", "escalate_head_after=20"])
     assert bad.exit_code == 2 and global_policy(session).escalate_head_after == 3
     assert runner.invoke(args=["policy", "set", "nonsense=1"]).exit_code == 2
+    garbled = runner.invoke(args=["policy", "set", "before_offsets=a,b"])
+    assert garbled.exit_code == 2 and "Traceback" not in garbled.output and "before_offsets" in garbled.output

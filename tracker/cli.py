@@ -507,7 +507,11 @@ def policy_set(assignments: tuple[str, ...], plan_id: int | None) -> None:
         if not raw:
             _fail(f"“{item}” phải có dạng khóa=giá_trị.", f"“{item}” must be key=value.")
         if key == "before_offsets":
-            values[key] = [int(v) for v in raw.split(",") if v.strip()]
+            parts = [v.strip() for v in raw.split(",") if v.strip()]
+            if not all(p.isdigit() for p in parts):
+                _fail(f"before_offsets phải là các số ngày làm việc, ví dụ 7,3,1,0 (không phải “{raw}”).",
+                      f"before_offsets must be working-day counts such as 7,3,1,0 (not “{raw}”).")
+            values[key] = [int(p) for p in parts]
         elif raw.isdigit():
             values[key] = int(raw)
         else:
