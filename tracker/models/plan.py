@@ -90,6 +90,8 @@ class Task(Model):
     raw_cells: Mapped[list] = mapped_column(JSON, default=list)
     #: the reader's doubts about this row ([{code, message, suggestion}])
     warnings: Mapped[list] = mapped_column(JSON, default=list)
+    #: quantified targets stated with the task ("đạt 100% hồ sơ ..."), kept as text
+    targets: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
                                                  onupdate=utcnow, server_default=func.now())
 

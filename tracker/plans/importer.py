@@ -115,7 +115,7 @@ def import_plan(session: Session, reading: PlanReading, index: DirectoryIndex,
                 result.added.append(reading_task.ref)
             changed |= _set(task, ref=reading_task.ref, content=reading_task.content,
                             position=reading_task.position, source_line=reading_task.line,
-                            raw_cells=reading_task.raw_rows, section=section,
+                            raw_cells=reading_task.raw_rows, targets=reading_task.targets, section=section,
                             warnings=[w.as_json() for w in reading_task.warnings])
             if _sync_assignments(session, task, reading_task, agencies, result):
                 changed = True

@@ -169,6 +169,12 @@ class TaskReading:
     raw_rows: list[list[str]] = field(default_factory=list)
     assignments: list[AssignmentReading] = field(default_factory=list)
     warnings: list[ReadingWarning] = field(default_factory=list)
+    #: quantified targets attached to the task ("đạt 100% ...", "giảm 30% ..."): not tasks themselves
+    targets: list[str] = field(default_factory=list)
+    #: prose candidates only: how sure the reader is (0–1), why it was proposed, and the sentence
+    confidence: float | None = None
+    reason: str = ""
+    source_text: str = ""
 
     def as_json(self) -> dict:
         return {
@@ -178,6 +184,9 @@ class TaskReading:
             "source": {"line": self.line},
             "assignments": [a.as_json() for a in self.assignments],
             "warnings": [w.as_json() for w in self.warnings],
+            **({"targets": self.targets} if self.targets else {}),
+            **({"candidate": {"confidence": self.confidence, "reason": self.reason,
+                              "source": self.source_text}} if self.confidence is not None else {}),
         }
 
 
