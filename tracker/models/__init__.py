@@ -1,15 +1,20 @@
 """The data model. Import from here: ``from tracker.models import Plan, Task, ...``."""
 
-from .assignment import Assignment, Deadline, Occurrence, StatusChange
+from .account import ADMIN, AUTHOR, LEADER, OFFICER, ROLE_LABELS_VI, ROLES, Account
+from .assignment import (APPROVED, PENDING, REFUSED, Assignment, Deadline, Evidence, ExtensionRequest,
+                         Occurrence, StatusChange)
 from .base import (CANCELLED, COORDINATE, DONE, IN_PROGRESS, LEAD, NOT_STARTED, PAUSED,
                    PLAN_ACTIVE, PLAN_ARCHIVED, PLAN_DRAFT, STATUSES, STATUS_LABELS_VI)
 from .directory import Agency, AgencyAlias, AgencyGroup, FocalOfficer, agency_group_members
 from .feed import FEED_KINDS, FeedState, FeedToken
 from .mail import (FAILED, OUTBOX_STATES, QUEUED, SENDING, SENT, CalendarDay, OutboxItem,
                    OutboxMessage, SentStep, Setting)
-from .plan import Plan, Section, Task
+from .jobs import JobRun
+from .plan import ImportDraft, Plan, Section, Task
 
 __all__ = [
+    "ADMIN", "AUTHOR", "LEADER", "OFFICER", "ROLE_LABELS_VI", "ROLES", "Account", "APPROVED",
+    "PENDING", "REFUSED", "Evidence", "ExtensionRequest", "ImportDraft", "JobRun",
     "Agency", "AgencyAlias", "AgencyGroup", "Assignment", "Deadline", "FEED_KINDS", "FeedState",
     "FeedToken", "FocalOfficer",
     "CalendarDay", "Occurrence", "OutboxItem", "OutboxMessage", "Plan", "Section", "SentStep",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, UniqueConstraint, func
+from sqlalchemy import (JSON, DateTime, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint,
+                        false, func)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import NOT_STARTED, Model, utcnow
@@ -60,6 +61,10 @@ class Assignment(Model):
     progress: Mapped[int] = mapped_column(default=0)
     #: when it was reported done (drives the on-time category)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: the plan's due date before an approved extension; statistics judge against it
+    original_due: Mapped[date | None]
+    #: the plan author sent the reported output back as not accepted (cleared on the next report)
+    returned: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: the reader's doubts about this owner or sub-row
     warnings: Mapped[list] = mapped_column(JSON, default=list)
     #: grows on every material change (due date, status, text): calendar SEQUENCE
@@ -101,6 +106,8 @@ class Occurrence(Model):
     due: Mapped[date] = mapped_column(index=True)
     status: Mapped[str] = mapped_column(String(20), default=NOT_STARTED)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: the period's due date before an approved extension; statistics judge against it
+    original_due: Mapped[date | None]
     #: grows on every material change: calendar SEQUENCE
     sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
@@ -127,5 +134,61 @@ class StatusChange(Model):
     to_status: Mapped[str] = mapped_column(String(20))
     progress: Mapped[int | None]
     comment: Mapped[str] = mapped_column(Text, default="")
+    #: what kind of entry: report (officer's update), returned (output not accepted),
+    #: extension (due date moved), import, system
+    kind: Mapped[str] = mapped_column(String(20), default="report", server_default="report")
 
     assignment: Mapped[Assignment] = relationship(back_populates="history")
+    occurrence: Mapped[Occurrence | None] = relationship()
+    evidence: Mapped[list[Evidence]] = relationship(back_populates="status_change",
+                                                    cascade="all, delete-orphan")
+
+
+class Evidence(Model):
+    """A file an officer attached to a progress report (minutes, a decision, a report)."""
+
+    __tablename__ = "evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status_change_id: Mapped[int] = mapped_column(
+        ForeignKey("status_changes.id", ondelete="CASCADE"), index=True)
+    #: the file name as uploaded (shown, never used as a path)
+    filename: Mapped[str] = mapped_column(String(255))
+    #: the type checked from the content, not the name (application/pdf, image/png ...)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    #: the bytes, kept in the database so a backup of it is a backup of everything
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    status_change: Mapped[StatusChange] = relationship(back_populates="evidence")
+
+
+PENDING, APPROVED, REFUSED = "pending", "approved", "refused"
+
+
+class ExtensionRequest(Model):
+    """An officer asks to move a due date; the plan author approves or refuses."""
+
+    __tablename__ = "extension_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="CASCADE"),
+                                               index=True)
+    #: for a recurring assignment, the one period whose report is to move
+    occurrence_id: Mapped[int | None] = mapped_column(ForeignKey("occurrences.id", ondelete="CASCADE"))
+    #: the due date when the request was made, and the date asked for
+    current_due: Mapped[date]
+    requested_due: Mapped[date]
+    reason: Mapped[str] = mapped_column(Text)
+    requested_by: Mapped[str] = mapped_column(String(200))
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: pending, approved or refused
+    state: Mapped[str] = mapped_column(String(20), default=PENDING, index=True)
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decision_comment: Mapped[str] = mapped_column(Text, default="")
+
+    assignment: Mapped[Assignment] = relationship()
+    occurrence: Mapped[Occurrence | None] = relationship()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, String, Text, UniqueConstraint, func
+from sqlalchemy import JSON, DateTime, ForeignKey, LargeBinary, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import PLAN_ACTIVE, Model, utcnow
@@ -101,3 +101,27 @@ class Task(Model):
                                order_by="(Assignment.row, Assignment.role, Assignment.id)")
 
     __table_args__ = (UniqueConstraint("plan_id", "ref"),)
+
+
+class ImportDraft(Model):
+    """An uploaded plan file between upload and publication: what the author checks and fixes.
+
+    The reading is redone from the stored bytes on every view (it is pure and fast), so the
+    draft keeps only the file and the author's decisions.
+    """
+
+    __tablename__ = "import_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the account that uploaded it (only they and administrators see the draft)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(300))
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    #: the author's decisions: {"owners": {mention: [agency ids]}, "deadlines": {"ref/row": text},
+    #: "prose": [refs to import]}
+    choices: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: the plan it became, once published
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id", ondelete="SET NULL"))
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

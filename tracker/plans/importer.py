@@ -256,6 +256,11 @@ def _sync_assignments(session: Session, task: Task, reading: TaskReading,
                     session.add(shared_deadline)
                 assignment.deadline = shared_deadline
                 differs = False
+            elif assignment.original_due is not None:
+                # An approved extension stands: the plan's text may change, its due date
+                # is the author's decision now (see plans/extensions.py).
+                differs = _set(assignment.deadline, **{k: v for k, v in deadline_values.items()
+                                                       if k != "due"})
             else:
                 differs = _set(assignment.deadline, **deadline_values)
             differs |= _set(assignment, owner_text=owner_text, group_key=group_key,
@@ -264,7 +269,8 @@ def _sync_assignments(session: Session, task: Task, reading: TaskReading,
             if differs and assignment.id is not None:
                 assignment.sequence += 1      # calendars must see the change
             changed |= differs
-            if old_due != sub.deadline.due and assignment.id is not None:
+            if (old_due != sub.deadline.due and assignment.id is not None
+                    and assignment.original_due is None):
                 result.moved_items.add(f"a{assignment.id}")
             keep.add(id(assignment))
             result.assignments += 1
@@ -290,10 +296,11 @@ def _sync_occurrences(session: Session, assignment: Assignment, deadline: Deadli
             changed = True
         else:
             old_due = row.due
-            if _set(row, start=occ.start, cutoff=occ.cutoff, due=occ.due):
+            due = row.due if row.original_due is not None else occ.due   # an extension stands
+            if _set(row, start=occ.start, cutoff=occ.cutoff, due=due):
                 row.sequence += 1
                 changed = True
-                if old_due != occ.due and moved is not None:
+                if old_due != due and moved is not None:
                     moved.add(f"o{row.id}")
     for key, row in current.items():
         if key not in wanted:
