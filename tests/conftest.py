@@ -112,3 +112,50 @@ def smtp_server(app):
     mail.server, mail.port, mail.suppress = "127.0.0.1", controller.port, False
     yield catcher, controller
     controller.stop()
+
+
+# ---- the web app: seeded plans, people in each role, signing in ----
+
+SOC_TRANG = "soc-trang-2017-kiem-soat-tthc.txt"
+STP_OFFICER = "tthc.stp@soctrang.example"        # focal officer of Sở Tư pháp tỉnh Sóc Trăng
+PASSWORD = "mat-khau-thu-nghiem"
+
+
+@pytest.fixture
+def seeded(directory):
+    """Both sample directories and the Sóc Trăng plan imported."""
+    from tracker.config import reporting_calendar
+    from tracker.directory.store import load_index
+    from tracker.plans.importer import import_plan
+    from tracker.reading.plan import read_plan
+    from flask import current_app
+    path = SEEDS / SOC_TRANG
+    reading = read_plan(path.read_bytes(), path.name, calendar=reporting_calendar(current_app.config))
+    import_plan(directory, reading, load_index(directory))
+    directory.commit()
+    return directory
+
+
+@pytest.fixture
+def people(directory):
+    """One account per role; the author and leader work for UBND tỉnh Sóc Trăng."""
+    from tracker.accounts.manage import create_account, find_committee
+    committee = find_committee(directory, "UBND tỉnh Sóc Trăng")
+    made = {
+        "admin": create_account(directory, "admin@tracker.example", "Quản trị", "admin", None, PASSWORD),
+        "author": create_account(directory, "soanthao@soctrang.example", "Chuyên viên VP", "author",
+                                 committee, PASSWORD),
+        "leader": create_account(directory, "lanhdao@soctrang.example", "Phó Chủ tịch", "leader",
+                                 committee, PASSWORD),
+        "officer": create_account(directory, STP_OFFICER, "Kim Minh Thành", "officer", None, PASSWORD),
+    }
+    directory.commit()
+    return made
+
+
+def sign_in(client, email: str, path: str = "/"):
+    """Sign a test client in through an e-mailed link (no form, so no CSRF token needed)."""
+    from flask import current_app
+    from tracker.accounts.links import make_token
+    token = make_token(current_app.config["SECRET_KEY"], email, path)
+    return client.get(f"/login/link/{token}")

@@ -852,7 +852,13 @@ def test_prose_in_body_mentioning_columns_is_not_a_header():
 # -- bad input --------------------------------------------------------------------------------------
 
 def test_text_without_table():
+    # Without a table, sentences that assign work are proposed as tasks (a prose plan) ...
     text = "\n".join(PROVINCE_HEAD + ["1. Sở Tư pháp chủ trì rà soát thủ tục hành chính."] + TAIL)
+    reading = read_plan_text(text, "p.txt")
+    assert reading.tasks == [] and reading.prose_tasks
+    assert "prose_plan" in {w.code for w in reading.warnings}
+    # ... and a text with neither a table nor such a sentence is not a plan.
+    text = "\n".join(PROVINCE_HEAD + ["I. MỤC ĐÍCH", "- Làm tốt công tác cải cách hành chính."])
     with pytest.raises(NotAPlanError) as info:
         read_plan_text(text, "p.txt")
     assert info.value.code == "no_table"

@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 
 from . import config
-from .extensions import db, migrate
+from .extensions import babel, csrf, db, login_manager, migrate
 from .extensions import mail as mailer  # not "mail": the tracker.mail package would shadow it
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +26,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     db.init_app(app)
     mailer.init_app(app)
+    _init_web(app)
     # Batch mode: SQLite cannot ALTER most things, so later migrations rebuild tables there.
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
                      compare_type=True)
@@ -39,3 +40,34 @@ def create_app(overrides: dict | None = None) -> Flask:
     from . import logs
     logs.install()
     return app
+
+
+def _init_web(app: Flask) -> None:
+    """Sign-in, CSRF on every form, and the interface language (Vietnamese first)."""
+    from flask import request, session
+    from flask_login import current_user
+
+    from .models import Account
+
+    app.config["MAX_CONTENT_LENGTH"] = app.config["TRACKER_MAX_REQUEST_BYTES"]
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Hãy đăng nhập để tiếp tục."
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_account(account_id: str):
+        return db.session.get(Account, int(account_id))
+
+    def locale() -> str:
+        if "lang" in session:
+            return session["lang"]
+        if current_user and current_user.is_authenticated:
+            return current_user.language
+        return request.accept_languages.best_match(("vi", "en")) or app.config["BABEL_DEFAULT_LOCALE"]
+
+    babel.init_app(app, locale_selector=locale,
+                   default_translation_directories=str(Path(__file__).parent / "translations"))
+    from flask_babel import get_locale
+    app.jinja_env.globals["get_locale"] = lambda: str(get_locale() or "vi")

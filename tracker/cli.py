@@ -388,10 +388,21 @@ def dev_command(host: str, port: int, mail_port: int) -> None:
     mail_ext.server, mail_ext.port, mail_ext.use_tls, mail_ext.use_ssl = "127.0.0.1", mail_port, False, False
     mail_ext.username = mail_ext.password = None
     app.register_blueprint(dev_bp)
+    from .accounts.manage import demo_accounts
+    made = demo_accounts(db.session, DEMO_PASSWORD)
+    db.session.commit()
+    from .models import Account
+    click.echo(f"Tài khoản thử (mật khẩu “{DEMO_PASSWORD}”) / demo accounts (password “{DEMO_PASSWORD}”):")
+    for account in db.session.scalars(select(Account).order_by(Account.role, Account.email)):
+        if account.password_hash:
+            click.echo(f"  {account.role:8} {account.email}{'  (mới)' if account in made else ''}")
     start_in_background(app)
     click.echo(f"Thư nhắc việc: http://{host}:{port}/dev/mail (máy chủ thư thử nghiệm 127.0.0.1:{mail_port})")
     from werkzeug.serving import run_simple
     run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+DEMO_PASSWORD = "thu-nghiem-2017"   # development server only; printed when it starts
 
 
 outbox_cli = AppGroup("outbox", help="Hộp thư đi / The outbox.")
@@ -536,7 +547,77 @@ def policy_set(assignments: tuple[str, ...], plan_id: int | None) -> None:
     click.echo(json.dumps(merged.as_dict(), ensure_ascii=False, indent=1))
 
 
+accounts_cli = AppGroup("accounts", help="Tài khoản đăng nhập / Accounts.")
+
+
+@accounts_cli.command("create")
+@click.argument("email")
+@click.option("--name", default="", help="Họ tên / Full name.")
+@click.option("--role", required=True, type=click.Choice(["admin", "author", "leader", "officer"]))
+@click.option("--committee", help="UBND của người soạn / lãnh đạo, ví dụ “UBND tỉnh Sóc Trăng”.")
+@click.option("--password", help="Mật khẩu (bỏ trống để nhập ẩn) / Password (prompted when omitted).")
+@click.option("--no-password", is_flag=True, help="Chỉ đăng nhập bằng liên kết qua thư / Link sign-in only.")
+def accounts_create(email, name, role, committee, password, no_password) -> None:
+    """Tạo tài khoản / Create an account."""
+    from .accounts.manage import AccountError, create_account, find_committee
+    if password is None and not no_password:
+        password = click.prompt("Mật khẩu / Password", hide_input=True, confirmation_prompt=True)
+    try:
+        agency = find_committee(db.session, committee) if committee else None
+        account = create_account(db.session, email, name, role, agency, None if no_password else password)
+        db.session.commit()
+    except AccountError as exc:
+        db.session.rollback()
+        _fail(exc.message_vi, exc.message_en)
+    click.echo(f"Đã tạo {account.email} ({account.role}).")
+
+
+@accounts_cli.command("list")
+def accounts_list() -> None:
+    """Danh sách tài khoản / List accounts."""
+    from .models import Account
+    for account in db.session.scalars(select(Account).order_by(Account.role, Account.email)):
+        committee = account.committee.name if account.committee else ""
+        state = "" if account.active else " (khóa / disabled)"
+        click.echo(f"{account.email}\t{account.role}\t{account.name}\t{committee}{state}")
+
+
+@accounts_cli.command("set-password")
+@click.argument("email")
+@click.option("--password", help="Mật khẩu mới (bỏ trống để nhập ẩn) / New password.")
+def accounts_set_password(email, password) -> None:
+    """Đặt mật khẩu / Set a password."""
+    from .accounts.manage import AccountError, check_password
+    from .models import Account
+    account = db.session.scalar(select(Account).where(Account.email == email.strip().lower()))
+    if account is None:
+        _fail(f"Không có tài khoản {email}.", f"No account {email}.")
+    if password is None:
+        password = click.prompt("Mật khẩu mới / New password", hide_input=True, confirmation_prompt=True)
+    try:
+        check_password(password)
+    except AccountError as exc:
+        _fail(exc.message_vi, exc.message_en)
+    account.set_password(password)
+    db.session.commit()
+    click.echo("Đã đặt mật khẩu.")
+
+
+@accounts_cli.command("disable")
+@click.argument("email")
+def accounts_disable(email) -> None:
+    """Khóa tài khoản / Disable an account (it can no longer sign in)."""
+    from .models import Account
+    account = db.session.scalar(select(Account).where(Account.email == email.strip().lower()))
+    if account is None:
+        _fail(f"Không có tài khoản {email}.", f"No account {email}.")
+    account.active = False
+    db.session.commit()
+    click.echo(f"Đã khóa {account.email}.")
+
+
 def register_commands(app: Flask) -> None:
+    app.cli.add_command(accounts_cli)
     app.cli.add_command(calendar_cli)
     app.cli.add_command(policy_cli)
     app.cli.add_command(scheduler_cli)

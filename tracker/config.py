@@ -44,6 +44,12 @@ def load(instance_path: str) -> dict:
         "TRACKER_REPORT_DAY_DISTRICT": _int("REPORT_DAY_DISTRICT", 17),
         "TRACKER_REPORT_DAY_COMMUNE": _int("REPORT_DAY_COMMUNE", 15),
         "TRACKER_MAX_UPLOAD_BYTES": _int("MAX_UPLOAD_BYTES", 20 * 1024 * 1024),
+        # Evidence files attached to progress reports: size per file, and what types are taken.
+        "TRACKER_MAX_EVIDENCE_BYTES": _int("MAX_EVIDENCE_BYTES", 10 * 1024 * 1024),
+        # Any request body above this is refused before it is read (413).
+        "TRACKER_MAX_REQUEST_BYTES": _int("MAX_REQUEST_BYTES", 32 * 1024 * 1024),
+        # E-mailed sign-in links stay valid this many days.
+        "TRACKER_SIGNIN_LINK_DAYS": _int("SIGNIN_LINK_DAYS", 14),
         # Calendar feeds: the rolling window (open overdue items are always shown) and the
         # reporting periods at which continuous tasks appear as check-ins.
         "TRACKER_FEED_PAST_DAYS": _int("FEED_PAST_DAYS", 92),

@@ -31,3 +31,12 @@ def _sqlite_pragmas(dbapi_connection, connection_record):  # pragma: no cover - 
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+
+
+from flask_babel import Babel  # noqa: E402
+from flask_login import LoginManager  # noqa: E402
+from flask_wtf.csrf import CSRFProtect  # noqa: E402
+
+login_manager = LoginManager()
+csrf = CSRFProtect()
+babel = Babel()

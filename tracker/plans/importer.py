@@ -129,7 +129,7 @@ def import_plan(session: Session, reading: PlanReading, index: DirectoryIndex,
                 plan.tasks.remove(task)      # delete-orphan removes it and its assignments
     session.flush()
     if result.moved_items:
-        _forget_due_relative_steps(session, result.moved_items)
+        forget_due_relative_steps(session, result.moved_items)
     result.warnings = len(plan.warnings) + sum(
         len(t.warnings) + sum(len(a.warnings) for a in t.assignments) for t in reading.tasks)
     return result
@@ -158,7 +158,7 @@ def _match_tasks(existing: list[Task], readings: list[TaskReading]) -> dict[int,
     return matches
 
 
-def _forget_due_relative_steps(session: Session, item_keys: set[str]) -> None:
+def forget_due_relative_steps(session: Session, item_keys: set[str]) -> None:
     """Reminders follow a changed due date: the before and overdue steps already planned
     for the old date are forgotten, so the new date gets its own. Escalations (once per
     item) and check-ins (keyed by their cut-off) stay planned."""

@@ -6,7 +6,9 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from ..models import DONE, STATUSES, Assignment, Occurrence, StatusChange
+from .evidence import CheckedFile
+
+from ..models import DONE, IN_PROGRESS, STATUSES, Assignment, Evidence, Occurrence, StatusChange
 from ..models.base import utcnow
 
 
@@ -18,7 +20,7 @@ class StatusError(ValueError):
 
 def report(session: Session, assignment: Assignment, status: str, by: str,
            progress: int | None = None, comment: str = "", occurrence: Occurrence | None = None,
-           at: datetime | None = None) -> StatusChange:
+           at: datetime | None = None, evidence: list[CheckedFile] = ()) -> StatusChange:
     """Set the status (of the assignment, or of one of its occurrences) and record who did it.
 
     Done sets the completion time (kept as the first time it was done); anything else
@@ -37,7 +39,11 @@ def report(session: Session, assignment: Assignment, status: str, by: str,
     change = StatusChange(assignment=assignment, occurrence_id=occurrence.id if occurrence else None,
                           changed_at=at, changed_by=by, from_status=target.status, to_status=status,
                           progress=progress, comment=comment)
+    for f in evidence:
+        change.evidence.append(Evidence(filename=f.filename, content_type=f.content_type,
+                                        size=len(f.data), sha256=f.sha256, data=f.data, uploaded_at=at))
     session.add(change)
+    assignment.returned = False          # a new report answers a returned output
     if target.status != status:
         target.completed_at = (target.completed_at or at) if status == DONE else None
         target.status = status
@@ -47,4 +53,26 @@ def report(session: Session, assignment: Assignment, status: str, by: str,
         assignment.sequence += 1
     if status == DONE and occurrence is None:
         assignment.progress = 100
+    return change
+
+
+def return_output(session: Session, assignment: Assignment, by: str, comment: str,
+                  occurrence: Occurrence | None = None) -> StatusChange:
+    """The plan author does not accept the reported output: the item is open again (in
+    progress), reminders resume, and the officer sees why."""
+    target = occurrence or assignment
+    if target.status != DONE:
+        raise StatusError("Chỉ trả lại được kết quả đã báo cáo hoàn thành.",
+                          "Only an output reported as done can be sent back.")
+    if not comment.strip():
+        raise StatusError("Hãy ghi lý do không chấp nhận kết quả.", "Say why the output is not accepted.")
+    change = StatusChange(assignment=assignment, occurrence_id=occurrence.id if occurrence else None,
+                          changed_at=utcnow(), changed_by=by, from_status=DONE, to_status=IN_PROGRESS,
+                          comment=comment.strip(), kind="returned")
+    session.add(change)
+    target.status, target.completed_at = IN_PROGRESS, None
+    target.sequence += 1
+    assignment.returned = True
+    if occurrence is None:
+        assignment.progress = min(assignment.progress, 90)
     return change

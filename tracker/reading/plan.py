@@ -7,39 +7,79 @@ Pure: no database, no Flask. Directory resolution is a separate, later step
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import replace
 
 from .deadlines import read_deadline
-from .encoding import decode_plan_bytes
+from .formats import DOCX, PDF, XLSX, decode_text, read_csv, read_docx, read_pdf, read_xlsx, sniff
 from .header import level_of, read_header
 from .owners import read_owners
-from .prose import read_prose_tasks
+from .prose import read_prose_plan, read_prose_tasks
 from .result import (AssignmentReading, DeadlineReading, NotAPlanError, OwnerMention,
-                     PlanContext, PlanReading, ReadingWarning, TaskReading)
-from .table import COORDINATE, DEADLINE, LEAD, OUTPUT, OWNERS, RawTask, read_rows, text_rows
+                     PlanContext, PlanHeader, PlanReading, ReadingWarning, TaskReading)
+from .table import (COORDINATE, DEADLINE, LEAD, OUTPUT, OWNERS, RawTask, SourceRow,
+                    TableReading, read_rows, text_rows)
+
+#: Larger uploads are refused before any parsing (a plan is a few hundred kilobytes).
+MAX_PLAN_BYTES = 20 * 1024 * 1024
 
 
-def read_plan(data: bytes, name: str = "", calendar: object | None = None) -> PlanReading:
-    """Read a plan file's bytes. Raises ``NotAPlanError`` when it is not a readable plan."""
-    decoded = decode_plan_bytes(data, name)
-    reading = read_plan_text(decoded.text, name, calendar=calendar)
+def read_plan(data: bytes, name: str = "", calendar: object | None = None,
+              max_bytes: int = MAX_PLAN_BYTES) -> PlanReading:
+    """Read a plan file's bytes (text, CSV, DOCX, XLSX or PDF, told apart by their content).
+
+    Raises ``NotAPlanError`` when it is not a readable plan.
+    """
+    if len(data) > max_bytes:
+        raise NotAPlanError(
+            "too_large",
+            f"Tệp quá lớn ({len(data) / 1048576:.1f} MB; tối đa {max_bytes / 1048576:.0f} MB). "
+            "Một kế hoạch thường chỉ vài trăm KB: hãy bỏ ảnh hoặc phụ lục không cần thiết, hoặc "
+            "tải lên bản Word/Excel thay cho bản quét.",
+            f"The file is too large ({len(data) / 1048576:.1f} MB; at most "
+            f"{max_bytes / 1048576:.0f} MB). A plan is usually a few hundred KB: remove images "
+            "or unneeded annexes, or upload the Word/Excel version instead of a scan.")
+    found = sniff(data, name)
+    readers = {DOCX: read_docx, XLSX: read_xlsx, PDF: read_pdf}
+    if found.kind in readers:
+        document = readers[found.kind](data, name)
+    else:
+        decoded = decode_text(data, name, found)
+        document = read_csv(decoded, name, found)
+        if document is None:
+            reading = read_plan_text(decoded.text, name, calendar=calendar)
+            reading.sha256 = hashlib.sha256(data).hexdigest()
+            reading.warnings[:0] = [*found.notices, *decoded.notices]
+            return reading
+    try:
+        reading = read_plan_parts(document.rows, document.header_text, document.prose_text,
+                                  name, calendar=calendar, complete=document.complete_header)
+    except NotAPlanError as error:
+        raise document.explain(error) from None
     reading.sha256 = hashlib.sha256(data).hexdigest()
-    reading.warnings[:0] = list(decoded.notices)
+    reading.warnings[:0] = [*found.notices, *document.notices]
     return reading
 
 
 def read_plan_text(text: str, name: str = "", calendar: object | None = None) -> PlanReading:
-    header, warnings = read_header(text)
-    table = read_rows(text_rows(text))
+    return read_plan_parts(text_rows(text), text, text, name, calendar=calendar)
+
+
+def read_plan_parts(rows: list[SourceRow], header_text: str, text: str, name: str = "",
+                    calendar: object | None = None,
+                    complete: Callable[[PlanHeader, TableReading], list[ReadingWarning]] | None = None
+                    ) -> PlanReading:
+    """Read a plan from a front end's parts: table rows, header text and the prose ``text``.
+
+    ``complete`` fills in what a format's header cannot say (a spreadsheet's year).
+    """
+    header, warnings = read_header(header_text)
+    table = read_rows(rows)
+    if complete is not None:
+        warnings += complete(header, table)
     if not table.header_found:
-        raise NotAPlanError(
-            "no_table",
-            "Không tìm thấy bảng nhiệm vụ: cần một dòng tiêu đề cột như “TT | Nội dung công việc | "
-            "Cơ quan chủ trì | ... | Thời gian thực hiện”, các ô cách nhau bằng ký tự Tab. "
-            "Kế hoạch viết dạng văn xuôi (không có bảng) chưa đọc được.",
-            "No task table found: a header row such as “TT | Nội dung công việc | Cơ quan chủ trì "
-            "| ... | Thời gian thực hiện” with tab-separated cells is needed. Plans written as "
-            "prose (no table) cannot be read yet.")
+        # No table: a prose programme; its tasks are proposed from the text (or no_table).
+        return read_prose_plan(text, name, header, warnings, calendar)
     if not table.tasks:
         raise NotAPlanError(
             "empty_table", "Bảng nhiệm vụ không có dòng nào.", "The task table has no rows.")

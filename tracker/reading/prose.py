@@ -1,106 +1,1089 @@
-"""Deadlines hidden in the prose of a tabular plan's "TỔ CHỨC THỰC HIỆN" section.
+"""Tasks written as prose: candidate tasks found in paragraphs and bullet points.
 
-DOMAIN.md: "III/IV. TỔ CHỨC THỰC HIỆN (who does what; more deadlines hide here in prose)".
-A sentence there becomes a candidate task only when it carries an explicit dated deadline
-("trước ngày 30/01/2017", "trong tháng 3/2021", "trong quý II/2021") and names who must
-do it, either at its own start or in its numbered lead-in ("1. Thủ trưởng các Sở, ban,
-ngành tỉnh, Chủ tịch UBND cấp huyện chịu trách nhiệm:"). Candidates are kept apart from
-the table's tasks (``PlanReading.prose_tasks``) and carry a ``prose_task`` warning: the
-plan author confirms them. Whole prose programmes are a separate, larger reader.
+Two uses, one reader:
+
+- a *tabular* plan keeps its tasks in a table; only its "TỔ CHỨC THỰC HIỆN" section is read
+  here, and only sentences with an explicit dated deadline and a named owner become
+  candidates (DOMAIN.md: "more deadlines hide here in prose");
+- a *prose* programme ("Đề án", a remediation plan) has no table at all; the whole body is
+  read (``read_prose_plan``).
+
+A sentence is proposed when it assigns work to an agency ("Giao Sở ...", "X chủ trì", "X tham
+mưu", "X có trách nhiệm") and/or carries a deadline phrase ("trong tháng 01/2016", "trước ngày
+30/9/2017", "Quý I/2016", "định kỳ 6 tháng", "hằng năm"). When the sentence names no owner, the
+owner comes from its lead-in ("- Sở Tư pháp chủ trì ... các kế hoạch sau:" over "+" items), or
+is inferred from the document's own assignment section ("V. TRÁCH NHIỆM THỰC HIỆN ... Sở Tư
+pháp chủ trì ... các nhiệm vụ về cải cách thủ tục hành chính") by matching the areas it names
+with the headings the sentence sits under. Percentages ("đạt 100%", "giảm 30%") are kept as
+``targets`` of the task they belong to, never as tasks.
+
+Every candidate carries its sentence (``source_text``), a ``confidence`` and the ``reason`` in
+Vietnamese; none is tracked until the plan's author confirms it (warning ``prose_task``). The
+rules are about how Vietnamese administrative prose is written, never about one document.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+from datetime import date
 
 from .deadlines import read_deadline
-from .owners import _starts_agency, read_owners
-from .result import AssignmentReading, PlanContext, ReadingWarning, SectionReading, TaskReading
-from .text import clean, fold
+from .header import level_of
+from .owners import _KIND_WORDS, _starts_agency, fold_chars, read_owners
+from .result import (CONTINUOUS, DATE, EVENT, RANGE, RECURRING, AssignmentReading, DeadlineReading,
+                     NotAPlanError, OwnerMention, OwnerReading, PlanContext, PlanHeader, PlanReading,
+                     ReadingWarning, SectionReading, TaskReading)
+from .text import clean, fold, fold_words
 
-_HEADING = re.compile(r"^[IVX]+\s*[.:]\s*tổ chức thực hiện", re.IGNORECASE)
-_NEXT_HEADING = re.compile(r"^([IVX]+\s*[.:]\s+\S|phụ lục|nơi nhận|tm\.|kt\.)", re.IGNORECASE)
-_ITEM = re.compile(r"^(?P<num>\d+)\s*[.)]\s*(?P<text>.+)$")
-_BULLET = re.compile(r"^[-–+•]\s*(?P<text>.+)$")
-# Explicit dated deadlines only: prose is full of dates that are not deadlines.
-_DATED = re.compile(
-    r"(?:(?:hoàn thành\s+)?(?:trước|chậm nhất(?:\s+là)?|trong|đến|hạn chót)\s+)"
-    r"(?:ngày\s+\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{2,4})?"
-    r"|\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}"
-    r"|tháng\s+\d{1,2}(?:\s*/\s*\d{4}|\s+năm\s+\d{4})?"
-    r"|quý\s+(?:[IVX]+|\d)(?:\s*/\s*\d{4}|\s+năm\s+\d{4})?)",
-    re.IGNORECASE)
-_RESPONSIBLE = re.compile(r"\s*(?:chịu trách nhiệm|có trách nhiệm|chủ trì|thực hiện|tổ chức)?\s*:?\s*$",
-                          re.IGNORECASE)
-_SENTENCE_OWNER = re.compile(
-    r"^(?:giao\s+)?(?P<owners>.+?)\s+(?:căn cứ|chịu trách nhiệm|có trách nhiệm|chủ trì|"
-    r"tham mưu|xây dựng|triển khai|tổ chức|thực hiện|gửi|báo cáo|hoàn thành|rà soát)\b", re.IGNORECASE)
-_TITLES = re.compile(r"\b(thủ trưởng|chủ tịch|giám đốc|trưởng)\s+(?=(các|ubnd|ủy ban|sở|phòng|ban)\b)",
+#: Candidates at or above this confidence start checked in the import preview.
+CHECKED_CONFIDENCE = 0.6
+
+# Deadline strength: how precisely a phrase pins the work down.
+STRONG, MEDIUM, WEAK, NONE = 3, 2, 1, 0
+
+# Confidence by (where the owner came from, deadline strength). None: not proposed.
+_CONFIDENCE: dict[str, tuple[float | None, ...]] = {
+    #            NONE  WEAK  MEDIUM STRONG
+    "explicit": (0.6, 0.75, 0.85, 0.9),    # named in the sentence or in its lead-in
+    "vague":    (0.45, 0.55, 0.7, 0.8),    # named, but as "các cơ quan, đơn vị ..."
+    "vague_lead_in": (None, None, 0.65, 0.75),  # a whole section handed to "các cơ quan, đơn vị"
+    "inferred": (None, None, 0.65, 0.75),  # from the assignment section; "hằng năm" is too little
+    "none":     (None, None, 0.4, 0.5),    # a deadline, nobody named
+}
+_OBJECTIVE_PENALTY = 0.1   # a dated sentence among the objectives is as often a target as a task
+
+# --- document outline ------------------------------------------------------------------------
+_ROMAN = re.compile(r"^(?P<num>[IVX]{1,5})\s*[.:)]\s*(?P<text>\S.*)$")
+_NUM = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2})*)\s*[.)]\s*(?P<text>\S.*)$"
+                  r"|^(?P<num2>\d{1,2}(?:\.\d{1,2})+)\s+(?P<text2>\S.*)$")
+_LETTER = re.compile(r"^(?P<num>[a-zđ])\s*\)\s*(?P<text>\S.*)$")
+_DASH = re.compile(r"^[-–—•]\s*(?P<text>\S.*)$")
+_PLUS = re.compile(r"^\+\s*(?P<text>\S.*)$")
+_CLOSING = re.compile(r"^(nơi nhận|tm\.|tm |kt\.|kt |t/m)", re.IGNORECASE)
+_APPENDIX = re.compile(r"^phụ lục\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.;:!?…”\")]\s*$")
+
+# Section kinds, decided by the innermost heading that says what it is (folded titles).
+_RESPONSIBILITY = re.compile(
+    r"^(to chuc thuc hien|trach nhiem thuc hien|trach nhiem cua|phan cong( thuc hien| trach nhiem|"
+    r" nhiem vu)?|giao nhiem vu)\b")
+_OBJECTIVES = re.compile(r"^(muc tieu|chi tieu)\b")
+_NOT_TASKS = re.compile(
+    r"^(su can thiet|co so phap ly|can cu phap ly|can cu xay dung|muc dich|yeu cau|quan diem|"
+    r"thuc trang|tinh hinh|ket qua (dat duoc|thuc hien)|danh gia (ket qua|tinh hinh|thuc trang)|"
+    r"nguyen nhan|han che)\b")
+
+_LEVELS = {"roman": 0, "letter": 7, "dash": 8, "plus": 9, "para": 10}
+
+
+@dataclass
+class _Node:
+    kind: str                    # roman, num, letter, dash, plus, para, root
+    level: int
+    number: str
+    text: str
+    line: int
+    parent: "_Node | None" = None
+    children: list["_Node"] = field(default_factory=list)
+    role: str = "tasks"          # tasks, objectives, responsibility, skip
+    inferred: "_Mapping | None" = None
+
+    @property
+    def heading(self) -> str:
+        return f"{self.number}. {self.text}" if self.kind in ("roman", "num") else self.text
+
+    def ancestors(self):
+        node = self.parent
+        while node is not None and node.kind != "root":
+            yield node
+            node = node.parent
+
+
+def _logical_lines(text: str, tcth_only: bool) -> list[tuple[int, str]]:
+    """Lines of prose, markdown marks removed, a line broken by a page break joined again.
+
+    Table rows (tabbed) are not prose. Everything from "Nơi nhận" / the signature up to an
+    appendix ("PHỤ LỤC") is the closing, not the body.
+    """
+    out: list[tuple[int, str]] = []
+    closing = False
+    for number, raw in enumerate(text.split("\n"), start=1):
+        if "\t" in raw:
+            continue
+        line = clean(re.sub(r"[*#_>]", " ", raw))
+        if not line:
+            continue
+        if _CLOSING.match(line):
+            closing = True
+            continue
+        if closing:
+            if _APPENDIX.match(line) and not tcth_only:
+                closing = False
+            continue
+        # A sentence cut by a page break goes on in lower case on the next line.
+        if out and not _SENTENCE_END.search(out[-1][1]) and line[:1].islower():
+            out[-1] = (out[-1][0], f"{out[-1][1]} {line}")
+            continue
+        out.append((number, line))
+    return out
+
+
+def _outline(lines: list[tuple[int, str]]) -> _Node:
+    root = _Node("root", -1, "", "", 0)
+    stack = [root]
+    for number, line in lines:
+        kind, num, body = "para", "", line
+        for name, pattern in (("roman", _ROMAN), ("num", _NUM), ("letter", _LETTER),
+                              ("dash", _DASH), ("plus", _PLUS)):
+            match = pattern.match(line)
+            if match:
+                groups = match.groupdict()
+                kind = name
+                num = groups.get("num") or groups.get("num2") or ""
+                body = groups.get("text") or groups.get("text2") or ""
+                break
+        level = len(num.split(".")) if kind == "num" else _LEVELS[kind]
+        node = _Node(kind, level, num, body.strip(), number)
+        while stack[-1].level >= level:
+            stack.pop()
+        node.parent = stack[-1]
+        stack[-1].children.append(node)
+        stack.append(node)
+    return root
+
+
+def _walk(node: _Node):
+    for child in node.children:
+        yield child
+        yield from _walk(child)
+
+
+def _assign_roles(root: _Node) -> None:
+    for node in _walk(root):
+        node.role = "tasks"
+        for heading in [node, *node.ancestors()]:
+            if heading.kind not in ("roman", "num", "letter") or (heading is node and not node.children):
+                continue
+            title = _title_key(heading.text)
+            if _RESPONSIBILITY.match(title):
+                node.role = "responsibility"
+            elif _OBJECTIVES.match(title):
+                node.role = "objectives"
+            elif _NOT_TASKS.match(title):
+                node.role = "skip"
+            else:
+                continue
+            break
+
+
+def _title_key(text: str) -> str:
+    return " ".join(fold_words(text))
+
+
+# --- deadline phrases ------------------------------------------------------------------------
+_A = re.ASCII
+# Document references and their dates are never deadlines ("Quyết định số 22/2015/QĐ-TTg ngày
+# 22/6/2015", "Thông báo số 39/TB-VPBCĐCCHC ngày 03 tháng 8 năm 2017").
+_DOC_REF = re.compile(
+    r"(?:\bso\s*:?\s*)?\b\d{1,5}[a-z]?(?:\s*/\s*\d{4})?(?:\s*-\s*[a-z&]+)*\s*/\s*[a-z][a-z0-9&.\-]*"
+    r"(?:\s*/\s*[a-z0-9&.\-]+)*"
+    r"(?:\s*,?\s*ngay\s*\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}"
+    r"|\s*,?\s*ngay\s*\d{1,2}\s*thang\s*\d{1,2}\s*,?\s*nam\s*\d{4})?", _A)
+_NOT_AFTER_NUMBER = r"(?<![0-9]\s)(?<![0-9])"
+_ANCHORS: list[tuple[str, re.Pattern]] = [
+    ("event", re.compile(
+        r"\b(?:sau|trong\s*vong|trong\s*thoi\s*han|trong|cham\s*nhat(?:\s*la)?|khong\s*qua)\s*"
+        r"(?:\d{1,3}|(?:(?:mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi|lam)\s*){1,3})\s*"
+        r"(?:\(\s*\d{1,3}\s*\)\s*)?ngay(?:\s*lam\s*viec)?\s*,?\s*"
+        r"(?:ke\s*tu|tu\s*ngay|tu\s*khi|sau\s*khi)[^,;.()]{0,100}", _A)),
+    ("recurring", re.compile(
+        r"\bdinh\s*ky\b(?:\s*(?:,|va|hoac|/)?\s*(?:hang\s*|moi\s*)?(?:quy|qui|thang|nam|tuan|"
+        r"(?:6|sau|9|chin|3|ba)\s*thang|ngay\s*\d{1,2})\b)*(?:\s*(?:,|va|hoac)?\s*dot\s*xuat)?"
+        r"|\b(?:hang|moi)\s*(?:thang|quy|qui|tuan)\b"
+        r"|\b\d{1,2}\s*thang\s*/\s*(?:1\s*|mot\s*)?lan\b|\b\d{1,2}\s*lan\s*/\s*nam\b", _A)),
+    ("annual", re.compile(r"\b(?:hang|moi)\s*nam\b", _A)),
+    ("day", re.compile(
+        r"\bngay\s*\d{1,2}\s*thang\s*\d{1,2}(?:\s*,?\s*nam\s*\d{4})?"
+        r"|(?:\bngay\s*)?(?<![0-9/.])\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?(?![0-9/])", _A)),
+    ("month", re.compile(
+        _NOT_AFTER_NUMBER + r"\bthang\s*\d{1,2}(?![0-9])(?:\s*(?:-|den|toi)\s*(?:thang\s*)?\d{1,2}(?![0-9]))?"
+        r"(?:\s*/\s*\d{4}|\s*,?\s*nam\s*\d{4})?(?![0-9/])", _A)),
+    ("quarter", re.compile(
+        r"\b(?:quy|qui)\s*(?:iv|i{1,3}|[1-4])\b(?!\s*[a-z]{2})"
+        r"(?:\s*(?:,|va|-|den)\s*(?:(?:quy|qui)\s*)?(?:iv|i{1,3}|[1-4])\b)*"
+        r"(?:\s*/\s*\d{4}|\s*,?\s*nam\s*\d{4})?|\bq[1-4]\s*/\s*\d{4}", _A)),
+    ("half", re.compile(r"\b(?:6|sau)\s*thang\s*(?:dau|cuoi)\s*nam(?:\s*\d{4})?", _A)),
+    ("year", re.compile(
+        r"\bnam\s*(?:19|20)\d{2}(?![0-9])(?!\s*(?:-|den|toi)\s*(?:nam\s*)?(?:19|20)?\d{2})", _A)),
+    ("yearpart", re.compile(r"\b(?:dau|giua|cuoi|het)\s*nam\b(?!\s*(?:nay|hoc|\d))", _A)),
+    ("continuous", re.compile(r"\bthuong\s*xuyen\b", _A)),
+]
+# What makes a date a deadline rather than a mention: a preposition right before it ...
+_PREP = re.compile(
+    r"(?:\b(?:truoc|cham\s*nhat(?:\s*(?:la|den|vao))?|muon\s*nhat|khong\s*qua|khong\s*muon\s*hon|"
+    r"han\s*chot(?:\s*la)?|trong|den|vao|tu|ke\s*tu|bat\s*dau\s*tu|cuoi|(?<!phan )dau|giua|het|ngay)"
+    r"\s*[:,]?\s*){1,3}$", _A)
+# ... or, for a month, quarter or year, standing at the head of its clause ("Tháng 12/2016, ...").
+_CLAUSE_HEAD = re.compile(r"(?:^|[,;:(.]|\bva|\bphan\s*dau)\s*$", _A)
+_ADVERB_HEAD = re.compile(r"(?:^|[;(:]|\b(?:thuc\s*hien|to\s*chuc|duoc|phai|can|se|va))\s*$", _A)
+_CONNECT = re.compile(r"^\s*(?:,|-|–|den|toi|va|hoac)\s*(?:het\s*)?$", _A)
+# "Thời gian hoàn thành trình UBND tỉnh phê duyệt trong tháng 01/2016.": still the deadline of the
+# sentence before.
+_DEADLINE_LABEL = re.compile(r"^\s*(?:thoi\s*gian\s*(?:thuc\s*hien|hoan\s*thanh)|thoi\s*han|tien\s*do|"
+                             r"hoan\s*thanh\s*(?:truoc|trong)|thuc\s*hien\s*(?:truoc|trong|tu))\b", _A)
+_DEADLINE_ONLY_WORDS = {"thuc", "hien", "thoi", "gian", "hoan", "thanh", "han", "xong", "tien", "do",
+                        "trong", "truoc", "va", "nop", "la", "cham", "nhat", "xin", "y", "kien"}
+
+
+@dataclass
+class _Deadline:
+    text: str
+    reading: DeadlineReading
+    strength: int
+    start: int
+    end: int
+
+
+def _masked_fold(text: str) -> str:
+    folded = fold_chars(text)
+    return _DOC_REF.sub(lambda m: " " * len(m.group(0)), folded)
+
+
+def _deadlines(text: str, context: PlanContext, folded: str | None = None) -> list[_Deadline]:
+    """Deadline phrases in one sentence, in order of appearance."""
+    folded = folded if folded is not None else _masked_fold(text)
+    spans: list[tuple[int, int, str]] = []
+    taken = [False] * len(folded)
+    for kind, pattern in _ANCHORS:
+        for match in pattern.finditer(folded):
+            s, e = match.span()
+            if any(taken[s:e]):
+                continue
+            before = folded[max(0, s - 40):s]
+            prep = _PREP.search(before)
+            if kind == "continuous" and not _ADVERB_HEAD.search(before):
+                continue                   # "nhiệm vụ trọng tâm, thường xuyên": an adjective
+            if kind in ("day", "month", "quarter", "half", "year", "yearpart"):
+                if prep is None and not (kind != "day" and _CLAUSE_HEAD.search(before)):
+                    continue
+                if kind == "year" and prep is None and not re.match(r"\s*[,:]", folded[e:e + 2]):
+                    continue               # "Năm 2016, ..." heads a clause; "năm 2017 chưa đạt" does not
+                if not _plausible(match.group(0), kind, context):
+                    continue
+            start = s - len(prep.group(0)) if prep else s
+            for i in range(s, e):
+                taken[i] = True
+            spans.append((start, e, kind))
+    spans.sort()
+    merged: list[tuple[int, int, str]] = []
+    for start, end, kind in spans:
+        if merged and merged[-1][2] not in ("event", "recurring", "annual", "continuous") \
+                and kind not in ("event", "recurring", "annual", "continuous") \
+                and _CONNECT.match(folded[merged[-1][1]:start]):
+            merged[-1] = (merged[-1][0], end, merged[-1][2])   # "từ tháng 3 đến tháng 7 năm 2020"
+            continue
+        merged.append((start, end, kind))
+    out = []
+    for start, end, kind in merged:
+        if end < len(text) and text[end].isalnum() and " " in text[start:end]:
+            end = text.rindex(" ", start, end)        # never cut a word
+        phrase = text[start:end].strip(" ,;:")
+        reading = read_deadline(phrase, context)
+        strength = _strength(kind, reading)
+        if strength:
+            out.append(_Deadline(phrase, reading, strength, start, end))
+    return out
+
+
+def _plausible(anchor: str, kind: str, context: PlanContext) -> bool:
+    """Day and month in range; not a year before the plan's (those are past events)."""
+    numbers = [int(n) for n in re.findall(r"\d+", anchor)]
+    years = [n for n in numbers if n >= 1900]
+    if any(y < context.year for y in years):
+        return False
+    if kind == "day":
+        if len(numbers) < 2 or not (1 <= numbers[0] <= 31 and 1 <= numbers[1] <= 12):
+            return False
+        if len(numbers) >= 3 and numbers[2] < 100:
+            return False
+        if years and context.issued and _safe_date(years[0], numbers[1], numbers[0]) \
+                and _safe_date(years[0], numbers[1], numbers[0]) < context.issued:
+            return False
+    if kind == "month" and not all(1 <= n <= 12 for n in numbers if n < 1900):
+        return False
+    return True
+
+
+def _safe_date(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _strength(kind: str, reading: DeadlineReading) -> int:
+    if reading.kind in (DATE, RANGE):
+        if "approximate" in reading.flags or kind in ("half", "yearpart"):
+            return MEDIUM
+        if kind == "year" or (reading.start and reading.due and (reading.due - reading.start).days > 200):
+            return WEAK
+        return STRONG
+    if reading.kind == RECURRING:
+        periods = set(reading.periods)
+        return WEAK if not periods or periods == {"annual"} else STRONG
+    if reading.kind == EVENT:
+        return STRONG if reading.offset_days is not None else MEDIUM
+    if reading.kind == CONTINUOUS:
+        return WEAK
+    return NONE
+
+
+# --- owners ------------------------------------------------------------------------------------
+# Verbs that follow an owner's name ("Sở Tư pháp chủ trì", "UBND cấp huyện căn cứ ...").
+_VERBS = (
+    "chu tri", "tham muu", "co trach nhiem", "chiu trach nhiem", "phoi hop", "xay dung", "trien khai",
+    "to chuc", "thuc hien", "ban hanh", "thanh lap", "ra soat", "kiem tra", "gui", "bao cao",
+    "hoan thanh", "bo tri", "can cu", "thong bao", "theo doi", "huong dan", "chi dao", "don doc",
+    "cap nhat", "cong bo", "ky ket", "trinh", "de xuat", "tiep tuc", "nghien cuu", "quan triet",
+    "chuan bi", "lap ke hoach", "lap danh sach", "lap du toan", "lap danh muc", "phan cong",
+    "tap trung", "khan truong", "kip thoi", "chu dong", "nang cao", "tang cuong", "day manh",
+    "duy tri", "cung cap", "dau tu", "sap xep", "kien toan", "cung co", "xu ly", "tong hop",
+    "danh gia", "so ket", "tong ket", "tuyen truyen", "niem yet", "cong khai", "dang tai",
+    "sua doi", "dam bao", "bao dam", "co ke hoach", "giup", "la co quan", "la dau moi",
+    "tiep nhan", "giai quyet", "hoan thien", "ap dung", "giao", "yeu cau", "de nghi", "uu tien",
+    "khac phuc", "chan chinh", "phan anh", "van hanh", "cu can bo", "mua sam", "dang ky",
+    "nghiem tuc", "phai", "can", "se",
+)
+_VERB = re.compile(r"(?<!quy )(?<!chuong )(?<!cong )\b(?:" + "|".join(
+    v.replace(" ", r"\s+") for v in sorted(_VERBS, key=len, reverse=True)) + r")\b", _A)
+# Who is asked to do something ("Giao Sở Nội vụ ...", "Đề nghị Ủy ban MTTQ ...").
+_ASSIGN = re.compile(r"^(?:giao\s+nhiem\s+vu\s+cho|giao\s+cho|giao|de\s+nghi|yeu\s+cau|uy\s+quyen\s+cho)\s+",
+                     _A)
+_MODAL_TAIL = re.compile(r"\s*,?\s*\b(?:phai|can|se|co trach nhiem|cung|deu|tiep tuc)\s*$", _A)
+_BAD_OWNER_TAIL = re.compile(r"\b(?:cua|cho|voi|tai|ve|trong|theo|de|nham|duoc|khong|nhung|"
+                             r"khi|neu|truoc|sau|la|va|hoac|da|dang)\s*$", _A)
+_PAST = re.compile(r"^\s*(?:da|vua)\b", _A)
+# First words that may start an owner only when a name follows ("Ban Chỉ đạo", not "Ban hành").
+_AMBIGUOUS_START = {"ban", "bao", "bo", "phong", "so", "hoi", "doan", "dai", "cuc", "truong",
+                    "thanh", "chi", "vien", "to", "trung", "cong", "kho", "ngan", "lien", "mat",
+                    "toa", "quan"}
+_NAME_FOLLOWERS = {"tinh", "huyen", "xa", "thanh", "thi", "quan", "cap", "cac", "chi", "quan",
+                   "nhan", "dong", "phong", "ban", "tam", "an", "tra", "cuc", "bac", "hang", "doan",
+                   "kiem", "tu", "tran", "pho", "ly", "dao", "quan"}
+# Collective nouns after "các" / "từng" that make an owner ("các sở", "các cơ quan, đơn vị").
+_COLLECTIVE = re.compile(
+    r"^(?:cac|tung|moi|toan the)\s+(?:so|ban|nganh|phong|co quan|don vi|dia phuong|huyen|xa|phuong|"
+    r"thi tran|thanh pho|quan|doan the|hoi|truong(?! hop)|trung tam|chi cuc|cuc|bo|uy ban|ubnd|cap|"
+    r"thanh vien|chu dau tu|to chuc doan the|doanh nghiep nha nuoc)\b", _A)
+_GENERIC_START = re.compile(r"^(?:co quan|don vi|dia phuong|nguoi dung dau|lanh dao)\b", _A)
+_TITLES = re.compile(r"\b(thủ trưởng|chủ tịch|giám đốc|trưởng)\s+(?=(các|ubnd|ủy ban|uỷ ban|sở|phòng|ban)\b)",
                      re.IGNORECASE)
+_SPLIT_AND = re.compile(
+    r"(?<!HĐND)\s+và\s+(?=(UBND|Ủy ban|Uỷ ban|Chủ tịch|Thủ trưởng|Ban |Văn phòng|Trung tâm|Bưu điện|"
+    r"Công an|Sở |Phòng ))")
 
 
-def _lines(text: str) -> list[tuple[int, str]]:
-    return [(n, clean(re.sub(r"[*#_>]", " ", line)))
-            for n, line in enumerate(text.split("\n"), start=1) if "\t" not in line]
+@dataclass
+class _Owner:
+    text: str                     # the owner phrase as written
+    reading: OwnerReading
+    source: str                   # own, lead_in, inferred
+    note: str = ""                # the lead-in or the assignment that gave it
+    end: int = 0                  # where the owner phrase ends in the sentence
+
+    @property
+    def vague(self) -> bool:
+        mentions = self.reading.lead or self.reading.coordinate
+        return bool(mentions) and all(m.vague for m in self.reading.lead)
 
 
-def _owners_text(text: str) -> str:
-    """Owners as agencies: "Thủ trưởng các Sở ..., Chủ tịch UBND cấp huyện" → the bodies."""
-    return _TITLES.sub("", text).strip(" ,;:")
+def _agency_start(text: str) -> bool:
+    """Does ``text`` start with an agency name (not a verb that shares its first word)?"""
+    folded = fold(text).lstrip("-–•+ ")
+    if _COLLECTIVE.match(folded) or _GENERIC_START.match(folded):
+        return True
+    if folded.startswith("cac ") or folded.startswith("tung "):
+        return False
+    if not _starts_agency(text):
+        return False
+    words = text.split()
+    first = fold(words[0]) if words else ""
+    if first in _AMBIGUOUS_START and len(words) > 1:
+        second = words[1]
+        if not (second[:1].isupper() or fold(second).strip(",.") in _NAME_FOLLOWERS):
+            return False
+    return True
+
+
+def _owner_at(text: str, folded: str, pos: int, limit_words: int = 22) -> _Owner | None:
+    """The owner named at ``pos`` and the verb that follows it, or None."""
+    assign = _ASSIGN.match(folded[pos:])
+    if assign:
+        pos += assign.end()
+    if not _agency_start(text[pos:]):
+        return None
+    for verb in _VERB.finditer(folded, pos):
+        owner_text = text[pos:verb.start()]
+        if len(owner_text.split()) > limit_words or re.search(r"[;.()%]", owner_text):
+            return None
+        if not text[verb.start()].islower():
+            continue                               # "Sở Xây dựng chủ trì": a name goes on
+        owner_text = owner_text.strip(" ,:")
+        owner_folded = fold(owner_text)
+        if not owner_text or _BAD_OWNER_TAIL.search(owner_folded) and not _MODAL_TAIL.search(owner_folded):
+            if owner_folded.endswith(" da") or owner_folded.endswith(" dang"):
+                return None                        # past: "Sở Tư pháp đã ban hành ..."
+            continue
+        owner_text = re.sub(r"\s*,?\s*\b(phải|cần|sẽ|cũng|đều)\s*$", "", owner_text, flags=re.IGNORECASE)
+        owner_text = re.split(r"\s+(?:do|bởi|nhằm|để|trong việc|về việc)\s+", owner_text, maxsplit=1)[0]
+        if _PAST.match(folded[verb.start():]) or re.search(r"\b(da|vua)\s*$", fold(owner_text)):
+            return None
+        if fold(owner_text).split()[-1:] and fold(owner_text).split()[-1] in ("so", "phong", "ban", "bo",
+                                                                              "cuc", "trung", "van"):
+            continue
+        verb_word = fold(verb.group(0))
+        if verb_word in ("giao", "yeu cau", "de nghi"):    # "UBND tỉnh giao Sở Tư pháp ...": the next one
+            inner = _owner_at(text, folded, verb.end() + 1, limit_words)
+            if inner:
+                return inner
+        reading = _read_owner_phrase(owner_text, text, folded, verb)
+        if not reading.lead:
+            return None
+        return _Owner(owner_text, reading, "own", end=verb.start())
+    return None
+
+
+def _read_owner_phrase(owner_text: str, text: str, folded: str, verb: re.Match) -> OwnerReading:
+    """Lead and coordinating owners: "X chủ trì, phối hợp với Y <verb>", "X phối hợp với Y <verb>"."""
+    lead = _SPLIT_AND.sub(", ", _TITLES.sub("", owner_text)).strip(" ,;:")
+    rest = folded[verb.start():]
+    coord = ""
+    match = re.match(r"(?:chu\s*tri\s*,?\s*(?:va\s*)?)?phoi\s*hop\s*(?:chat\s*che\s*)?(?:voi\s*)?", rest)
+    if match and match.end() > 0 and "phoi" in match.group(0):
+        start = verb.start() + match.end()
+        after = _VERB.search(folded, start)
+        end = after.start() if after else len(text)
+        candidate = text[start:end].strip(" ,;:")
+        if candidate and len(candidate.split()) <= 16 and _agency_start(candidate):
+            coord = candidate
+    reading = read_owners(lead, coord or None)
+    reading.lead = [_vague_if_generic(m) for m in reading.lead]
+    reading.coordinate = [_vague_if_generic(m) for m in reading.coordinate]
+    return reading
+
+
+def _vague_if_generic(mention: OwnerMention) -> OwnerMention:
+    """"Cơ quan, địa phương, đơn vị", "Thủ trưởng cơ quan giải quyết TTHC": nobody in particular."""
+    if mention.group or mention.vague:
+        return mention
+    if re.match(r"^(từng|mỗi)\b", mention.text, re.IGNORECASE):
+        return OwnerMention(text=mention.text, vague=True)
+    words = fold_words(re.sub(r"^(thủ trưởng|người đứng đầu|lãnh đạo)\s+", "", mention.text, flags=re.I))
+    if words and (all(w in _KIND_WORDS for w in words) or " ".join(words[:2]) in ("co quan", "don vi")):
+        return OwnerMention(text=mention.text, vague=True)
+    return mention
+
+
+def _pure_owner(text: str) -> _Owner | None:
+    """A lead-in that is only a list of owners: "2. Sở Nội vụ:", "1. Các sở, ban, ngành tỉnh, UBND ...:"."""
+    body = text.rstrip(" :.")
+    folded = fold_chars(body)
+    if not body or not _agency_start(body) or len(body.split()) > 20:
+        return None
+    if any(text[m.start()].islower() for m in _VERB.finditer(folded)):
+        return None
+    reading = read_owners(_SPLIT_AND.sub(", ", _TITLES.sub("", body)))
+    reading.lead = [_vague_if_generic(m) for m in reading.lead]
+    return _Owner(body, reading, "own") if reading.lead else None
+
+
+def _sentence_owner(text: str, folded: str, deadlines: list[_Deadline]) -> _Owner | None:
+    """Who the sentence assigns the work to: at its head, after a leading deadline, or at the head
+    of one of its clauses (the clause nearest before the deadline wins)."""
+    head = 0
+    if deadlines and deadlines[0].start <= 2:
+        rest = re.match(r"\s*[,:]?\s*", folded[deadlines[0].end:])
+        head = deadlines[0].end + (rest.end() if rest else 0)
+    inline = re.match(r"^(?P<owner>[^:;]{2,120}?)\s*:\s*(?=\S)", text[head:])
+    if inline:                                        # "Trung tâm Văn hóa huyện: Dành thời lượng ..."
+        owner = _pure_owner(inline.group("owner"))
+        if owner:
+            owner.end = head + inline.end()
+            return owner
+    owner = _owner_at(text, folded, head)
+    if owner:
+        return owner
+    clause_owners = []
+    depth = 0
+    clause_start = 0
+    for i, ch in enumerate(text):
+        depth += ch == "("
+        depth -= ch == ")"
+        if ch == ";" and depth == 0:
+            clause_start = i + 1
+        # After a comma only when the clause opened with an adverbial ("Để ...,", "Trên cơ sở
+        # ...,"): elsewhere a comma is far more often an enumeration ("của các sở, ngành, UBND ...").
+        if (ch == ";" or ch == "," and _INTRO.match(folded[clause_start:].lstrip())) and depth == 0:
+            j = i + 1
+            while j < len(text) and text[j] == " ":
+                j += 1
+            found = _owner_at(text, folded, j, limit_words=16)
+            if found:
+                clause_owners.append((j, found))
+    if not clause_owners:
+        return None
+    if deadlines:
+        before = [o for j, o in clause_owners if j < deadlines[0].start]
+        if before:
+            return before[-1]
+    return clause_owners[0][1]
+
+
+_INTRO = re.compile(r"(?:de|tren\s*co\s*so|can\s*cu|sau\s*khi|trong\s*qua\s*trinh|truong\s*hop|neu|khi|"
+                    r"ngoai\s*ra|dong\s*thoi|ben\s*canh\s*do|theo\s*do|tu\s*nay|trong\s*(?:thang|quy|qui|nam)|"
+                    r"thang|quy|qui|nam\s*\d)\b", _A)
+
+
+# --- sentences ---------------------------------------------------------------------------------
+_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-ZĐÀ-ỸÂĂÊÔƠƯ(“\"])")
+_PARENTHETICAL = re.compile(r"\((?P<inner>[A-ZĐÀ-ỸÂĂÊÔƠƯ][^()]{25,})\)")
+_PERCENT = re.compile(r"\d+(?:[.,]\d+)?\s*%")
+_MAPPING = re.compile(
+    r"\b(?:chu\s*tri|phu\s*trach|chiu\s*trach\s*nhiem)\b[^;]*\b(?:nhiem\s*vu|noi\s*dung|linh\s*vuc)\b"
+    r"\s*(?:ve|doi\s*voi|thuoc)?\s*(?:linh\s*vuc)?", _A)
+_MAPPING_NUMBERS = re.compile(
+    r"\b(?:nhiem\s*vu|noi\s*dung|muc)\s*(?:so\s*)?(?P<nums>(?:[ivx]+\s*\.\s*)?\d+(?:\.\d+)*"
+    r"(?:\s*(?:,|va|;)\s*(?:[ivx]+\s*\.\s*)?\d+(?:\.\d+)*)*)", _A)
+
+
+@dataclass
+class _Sentence:
+    text: str
+    node: _Node
+    line: int
+    folded: str = ""
+    deadlines: list[_Deadline] = field(default_factory=list)
+    owner: _Owner | None = None
+    targets: list[str] = field(default_factory=list)
+
+
+def _split_sentences(text: str) -> list[str]:
+    """Sentences of one item; a long parenthetical sentence ("(Trong quý I/2016, Sở Nội vụ tham
+    mưu ...)") is a sentence of its own."""
+    extracted: list[str] = []
+
+    def lift(match: re.Match) -> str:
+        inner = match.group("inner").strip()
+        if len(inner.split()) >= 6:
+            extracted.append(inner.rstrip(" ."))
+            return ""
+        return match.group(0)
+
+    body = _PARENTHETICAL.sub(lift, text)
+    pieces = []
+    for piece in _SPLIT.split(body):
+        piece = re.sub(r"\s+([.,;])", r"\1", piece).strip()
+        words = piece.split()
+        # "TT. HĐND tỉnh": an abbreviation, not the end of a sentence.
+        if pieces and re.search(r"\b[A-ZĐ]{1,3}\.$", pieces[-1]):
+            pieces[-1] = f"{pieces[-1]} {piece}"
+        elif words:
+            pieces.append(piece)
+    return pieces + extracted
+
+
+def _targets(text: str) -> list[str]:
+    """Clauses with a percentage: "đạt 100% ...", "giảm 30% ...", "ít nhất 80% ..."."""
+    out = []
+    for clause in re.split(r"\s*;\s*", text):
+        if _PERCENT.search(clause):
+            clause = re.sub(r"^(?:[-+•]\s*)", "", clause).strip(" .;:")
+            if clause:
+                out.append(clause)
+    return out
+
+
+def _is_deadline_only(sentence: _Sentence) -> bool:
+    """"Thực hiện trong quí I/2016.": the deadline of the sentence before it."""
+    if not sentence.deadlines:
+        return False
+    if _DEADLINE_LABEL.match(sentence.folded):
+        return True
+    rest = sentence.folded
+    for d in sentence.deadlines:
+        rest = rest[:d.start] + " " * (d.end - d.start) + rest[d.end:]
+    words = re.findall(r"[a-z0-9]+", rest)
+    return len(words) <= 5 and all(w in _DEADLINE_ONLY_WORDS for w in words)
+
+
+# --- the assignment section ----------------------------------------------------------------------
+_FUNCTION = {"va", "cua", "cac", "ve", "theo", "trong", "voi", "cho", "de", "tai", "tren", "nhung",
+             "la", "duoc", "tu", "den", "o", "nham", "doi", "tot", "so", "sau", "viec", "cong", "tac"}
+_GENERIC_BIGRAMS = {"cai cach", "hanh chinh", "nha nuoc", "thuc hien", "trien khai", "noi dung",
+                    "nhiem vu", "co quan", "don vi", "to chuc", "de an", "ke hoach", "chinh nha",
+                    "dia ban", "giai phap", "hieu qua", "nang cao", "tang cuong", "day manh"}
+
+
+@dataclass
+class _Mapping:
+    owner: _Owner
+    areas: list[str]
+    numbers: list[str]
+    sentence: str
+    section_title: str
+
+
+def _bigrams(text: str) -> set[str]:
+    text = re.sub(r"\d+[\w/.\-]*", " ", fold(text))
+    words = [w for w in re.findall(r"[a-z]+", text) if w not in _FUNCTION]
+    return {f"{a} {b}" for a, b in zip(words, words[1:])} - _GENERIC_BIGRAMS
+
+
+def _area_score(heading: str, area: str) -> float:
+    h, a = _bigrams(heading), _bigrams(area)
+    if not h or not a:
+        return 0.0
+    shared = len(h & a)
+    if shared == 0 or (min(len(h), len(a)) >= 3 and shared < 2):
+        return 0.0
+    return shared / min(len(h), len(a))
+
+
+def _infer_owners(root: _Node, mappings: list[_Mapping]) -> None:
+    """Give each heading (and lead-in) the owner whose assigned area it names best."""
+    if not mappings:
+        return
+    headings = [n for n in _walk(root) if n.role in ("tasks", "objectives")
+                and (n.kind in ("roman", "num", "letter") and n.children or n.text.endswith(":"))]
+    for node in headings:
+        best, best_score = None, 0.0
+        for mapping in mappings:
+            for area in mapping.areas:
+                score = _area_score(node.text, area)
+                if score > best_score:
+                    best, best_score = mapping, score
+        if best is not None and best_score >= 0.5:
+            node.inferred = best
+    for mapping in mappings:
+        for number in mapping.numbers:
+            for node in _numbered(root, number):
+                node.inferred = mapping
+
+
+def _numbered(root: _Node, number: str) -> list[_Node]:
+    """The task items "nhiệm vụ 3" / "mục II.3" refers to (outside the assignment section)."""
+    roman, _, rest = number.rpartition(".") if re.match(r"^[ivx]+\.", number) else ("", "", number)
+    roman = roman.upper()
+    nodes = [n for n in _walk(root) if n.kind == "num" and n.number == rest
+             and n.role == "tasks" and (not roman or any(a.number == roman for a in n.ancestors()))]
+    # Prefer items under a "NHIỆM VỤ" / "NỘI DUNG" heading when the number repeats.
+    preferred = [n for n in nodes if any(re.match(r"^(nhiem vu|noi dung|cac nhiem vu)", _title_key(a.text))
+                                         for a in n.ancestors())]
+    return preferred or nodes
+
+
+# --- candidates ----------------------------------------------------------------------------------
+@dataclass
+class _Candidate:
+    sentence: _Sentence
+    owner: _Owner | None
+    deadline: _Deadline | None
+    confidence: float
+    reason: str
+    targets: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Context:
+    owner: _Owner | None = None
+    deadline: _Deadline | None = None
+
+
+def _lead_in(node: _Node, context: PlanContext) -> _Context:
+    """What a lead-in ("... sau:", "2. Sở Nội vụ:") hands to the items under it."""
+    text = node.text
+    folded = _masked_fold(text)
+    deadlines = _deadlines(text, context, folded)
+    owner = _pure_owner(text) or _sentence_owner(text, folded, deadlines)
+    if owner:
+        owner = _Owner(owner.text, owner.reading, "lead_in", note=text.rstrip(" :"))
+    best = max(deadlines, key=lambda d: d.strength) if deadlines else None
+    return _Context(owner, best)
+
+
+def _is_lead_in(node: _Node) -> bool:
+    return node.text.rstrip().endswith(":") or (node.kind in ("num", "letter") and node.children
+                                                and _pure_owner(node.text) is not None)
+
+
+def _sentences(root: _Node, context: PlanContext, tcth_only: bool) -> list[tuple[_Sentence, _Context]]:
+    """Every sentence outside lead-ins, with what its lead-ins give it."""
+    out: list[tuple[_Sentence, _Context]] = []
+
+    def visit(node: _Node, inherited: _Context) -> None:
+        following = inherited
+        for child in node.children:
+            if following is not inherited and child.kind in ("para", "roman"):
+                following = inherited          # a lead-in's list ends at the next paragraph
+            ctx = following
+            if _is_lead_in(child):
+                given = _lead_in(child, context)
+                deadline = given.deadline if given.deadline and given.deadline.strength >= MEDIUM else None
+                given = _Context(given.owner or ctx.owner, deadline or ctx.deadline)
+                pieces = _split_sentences(child.text)
+                if len(pieces) > 1 and child.role != "skip":
+                    out.extend(_read_pieces(child, pieces[:-1], ctx, context))
+                if child.children:
+                    visit(child, given)
+                else:
+                    following = given          # a paragraph "... như sau:" leads its followers
+                continue
+            if child.role != "skip":
+                out.extend(_read_pieces(child, _split_sentences(child.text), ctx, context))
+            visit(child, ctx if child.kind not in ("roman", "num") or not _is_owner_heading(child)
+                  else _Context(_heading_owner(child), ctx.deadline))
+
+    visit(root, _Context())
+    return out
+
+
+def _read_pieces(node: _Node, pieces: list[str], ctx: _Context,
+                 context: PlanContext) -> list[tuple[_Sentence, _Context]]:
+    out: list[tuple[_Sentence, _Context]] = []
+    previous: _Sentence | None = None
+    for piece in pieces:
+        sentence = _Sentence(piece, node, node.line, _masked_fold(piece))
+        sentence.deadlines = _deadlines(piece, context, sentence.folded)
+        if previous is not None and _is_deadline_only(sentence):
+            previous.deadlines.extend(sentence.deadlines)
+            previous.text = f"{previous.text} {piece}"
+            continue
+        sentence.owner = _sentence_owner(piece, sentence.folded, sentence.deadlines)
+        sentence.targets = _targets(piece)
+        previous = sentence
+        if node.kind == "roman" or node.children and not (sentence.owner or sentence.deadlines):
+            continue                       # a heading ("1.1. Cải cách thể chế")
+        out.append((sentence, ctx))
+    return out
+
+
+def _is_owner_heading(node: _Node) -> bool:
+    return _pure_owner(node.text) is not None
+
+
+def _heading_owner(node: _Node) -> _Owner | None:
+    owner = _pure_owner(node.text)
+    return _Owner(owner.text, owner.reading, "lead_in", note=node.text) if owner else None
+
+
+def _mappings(pairs: list[tuple[_Sentence, _Context]]) -> tuple[list[_Mapping], set[int]]:
+    """Assignments of areas or numbered tasks to owners, and the sentences that only say that."""
+    mappings: list[_Mapping] = []
+    mapping_ids: set[int] = set()
+    for sentence, ctx in pairs:
+        if sentence.node.role != "responsibility":
+            continue
+        owner = sentence.owner or ctx.owner
+        if owner is None or not owner.reading.lead:
+            continue
+        match = _MAPPING.search(sentence.folded)
+        numbers = []
+        for found in _MAPPING_NUMBERS.finditer(sentence.folded):
+            numbers += [re.sub(r"\s+", "", n) for n in re.split(r"\s*(?:,|va|;)\s*", found.group("nums")) if n]
+        if not match and not numbers:
+            continue
+        areas = []
+        if match:
+            rest = sentence.text[match.end():]
+            areas = [a.strip(" ,.") for a in re.split(r"\s*;\s*", rest) if a.strip(" ,.")]
+        section = next((a for a in sentence.node.ancestors() if a.kind == "roman"), None)
+        mappings.append(_Mapping(owner, areas, numbers, sentence.text,
+                                 section.heading if section else ""))
+        mapping_ids.add(id(sentence))
+    return mappings, mapping_ids
+
+
+def _inferred_for(node: _Node) -> _Mapping | None:
+    for candidate in [node, *node.ancestors()]:
+        if candidate.inferred is not None:
+            return candidate.inferred
+    return None
+
+
+def _short(text: str, limit: int = 90) -> str:
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def _judge(sentence: _Sentence, ctx: _Context, mapping_ids: set[int],
+           tcth_only: bool) -> _Candidate | None:
+    deadline = max(sentence.deadlines, key=lambda d: d.strength) if sentence.deadlines else None
+    if deadline is None and ctx.deadline is not None:
+        deadline = ctx.deadline
+    strength = deadline.strength if deadline else NONE
+    owner = sentence.owner or ctx.owner
+    if tcth_only:
+        # A tabular plan's prose: only an explicit owner with an explicit date (as before).
+        if owner is None or deadline is None or strength < STRONG \
+                or deadline.reading.kind not in (DATE, RANGE) or not sentence.deadlines:
+            return None
+        return _Candidate(sentence, owner, deadline, _CONFIDENCE["explicit"][STRONG],
+                          "Có cơ quan chủ trì và thời hạn (phần Tổ chức thực hiện)")
+    role = sentence.node.role
+    if role == "skip":
+        return None
+    if id(sentence) in mapping_ids and strength < STRONG:
+        return None                       # "Sở Tư pháp chủ trì các nhiệm vụ về ...": the assignment itself
+    if role == "objectives" and strength < STRONG:
+        return None                       # objectives are targets unless a precise date makes them work
+    reasons = []
+    if owner is not None and owner.source == "own":
+        row = "vague" if owner.vague else "explicit"
+        reasons.append("Câu giao việc cho cơ quan" if row == "explicit" else "Câu giao việc cho chung các cơ quan, đơn vị")
+    elif owner is not None:
+        row = "vague_lead_in" if owner.vague else "explicit"
+        reasons.append(f"Cơ quan chủ trì lấy từ câu dẫn “{_short(owner.note, 70)}”")
+    else:
+        mapping = _inferred_for(sentence.node)
+        if mapping is not None:
+            owner = _Owner(mapping.owner.text, mapping.owner.reading, "inferred",
+                           note=mapping.sentence)
+            row = "inferred"
+            title = mapping.section_title or "phần phân công"
+            reasons.append(f"Chủ trì suy ra từ mục {_title_case(title)}: “{_short(mapping.sentence, 80)}”")
+        else:
+            row = "none"
+            reasons.append("Chưa rõ cơ quan chủ trì")
+    confidence = _CONFIDENCE[row][strength]
+    if confidence is None:
+        return None
+    if deadline is None:
+        reasons.append("không có thời hạn")
+    elif strength == WEAK:
+        reasons.append(f"thời hạn chung “{deadline.text}”")
+    else:
+        reasons.append(f"có thời hạn “{deadline.text}”")
+    if role == "objectives":
+        confidence -= _OBJECTIVE_PENALTY
+        reasons.append("nêu trong phần mục tiêu")
+    if row == "explicit" and deadline is not None and strength >= MEDIUM:
+        reasons = ["Có cơ quan chủ trì và thời hạn" + (" (lấy từ câu dẫn)" if owner.source == "lead_in" else "")] \
+            + reasons[2:]
+    return _Candidate(sentence, owner, deadline, round(confidence, 2), "; ".join(reasons))
+
+
+def _title_case(title: str) -> str:
+    """"V. TRÁCH NHIỆM THỰC HIỆN" → "V. Trách nhiệm thực hiện"."""
+    if title.upper() != title:
+        return title
+    number, _, rest = title.partition(". ")
+    return f"{number}. {rest[:1]}{rest[1:].lower()}" if rest else title.capitalize()
+
+
+# --- the reading -----------------------------------------------------------------------------------
+@dataclass
+class ProseReading:
+    tasks: list[TaskReading]
+    warnings: list[ReadingWarning]
+
+
+def read_prose(text: str, context: PlanContext, whole_document: bool) -> ProseReading:
+    """Candidate tasks of a plan's prose: the whole body, or only "Tổ chức thực hiện"."""
+    tcth_only = not whole_document
+    root = _outline(_logical_lines(text, tcth_only))
+    _assign_roles(root)
+    if tcth_only:
+        tcth = next((n for n in root.children if n.kind == "roman"
+                     and re.match(r"^to chuc thuc hien", _title_key(n.text))), None)
+        if tcth is None:
+            return ProseReading([], [])
+        root = _Node("root", -1, "", "", 0, children=[tcth])
+        sections = {id(tcth): SectionReading(None, "TCTH", tcth.heading, -1)}
+    pairs = _sentences(root, context, tcth_only)
+    mappings, mapping_ids = _mappings(pairs) if not tcth_only else ([], set())
+    _infer_owners(root, mappings)
+
+    candidates: list[_Candidate] = []
+    loose_targets: list[_Sentence] = []
+    for sentence, ctx in pairs:
+        candidate = _judge(sentence, ctx, mapping_ids, tcth_only)
+        if candidate is not None:
+            candidate.targets = list(sentence.targets)
+            candidates.append(candidate)
+        elif sentence.targets and sentence.node.role != "skip":
+            loose_targets.append(sentence)
+    warnings = [] if tcth_only else _attach_targets(candidates, loose_targets)
+
+    if not tcth_only:
+        sections = {}
+    tasks: list[TaskReading] = []
+    counters: dict[str, int] = {}
+    for candidate in candidates:
+        sentence = candidate.sentence
+        if tcth_only:
+            section = sections[id(tcth)]
+        else:
+            top = next((a for a in [sentence.node, *sentence.node.ancestors()] if a.kind == "roman"), None)
+            key = id(top) if top else 0
+            if key not in sections:
+                numbering = top.number if top else "VB"
+                while any(s.numbering == numbering for s in sections.values()):
+                    numbering += "'"           # a numeral used twice in the document
+                sections[key] = SectionReading(None, numbering, top.heading if top else "Văn bản",
+                                               len(sections))
+            section = sections[key]
+        counters[section.numbering] = counters.get(section.numbering, 0) + 1
+        number = str(counters[section.numbering])
+        tasks.append(_task(candidate, section, number, len(tasks), tcth_only, context))
+    return ProseReading(tasks, warnings)
+
+
+def _attach_targets(candidates: list[_Candidate], loose: list[_Sentence]) -> list[ReadingWarning]:
+    """A target belongs to the task it is written with, else to the nearest task under the same
+    heading, else to a task under a heading about the same area; what is left is reported."""
+    left: list[str] = []
+    for sentence in loose:
+        node = sentence.node
+        owner = _same_item(candidates, node) or _same_heading(candidates, sentence) \
+            or _same_area(candidates, node)
+        if owner is None:
+            left.extend(sentence.targets)
+            continue
+        for target in sentence.targets:
+            if target not in owner.targets:
+                owner.targets.append(target)
+    if not left:
+        return []
+    listed = "; ".join(f"“{_short(t, 80)}”" for t in left[:5]) + (" …" if len(left) > 5 else "")
+    return [ReadingWarning(
+        "prose_targets",
+        f"{len(left)} chỉ tiêu trong văn bản không gắn được với nhiệm vụ đề xuất nào: {listed}.",
+        f"{len(left)} targets in the text could not be attached to any proposed task: {listed}.")]
+
+
+def _same_item(candidates: list[_Candidate], node: _Node) -> _Candidate | None:
+    return next((c for c in candidates if c.sentence.node is node), None)
+
+
+def _heading_of(node: _Node) -> _Node | None:
+    return next((a for a in node.ancestors() if a.kind in ("roman", "num", "letter")), None)
+
+
+def _same_heading(candidates: list[_Candidate], sentence: _Sentence) -> _Candidate | None:
+    heading = _heading_of(sentence.node)
+    if heading is None:
+        return None
+    near = [c for c in candidates if _heading_of(c.sentence.node) is heading]
+    return min(near, key=lambda c: abs(c.sentence.line - sentence.line)) if near else None
+
+
+def _same_area(candidates: list[_Candidate], node: _Node) -> _Candidate | None:
+    heading = _heading_of(node)
+    if heading is None:
+        return None
+    best, best_score = None, 0.0
+    for candidate in candidates:
+        other = _heading_of(candidate.sentence.node)
+        if other is None or other is heading:
+            continue
+        score = _area_score(heading.text, other.text)
+        if score > best_score:
+            best, best_score = candidate, score
+    return best if best_score >= 0.5 else None
+
+
+def _task(candidate: _Candidate, section: SectionReading, number: str, index: int,
+          tcth_only: bool, context: PlanContext) -> TaskReading:
+    sentence = candidate.sentence
+    line = sentence.line
+    owner, deadline = candidate.owner, candidate.deadline
+    reading = deadline.reading if deadline else read_deadline("", context)
+    warnings = [ReadingWarning(
+        "prose_task",
+        (f"Dòng {line}: nhiệm vụ có thời hạn đọc từ phần “{section.title}” (văn xuôi); "
+         "cần xác nhận trước khi theo dõi.") if tcth_only else
+        (f"Dòng {line}: nhiệm vụ đề xuất từ nội dung văn bản (độ tin cậy {candidate.confidence:.2f}: "
+         f"{candidate.reason}); cần xác nhận trước khi theo dõi."),
+        (f"Line {line}: a dated task read from the prose of “{section.title}”; confirm it "
+         "before tracking it.") if tcth_only else
+        (f"Line {line}: a task proposed from the text (confidence {candidate.confidence:.2f}); "
+         "confirm it before tracking it."))]
+    lead = owner.reading.lead if owner else []
+    coordinate = owner.reading.coordinate if owner else []
+    if owner is None:
+        warnings.append(ReadingWarning(
+            "missing_owner", f"Dòng {line}: không có cơ quan thực hiện.", f"Line {line}: no owner."))
+    elif owner.source == "inferred":
+        warnings.append(ReadingWarning(
+            "inferred_owner",
+            f"Dòng {line}: cơ quan chủ trì “{owner.text}” suy ra từ phần phân công trách nhiệm; cần xác nhận.",
+            f"Line {line}: the lead “{owner.text}” is inferred from the assignment section; confirm it.",
+            suggestion=owner.text))
+    if owner is not None:
+        warnings.extend(owner.reading.warnings)
+    warnings.extend(reading.warnings)
+    assignment = AssignmentReading(lead=list(lead), coordinate=list(coordinate), output="",
+                                   deadline=reading, line=line, warnings=warnings)
+    content = re.sub(r"^[-+•]\s*", "", sentence.text).rstrip(" ;")
+    prefix = section.numbering
+    return TaskReading(ref=f"{prefix}.{number}", section=section, number=number, content=content,
+                       position=(10_000 if tcth_only else 0) + index, line=line,
+                       raw_rows=[[sentence.node.text]], assignments=[assignment],
+                       targets=list(candidate.targets), confidence=candidate.confidence,
+                       reason=candidate.reason, source_text=sentence.text)
 
 
 def read_prose_tasks(text: str, context: PlanContext) -> list[TaskReading]:
-    lines = _lines(text)
-    start = next((i for i, (_, line) in enumerate(lines) if _HEADING.match(line)), None)
-    if start is None:
-        return []
-    section = SectionReading(None, "TCTH", clean(lines[start][1]), -1)
-    tasks: list[TaskReading] = []
-    lead_in = ""
-    for number, line in lines[start + 1:]:
-        if not line:
-            continue
-        if _NEXT_HEADING.match(line):
-            break
-        item = _ITEM.match(line)
-        bullet = _BULLET.match(line)
-        sentence = (item or bullet).group("text") if (item or bullet) else line
-        if item:
-            lead_in = ""
-            if sentence.rstrip().endswith(":"):
-                lead_in = _owners_text(_RESPONSIBLE.sub("", sentence))
-                continue
-        match = _DATED.search(sentence)
-        if not match:
-            continue
-        owners_text = ""
-        own = _SENTENCE_OWNER.match(sentence)
-        if own and _starts_agency(own.group("owners")):
-            owners_text = _owners_text(own.group("owners"))
-        elif bullet and lead_in:
-            owners_text = lead_in
-        if not owners_text:
-            continue
-        deadline = read_deadline(match.group(0), context)
-        if deadline.kind not in ("date", "range"):
-            continue
-        owners = read_owners(owners_text)
-        if not owners.lead:
-            continue
-        warning = ReadingWarning(
-            "prose_task",
-            f"Dòng {number}: nhiệm vụ có thời hạn đọc từ phần “{section.title}” (văn xuôi); "
-            "cần xác nhận trước khi theo dõi.",
-            f"Line {number}: a dated task read from the prose of “{section.title}”; confirm it "
-            "before tracking it.")
-        assignment = AssignmentReading(lead=owners.lead, coordinate=owners.coordinate, output="",
-                                       deadline=deadline, line=number,
-                                       warnings=[warning, *owners.warnings, *deadline.warnings])
-        tasks.append(TaskReading(ref=f"TCTH.{len(tasks) + 1}", section=section,
-                                 number=str(len(tasks) + 1), content=sentence.rstrip(" ;"),
-                                 position=10_000 + len(tasks), line=number,
-                                 raw_rows=[[line]], assignments=[assignment]))
-    return tasks
+    """Dated tasks in a tabular plan's "Tổ chức thực hiện" section (candidates to confirm)."""
+    return read_prose(text, context, whole_document=False).tasks
 
 
-__all__ = ["read_prose_tasks", "fold"]
+def read_prose_plan(text: str, name: str, header: PlanHeader, warnings: list[ReadingWarning],
+                    calendar: object | None = None) -> PlanReading:
+    """A plan without a task table: its tasks proposed from the text, or ``NotAPlanError``."""
+    if any(len([c for c in line.split("\t") if c.strip()]) >= 3 for line in text.split("\n")):
+        # Rows of cells without a header the table reader knows: a table, not prose. Reading
+        # its prose around it would silently drop its rows.
+        raise NotAPlanError(
+            "no_table",
+            "Có các dòng dạng bảng (ô cách nhau bằng ký tự Tab) nhưng không tìm thấy dòng tiêu đề cột "
+            "như “TT | Nội dung công việc | Cơ quan chủ trì | ... | Thời gian thực hiện”: hãy thêm dòng "
+            "tiêu đề cột cho bảng nhiệm vụ.",
+            "Tab-separated rows were found but no header row such as “TT | Nội dung công việc | Cơ quan "
+            "chủ trì | ... | Thời gian thực hiện”: add a header row to the task table.")
+    year = header.year or date.today().year
+    context = PlanContext(year=year, issued=header.issued_date, level=level_of(header.issuer),
+                          calendar=calendar)
+    prose = read_prose(text, context, whole_document=True)
+    if not prose.tasks:
+        raise NotAPlanError(
+            "no_table",
+            "Không tìm thấy bảng nhiệm vụ, cũng không tìm thấy câu nào giao việc hay nêu thời hạn: "
+            "cần một bảng có dòng tiêu đề cột như “TT | Nội dung công việc | Cơ quan chủ trì | ... | "
+            "Thời gian thực hiện” (các ô cách nhau bằng ký tự Tab), hoặc các câu như “Giao Sở ... "
+            "chủ trì ..., hoàn thành trong tháng ...”.",
+            "No task table found, and no sentence that assigns work or sets a deadline: a table with "
+            "a header row such as “TT | Nội dung công việc | Cơ quan chủ trì | ... | Thời gian thực "
+            "hiện” (tab-separated cells) is needed, or sentences such as “Giao Sở ... chủ trì ..., "
+            "hoàn thành trong tháng ...”.")
+    if header.year is None:
+        raise NotAPlanError(
+            "no_year", "Không xác định được năm của kế hoạch (không có ngày ban hành hay năm trong tiêu đề).",
+            "Could not tell the plan's year (no issue date and no year in the title).")
+    checked = sum(1 for t in prose.tasks if (t.confidence or 0) >= CHECKED_CONFIDENCE)
+    notice = ReadingWarning(
+        "prose_plan",
+        f"Văn bản không có bảng nhiệm vụ: {len(prose.tasks)} nhiệm vụ được đề xuất từ nội dung văn bản "
+        f"({checked} nhiệm vụ có độ tin cậy từ {CHECKED_CONFIDENCE:.1f} trở lên); tác giả kế hoạch cần "
+        "xác nhận cơ quan chủ trì và thời hạn của từng nhiệm vụ trước khi theo dõi.",
+        f"The document has no task table: {len(prose.tasks)} tasks were proposed from its text "
+        f"({checked} with confidence {CHECKED_CONFIDENCE:.1f} or more); the plan's author must confirm "
+        "each task's owner and deadline before it is tracked.")
+    if header.title is None:
+        header.title = name or "(không có tiêu đề)"
+    return PlanReading(header=header, sections=[], tasks=[], source_name=name,
+                       warnings=warnings + [notice] + prose.warnings, prose_tasks=prose.tasks)
+
+
+__all__ = ["CHECKED_CONFIDENCE", "ProseReading", "read_prose", "read_prose_plan", "read_prose_tasks",
+           "fold"]

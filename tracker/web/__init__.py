@@ -1,10 +1,15 @@
-"""Web blueprints."""
+"""Web blueprints: thin views over the domain modules."""
 
-from flask import Flask
+from flask import Flask, render_template
 
 
 def register_blueprints(app: Flask) -> None:
-    from .feeds import bp as feeds_bp
-    from .plans import bp as plans_bp
-    app.register_blueprint(plans_bp)
-    app.register_blueprint(feeds_bp)
+    from . import admin, assignments, auth, dashboard, feeds, home, imports, mywork, plans
+    for module in (auth, home, plans, assignments, mywork, imports, dashboard, admin, feeds):
+        app.register_blueprint(module.bp)
+
+    @app.errorhandler(403)
+    @app.errorhandler(404)
+    @app.errorhandler(413)
+    def error_page(error):
+        return render_template("error.html", code=error.code), error.code

@@ -1,32 +1,68 @@
-"""Plans and their tasks: a read-only listing (the full interface is a later issue)."""
+"""Plans: the list one may see, and a plan's page with its tasks and per-agency assignments."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template
+from datetime import date
+
+from flask import Blueprint, current_app, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from .. import clock
+from ..accounts import scopes
 from ..extensions import db
-from ..models import STATUS_LABELS_VI, Assignment, Plan, Task
+from ..models import STATUS_LABELS_VI, STATUSES, Assignment, Plan, Task
 from ..plans.queries import local_date
-from ..scheduling.ontime import LABELS_VI, classify
+from ..scheduling.ontime import CATEGORIES, LABELS_VI, classify
+from .access import get_or_404, require
 
 bp = Blueprint("plans", __name__)
 
 
-@bp.get("/")
+@bp.get("/plans")
+@login_required
 def index():
+    visible = scopes.visible_plan_ids(db.session, current_user)
+    query = select(Plan).order_by(Plan.year.desc(), Plan.id)
+    if visible is not None:
+        query = query.where(Plan.id.in_(visible))
+    plans = db.session.scalars(query).all()
     counts = dict(db.session.execute(select(Task.plan_id, func.count(Task.id)).group_by(Task.plan_id)).all())
-    plans = db.session.scalars(select(Plan).order_by(Plan.year.desc(), Plan.id)).all()
-    return render_template("plans/index.html", plans=plans, counts=counts)
+    return render_template("plans/index.html", plans=plans, counts=counts,
+                           can_import=current_user.role in ("author", "admin"))
+
+
+def due_window(choice: str, today: date, year: int) -> tuple[date | None, date | None]:
+    """The due-date window of the plan page's period filter ("q2", "m07", "month", "quarter")."""
+    if choice == "month":
+        start = today.replace(day=1)
+        end = date(today.year + (today.month == 12), today.month % 12 + 1, 1)
+        return start, date.fromordinal(end.toordinal() - 1)
+    if choice == "quarter":
+        q = (today.month - 1) // 3
+        return _quarter(today.year, q + 1)
+    if len(choice) == 2 and choice[0] == "q" and choice[1] in "1234":
+        return _quarter(year, int(choice[1]))
+    if len(choice) == 3 and choice[0] == "m" and choice[1:].isdigit() and 1 <= int(choice[1:]) <= 12:
+        m = int(choice[1:])
+        end = date(year + (m == 12), m % 12 + 1, 1)
+        return date(year, m, 1), date.fromordinal(end.toordinal() - 1)
+    return None, None
+
+
+def _quarter(year: int, q: int) -> tuple[date, date]:
+    start = date(year, 3 * q - 2, 1)
+    end = date(year + (q == 4), (3 * q) % 12 + 1, 1)
+    return start, date.fromordinal(end.toordinal() - 1)
 
 
 @bp.get("/plans/<int:plan_id>")
+@login_required
 def detail(plan_id: int):
-    plan = db.session.get(Plan, plan_id)
-    if plan is None:
-        abort(404)
+    plan = get_or_404(Plan, plan_id)
+    require(scopes.can_view_plan(db.session, current_user, plan))
     tasks = db.session.scalars(
         select(Task).where(Task.plan_id == plan.id).order_by(Task.position).options(
             selectinload(Task.section),
@@ -36,20 +72,54 @@ def detail(plan_id: int):
     tz = current_app.config["TRACKER_TIMEZONE"]
     today = clock.today()
 
-    def on_time(assignment: Assignment):
+    def category(assignment: Assignment) -> str | None:
         result = classify(assignment.status, assignment.deadline.due,
                           local_date(assignment.completed_at, tz), today)
-        return LABELS_VI[result.category] if result else ""
+        return result.category if result else None
 
-    return render_template("plans/detail.html", plan=plan, tasks=tasks, on_time=on_time,
-                           status_labels=STATUS_LABELS_VI, rows=_rows)
+    agency_filter = request.args.get("agency", type=int)
+    status_filter = request.args.get("status", "")
+    period = request.args.get("due", "")
+    window = due_window(period, today, plan.year)
+    mine = scopes.officer_agency_ids(db.session, current_user) if current_user.role == "officer" else None
+
+    def keep(a: Assignment) -> bool:
+        if agency_filter and a.agency_id != agency_filter:
+            return False
+        if status_filter in STATUSES and a.status != status_filter:
+            return False
+        if status_filter in CATEGORIES and category(a) != status_filter:
+            return False
+        if window[0] is not None:
+            dues = [o.due for o in a.occurrences] or [a.deadline.due]
+            if not any(d is not None and window[0] <= d <= window[1] for d in dues):
+                return False
+        return True
+
+    filtered = bool(agency_filter or status_filter or window[0])
+    shown = []
+    for task in tasks:
+        rows = _rows(task, keep if filtered else None)
+        if rows or not filtered:
+            shown.append((task, rows))
+    agencies = sorted({a.agency for t in tasks for a in t.assignments if a.agency is not None},
+                      key=lambda ag: ag.name)
+    return render_template(
+        "plans/detail.html", plan=plan, shown=shown, category=category, labels=LABELS_VI,
+        status_labels=STATUS_LABELS_VI, agencies=agencies, statuses=STATUSES, categories=CATEGORIES,
+        filters={"agency": agency_filter, "status": status_filter, "due": period}, mine=mine,
+        can_manage=scopes.can_manage_plan(db.session, current_user, plan),
+        periods=[("month", _("Tháng này")), ("quarter", _("Quý này"))]
+        + [(f"q{q}", _("Quý %(q)s/%(y)s", q=q, y=plan.year)) for q in range(1, 5)])
 
 
-def _rows(task: Task) -> list[dict]:
+def _rows(task: Task, keep=None) -> list[dict]:
     """A task's sub-rows, each with its owners grouped as the plan names them: one line per
     owner text ("UBND cấp xã" → its 23 communes), lead before coordinating."""
     rows: dict[int, dict] = {}
     for a in task.assignments:
+        if keep is not None and not keep(a):
+            continue
         row = rows.setdefault(a.row, {"first": a, "owners": {}})
         owners = row["owners"].setdefault((a.role, a.owner_text, a.group_key), [])
         owners.append(a)

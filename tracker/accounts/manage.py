@@ -1,0 +1,88 @@
+"""Creating and changing accounts (the CLI and the administrators' pages both call this)."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..directory.resolve import normal
+from ..models import ADMIN, AUTHOR, LEADER, OFFICER, ROLES, Account, Agency, AgencyAlias
+
+MIN_PASSWORD = 10
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class AccountError(ValueError):
+    def __init__(self, message_vi: str, message_en: str):
+        super().__init__(f"{message_vi} / {message_en}")
+        self.message_vi, self.message_en = message_vi, message_en
+
+
+def find_committee(session: Session, name: str) -> Agency:
+    """A People's Committee (or any agency) by its name or an alias, diacritics and case ignored."""
+    key = normal(name)
+    found = [a for a in session.scalars(select(Agency)) if normal(a.name) == key]
+    if not found:
+        found = [al.agency for al in session.scalars(select(AgencyAlias)) if normal(al.alias) == key]
+    if len(found) != 1:
+        raise AccountError(f"Không tìm thấy duy nhất một cơ quan tên “{name}” trong danh bạ.",
+                           f"No single agency named “{name}” in the directory.")
+    return found[0]
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự.",
+                           f"The password needs at least {MIN_PASSWORD} characters.")
+
+
+def create_account(session: Session, email: str, name: str, role: str, committee: Agency | None = None,
+                   password: str | None = None, language: str = "vi") -> Account:
+    email = email.strip().lower()
+    if not _EMAIL.match(email):
+        raise AccountError(f"Địa chỉ thư “{email}” không hợp lệ.", f"“{email}” is not an e-mail address.")
+    if role not in ROLES:
+        raise AccountError(f"Vai trò “{role}” không có ({', '.join(ROLES)}).", f"Unknown role “{role}”.")
+    if role in (AUTHOR, LEADER) and committee is None:
+        raise AccountError("Người soạn kế hoạch và lãnh đạo cần thuộc một UBND (committee).",
+                           "Authors and leaders need a People's Committee.")
+    if session.scalar(select(Account).where(func.lower(Account.email) == email)) is not None:
+        raise AccountError(f"Đã có tài khoản {email}.", f"An account {email} already exists.")
+    account = Account(email=email, name=name.strip() or email, role=role, language=language,
+                      committee_id=committee.id if committee is not None and role != ADMIN else None)
+    if password is not None:
+        check_password(password)
+        account.set_password(password)
+    session.add(account)
+    session.flush()
+    return account
+
+
+def demo_accounts(session: Session, password: str) -> list[Account]:
+    """Development only (`flask dev`): an administrator, and for each committee in the
+    directory that issued a plan, an author and a leader; plus each such plan's first focal
+    officer gets a password. Idempotent."""
+    from ..models import FocalOfficer, Plan
+    made = []
+
+    def ensure(email, name, role, committee=None):
+        account = session.scalar(select(Account).where(Account.email == email))
+        if account is None:
+            account = create_account(session, email, name, role, committee, password)
+            made.append(account)
+        return account
+
+    ensure("quantri@tracker.example", "Quản trị hệ thống", ADMIN)
+    for plan in session.scalars(select(Plan).where(Plan.issuer_id.is_not(None)).order_by(Plan.id)):
+        committee = plan.issuer
+        domain = (committee.head_email or "tracker.example").split("@")[-1]
+        ensure(f"soanthao@{domain}", f"Văn phòng — {committee.name}", AUTHOR, committee)
+        ensure(f"lanhdao@{domain}", f"Lãnh đạo — {committee.name}", LEADER, committee)
+        officer = session.scalar(select(FocalOfficer).join(FocalOfficer.agency)
+                                 .where(Agency.parent_id == committee.id, FocalOfficer.email.is_not(None))
+                                 .order_by(FocalOfficer.id).limit(1))
+        if officer is not None:
+            ensure(officer.email.lower(), officer.name, OFFICER)
+    return made

@@ -1,0 +1,221 @@
+"""One agency's assignment: its history, progress reports with evidence, reminders sent,
+extension requests, and the author's decisions."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import get_locale
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from .. import clock
+from ..accounts import scopes
+from ..extensions import db
+from ..models import (PENDING, STATUS_LABELS_VI, STATUSES, Assignment, Evidence, ExtensionRequest,
+                      Occurrence, OutboxItem, OutboxMessage, StatusChange, Task)
+from ..plans import extensions as ext
+from ..plans import progress
+from ..plans.evidence import MAX_FILES, EvidenceError, check
+from ..plans.queries import local_date
+from ..scheduling.ontime import LABELS_VI, classify
+from .access import get_or_404, require, roles_required
+from .forms import DecisionForm, ExtensionForm, ReportForm, ReturnForm
+
+bp = Blueprint("assignments", __name__)
+
+KIND_LABELS = {"reminder": "Nhắc hạn", "overdue": "Báo quá hạn", "escalation_head": "Báo thủ trưởng",
+               "escalation_committee": "Báo UBND", "checkin": "Đề nghị cập nhật", "digest": "Tổng hợp"}
+
+
+def _message(vi: str, en: str) -> str:
+    return en if str(get_locale()) == "en" else vi
+
+
+def _load(assignment_id: int) -> Assignment:
+    assignment = get_or_404(Assignment, assignment_id)
+    require(scopes.can_view_assignment(db.session, current_user, assignment))
+    return assignment
+
+
+def _occurrence_choices(assignment: Assignment) -> list[tuple[int, str]]:
+    return [(o.id, f"{o.label} — {_('hạn')} {o.due:%d/%m/%Y}") for o in assignment.occurrences]
+
+
+def _occurrence(assignment: Assignment, occurrence_id: int | None) -> Occurrence | None:
+    if not assignment.occurrences:
+        return None
+    return next((o for o in assignment.occurrences if o.id == occurrence_id), None)
+
+
+def _forms(assignment: Assignment, report=None, extension=None, returned=None):
+    choices = _occurrence_choices(assignment)
+    report = report or ReportForm(formdata=None, status=assignment.status, progress=assignment.progress,
+                                  occurrence=request.args.get("o", type=int))
+    extension = extension or ExtensionForm(formdata=None)
+    returned = returned or ReturnForm(formdata=None)
+    for form in (report, extension, returned):
+        form.occurrence.choices = choices or [(0, "—")]
+    report.status.choices = [(s, _(STATUS_LABELS_VI[s])) for s in STATUSES]
+    return report, extension, returned
+
+
+def _render(assignment: Assignment, report=None, extension=None, returned=None, status: int = 200):
+    report, extension, returned = _forms(assignment, report, extension, returned)
+    tz = current_app.config["TRACKER_TIMEZONE"]
+    today = clock.today()
+
+    def category(status, due, completed_at):
+        result = classify(status, due, local_date(completed_at, tz), today)
+        return result.category if result else None
+
+    history = db.session.scalars(select(StatusChange).where(StatusChange.assignment_id == assignment.id)
+                                 .order_by(StatusChange.changed_at.desc(), StatusChange.id.desc())
+                                 .options(selectinload(StatusChange.evidence))).all()
+    messages = db.session.execute(
+        select(OutboxMessage, OutboxItem.step_key, OutboxItem.occurrence_id)
+        .join(OutboxItem, OutboxItem.message_id == OutboxMessage.id)
+        .where(OutboxItem.assignment_id == assignment.id)
+        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())).all()
+    requests = db.session.scalars(select(ExtensionRequest).where(
+        ExtensionRequest.assignment_id == assignment.id).order_by(ExtensionRequest.id.desc())).all()
+    body = render_template(
+        "assignments/detail.html", a=assignment, task=assignment.task, plan=assignment.task.plan,
+        history=history, messages=messages, requests=requests, report=report, extension=extension,
+        returned=returned, category=category, labels=LABELS_VI, status_labels=STATUS_LABELS_VI,
+        kind_labels=KIND_LABELS, decision=DecisionForm(formdata=None),
+        can_report=scopes.can_report(db.session, current_user, assignment),
+        can_manage=scopes.can_manage_plan(db.session, current_user, assignment.task.plan),
+        max_mb=current_app.config["TRACKER_MAX_EVIDENCE_BYTES"] // 1048576, max_files=MAX_FILES)
+    return body, status
+
+
+@bp.get("/a/<int:assignment_id>")
+@login_required
+def detail(assignment_id: int):
+    return _render(_load(assignment_id))
+
+
+@bp.post("/a/<int:assignment_id>/report")
+@login_required
+def report(assignment_id: int):
+    assignment = _load(assignment_id)
+    require(scopes.can_report(db.session, current_user, assignment))
+    form, _e, _r = _forms(assignment, report=ReportForm())
+    if form.validate_on_submit():
+        occurrence = _occurrence(assignment, form.occurrence.data)
+        files = [f for f in form.files.data or [] if f and f.filename]
+        checked = []
+        if len(files) > MAX_FILES:
+            form.files.errors.append(_("Tối đa %(n)s tệp cho một lần báo cáo.", n=MAX_FILES))
+        for f in files[:MAX_FILES]:
+            try:
+                checked.append(check(f.filename, f.read(), current_app.config["TRACKER_MAX_EVIDENCE_BYTES"]))
+            except EvidenceError as exc:
+                form.files.errors.append(_message(exc.message_vi, exc.message_en))
+        if not form.files.errors:
+            try:
+                progress.report(db.session, assignment, form.status.data, by=current_user.email,
+                                progress=form.progress.data, comment=form.comment.data or "",
+                                occurrence=occurrence, evidence=checked)
+            except progress.StatusError as exc:
+                db.session.rollback()
+                form.status.errors.append(_message(exc.message_vi, exc.message_en))
+            else:
+                db.session.commit()
+                flash(_("Đã ghi nhận báo cáo."), "success")
+                return redirect(url_for(".detail", assignment_id=assignment.id))
+    return _render(assignment, report=form, status=422)
+
+
+@bp.post("/a/<int:assignment_id>/extension")
+@login_required
+def extension(assignment_id: int):
+    assignment = _load(assignment_id)
+    require(scopes.can_report(db.session, current_user, assignment))
+    _rep, form, _r = _forms(assignment, extension=ExtensionForm())
+    if form.validate_on_submit():
+        try:
+            ext.request_extension(db.session, assignment, _occurrence(assignment, form.occurrence.data),
+                                  form.requested_due.data, form.reason.data, by=current_user.email)
+        except ext.ExtensionError as exc:
+            db.session.rollback()
+            form.requested_due.errors = [*form.requested_due.errors, _message(exc.message_vi, exc.message_en)]
+        else:
+            db.session.commit()
+            flash(_("Đã gửi đề nghị gia hạn; người soạn kế hoạch sẽ quyết định."), "success")
+            return redirect(url_for(".detail", assignment_id=assignment.id))
+    return _render(assignment, extension=form, status=422)
+
+
+@bp.post("/a/<int:assignment_id>/return")
+@login_required
+def send_back(assignment_id: int):
+    assignment = _load(assignment_id)
+    require(scopes.can_manage_plan(db.session, current_user, assignment.task.plan))
+    _rep, _e, form = _forms(assignment, returned=ReturnForm())
+    if form.validate_on_submit():
+        try:
+            progress.return_output(db.session, assignment, current_user.email, form.comment.data,
+                                   _occurrence(assignment, form.occurrence.data))
+        except progress.StatusError as exc:
+            db.session.rollback()
+            form.comment.errors = [*form.comment.errors, _message(exc.message_vi, exc.message_en)]
+        else:
+            db.session.commit()
+            flash(_("Đã trả lại kết quả cho cơ quan thực hiện."), "success")
+            return redirect(url_for(".detail", assignment_id=assignment.id))
+    return _render(assignment, returned=form, status=422)
+
+
+@bp.get("/extensions")
+@roles_required("author", "admin")
+def extensions():
+    visible = scopes.visible_plan_ids(db.session, current_user)
+    query = (select(ExtensionRequest).join(ExtensionRequest.assignment).join(Assignment.task)
+             .order_by(ExtensionRequest.state != PENDING, ExtensionRequest.requested_at.desc()).limit(200)
+             .options(selectinload(ExtensionRequest.assignment).selectinload(Assignment.agency),
+                      selectinload(ExtensionRequest.assignment).selectinload(Assignment.task)
+                      .selectinload(Task.plan), selectinload(ExtensionRequest.occurrence)))
+    if visible is not None:
+        query = query.where(Task.plan_id.in_(visible))
+    return render_template("assignments/extensions.html", requests=db.session.scalars(query).all(),
+                           decision=DecisionForm(formdata=None))
+
+
+@bp.post("/extensions/<int:request_id>")
+@roles_required("author", "admin")
+def decide(request_id: int):
+    item = get_or_404(ExtensionRequest, request_id)
+    require(scopes.can_manage_plan(db.session, current_user, item.assignment.task.plan))
+    form = DecisionForm()
+    if form.validate_on_submit():
+        try:
+            ext.decide(db.session, item, approve=bool(form.approve.data), by=current_user.email,
+                       comment=form.comment.data or "")
+        except ext.ExtensionError as exc:
+            db.session.rollback()
+            flash(_message(exc.message_vi, exc.message_en), "error")
+        else:
+            db.session.commit()
+            flash(_("Đã đồng ý gia hạn.") if form.approve.data else _("Đã từ chối gia hạn."), "success")
+    return redirect(request.form.get("next") if (request.form.get("next") or "").startswith("/a/")
+                    else url_for(".extensions"))
+
+
+@bp.get("/evidence/<int:evidence_id>")
+@login_required
+def evidence(evidence_id: int):
+    item = get_or_404(Evidence, evidence_id)
+    require(scopes.can_view_assignment(db.session, current_user, item.status_change.assignment))
+    response = Response(item.data, mimetype=item.content_type)
+    # Always a download, never rendered in our origin; the type was checked from the content.
+    response.headers["Content-Disposition"] = "attachment; filename*=UTF-8''" + quote(item.filename)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+
