@@ -112,6 +112,11 @@ def parse_command(path: str, as_json: bool) -> None:
 def import_command(path: str, include_prose: bool) -> None:
     """Nhập (hoặc cập nhật) một kế hoạch / Import or update a plan, all or nothing."""
     reading = _read(path)
+    if not reading.tasks and not include_prose:
+        _fail(f"Văn bản không có bảng nhiệm vụ; có {len(reading.prose_tasks)} nhiệm vụ đề xuất từ văn bản "
+              "cần xác nhận: xem bằng `plans parse`, nhập bằng --include-prose hoặc qua trang Nhập kế hoạch.",
+              f"The document has no task table; {len(reading.prose_tasks)} tasks were proposed from its "
+              "text: review them with `plans parse`, import with --include-prose or in the web import wizard.")
     try:
         result = import_plan(db.session, reading, load_index(db.session), include_prose=include_prose)
         db.session.commit()
@@ -207,6 +212,11 @@ def seed_command() -> None:
             reading = read_plan(path.read_bytes(), path.name, calendar=reporting_calendar(current_app))
         except NotAPlanError as exc:
             click.echo(f"Bỏ qua {path.name}: {exc.message_vi}")
+            continue
+        if not reading.tasks:
+            # A prose programme: its proposed tasks need an author's confirmation (the wizard).
+            click.echo(f"Bỏ qua {path.name}: văn bản không có bảng; {len(reading.prose_tasks)} nhiệm vụ "
+                       "đề xuất cần xác nhận khi nhập qua trang Nhập kế hoạch.")
             continue
         result = import_plan(db.session, reading, load_index(db.session))
         db.session.commit()
@@ -413,11 +423,8 @@ outbox_cli = AppGroup("outbox", help="Hộp thư đi / The outbox.")
 @click.option("--limit", default=50, type=int)
 def outbox_list(state: str | None, limit: int) -> None:
     """Thư đã lập, đã gửi, lỗi và lý do / What was sent to whom and when, what failed and why."""
-    from .models import OutboxMessage
-    query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
-    if state:
-        query = query.where(OutboxMessage.state == state)
-    for row in db.session.scalars(query):
+    from .mail.outbox import messages_query
+    for row in db.session.scalars(messages_query(state).limit(limit)):
         when = row.sent_at or row.next_attempt_at
         error = f"  ! {row.last_error}" if row.last_error else ""
         click.echo(f"{row.id:>6} {row.state:<7} {row.kind:<21} {when:%Y-%m-%d %H:%M} "
@@ -429,11 +436,9 @@ def outbox_list(state: str | None, limit: int) -> None:
 @click.argument("message_id", type=int)
 def outbox_retry(message_id: int) -> None:
     """Gửi lại một thư lỗi / Queue a failed message again (after fixing the cause)."""
-    from .models import FAILED, QUEUED, OutboxMessage
-    row = db.session.get(OutboxMessage, message_id)
-    if row is None or row.state != FAILED:
+    from .mail.outbox import retry
+    if retry(db.session, message_id) is None:
         _fail(f"không có thư lỗi #{message_id}.", f"no failed message #{message_id}.")
-    row.state, row.attempts, row.next_attempt_at = QUEUED, 0, clock.now()
     db.session.commit()
     click.echo(f"Thư #{message_id} sẽ được gửi lại ở lượt gửi tới.")
 
@@ -448,12 +453,10 @@ calendar_cli = AppGroup("calendar", help="Ngày làm việc / Working days and e
 @click.option("--note", default="")
 def calendar_set(day, kind: str | None, note: str) -> None:
     """Thêm ngày nghỉ bù hoặc làm bù / Add a compensatory day off or a swapped working day."""
-    from .models import CalendarDay
+    from .mail.settings import set_calendar_day
     if kind is None:
         _fail("chọn --off hoặc --working.", "choose --off or --working.")
-    row = db.session.get(CalendarDay, day.date()) or CalendarDay(day=day.date(), working=False)
-    row.working, row.note = kind == "working", note or ("Làm bù" if kind == "working" else "Nghỉ bù")
-    db.session.add(row)
+    row = set_calendar_day(db.session, day.date(), kind == "working", note)
     db.session.commit()
     click.echo(f"{day:%d/%m/%Y}: {'ngày làm việc' if row.working else 'ngày nghỉ'} ({row.note})")
 
@@ -462,11 +465,9 @@ def calendar_set(day, kind: str | None, note: str) -> None:
 @click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
 def calendar_unset(day) -> None:
     """Bỏ một ngoại lệ / Remove an exception."""
-    from .models import CalendarDay
-    row = db.session.get(CalendarDay, day.date())
-    if row is None:
+    from .mail.settings import unset_calendar_day
+    if not unset_calendar_day(db.session, day.date()):
         _fail(f"không có ngoại lệ ngày {day:%d/%m/%Y}.", f"no exception on {day:%Y-%m-%d}.")
-    db.session.delete(row)
     db.session.commit()
     click.echo("Đã bỏ.")
 
@@ -475,17 +476,10 @@ def calendar_unset(day) -> None:
 @click.argument("year", type=int)
 def calendar_show(year: int) -> None:
     """Các ngày nghỉ trong tuần của một năm / Weekdays off in a year (holidays and exceptions)."""
-    from datetime import timedelta
-
-    from .mail.planner import working_calendar
-    calendar = working_calendar(db.session)
-    day = date(year, 1, 1)
-    while day.year == year:
-        if day.weekday() < 5 and not calendar.is_working_day(day) or \
-                day.weekday() >= 5 and calendar.is_working_day(day):
-            state = "làm việc" if calendar.is_working_day(day) else "nghỉ"
-            click.echo(f"{day:%a %d/%m/%Y}  {state:<9} {calendar.day_off_reason(day) or ''}")
-        day += timedelta(days=1)
+    from .mail.settings import unusual_days
+    for line in unusual_days(db.session, year):
+        state = "làm việc" if line.working else "nghỉ"
+        click.echo(f"{line.day:%a %d/%m/%Y}  {state:<9} {line.reason}")
 
 
 policy_cli = AppGroup("policy", help="Chính sách nhắc việc / The reminder policy.")
@@ -495,13 +489,13 @@ policy_cli = AppGroup("policy", help="Chính sách nhắc việc / The reminder 
 @click.option("--plan", "plan_id", type=int, help="Mã kế hoạch / the policy in force for a plan.")
 def policy_show(plan_id: int | None) -> None:
     """Chính sách đang áp dụng / The policy in force (global, or for one plan)."""
-    from .mail.planner import global_policy
-    policy = global_policy(db.session)
+    from .mail.settings import effective_policy
+    plan = None
     if plan_id is not None:
         plan = db.session.get(Plan, plan_id)
         if plan is None:
             _fail(f"không có kế hoạch #{plan_id}.", f"no plan #{plan_id}.")
-        policy = policy.merged(plan.reminder_policy or {})
+    policy, _overrides = effective_policy(db.session, plan)
     click.echo(json.dumps(policy.as_dict(), ensure_ascii=False, indent=1))
 
 
@@ -510,8 +504,7 @@ def policy_show(plan_id: int | None) -> None:
 @click.option("--plan", "plan_id", type=int, help="Chỉ cho kế hoạch này / override for one plan.")
 def policy_set(assignments: tuple[str, ...], plan_id: int | None) -> None:
     """Đặt chính sách, ví dụ: overdue_every=5 before_offsets=5,2,0 send_at=08:00."""
-    from .mail.planner import POLICY_SETTING, global_policy
-    from .models import Setting
+    from .mail.settings import set_global_policy, set_plan_policy
     values: dict[str, object] = {}
     for item in assignments:
         key, _, raw = item.partition("=")
@@ -528,19 +521,13 @@ def policy_set(assignments: tuple[str, ...], plan_id: int | None) -> None:
         else:
             values[key] = raw
     try:
-        base = global_policy(db.session)
         if plan_id is None:
-            merged = base.merged(values)
-            setting = db.session.get(Setting, POLICY_SETTING) or Setting(key=POLICY_SETTING, value={})
-            setting.value = merged.as_dict()
-            db.session.add(setting)
+            merged = set_global_policy(db.session, values)
         else:
             plan = db.session.get(Plan, plan_id)
             if plan is None:
                 _fail(f"không có kế hoạch #{plan_id}.", f"no plan #{plan_id}.")
-            overrides = {**(plan.reminder_policy or {}), **values}
-            merged = base.merged(overrides)          # validates
-            plan.reminder_policy = {k: merged.as_dict()[k] for k in overrides}
+            merged = set_plan_policy(db.session, plan, {**(plan.reminder_policy or {}), **values})
     except ValueError as exc:
         _fail(f"chính sách không hợp lệ: {exc}", f"invalid policy: {exc}")
     db.session.commit()
@@ -587,18 +574,16 @@ def accounts_list() -> None:
 @click.option("--password", help="Mật khẩu mới (bỏ trống để nhập ẩn) / New password.")
 def accounts_set_password(email, password) -> None:
     """Đặt mật khẩu / Set a password."""
-    from .accounts.manage import AccountError, check_password
-    from .models import Account
-    account = db.session.scalar(select(Account).where(Account.email == email.strip().lower()))
+    from .accounts.manage import AccountError, find_account, set_password
+    account = find_account(db.session, email)
     if account is None:
         _fail(f"Không có tài khoản {email}.", f"No account {email}.")
     if password is None:
         password = click.prompt("Mật khẩu mới / New password", hide_input=True, confirmation_prompt=True)
     try:
-        check_password(password)
+        set_password(account, password)
     except AccountError as exc:
         _fail(exc.message_vi, exc.message_en)
-    account.set_password(password)
     db.session.commit()
     click.echo("Đã đặt mật khẩu.")
 
@@ -607,13 +592,27 @@ def accounts_set_password(email, password) -> None:
 @click.argument("email")
 def accounts_disable(email) -> None:
     """Khóa tài khoản / Disable an account (it can no longer sign in)."""
-    from .models import Account
-    account = db.session.scalar(select(Account).where(Account.email == email.strip().lower()))
+    _set_active(email, False)
+
+
+@accounts_cli.command("enable")
+@click.argument("email")
+def accounts_enable(email) -> None:
+    """Mở khóa tài khoản / Enable a disabled account."""
+    _set_active(email, True)
+
+
+def _set_active(email: str, active: bool) -> None:
+    from .accounts.manage import AccountError, find_account, set_active
+    account = find_account(db.session, email)
     if account is None:
         _fail(f"Không có tài khoản {email}.", f"No account {email}.")
-    account.active = False
+    try:
+        set_active(db.session, account, active)
+    except AccountError as exc:
+        _fail(exc.message_vi, exc.message_en)
     db.session.commit()
-    click.echo(f"Đã khóa {account.email}.")
+    click.echo(f"Đã {'mở khóa' if active else 'khóa'} {account.email}.")
 
 
 def register_commands(app: Flask) -> None:

@@ -9,6 +9,7 @@ same file twice changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -61,17 +62,21 @@ def plan_identity(reading: PlanReading, issuer_id: int | None) -> str:
 
 
 def import_plan(session: Session, reading: PlanReading, index: DirectoryIndex,
-                resolution: Resolution | None = None, include_prose: bool = False) -> ImportResult:
+                resolution: Resolution | None = None,
+                include_prose: bool | Collection[str] = False) -> ImportResult:
     """Write ``reading`` (resolved against ``index`` unless ``resolution`` is given).
 
-    Dated tasks read from the plan's prose are candidates; they are written only with
-    ``include_prose`` (the author has confirmed them).
+    Tasks read from the plan's prose are candidates; they are written only with
+    ``include_prose``: True for all of them, or the references the author confirmed.
     """
     if resolution is None:
         resolution = index.resolve_plan(reading)
     if include_prose and reading.prose_tasks:
-        reading.tasks = reading.tasks + reading.prose_tasks
-        reading.sections = reading.sections + [reading.prose_tasks[0].section]
+        chosen = [t for t in reading.prose_tasks if include_prose is True or t.ref in include_prose]
+        reading.tasks = reading.tasks + chosen
+        # Each candidate's own section (a prose programme has several), once each.
+        reading.sections = reading.sections + list(
+            {id(t.section): t.section for t in chosen if t.section is not None}.values())
     issuer_id = resolution.issuer.id if resolution.issuer else None
     identity = plan_identity(reading, issuer_id)
     plan = session.scalar(select(Plan).where(Plan.identity == identity))

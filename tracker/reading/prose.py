@@ -30,7 +30,7 @@ from datetime import date
 
 from .deadlines import read_deadline
 from .header import level_of
-from .owners import _KIND_WORDS, _starts_agency, fold_chars, read_owners
+from .owners import _KIND_WORDS, _STARTS, _starts_agency, fold_chars, read_owners
 from .result import (CONTINUOUS, DATE, EVENT, RANGE, RECURRING, AssignmentReading, DeadlineReading,
                      NotAPlanError, OwnerMention, OwnerReading, PlanContext, PlanHeader, PlanReading,
                      ReadingWarning, SectionReading, TaskReading)
@@ -122,7 +122,8 @@ def _logical_lines(text: str, tcth_only: bool) -> list[tuple[int, str]]:
                 closing = False
             continue
         # A sentence cut by a page break goes on in lower case on the next line.
-        if out and not _SENTENCE_END.search(out[-1][1]) and line[:1].islower():
+        if out and not _SENTENCE_END.search(out[-1][1]) and line[:1].islower() \
+                and not any(p.match(line) for p in (_LETTER, _DASH, _PLUS, _NUM, _ROMAN)):
             out[-1] = (out[-1][0], f"{out[-1][1]} {line}")
             continue
         out.append((number, line))
@@ -198,10 +199,12 @@ _ANCHORS: list[tuple[str, re.Pattern]] = [
         r"(?:\(\s*\d{1,3}\s*\)\s*)?ngay(?:\s*lam\s*viec)?\s*,?\s*"
         r"(?:ke\s*tu|tu\s*ngay|tu\s*khi|sau\s*khi)[^,;.()]{0,100}", _A)),
     ("recurring", re.compile(
-        r"\bdinh\s*ky\b(?:\s*(?:,|va|hoac|/)?\s*(?:hang\s*|moi\s*)?(?:quy|qui|thang|nam|tuan|"
+        r"(?:\b(?:truoc|vao|tu)\s*)?\bngay\s*\d{1,2}\s*(?:hang|moi)\s*(?:thang|quy|qui)\b"
+        r"|\bdinh\s*ky\b(?:\s*(?:,|va|hoac|/)?\s*(?:hang\s*|moi\s*)?(?:quy|qui|thang|nam|tuan|"
         r"(?:6|sau|9|chin|3|ba)\s*thang|ngay\s*\d{1,2})\b)*(?:\s*(?:,|va|hoac)?\s*dot\s*xuat)?"
         r"|\b(?:hang|moi)\s*(?:thang|quy|qui|tuan)\b"
-        r"|\b\d{1,2}\s*thang\s*/\s*(?:1\s*|mot\s*)?lan\b|\b\d{1,2}\s*lan\s*/\s*nam\b", _A)),
+        r"|\b\d{1,2}\s*thang\s*/\s*(?:1\s*|mot\s*)?lan\b"
+        r"|\b\d{1,2}\s*(?:lan|dot)\s*(?:/|trong|moi)\s*(?:mot\s*|1\s*)?nam\b", _A)),
     ("annual", re.compile(r"\b(?:hang|moi)\s*nam\b", _A)),
     ("day", re.compile(
         r"\bngay\s*\d{1,2}\s*thang\s*\d{1,2}(?:\s*,?\s*nam\s*\d{4})?"
@@ -210,7 +213,7 @@ _ANCHORS: list[tuple[str, re.Pattern]] = [
         _NOT_AFTER_NUMBER + r"\bthang\s*\d{1,2}(?![0-9])(?:\s*(?:-|den|toi)\s*(?:thang\s*)?\d{1,2}(?![0-9]))?"
         r"(?:\s*/\s*\d{4}|\s*,?\s*nam\s*\d{4})?(?![0-9/])", _A)),
     ("quarter", re.compile(
-        r"\b(?:quy|qui)\s*(?:iv|i{1,3}|[1-4])\b(?!\s*[a-z]{2})"
+        r"\b(?:quy|qui)\s*(?:iv|i{1,3}|[1-4])\b"
         r"(?:\s*(?:,|va|-|den)\s*(?:(?:quy|qui)\s*)?(?:iv|i{1,3}|[1-4])\b)*"
         r"(?:\s*/\s*\d{4}|\s*,?\s*nam\s*\d{4})?|\bq[1-4]\s*/\s*\d{4}", _A)),
     ("half", re.compile(r"\b(?:6|sau)\s*thang\s*(?:dau|cuoi)\s*nam(?:\s*\d{4})?", _A)),
@@ -222,8 +225,8 @@ _ANCHORS: list[tuple[str, re.Pattern]] = [
 # What makes a date a deadline rather than a mention: a preposition right before it ...
 _PREP = re.compile(
     r"(?:\b(?:truoc|cham\s*nhat(?:\s*(?:la|den|vao))?|muon\s*nhat|khong\s*qua|khong\s*muon\s*hon|"
-    r"han\s*chot(?:\s*la)?|trong|den|vao|tu|ke\s*tu|bat\s*dau\s*tu|cuoi|(?<!phan )dau|giua|het|ngay)"
-    r"\s*[:,]?\s*){1,3}$", _A)
+    r"han\s*chot(?:\s*la)?|trong|den|vao|tu|ke\s*tu|bat\s*dau\s*tu)\s*[:,]?\s*)?"
+    r"(?:\b(?:cuoi|(?<!phan )dau|giua|het)\s*)?(?:\bngay\s*)?$", _A)
 # ... or, for a month, quarter or year, standing at the head of its clause ("Tháng 12/2016, ...").
 _CLAUSE_HEAD = re.compile(r"(?:^|[,;:(.]|\bva|\bphan\s*dau)\s*$", _A)
 _ADVERB_HEAD = re.compile(r"(?:^|[;(:]|\b(?:thuc\s*hien|to\s*chuc|duoc|phai|can|se|va))\s*$", _A)
@@ -262,6 +265,7 @@ def _deadlines(text: str, context: PlanContext, folded: str | None = None) -> li
                 continue
             before = folded[max(0, s - 40):s]
             prep = _PREP.search(before)
+            prep = prep if prep and prep.group(0).strip() else None
             if kind == "continuous" and not _ADVERB_HEAD.search(before):
                 continue                   # "nhiệm vụ trọng tâm, thường xuyên": an adjective
             if kind in ("day", "month", "quarter", "half", "year", "yearpart"):
@@ -353,17 +357,17 @@ _VERBS = (
     "sua doi", "dam bao", "bao dam", "co ke hoach", "giup", "la co quan", "la dau moi",
     "tiep nhan", "giai quyet", "hoan thien", "ap dung", "giao", "yeu cau", "de nghi", "uu tien",
     "khac phuc", "chan chinh", "phan anh", "van hanh", "cu can bo", "mua sam", "dang ky",
-    "nghiem tuc", "phai", "can", "se",
+    "dua tin", "giam sat", "ho tro", "tham gia", "van dong", "kiem soat", "phan bo", "thuc thi",
+    "nghiem tuc", "phai", "can(?!\\s*bo)", "se",
 )
 _VERB = re.compile(r"(?<!quy )(?<!chuong )(?<!cong )\b(?:" + "|".join(
     v.replace(" ", r"\s+") for v in sorted(_VERBS, key=len, reverse=True)) + r")\b", _A)
 # Who is asked to do something ("Giao Sở Nội vụ ...", "Đề nghị Ủy ban MTTQ ...").
 _ASSIGN = re.compile(r"^(?:giao\s+nhiem\s+vu\s+cho|giao\s+cho|giao|de\s+nghi|yeu\s+cau|uy\s+quyen\s+cho)\s+",
                      _A)
-_MODAL_TAIL = re.compile(r"\s*,?\s*\b(?:phai|can|se|co trach nhiem|cung|deu|tiep tuc)\s*$", _A)
+_BARE_KINDS = {"so", "phong", "ban", "bo", "cuc", "trung", "van", "uy", "ubnd"}
 _BAD_OWNER_TAIL = re.compile(r"\b(?:cua|cho|voi|tai|ve|trong|theo|de|nham|duoc|khong|nhung|"
                              r"khi|neu|truoc|sau|la|va|hoac|da|dang)\s*$", _A)
-_PAST = re.compile(r"^\s*(?:da|vua)\b", _A)
 # First words that may start an owner only when a name follows ("Ban Chỉ đạo", not "Ban hành").
 _AMBIGUOUS_START = {"ban", "bao", "bo", "phong", "so", "hoi", "doan", "dai", "cuc", "truong",
                     "thanh", "chi", "vien", "to", "trung", "cong", "kho", "ngan", "lien", "mat",
@@ -371,12 +375,17 @@ _AMBIGUOUS_START = {"ban", "bao", "bo", "phong", "so", "hoi", "doan", "dai", "cu
 _NAME_FOLLOWERS = {"tinh", "huyen", "xa", "thanh", "thi", "quan", "cap", "cac", "chi", "quan",
                    "nhan", "dong", "phong", "ban", "tam", "an", "tra", "cuc", "bac", "hang", "doan",
                    "kiem", "tu", "tran", "pho", "ly", "dao", "quan"}
+_TWO_WORD_STARTS = {s.strip() for s in _STARTS if " " in s.strip()}
 # Collective nouns after "các" / "từng" that make an owner ("các sở", "các cơ quan, đơn vị").
 _COLLECTIVE = re.compile(
     r"^(?:cac|tung|moi|toan the)\s+(?:so|ban|nganh|phong|co quan|don vi|dia phuong|huyen|xa|phuong|"
     r"thi tran|thanh pho|quan|doan the|hoi|truong(?! hop)|trung tam|chi cuc|cuc|bo|uy ban|ubnd|cap|"
     r"thanh vien|chu dau tu|to chuc doan the|doanh nghiep nha nuoc)\b", _A)
 _GENERIC_START = re.compile(r"^(?:co quan|don vi|dia phuong|nguoi dung dau|lanh dao)\b", _A)
+# Starts the owner reader's list lacks, seen in district and commune plans ("Trạm Y tế xã",
+# "Công chức Văn phòng - Thống kê", "Bệnh viện ...", "Hội đồng ..."); a person's post needs a name.
+_MORE_STARTS = re.compile(r"^(?:tram|benh vien|hoi dong|chi nhanh|ban quan ly)\b", _A)
+_POSTS = re.compile(r"^(?:cong chuc|can bo|vien chuc)\s+(?=\S)", _A)
 _TITLES = re.compile(r"\b(thủ trưởng|chủ tịch|giám đốc|trưởng)\s+(?=(các|ubnd|ủy ban|uỷ ban|sở|phòng|ban)\b)",
                      re.IGNORECASE)
 _SPLIT_AND = re.compile(
@@ -394,8 +403,7 @@ class _Owner:
 
     @property
     def vague(self) -> bool:
-        mentions = self.reading.lead or self.reading.coordinate
-        return bool(mentions) and all(m.vague for m in self.reading.lead)
+        return bool(self.reading.lead) and all(m.vague for m in self.reading.lead)
 
 
 def _agency_start(text: str) -> bool:
@@ -403,12 +411,24 @@ def _agency_start(text: str) -> bool:
     folded = fold(text).lstrip("-–•+ ")
     if _COLLECTIVE.match(folded) or _GENERIC_START.match(folded):
         return True
+    post = _POSTS.match(folded)
+    if post:
+        rest = text.lstrip("-–•+ ")[post.end():]
+        return rest[:1].isupper()
+    if _MORE_STARTS.match(folded) and len(text.split()) > 1 and text.split()[1][:1].isupper():
+        return True
     if folded.startswith("cac ") or folded.startswith("tung "):
         return False
     if not _starts_agency(text):
         return False
-    words = text.split()
+    words = text.lstrip("-–•+ ").split()
     first = fold(words[0]) if words else ""
+    two = " ".join(fold_words(" ".join(words[:2])))
+    if two == "thanh tra":                 # "Thanh tra tỉnh" is a body, "Thanh tra, kiểm tra" work
+        third = words[2] if len(words) > 2 else ""
+        return third[:1].isupper() or fold(third).strip(",.") in ("tinh", "huyen", "so", "bo", "chinh")
+    if two in _TWO_WORD_STARTS:
+        return True
     if first in _AMBIGUOUS_START and len(words) > 1:
         second = words[1]
         if not (second[:1].isupper() or fold(second).strip(",.") in _NAME_FOLLOWERS):
@@ -429,19 +449,13 @@ def _owner_at(text: str, folded: str, pos: int, limit_words: int = 22) -> _Owner
             return None
         if not text[verb.start()].islower():
             continue                               # "Sở Xây dựng chủ trì": a name goes on
-        owner_text = owner_text.strip(" ,:")
-        owner_folded = fold(owner_text)
-        if not owner_text or _BAD_OWNER_TAIL.search(owner_folded) and not _MODAL_TAIL.search(owner_folded):
-            if owner_folded.endswith(" da") or owner_folded.endswith(" dang"):
-                return None                        # past: "Sở Tư pháp đã ban hành ..."
-            continue
-        owner_text = re.sub(r"\s*,?\s*\b(phải|cần|sẽ|cũng|đều)\s*$", "", owner_text, flags=re.IGNORECASE)
+        owner_text = re.sub(r"\s*,?\s*\b(cũng|đều)\s*$", "", owner_text.strip(" ,:"), flags=re.IGNORECASE)
         owner_text = re.split(r"\s+(?:do|bởi|nhằm|để|trong việc|về việc)\s+", owner_text, maxsplit=1)[0]
-        if _PAST.match(folded[verb.start():]) or re.search(r"\b(da|vua)\s*$", fold(owner_text)):
-            return None
-        if fold(owner_text).split()[-1:] and fold(owner_text).split()[-1] in ("so", "phong", "ban", "bo",
-                                                                              "cuc", "trung", "van"):
-            continue
+        words = fold_words(owner_text)
+        if words and words[-1] in ("da", "dang", "vua"):
+            return None                            # the past: "Sở Nội vụ đã tham mưu ..."
+        if not words or _BAD_OWNER_TAIL.search(" ".join(words)) or words[-1] in _BARE_KINDS:
+            continue                               # "các đơn vị được | giao ...", "Sở | Xây dựng"
         verb_word = fold(verb.group(0))
         if verb_word in ("giao", "yeu cau", "de nghi"):    # "UBND tỉnh giao Sở Tư pháp ...": the next one
             inner = _owner_at(text, folded, verb.end() + 1, limit_words)
@@ -465,7 +479,7 @@ def _read_owner_phrase(owner_text: str, text: str, folded: str, verb: re.Match) 
         after = _VERB.search(folded, start)
         end = after.start() if after else len(text)
         candidate = text[start:end].strip(" ,;:")
-        if candidate and len(candidate.split()) <= 16 and _agency_start(candidate):
+        if candidate and len(candidate.split()) <= 12 and _agency_start(candidate):
             coord = candidate
     reading = read_owners(lead, coord or None)
     reading.lead = [_vague_if_generic(m) for m in reading.lead]
@@ -541,7 +555,8 @@ def _sentence_owner(text: str, folded: str, deadlines: list[_Deadline]) -> _Owne
 
 
 _INTRO = re.compile(r"(?:de|tren\s*co\s*so|can\s*cu|sau\s*khi|trong\s*qua\s*trinh|truong\s*hop|neu|khi|"
-                    r"ngoai\s*ra|dong\s*thoi|ben\s*canh\s*do|theo\s*do|tu\s*nay|trong\s*(?:thang|quy|qui|nam)|"
+                    r"ngoai\s*ra|dong\s*thoi|ben\s*canh\s*do|theo\s*do|tu\s*nay|"
+                    r"trong\s*(?:thang|quy|qui|nam)|"
                     r"thang|quy|qui|nam\s*\d)\b", _A)
 
 
@@ -597,10 +612,19 @@ def _targets(text: str) -> list[str]:
     """Clauses with a percentage: "đạt 100% ...", "giảm 30% ...", "ít nhất 80% ..."."""
     out = []
     for clause in re.split(r"\s*;\s*", text):
-        if _PERCENT.search(clause):
-            clause = re.sub(r"^(?:[-+•]\s*)", "", clause).strip(" .;:")
-            if clause:
-                out.append(clause)
+        if not _PERCENT.search(clause):
+            continue
+        # From the comma-part that holds the figure to the end of the clause ("Sở Tư pháp chủ trì
+        # rà soát ..., đạt 100% văn bản được rà soát"), with a short time phrase before it kept
+        # ("Năm 2016, số văn bản ... đạt từ 90%").
+        parts = re.split(r",\s+", clause)
+        i = next(k for k, part in enumerate(parts) if _PERCENT.search(part))
+        if i > 0 and len(parts[i - 1].split()) <= 6 \
+                and re.search(r"\d{4}|năm|quý|quí|tháng", parts[i - 1], re.IGNORECASE):
+            i -= 1
+        target = re.sub(r"^(?:[-+•]\s*)", "", ", ".join(parts[i:])).strip(" .;:")
+        if target:
+            out.append(target)
     return out
 
 
@@ -701,8 +725,8 @@ class _Context:
 
 
 def _lead_in(node: _Node, context: PlanContext) -> _Context:
-    """What a lead-in ("... sau:", "2. Sở Nội vụ:") hands to the items under it."""
-    text = node.text
+    """What a lead-in ("... sau:", "2. Sở Nội vụ:") hands to the items under it: its last sentence."""
+    text = (_split_sentences(node.text) or [node.text])[-1]
     folded = _masked_fold(text)
     deadlines = _deadlines(text, context, folded)
     owner = _pure_owner(text) or _sentence_owner(text, folded, deadlines)
@@ -717,7 +741,7 @@ def _is_lead_in(node: _Node) -> bool:
                                                 and _pure_owner(node.text) is not None)
 
 
-def _sentences(root: _Node, context: PlanContext, tcth_only: bool) -> list[tuple[_Sentence, _Context]]:
+def _sentences(root: _Node, context: PlanContext) -> list[tuple[_Sentence, _Context]]:
     """Every sentence outside lead-ins, with what its lead-ins give it."""
     out: list[tuple[_Sentence, _Context]] = []
 
@@ -741,8 +765,7 @@ def _sentences(root: _Node, context: PlanContext, tcth_only: bool) -> list[tuple
                 continue
             if child.role != "skip":
                 out.extend(_read_pieces(child, _split_sentences(child.text), ctx, context))
-            visit(child, ctx if child.kind not in ("roman", "num") or not _is_owner_heading(child)
-                  else _Context(_heading_owner(child), ctx.deadline))
+            visit(child, ctx)
 
     visit(root, _Context())
     return out
@@ -768,15 +791,6 @@ def _read_pieces(node: _Node, pieces: list[str], ctx: _Context,
     return out
 
 
-def _is_owner_heading(node: _Node) -> bool:
-    return _pure_owner(node.text) is not None
-
-
-def _heading_owner(node: _Node) -> _Owner | None:
-    owner = _pure_owner(node.text)
-    return _Owner(owner.text, owner.reading, "lead_in", note=node.text) if owner else None
-
-
 def _mappings(pairs: list[tuple[_Sentence, _Context]]) -> tuple[list[_Mapping], set[int]]:
     """Assignments of areas or numbered tasks to owners, and the sentences that only say that."""
     mappings: list[_Mapping] = []
@@ -790,7 +804,8 @@ def _mappings(pairs: list[tuple[_Sentence, _Context]]) -> tuple[list[_Mapping], 
         match = _MAPPING.search(sentence.folded)
         numbers = []
         for found in _MAPPING_NUMBERS.finditer(sentence.folded):
-            numbers += [re.sub(r"\s+", "", n) for n in re.split(r"\s*(?:,|va|;)\s*", found.group("nums")) if n]
+            numbers += [re.sub(r"\s+", "", n)
+                        for n in re.split(r"\s*(?:,|va|;)\s*", found.group("nums")) if n]
         if not match and not numbers:
             continue
         areas = []
@@ -817,15 +832,14 @@ def _short(text: str, limit: int = 90) -> str:
 
 def _judge(sentence: _Sentence, ctx: _Context, mapping_ids: set[int],
            tcth_only: bool) -> _Candidate | None:
-    deadline = max(sentence.deadlines, key=lambda d: d.strength) if sentence.deadlines else None
-    if deadline is None and ctx.deadline is not None:
-        deadline = ctx.deadline
+    """Is the sentence a task, how sure is the reader, and why (in Vietnamese)."""
+    deadline = max(sentence.deadlines, key=lambda d: d.strength) if sentence.deadlines else ctx.deadline
     strength = deadline.strength if deadline else NONE
     owner = sentence.owner or ctx.owner
     if tcth_only:
         # A tabular plan's prose: only an explicit owner with an explicit date (as before).
-        if owner is None or deadline is None or strength < STRONG \
-                or deadline.reading.kind not in (DATE, RANGE) or not sentence.deadlines:
+        if owner is None or not sentence.deadlines or strength < STRONG \
+                or deadline.reading.kind not in (DATE, RANGE):
             return None
         return _Candidate(sentence, owner, deadline, _CONFIDENCE["explicit"][STRONG],
                           "Có cơ quan chủ trì và thời hạn (phần Tổ chức thực hiện)")
@@ -836,39 +850,36 @@ def _judge(sentence: _Sentence, ctx: _Context, mapping_ids: set[int],
         return None                       # "Sở Tư pháp chủ trì các nhiệm vụ về ...": the assignment itself
     if role == "objectives" and strength < STRONG:
         return None                       # objectives are targets unless a precise date makes them work
-    reasons = []
     if owner is not None and owner.source == "own":
         row = "vague" if owner.vague else "explicit"
-        reasons.append("Câu giao việc cho cơ quan" if row == "explicit" else "Câu giao việc cho chung các cơ quan, đơn vị")
+        who = ("Câu giao việc cho cơ quan" if row == "explicit"
+               else "Câu giao việc chung cho các cơ quan, đơn vị")
     elif owner is not None:
         row = "vague_lead_in" if owner.vague else "explicit"
-        reasons.append(f"Cơ quan chủ trì lấy từ câu dẫn “{_short(owner.note, 70)}”")
+        who = f"Cơ quan chủ trì lấy từ câu dẫn “{_short(owner.note, 70)}”"
+    elif (mapping := _inferred_for(sentence.node)) is not None:
+        owner = _Owner(mapping.owner.text, mapping.owner.reading, "inferred", note=mapping.sentence)
+        row = "inferred"
+        title = _title_case(mapping.section_title or "phần phân công")
+        who = f"Chủ trì suy ra từ mục {title}: “{_short(mapping.sentence, 80)}”"
     else:
-        mapping = _inferred_for(sentence.node)
-        if mapping is not None:
-            owner = _Owner(mapping.owner.text, mapping.owner.reading, "inferred",
-                           note=mapping.sentence)
-            row = "inferred"
-            title = mapping.section_title or "phần phân công"
-            reasons.append(f"Chủ trì suy ra từ mục {_title_case(title)}: “{_short(mapping.sentence, 80)}”")
-        else:
-            row = "none"
-            reasons.append("Chưa rõ cơ quan chủ trì")
+        row, who = "none", "Chưa rõ cơ quan chủ trì"
     confidence = _CONFIDENCE[row][strength]
     if confidence is None:
         return None
     if deadline is None:
-        reasons.append("không có thời hạn")
+        when = "không có thời hạn"
     elif strength == WEAK:
-        reasons.append(f"thời hạn chung “{deadline.text}”")
+        when = f"thời hạn chung “{deadline.text}”"
     else:
-        reasons.append(f"có thời hạn “{deadline.text}”")
+        when = f"có thời hạn “{deadline.text}”"
+    reasons = [who, when]
+    if row == "explicit" and strength >= MEDIUM:
+        from_lead_in = " (lấy từ câu dẫn)" if owner.source == "lead_in" else ""
+        reasons = [f"Có cơ quan chủ trì và thời hạn{from_lead_in}"]
     if role == "objectives":
         confidence -= _OBJECTIVE_PENALTY
         reasons.append("nêu trong phần mục tiêu")
-    if row == "explicit" and deadline is not None and strength >= MEDIUM:
-        reasons = ["Có cơ quan chủ trì và thời hạn" + (" (lấy từ câu dẫn)" if owner.source == "lead_in" else "")] \
-            + reasons[2:]
     return _Candidate(sentence, owner, deadline, round(confidence, 2), "; ".join(reasons))
 
 
@@ -892,14 +903,15 @@ def read_prose(text: str, context: PlanContext, whole_document: bool) -> ProseRe
     tcth_only = not whole_document
     root = _outline(_logical_lines(text, tcth_only))
     _assign_roles(root)
+    sections: dict[int, SectionReading] = {}
     if tcth_only:
         tcth = next((n for n in root.children if n.kind == "roman"
                      and re.match(r"^to chuc thuc hien", _title_key(n.text))), None)
         if tcth is None:
             return ProseReading([], [])
         root = _Node("root", -1, "", "", 0, children=[tcth])
-        sections = {id(tcth): SectionReading(None, "TCTH", tcth.heading, -1)}
-    pairs = _sentences(root, context, tcth_only)
+        sections[id(tcth)] = SectionReading(None, "TCTH", tcth.heading, -1)
+    pairs = _sentences(root, context)
     mappings, mapping_ids = _mappings(pairs) if not tcth_only else ([], set())
     _infer_owners(root, mappings)
 
@@ -914,28 +926,28 @@ def read_prose(text: str, context: PlanContext, whole_document: bool) -> ProseRe
             loose_targets.append(sentence)
     warnings = [] if tcth_only else _attach_targets(candidates, loose_targets)
 
-    if not tcth_only:
-        sections = {}
     tasks: list[TaskReading] = []
     counters: dict[str, int] = {}
     for candidate in candidates:
-        sentence = candidate.sentence
-        if tcth_only:
-            section = sections[id(tcth)]
-        else:
-            top = next((a for a in [sentence.node, *sentence.node.ancestors()] if a.kind == "roman"), None)
-            key = id(top) if top else 0
-            if key not in sections:
-                numbering = top.number if top else "VB"
-                while any(s.numbering == numbering for s in sections.values()):
-                    numbering += "'"           # a numeral used twice in the document
-                sections[key] = SectionReading(None, numbering, top.heading if top else "Văn bản",
-                                               len(sections))
-            section = sections[key]
+        section = _section(candidate.sentence.node, sections)
         counters[section.numbering] = counters.get(section.numbering, 0) + 1
-        number = str(counters[section.numbering])
-        tasks.append(_task(candidate, section, number, len(tasks), tcth_only, context))
+        tasks.append(_task(candidate, section, str(counters[section.numbering]), len(tasks),
+                           tcth_only, context))
     return ProseReading(tasks, warnings)
+
+
+def _section(node: _Node, sections: dict[int, SectionReading]) -> SectionReading:
+    """The document's own top section ("III. NHIỆM VỤ, GIẢI PHÁP"), one object per section."""
+    top = next((a for a in [node, *node.ancestors()] if a.kind == "roman"), None)
+    key = id(top) if top else 0
+    if key not in sections:
+        base = numbering = top.number if top else "VB"
+        repeat = 1
+        while any(s.numbering == numbering for s in sections.values()):
+            repeat += 1                       # a numeral used twice in the document
+            numbering = f"{base}-{repeat}"
+        sections[key] = SectionReading(None, numbering, top.heading if top else "Văn bản", len(sections))
+    return sections[key]
 
 
 def _attach_targets(candidates: list[_Candidate], loose: list[_Sentence]) -> list[ReadingWarning]:
@@ -1016,7 +1028,8 @@ def _task(candidate: _Candidate, section: SectionReading, number: str, index: in
     elif owner.source == "inferred":
         warnings.append(ReadingWarning(
             "inferred_owner",
-            f"Dòng {line}: cơ quan chủ trì “{owner.text}” suy ra từ phần phân công trách nhiệm; cần xác nhận.",
+            f"Dòng {line}: cơ quan chủ trì “{owner.text}” suy ra từ phần phân công trách nhiệm; "
+            "cần xác nhận.",
             f"Line {line}: the lead “{owner.text}” is inferred from the assignment section; confirm it.",
             suggestion=owner.text))
     if owner is not None:

@@ -217,7 +217,8 @@ class PlanReading:
     source_name: str = ""
     sha256: str = ""
     warnings: list[ReadingWarning] = field(default_factory=list)
-    #: dated tasks found in the prose of "Tổ chức thực hiện": candidates to confirm
+    #: tasks proposed from the plan's prose (the "Tổ chức thực hiện" section of a tabular plan,
+    #: or the whole text of a prose programme), each with a confidence: the author confirms them
     prose_tasks: list[TaskReading] = field(default_factory=list)
 
     def as_json(self) -> dict:

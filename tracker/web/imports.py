@@ -1,10 +1,180 @@
-"""Import wizard (being built)."""
+"""The import wizard: upload → preview exactly as it will be imported, with the reader's
+doubts to settle → publish. Re-uploading an amended plan shows what will change first."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+import hashlib
+
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from .. import clock
+from ..accounts import scopes
+from ..config import reporting_calendar
+from ..directory.store import load_index
+from ..extensions import db
+from ..models import ADMIN, Agency, ImportDraft
+from ..plans import drafts
+from ..reading.deadlines import read_deadline
+from ..reading.header import level_of
+from ..reading.result import NotAPlanError, PlanContext
+from .access import get_or_404, require, roles_required
+from .forms import UploadForm
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 
 
-@bp.get("/new")
+def _calendar():
+    return reporting_calendar(current_app.config)
+
+
+def _message(vi: str, en: str) -> str:
+    return en if str(get_locale()) == "en" else vi
+
+
+def _draft(draft_id: int) -> ImportDraft:
+    draft = get_or_404(ImportDraft, draft_id)
+    require(draft.account_id == current_user.id or current_user.role == ADMIN)
+    return draft
+
+
+def _allowed_issuers() -> set[int] | None:
+    if current_user.role == ADMIN:
+        return None
+    if current_user.committee_id is None:
+        return set()
+    return scopes.subtree_ids(db.session, current_user.committee_id)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required("author", "admin")
 def new():
-    return "imports"
+    form = UploadForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        data = upload.read(current_app.config["TRACKER_MAX_UPLOAD_BYTES"] + 1)
+        try:
+            # Read once now, so a file that is not a plan is refused here and nothing is kept.
+            drafts.read_plan(data, upload.filename or "", calendar=_calendar(),
+                             max_bytes=current_app.config["TRACKER_MAX_UPLOAD_BYTES"])
+        except NotAPlanError as exc:
+            form.file.errors.append(_message(exc.message_vi, exc.message_en))
+        else:
+            draft = ImportDraft(account_id=current_user.id, filename=(upload.filename or "ke-hoach")[:300],
+                                sha256=hashlib.sha256(data).hexdigest(), data=data, choices={})
+            db.session.add(draft)
+            db.session.commit()
+            return redirect(url_for(".preview", draft_id=draft.id))
+    mine = db.session.scalars(select(ImportDraft).where(
+        ImportDraft.account_id == current_user.id, ImportDraft.published_at.is_(None))
+        .order_by(ImportDraft.created_at.desc()).limit(20)).all()
+    return render_template("imports/new.html", form=form, drafts=mine,
+                           max_mb=current_app.config["TRACKER_MAX_UPLOAD_BYTES"] // 1048576), \
+        (422 if form.errors else 200)
+
+
+def _save_choices(draft: ImportDraft, preview: drafts.Preview) -> None:
+    """The preview form's fields → the draft's decisions."""
+    owners = {}
+    for doubt in preview.doubts:
+        names = [n for n in request.form.getlist(f"owner:{doubt.key}") if n]
+        if names:
+            owners[doubt.key] = names
+    deadlines = dict((draft.choices or {}).get("deadlines") or {})
+    for name, value in request.form.items():
+        if name.startswith("deadline:"):
+            deadlines[name.removeprefix("deadline:")] = value
+    prose = request.form.getlist("prose") if preview.reading.prose_tasks else None
+    draft.choices = {"owners": owners, "deadlines": deadlines, "prose": prose}
+
+
+@bp.route("/<int:draft_id>", methods=["GET", "POST"])
+@roles_required("author", "admin")
+def preview(draft_id: int):
+    draft = _draft(draft_id)
+    calendar = _calendar()
+    index = load_index(db.session)
+    try:
+        preview = drafts.prepare(db.session, draft, calendar, index)
+    except NotAPlanError as exc:
+        flash(_message(exc.message_vi, exc.message_en), "error")
+        return redirect(url_for(".new"))
+    if request.method == "POST" and draft.published_at is None:
+        _save_choices(draft, preview)
+        db.session.commit()
+        if request.form.get("action") == "publish":
+            try:
+                result = drafts.publish(db.session, draft, calendar, _allowed_issuers())
+            except drafts.PublishError as exc:
+                db.session.rollback()
+                flash(_message(exc.message_vi, exc.message_en), "error")
+            else:
+                draft.plan_id, draft.published_at = result.plan.id, clock.now()
+                db.session.commit()
+                flash(_("Đã xuất bản kế hoạch: %(n)s nhiệm vụ, %(a)s phân công.",
+                        n=len(result.plan.tasks), a=result.assignments), "success")
+                return redirect(url_for("plans.detail", plan_id=result.plan.id))
+        return redirect(url_for(".preview", draft_id=draft.id))
+    changes = drafts.dry_run(db.engine, draft.id, calendar) if preview.existing is not None else None
+    agencies = _choosable(preview)
+    return render_template("imports/preview.html", draft=draft, p=preview, reading=preview.reading,
+                           changes=changes, agencies=agencies, row_key=drafts.row_key, describe=describe,
+                           deadlines=(draft.choices or {}).get("deadlines") or {})
+
+
+def _choosable(preview: drafts.Preview) -> list[Agency]:
+    """Agencies offered for an unresolved owner: the issuer's tree, or everything."""
+    issuer = preview.resolution.issuer
+    query = select(Agency).order_by(Agency.level, Agency.name)
+    if issuer is not None:
+        root = issuer.ancestors[-1] if issuer.ancestors else issuer.id
+        query = query.where(Agency.id.in_(scopes.subtree_ids(db.session, root)))
+    return db.session.scalars(query).all()
+
+
+@bp.post("/<int:draft_id>/discard")
+@roles_required("author", "admin")
+def discard(draft_id: int):
+    draft = _draft(draft_id)
+    if draft.published_at is None:
+        db.session.delete(draft)
+        db.session.commit()
+        flash(_("Đã bỏ bản nháp."), "success")
+    return redirect(url_for(".new"))
+
+
+@bp.get("/<int:draft_id>/deadline")
+@roles_required("author", "admin")
+def deadline(draft_id: int):
+    """The deadline reader's reading of a phrase, for the preview's live display."""
+    draft = _draft(draft_id)
+    text = request.args.get("text", "")[:300]
+    year = request.args.get("year", type=int)
+    if year is None:
+        abort(400)
+    reading = read_deadline(text, PlanContext(year=year, issued=None, level=level_of(
+        request.args.get("issuer", "")), calendar=_calendar()))
+    del draft
+    return jsonify(kind=reading.kind, due=reading.due.isoformat() if reading.due else None,
+                   start=reading.start.isoformat() if reading.start else None,
+                   label=describe(reading),
+                   warnings=[_message(w.message, w.message_en or w.message) for w in reading.warnings])
+
+
+KIND_LABELS = {"date": "Hạn", "range": "Khoảng", "recurring": "Định kỳ", "continuous": "Thường xuyên",
+               "event": "Theo sự kiện", "external": "Theo cơ quan khác", "unknown": "Chưa đọc được"}
+
+
+def describe(reading) -> str:
+    """One line for a person: "Hạn 30/06/2017", "Định kỳ: Quý I … (4 kỳ)"."""
+    kind = _(KIND_LABELS.get(reading.kind, reading.kind))
+    if reading.kind == "range" and reading.start and reading.due:
+        return f"{kind} {reading.start:%d/%m/%Y} – {reading.due:%d/%m/%Y}"
+    if reading.due:
+        return f"{kind} {reading.due:%d/%m/%Y}"
+    if reading.kind == "recurring":
+        return f"{kind}: " + ", ".join(o.label for o in reading.occurrences)
+    return kind

@@ -1,0 +1,171 @@
+"""The import wizard: upload, preview exactly as imported, settle doubts, publish; amended
+plans show their changes first; bad files change nothing."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from tracker.extensions import db
+from tracker.models import Assignment, ImportDraft, Plan, Task
+
+from .conftest import SEEDS, SOC_TRANG, sign_in
+
+GARBLED = "Báo Sóc Trăng"   # an agency of the directory, used below to settle an owner
+
+
+def _csrf(page) -> str:
+    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page.text).group(1)
+
+
+@pytest.fixture
+def author(app, people):
+    client = app.test_client()
+    sign_in(client, "soanthao@soctrang.example")
+    return client
+
+
+def upload(client, data: bytes, name: str):
+    page = client.get("/imports/new")
+    return client.post("/imports/new", data={"csrf_token": _csrf(page), "file": (io.BytesIO(data), name)},
+                       content_type="multipart/form-data")
+
+
+def _plan_text(replace: dict[str, str] | None = None) -> str:
+    text = (SEEDS / SOC_TRANG).read_text("utf-8")
+    for old, new in (replace or {}).items():
+        assert old in text
+        text = text.replace(old, new)
+    return text
+
+
+def _form_fields(page) -> dict:
+    """The preview form's current values, as a browser would post them."""
+    fields = {"csrf_token": _csrf(page)}
+    for name, value in re.findall(r'<input type="text" name="(deadline:[^"]+)" value="([^"]*)"', page.text):
+        fields[name] = value.replace("&amp;", "&").replace("&#34;", '"').replace("&#39;", "'")
+    fields["prose"] = re.findall(r'<input type="checkbox" name="prose" value="([^"]+)"[^>]* checked', page.text)
+    return fields
+
+
+def test_upload_preview_choose_owner_and_publish(app, author):
+    # An owner the directory does not know, and markup in a task: shown as text.
+    text = _plan_text({"Thực hiện công khai TTHC.": "Thực hiện công khai TTHC <script>alert(1)</script>.",
+                       "Sở Tư pháp.\tThường xuyên.": "Phòng Hạ tầng số.\tThường xuyên."})
+    response = upload(author, text.encode(), "ke-hoach.txt")
+    assert response.status_code == 302
+    draft_url = response.headers["Location"]
+    page = author.get(draft_url)
+    assert page.status_code == 200
+    assert "&lt;script&gt;alert(1)" in page.text and "<script>alert(1)" not in page.text
+    assert db.session.scalar(select(func.count(Plan.id))) == 0        # nothing written yet
+    assert "Kế hoạch mới" in page.text
+    # The unknown owner is offered as a choice from the directory.
+    key = re.search(r'name="owner:([^"]*ha tang so[^"]*)"', page.text).group(1)
+    assert "Phòng Hạ tầng số" in page.text and 'class="doubt' in page.text
+
+    # Choose Sở Tư pháp for it, correct one deadline, then publish.
+    fields = _form_fields(page)
+    fields[f"owner:{key}"] = ["Sở Tư pháp tỉnh Sóc Trăng"]
+    deadline_key = "deadline:III.4/0"
+    assert deadline_key in fields
+    fields[deadline_key] = "Trong tháng 10/2017"
+    fields["action"] = "preview"
+    assert author.post(draft_url, data=fields).status_code == 302
+    page = author.get(draft_url)
+    assert "người lập kế hoạch chọn Sở Tư pháp tỉnh Sóc Trăng" in page.text
+    assert "31/10/2017" in page.text                    # the corrected deadline's reading
+    fields = _form_fields(page)
+    fields[f"owner:{key}"] = ["Sở Tư pháp tỉnh Sóc Trăng"]
+    fields["action"] = "publish"
+    response = author.post(draft_url, data=fields)
+    assert response.status_code == 302 and "/plans/" in response.headers["Location"]
+
+    plan = db.session.scalar(select(Plan))
+    task = db.session.scalar(select(Task).where(Task.plan_id == plan.id, Task.ref == "I.2"))
+    owners = {(a.agency.name if a.agency else None, a.owner_text) for a in task.assignments}
+    assert owners == {("Sở Tư pháp tỉnh Sóc Trăng", "Phòng Hạ tầng số")}
+    moved = db.session.scalar(select(Task).where(Task.plan_id == plan.id, Task.ref == "III.4"))
+    assert {a.deadline.due.isoformat() for a in moved.assignments if a.row == 0} == {"2017-10-31"}
+    assert {a.deadline.kind for a in moved.assignments if a.row == 1} == {"continuous"}
+    assert db.session.scalar(select(ImportDraft)).plan_id == plan.id
+
+
+def test_amended_plan_shows_changes_before_writing(app, author):
+    assert upload(author, _plan_text().encode(), "v1.txt").status_code == 302
+    first = db.session.scalar(select(ImportDraft))
+    page = author.get(f"/imports/{first.id}")
+    fields = _form_fields(page) | {"action": "publish"}
+    assert author.post(f"/imports/{first.id}", data=fields).status_code == 302
+    plan = db.session.scalar(select(Plan))
+    before = db.session.scalar(select(func.count(Assignment.id)))
+
+    amended = _plan_text({"Thực hiện công khai TTHC.": "Thực hiện công khai đầy đủ các TTHC."})
+    response = upload(author, amended.encode(), "v2.txt")
+    page = author.get(response.headers["Location"])
+    assert "So với kế hoạch đã nhập" in page.text
+    changed = re.search(r"<p>Sửa: ([^<]+)</p>", page.text)
+    assert changed is not None and len(changed.group(1).split(", ")) == 1
+    assert "<p>Thêm:" not in page.text and "Xóa:" not in page.text
+    # The dry run wrote nothing.
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Plan.id))) == 1
+    assert db.session.scalar(select(func.count(Assignment.id))) == before
+    assert "công khai đầy đủ" not in " ".join(db.session.scalars(select(Task.content).where(Task.plan_id == plan.id)))
+
+
+def test_live_deadline_reading(app, author):
+    upload(author, _plan_text().encode(), "v1.txt")
+    draft = db.session.scalar(select(ImportDraft))
+    reply = author.get(f"/imports/{draft.id}/deadline", query_string={"text": "Trong quý II/2017", "year": 2017})
+    assert reply.status_code == 200
+    assert reply.json["kind"] == "date" and reply.json["due"] == "2017-06-30"
+    assert "30/06/2017" in reply.json["label"]
+
+
+def test_drafts_are_private_to_their_author(app, author, people):
+    upload(author, _plan_text().encode(), "v1.txt")
+    draft = db.session.scalar(select(ImportDraft))
+    other = app.test_client()
+    sign_in(other, "lanhdao@soctrang.example")
+    assert other.get(f"/imports/{draft.id}").status_code == 403       # leaders do not import
+    admin = app.test_client()
+    sign_in(admin, "admin@tracker.example")
+    assert admin.get(f"/imports/{draft.id}").status_code == 200
+
+
+def test_an_author_cannot_publish_another_committees_plan(app, author):
+    text = (SEEDS / "cam-xuyen-2020-kiem-soat-tthc-mot-cua.txt").read_bytes()
+    response = upload(author, text, "cam-xuyen.txt")
+    page = author.get(response.headers["Location"])
+    fields = _form_fields(page) | {"action": "publish"}
+    page = author.post(response.headers["Location"], data=fields, follow_redirects=True)
+    assert "không thuộc UBND" in page.text
+    assert db.session.scalar(select(func.count(Plan.id))) == 0
+
+
+def test_a_prose_programme_is_imported_as_the_author_confirms(app, people):
+    admin = app.test_client()
+    sign_in(admin, "admin@tracker.example")
+    text = (SEEDS / "kien-giang-2017-khac-phuc-cai-cach-hanh-chinh.txt").read_bytes()
+    response = upload(admin, text, "kien-giang.txt")
+    assert response.status_code == 302
+    page = admin.get(response.headers["Location"])
+    assert "Nhiệm vụ đề xuất từ văn bản" in page.text
+    fields = _form_fields(page)
+    assert fields["prose"], "confident candidates start checked"
+    chosen = fields["prose"][:1]
+    fields |= {"prose": chosen, "action": "publish"}
+    assert admin.post(response.headers["Location"], data=fields).status_code == 302
+    assert db.session.scalar(select(func.count(Task.id))) == 1
+
+
+def test_not_a_plan_is_refused_and_nothing_is_kept(app, author):
+    response = upload(author, b"\x89PNG\r\n\x1a\n" + b"\0" * 100, "anh.docx")
+    assert response.status_code == 422
+    assert 'class="field-error"' in response.text
+    assert db.session.scalar(select(func.count(ImportDraft.id))) == 0
+    assert db.session.scalar(select(func.count(Plan.id))) == 0

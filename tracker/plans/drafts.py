@@ -1,0 +1,227 @@
+"""The import wizard's domain: read an uploaded plan, apply the author's decisions, show
+what importing it would change, and publish it.
+
+Plain Python over a session (no Flask). The reading is redone from the stored bytes on
+every preview: reading is pure and fast, and the author's decisions are kept apart
+(``ImportDraft.choices``) so they survive a re-read:
+
+- ``owners``: {folded owner text: [agency names]} for owners the reader could not resolve;
+- ``deadlines``: {"<task ref>/<sub-row>": deadline phrase} for corrected deadline cells;
+- ``prose``: [refs] of the prose candidates to import (None: the reader's default by confidence).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..directory.resolve import DirectoryIndex, Resolution
+from ..directory.store import load_index
+from ..models import ImportDraft, Plan
+from ..reading.deadlines import read_deadline
+from ..reading.header import level_of
+from ..reading.plan import read_plan
+from ..reading.prose import CHECKED_CONFIDENCE
+from ..reading.result import OwnerMention, PlanContext, PlanReading, ReadingWarning, TaskReading
+from ..reading.text import fold
+from .importer import ImportResult, import_plan, plan_identity
+
+OWNER_DOUBTS = ("unresolved_owner", "ambiguous_owner", "vague_owner", "unknown_group")
+
+
+@dataclass
+class Doubt:
+    """An owner text the directory could not resolve: the author picks the agencies."""
+
+    key: str                      # folded text: one choice covers every row that names it
+    text: str
+    message: str
+    suggestions: list[str]
+    refs: list[str] = field(default_factory=list)
+    chosen: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Preview:
+    reading: PlanReading
+    resolution: Resolution
+    doubts: list[Doubt]
+    prose_selected: set[str]
+    existing: Plan | None
+    choices_warnings: list[str] = field(default_factory=list)
+
+    @property
+    def unresolved_left(self) -> int:
+        return sum(1 for d in self.doubts if not d.chosen)
+
+
+def key_of(text: str) -> str:
+    return fold(text).strip()
+
+
+def row_key(task: TaskReading, row: int) -> str:
+    return f"{task.ref}/{row}"
+
+
+def _mentions(task: TaskReading):
+    for row, assignment in enumerate(task.assignments):
+        for role in ("lead", "coordinate"):
+            for mention in getattr(assignment, role):
+                yield row, assignment, mention
+
+
+def read_draft(draft: ImportDraft, calendar) -> PlanReading:
+    return read_plan(draft.data, draft.filename, calendar=calendar)
+
+
+def apply_deadlines(reading: PlanReading, edits: dict[str, str], calendar) -> None:
+    """Corrected deadline phrases replace the cells' readings (with the reader's own flags)."""
+    if not edits:
+        return
+    header = reading.header
+    context = PlanContext(year=header.year, issued=header.issued_date, level=level_of(header.issuer),
+                          calendar=calendar)
+    for task in reading.tasks + reading.prose_tasks:
+        for row, assignment in enumerate(task.assignments):
+            text = edits.get(row_key(task, row))
+            if text is not None and text.strip() != (assignment.deadline.text or "").strip():
+                old = [w.code for w in assignment.deadline.warnings] + ["merged_deadline"]
+                assignment.deadline = read_deadline(text.strip(), context)
+                assignment.warnings = [w for w in assignment.warnings if w.code not in old]
+                assignment.warnings.extend(assignment.deadline.warnings)
+
+
+def apply_owners(reading: PlanReading, index: DirectoryIndex, chosen: dict[str, list[str]]) -> list[str]:
+    """The author's agencies for unresolved owners; returns choices that no longer exist."""
+    known = {a.name for a in index.agencies.values()}
+    stale = []
+    for key, names in chosen.items():
+        missing = [n for n in names if n not in known]
+        stale.extend(missing)
+        chosen[key] = [n for n in names if n in known]
+    for task in reading.tasks + reading.prose_tasks:
+        for _row, assignment, mention in _mentions(task):
+            names = chosen.get(key_of(mention.text))
+            if not names or (mention.agency is not None and not mention.group) or mention.members:
+                continue
+            _choose(mention, names)
+            assignment.warnings = [w for w in assignment.warnings
+                                   if not (w.code in OWNER_DOUBTS and f"“{mention.text}”" in w.message)]
+            assignment.warnings.append(ReadingWarning(
+                "owner_chosen", f"“{mention.text}”: người lập kế hoạch chọn {'; '.join(names)}.",
+                f"“{mention.text}”: chosen by the plan author: {'; '.join(names)}."))
+    return stale
+
+
+def _choose(mention: OwnerMention, names: list[str]) -> None:
+    if len(names) == 1:
+        mention.agency, mention.vague = names[0], False
+    else:
+        mention.agency, mention.members, mention.vague = mention.text, list(names), False
+
+
+def doubts_of(reading: PlanReading, index: DirectoryIndex, scope, chosen: dict[str, list[str]],
+              prose_refs: set[str]) -> list[Doubt]:
+    found: dict[str, Doubt] = {}
+    tasks = reading.tasks + [t for t in reading.prose_tasks if t.ref in prose_refs]
+    for task in tasks:
+        for _row, assignment, mention in _mentions(task):
+            key = key_of(mention.text)
+            resolved = (mention.agency is not None) or bool(mention.members)
+            if resolved and key not in chosen:
+                continue
+            doubt = found.get(key)
+            if doubt is None:
+                message = next((w.message for w in assignment.warnings
+                                if w.code in OWNER_DOUBTS and f"“{mention.text}”" in w.message),
+                               f"Không tìm thấy “{mention.text}” trong danh mục cơ quan.")
+                doubt = found[key] = Doubt(key, mention.text, message,
+                                           index.suggestions(mention.text, scope),
+                                           chosen=list(chosen.get(key, [])))
+            if task.ref not in doubt.refs:
+                doubt.refs.append(task.ref)
+    return list(found.values())
+
+
+def default_prose(reading: PlanReading) -> set[str]:
+    """Candidates start checked when the reader is confident and has an owner for them."""
+    return {t.ref for t in reading.prose_tasks
+            if (t.confidence or 0) >= CHECKED_CONFIDENCE and any(a.lead or a.coordinate for a in t.assignments)}
+
+
+def prepare(session: Session, draft: ImportDraft, calendar, index: DirectoryIndex | None = None) -> Preview:
+    """Read the draft and apply every decision: exactly what publishing would write."""
+    choices = draft.choices or {}
+    reading = read_draft(draft, calendar)
+    apply_deadlines(reading, choices.get("deadlines") or {}, calendar)
+    index = index or load_index(session)
+    resolution = index.resolve_plan(reading)
+    owners = {k: list(v) for k, v in (choices.get("owners") or {}).items()}
+    stale = apply_owners(reading, index, owners)
+    prose = set(choices["prose"]) if choices.get("prose") is not None else default_prose(reading)
+    prose &= {t.ref for t in reading.prose_tasks}
+    doubts = doubts_of(reading, index, resolution.issuer, owners, prose)
+    existing = session.scalar(select(Plan).where(
+        Plan.identity == plan_identity(reading, resolution.issuer.id if resolution.issuer else None)))
+    preview = Preview(reading, resolution, doubts, prose, existing)
+    preview.choices_warnings = [f"Cơ quan “{n}” không còn trong danh mục." for n in stale]
+    return preview
+
+
+@dataclass
+class Changes:
+    """What publishing would do, kept as plain values (the dry run's rows are rolled back)."""
+
+    created: bool
+    added: list[str]
+    changed: list[str]
+    removed: list[str]
+    assignments: int
+    unresolved: int
+
+    @property
+    def unchanged(self) -> bool:
+        return not (self.created or self.added or self.changed or self.removed)
+
+
+def dry_run(engine, draft_id: int, calendar) -> Changes:
+    """What publishing would change, computed in a transaction that is rolled back."""
+    with engine.connect() as connection:
+        transaction = connection.begin()
+        try:
+            with Session(bind=connection, autoflush=False) as session:
+                draft = session.get(ImportDraft, draft_id)
+                preview = prepare(session, draft, calendar)
+                result = import_plan(session, preview.reading, load_index(session), preview.resolution,
+                                     include_prose=preview.prose_selected)
+                return Changes(result.created, list(result.added), list(result.changed),
+                               list(result.removed), result.assignments, result.unresolved)
+        finally:
+            transaction.rollback()
+
+
+class PublishError(ValueError):
+    def __init__(self, message_vi: str, message_en: str):
+        super().__init__(message_vi)
+        self.message_vi, self.message_en = message_vi, message_en
+
+
+def publish(session: Session, draft: ImportDraft, calendar, allowed_issuers: set[int] | None) -> ImportResult:
+    """Import the draft as the author decided. The caller commits (one transaction: all or nothing).
+
+    ``allowed_issuers``: the agencies whose plans this author may publish (None: any).
+    """
+    preview = prepare(session, draft, calendar)
+    if not preview.reading.tasks and not preview.prose_selected:
+        raise PublishError("Chưa chọn nhiệm vụ nào để nhập.", "No task has been chosen to import.")
+    issuer = preview.resolution.issuer
+    if allowed_issuers is not None and (issuer is None or issuer.id not in allowed_issuers):
+        raise PublishError(
+            f"Kế hoạch do “{preview.reading.header.issuer or '?'}” ban hành, không thuộc UBND mà tài khoản "
+            "của bạn phụ trách.",
+            f"The plan was issued by “{preview.reading.header.issuer or '?'}”, outside your People's Committee.")
+    result = import_plan(session, preview.reading, load_index(session), preview.resolution,
+                         include_prose=preview.prose_selected)
+    return result
