@@ -56,6 +56,16 @@ def _init_web(app: Flask) -> None:
     login_manager.login_message = "Hãy đăng nhập để tiếp tục."
     login_manager.login_message_category = "info"
 
+    @app.before_request
+    def _forget_cached_user():
+        # Flask-Login caches the user on ``g``, which lives as long as the app context; a
+        # context held open around several requests (tests, scripts) must not share it.
+        from flask import g
+        from flask_babel import refresh
+        g.pop("_login_user", None)
+        g.pop(app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)   # Flask-WTF's token
+        refresh()                       # and Flask-Babel's locale
+
     @login_manager.user_loader
     def load_account(account_id: str):
         return db.session.get(Account, int(account_id))

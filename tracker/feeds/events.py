@@ -111,7 +111,7 @@ def _owners_line(siblings: list[Assignment], role: str) -> str:
 def _describe(assignment: Assignment, siblings: list[Assignment], ctx: FeedContext,
               when: str) -> tuple[str, str]:
     task, plan = assignment.task, assignment.task.plan
-    url = f"{ctx.base_url}/plans/{plan.id}#task-{task.ref}"
+    url = f"{ctx.base_url}/a/{assignment.id}"      # the item's page (sign-in required)
     lines = [
         f"Kế hoạch: {plan.kind} {plan.number or ''} – {plan.title}".replace("  ", " "),
         f"Nhiệm vụ {task.ref}: {task.content}",
@@ -285,6 +285,10 @@ def build_feed(session: Session, token: FeedToken, ctx: FeedContext) -> Feed:
                 _events_for_agencies(session, [a.id for a in agencies], ctx))
 
 
+# Bump when the bytes built from the same data change (a stored body must not outlive it).
+FEED_LAYOUT = 2
+
+
 def feed_version(session: Session, token: FeedToken, ctx: FeedContext, fmt: str) -> str:
     """A cheap fingerprint of everything a feed is built from: one aggregate query, no
     calendar. It changes whenever an item is added, removed or edited, and each day."""
@@ -304,7 +308,7 @@ def feed_version(session: Session, token: FeedToken, ctx: FeedContext, fmt: str)
     row = session.execute(query).one()
     agency_names = "" if token.kind in ("plan", "leadership") else \
         ",".join(f"{ag.id}:{ag.name}" for ag in _feed_agencies(session, token))
-    material = "|".join(str(v) for v in (token.feed_key, fmt, ctx.today, ctx.window, ctx.base_url,
+    material = "|".join(str(v) for v in (FEED_LAYOUT, token.feed_key, fmt, ctx.today, ctx.window, ctx.base_url,
                                          agency_names, *row))
     return hashlib.sha256(material.encode()).hexdigest()
 

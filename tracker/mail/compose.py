@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -78,6 +78,9 @@ class MailItem:
     days: int                # working days until due; negative: overdue by that many
     url: str
     uid: str                 # stable calendar UID
+    #: the recipient's own signed sign-in link to the item (text and HTML only: never put in
+    #: the .ics, which outlives the link)
+    signin_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -432,7 +435,7 @@ def _row(words: dict, kind_words: dict, item: MailItem) -> _Row:
                 agency=clean_line(item.agency), role=words["roles"].get(item.role, clean_line(item.role)),
                 output=clean_line(item.output), when=when,
                 overdue=item.due is not None and item.days < 0,
-                url=_safe_url(item.url))
+                url=_safe_url(item.signin_url or item.url))
 
 
 def _subject(kind: str, words: dict, items: Sequence[MailItem]) -> str:
@@ -515,8 +518,8 @@ def _description(words: dict, kind_words: dict, item: MailItem) -> str:
     lines.append(f"{words['agency']}: {clean_line(item.agency)} ({role})")
     due_on = kind_words.get("due_on", words["due_on"]).format(date=_ddmmyyyy(item.due))
     lines.append(f"{words['deadline']}: {clean_line(item.deadline_text)} ({due_on})".replace(":  (", ": ("))
-    if clean_line(item.url):
-        lines.append(f"{words['open']}: {clean_line(item.url)}")
+    if clean_line(item.signin_url or item.url):
+        lines.append(f"{words['open']}: {clean_line(item.signin_url or item.url)}")
     return "\n".join(line for line in lines if line)
 
 
@@ -554,7 +557,7 @@ def to_ics(items: Sequence[MailItem], *, today: date, language: str = "vi", kind
             event.add("dtstart", item.due)
             event.add("dtend", item.due + timedelta(days=1))
             event.add("summary", summary)
-            event.add("description", _description(words, kind_words, item))
+            event.add("description", _description(words, kind_words, replace(item, signin_url="")))
             url = _safe_url(item.url)
             if url:
                 event.add("url", url)

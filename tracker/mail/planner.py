@@ -11,13 +11,14 @@ whatever happens to the job afterwards; the outbox then delivers it once.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from ..accounts.links import sign_in_url
 from ..config import reporting_calendar
 from ..models import (PLAN_ARCHIVED, Agency, Assignment, CalendarDay, Plan, SentStep, Setting, Task)
 from ..plans.queries import local_date
@@ -156,7 +157,7 @@ def plan_messages(session: Session, today: date, tracks: tuple[str, ...]) -> Pla
                     slot = outgoing.setdefault((kind, person.email.lower(), person.name), (person, []))
                     slot[1].append((mail_item, assignment.id, occurrence_id, step.key))
     for (kind, email, _), (person, entries) in outgoing.items():
-        items = [e[0] for e in entries]
+        items = [_signed(e[0], person, base_url, config) for e in entries]
         feed_url = None
         if person.role == "officer" and valid_address(person.email):
             feed_url = f"{base_url}/feeds/{mail_token(session, person.email, config['SECRET_KEY'])}/"
@@ -175,6 +176,14 @@ def plan_messages(session: Session, today: date, tracks: tuple[str, ...]) -> Pla
     return report
 
 
+def _signed(item: MailItem, person: Recipient, base_url: str, config) -> MailItem:
+    """The item with this recipient's signed, expiring link that signs them in and opens it."""
+    if not valid_address(person.email) or not item.url.startswith(base_url + "/"):
+        return item
+    path = item.url[len(base_url):]
+    return replace(item, signin_url=sign_in_url(base_url, config["SECRET_KEY"], person.email, path))
+
+
 def _mail_item(assignment: Assignment, occurrence, item: rules.Item, step: rules.Step, calendar,
                today: date, base_url: str) -> MailItem:
     task, plan = assignment.task, assignment.task.plan
@@ -190,7 +199,7 @@ def _mail_item(assignment: Assignment, occurrence, item: rules.Item, step: rules
         agency=assignment.agency.name if assignment.agency else assignment.owner_text,
         role=assignment.role, output=assignment.output, deadline_text=label, due=due,
         step_kind=step.kind, step_number=step.number, days=days,
-        url=f"{base_url}/plans/{plan.id}#task-{task.ref}",
+        url=f"{base_url}/a/{assignment.id}" + (f"?o={occurrence.id}" if occurrence is not None else ""),
         uid=(f"occurrence-{occurrence.id}" if occurrence is not None else f"assignment-{assignment.id}")
         + "@" + (base_url.split("://")[-1].split("/")[0] or "tracker"))
 
@@ -235,7 +244,8 @@ def plan_digest(session: Session, today: date) -> PlanReport:
         stats = [AgencyStats(name, c[DONE_ON_TIME], c[DONE_LATE], c[PENDING_ON_TIME], c[OVERDUE])
                  for name, c in sorted(entry["stats"].items(), key=lambda kv: (-kv[1][OVERDUE], kv[0]))]
         for person in _people(entry["example"], rules.COMMITTEE):
-            composed = compose("digest", person, entry["items"], today=today, feed_url=None,
+            items = [_signed(i, person, base_url, config) for i in entry["items"]]
+            composed = compose("digest", person, items, today=today, feed_url=None,
                                app_url=base_url, stats=stats)
             key = idempotency_key("digest", person.email or person.name, today.isoformat(),
                                   [f"committee:{committee_id}"])

@@ -107,6 +107,8 @@ def report(assignment_id: int):
     form, _e, _r = _forms(assignment, report=ReportForm())
     if form.validate_on_submit():
         occurrence = _occurrence(assignment, form.occurrence.data)
+        if assignment.occurrences and occurrence is None:
+            form.occurrence.errors = [*form.occurrence.errors, _("Chọn kỳ báo cáo.")]
         files = [f for f in form.files.data or [] if f and f.filename]
         checked = []
         if len(files) > MAX_FILES:
@@ -116,7 +118,7 @@ def report(assignment_id: int):
                 checked.append(check(f.filename, f.read(), current_app.config["TRACKER_MAX_EVIDENCE_BYTES"]))
             except EvidenceError as exc:
                 form.files.errors.append(_message(exc.message_vi, exc.message_en))
-        if not form.files.errors:
+        if not form.files.errors and not form.occurrence.errors:
             try:
                 progress.report(db.session, assignment, form.status.data, by=current_user.email,
                                 progress=form.progress.data, comment=form.comment.data or "",

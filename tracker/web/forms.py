@@ -9,8 +9,14 @@ from wtforms import DateField, IntegerField, SelectField, StringField, SubmitFie
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 
+def _id(value) -> int | None:
+    """A select's id; absent when the item has no reporting periods."""
+    return int(value) if value not in (None, "", "None") else None
+
+
 class ReportForm(FlaskForm):
-    occurrence = SelectField(_l("Kỳ báo cáo"), coerce=int, validate_choice=True, choices=[])
+    # Periods are checked against the assignment by the view (a period of another item is refused).
+    occurrence = SelectField(_l("Kỳ báo cáo"), coerce=_id, validate_choice=False, choices=[])
     status = SelectField(_l("Tình trạng"), validators=[InputRequired(_l("Chọn tình trạng."))])
     progress = IntegerField(_l("Tiến độ (%)"), validators=[
         Optional(), NumberRange(0, 100, _l("Tiến độ phải từ 0 đến 100."))])
@@ -20,7 +26,7 @@ class ReportForm(FlaskForm):
 
 
 class ExtensionForm(FlaskForm):
-    occurrence = SelectField(_l("Kỳ báo cáo"), coerce=int, choices=[])
+    occurrence = SelectField(_l("Kỳ báo cáo"), coerce=_id, validate_choice=False, choices=[])
     requested_due = DateField(_l("Đề nghị gia hạn đến ngày"), validators=[
         InputRequired(_l("Chọn ngày đề nghị gia hạn."))])
     reason = TextAreaField(_l("Lý do"), validators=[DataRequired(_l("Hãy nêu lý do đề nghị gia hạn."))])
@@ -28,7 +34,7 @@ class ExtensionForm(FlaskForm):
 
 
 class ReturnForm(FlaskForm):
-    occurrence = SelectField(_l("Kỳ báo cáo"), coerce=int, choices=[])
+    occurrence = SelectField(_l("Kỳ báo cáo"), coerce=_id, validate_choice=False, choices=[])
     comment = TextAreaField(_l("Lý do không chấp nhận"), validators=[
         DataRequired(_l("Hãy ghi lý do không chấp nhận kết quả."))])
     submit = SubmitField(_l("Trả lại kết quả"))
