@@ -6,7 +6,7 @@ FLASK   := $(VENV)/bin/flask --app wsgi
 HOST    ?= 127.0.0.1
 PORT    ?= 5000
 
-.PHONY: install migrate seed run test bench clean
+.PHONY: install migrate seed run test bench clean translations
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ bench: install    ## benchmarks (PostgreSQL too when TRACKER_TEST_DATABASE_URL i
 	$(PY) bench/import.py
 	$(PY) bench/feeds.py
 	$(PY) bench/reminders.py
+
+translations: install  ## refresh the catalogue from the code, then compile it (commit both)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o tracker/translations/messages.pot .
+	$(VENV)/bin/pybabel update -N -i tracker/translations/messages.pot -d tracker/translations
+	$(VENV)/bin/pybabel compile -d tracker/translations
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis

@@ -230,11 +230,13 @@ def plan_digest(session: Session, today: date) -> PlanReport:
         counts = entry["stats"].setdefault(assignment.agency.name, Counter())
         for item_key, _, item, occurrence in _items(assignment, reporting_calendar(config), ()):
             completed = local_date((occurrence or assignment).completed_at, tz)
-            result = classify(item.status, item.due, completed, today)
+            # Statistics judge against the plan's own date, as the dashboard does.
+            plan_due = (occurrence or assignment).original_due or item.due
+            result = classify(item.status, plan_due, completed, today)
             if result is None:
                 continue
             counts[result.category] += 1
-            due_soon = result.category == PENDING_ON_TIME and item.due <= soon
+            due_soon = result.category == PENDING_ON_TIME and item.due is not None and item.due <= soon
             if result.category == OVERDUE or due_soon:
                 step = rules.Step(kind="digest", key="digest", scheduled=today, track="digest")
                 entry["items"].append(_mail_item(assignment, occurrence, item, step, calendar, today, base_url))

@@ -53,7 +53,8 @@ def request_extension(session: Session, assignment: Assignment, occurrence: Occu
         raise ExtensionError("Đã có một đề nghị gia hạn đang chờ quyết định.",
                              "An extension request is already waiting for a decision.")
     request = ExtensionRequest(assignment=assignment, occurrence=occurrence, current_due=due,
-                               requested_due=requested_due, reason=reason.strip(), requested_by=by)
+                               requested_due=requested_due, reason=reason.strip(), requested_by=by,
+                               state=PENDING)
     session.add(request)
     return request
 
