@@ -43,7 +43,6 @@ _ZIP_TIME = (2024, 1, 1, 0, 0, 0)
 _BODY_START = re.compile(r"^(căn cứ|thực hiện|để |nhằm |i\.\s)", re.IGNORECASE)
 _APPENDIX = re.compile(r"^phụ lục\b", re.IGNORECASE)
 _TASK_NUMBER = re.compile(r"^\d+(\.\d+)*[.)]?$")
-_TAG = re.compile(r"</?b>", re.IGNORECASE)
 
 
 # -- reading the text seed -------------------------------------------------------------------
@@ -75,7 +74,9 @@ def parse_seed(text: str) -> list[Paragraph | Table]:
             table = Table()
             while i < len(lines):
                 if "\t" in lines[i]:
-                    table.rows.append(_trim(lines[i].split("\t")))
+                    row = _trim(lines[i].split("\t"))
+                    if row:                        # a line of empty cells holds nothing
+                        table.rows.append(row)
                     i += 1
                 elif not lines[i].strip() and i + 1 < len(lines) and _next_is_row(lines, i):
                     table.breaks.append(len(table.rows) - 1)   # a page break inside the table
@@ -118,16 +119,21 @@ def _strip_marks(line: str) -> str:
     return re.sub(r"^[#\s]+|\*", "", line).strip()
 
 
-def _runs(line: str) -> list[tuple[str, bool, bool]]:
-    """(text, bold, italic) pieces of a Markdown line: **bold**, *italic*, <b>bold</b>."""
-    line = re.sub(r"^#+\s*", "", line.rstrip())
-    line = _TAG.sub("**", line)
+def _runs(line: str, markdown: bool = True) -> list[tuple[str, bool, bool]]:
+    """(text, bold, italic) pieces of a line: <b>bold</b> anywhere; in a paragraph (not in a
+    table cell, where a star is the author's) also Markdown **bold**, *italic*, # headings."""
+    marks = r"(<b>|</b>|\*\*|\*)" if markdown else r"(<b>|</b>)"
+    if markdown:
+        line = re.sub(r"^#+\s*", "", line.rstrip())
     pieces: list[tuple[str, bool, bool]] = []
     bold = italic = False
-    for token in re.split(r"(\*\*|\*)", line):
-        if token == "**":
+    for token in re.split(marks, line, flags=re.IGNORECASE):
+        mark = token.lower()
+        if mark in ("<b>", "</b>"):
+            bold = mark == "<b>"
+        elif mark == "**":
             bold = not bold
-        elif token == "*":
+        elif mark == "*":
             italic = not italic
         elif token:
             pieces.append((token, bold, italic))
@@ -135,7 +141,7 @@ def _runs(line: str) -> list[tuple[str, bool, bool]]:
 
 
 def _plain(cell: str) -> str:
-    return "".join(text for text, _, _ in _runs(cell)).strip()
+    return "".join(text for text, _, _ in _runs(cell, markdown=False)).strip()
 
 
 def is_tabular(text: str) -> bool:
@@ -226,8 +232,8 @@ def build_docx(blocks: list[Paragraph | Table], title: str) -> bytes:
     style.font.size = Pt(13)
     _core(document.core_properties, title)
 
-    def add_runs(paragraph, line: str) -> None:
-        for text, bold, italic in _runs(line):
+    def add_runs(paragraph, line: str, markdown: bool = True) -> None:
+        for text, bold, italic in _runs(line, markdown):
             run = paragraph.add_run(text)
             run.bold = bold or None
             run.italic = italic or None
@@ -258,7 +264,7 @@ def build_docx(blocks: list[Paragraph | Table], title: str) -> bytes:
                     table.rows[r - first]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
                 for c, text in plan.cells[r].items():
                     paragraph = table.cell(r - first, c).paragraphs[0]
-                    add_runs(paragraph, text.strip())
+                    add_runs(paragraph, text.strip(), markdown=False)
                     if r in plan.headers:
                         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
                         for run in paragraph.runs:
@@ -302,7 +308,7 @@ def build_xlsx(blocks: list[Paragraph | Table], title: str) -> bytes:
     def merged_line(paragraph: Paragraph) -> None:
         nonlocal row_number
         row_number += 1
-        text = "\n".join(_plain(line) for line in paragraph.lines)
+        text = "\n".join("".join(t for t, _, _ in _runs(line)).strip() for line in paragraph.lines)
         cell = sheet.cell(row=row_number, column=1, value=text)
         cell.alignment = Alignment(wrap_text=True, horizontal="center")
         cell.font = Font(bold=True)

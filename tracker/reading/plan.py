@@ -47,7 +47,10 @@ def read_plan(data: bytes, name: str = "", calendar: object | None = None,
         decoded = decode_text(data, name, found)
         document = read_csv(decoded, name, found)
         if document is None:
-            reading = read_plan_text(decoded.text, name, calendar=calendar)
+            try:
+                reading = read_plan_text(decoded.text, name, calendar=calendar)
+            except NotAPlanError as error:
+                raise found.explain(error) from None
             reading.sha256 = hashlib.sha256(data).hexdigest()
             reading.warnings[:0] = [*found.notices, *decoded.notices]
             return reading

@@ -14,7 +14,6 @@ import csv
 import io
 
 from ..encoding import DecodedText
-from ..result import NotAPlanError
 from .document import Document
 from .grid import Cell
 from .sheet import find_header, no_header_error, sheet_document
@@ -79,4 +78,3 @@ def _consistent(rows: list[tuple[int, list[Cell]]], header: int) -> bool:
     return same >= CONSISTENT_SHARE * len(records)
 
 
-__all__ = ["read_csv", "NotAPlanError"]

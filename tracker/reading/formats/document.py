@@ -56,7 +56,11 @@ class Document:
 
     def explain(self, error: NotAPlanError) -> NotAPlanError:
         """The core's errors, worded for this format (the core speaks of tab-separated text)."""
-        return no_table_error(self.format) if error.code == "no_table" else error
+        if error.code != "no_table":
+            return error
+        has_table = any(row.cells and sum(1 for c in row.cells if c.strip()) >= 3
+                        for row in self.rows)
+        return no_table_error(self.format, has_table)
 
     def complete_header(self, header: PlanHeader, table: TableReading) -> list[ReadingWarning]:
         """Fill what the header text could not give, saying where it came from."""
@@ -109,21 +113,31 @@ def corrupt_error(fmt: str, detail_vi: str = "", detail_en: str = "") -> NotAPla
         f"{app_en}, save it again and upload it once more.")
 
 
-def no_table_error(fmt: str) -> NotAPlanError:
+def no_table_error(fmt: str, has_table: bool) -> NotAPlanError:
+    """No task table: either a table whose columns are not named as a task table's, or
+    neither a table nor a sentence that assigns work (the prose reader found nothing)."""
     vi_name, en_name = FORMAT_NAMES[fmt]
     extra_vi = (" Bảng trong PDF cần có đường kẻ ô để đọc được; nếu không, hãy tải lên bản Word "
                 "(.docx) của kế hoạch." if fmt == "pdf" else "")
     extra_en = (" A table in a PDF needs ruled cell borders to be read; otherwise upload the "
                 "plan's Word (.docx) version." if fmt == "pdf" else "")
+    if has_table:
+        return NotAPlanError(
+            "no_table",
+            f"{vi_name[0].upper() + vi_name[1:]} có bảng nhưng không bảng nào có hàng tiêu đề gọi "
+            f"tên các cột của bảng nhiệm vụ, ví dụ: {EXPECTED_COLUMNS_VI}. Hãy thêm (hoặc sửa) hàng "
+            "tiêu đề cột của bảng nhiệm vụ.",
+            f"{en_name[0].upper() + en_name[1:]} has tables, but none has a header row naming a "
+            f"task table's columns, e.g. {EXPECTED_COLUMNS_EN}. Add (or correct) the task table's "
+            "header row.")
     return NotAPlanError(
         "no_table",
-        f"Không tìm thấy bảng nhiệm vụ trong {vi_name}: cần một bảng có hàng tiêu đề gọi tên các "
-        f"cột, ví dụ: {EXPECTED_COLUMNS_VI}. Kế hoạch viết dạng văn xuôi (không có bảng) chưa "
-        f"đọc được.{extra_vi}",
-        f"No task table found in {en_name}: a table whose header row names the columns is "
-        f"needed, e.g. {EXPECTED_COLUMNS_EN}. Plans written as prose (no table) cannot be read "
-        f"yet.{extra_en}")
+        f"Không tìm thấy bảng nhiệm vụ trong {vi_name}, cũng không tìm thấy câu nào giao việc hay "
+        f"nêu thời hạn: cần một bảng có hàng tiêu đề gọi tên các cột, ví dụ: {EXPECTED_COLUMNS_VI}; "
+        f"hoặc các câu như “Giao Sở ... chủ trì ..., hoàn thành trong tháng ...”.{extra_vi}",
+        f"No task table found in {en_name}, and no sentence that assigns work or sets a "
+        f"deadline: a table whose header row names the columns is needed, e.g. "
+        f"{EXPECTED_COLUMNS_EN}; or sentences such as “Giao Sở ... chủ trì ..., hoàn thành trong "
+        f"tháng ...”.{extra_en}")
 
 
-def lines_text(lines: list[str]) -> str:
-    return "\n".join(lines) + "\n"

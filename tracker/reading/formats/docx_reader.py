@@ -10,7 +10,8 @@ need is below python-docx's object model:
 - text in tracked insertions, hyperlinks, fields and content controls, which
   ``Paragraph.text`` leaves out; deleted text and field codes, which it must not show.
 
-Paragraph text feeds the header reader and the prose reader; tables become ``SourceRow``s.
+Paragraph text feeds the header reader and the prose reader (with the table rows as
+TAB-separated lines, as in a text plan); tables become ``SourceRow``s.
 Two tables with nothing between them (a table Word split at a page, or a converter's table
 per page) are separated by a break, as a page break in the text form, so the core joins
 them when the second repeats the header or simply continues.
@@ -26,7 +27,7 @@ from ..result import NotAPlanError
 from ..table import SourceRow, text_rows
 from .archive import open_zip
 from .document import Document, corrupt_error
-from .grid import Cell, MergeResolver, row_line
+from .grid import Cell, MergeResolver, row_line, text_row
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -154,7 +155,10 @@ class _Reader:
         for cells in self._table_cells(tbl):
             self.line += 1
             self.rows.append(self.merges.row(self.line, cells))
+            # Rows as the text form has them (cells by TAB), for the header and prose readers
+            # alike: the prose reader tells a table from prose by them, as in a text plan.
             self.header_lines.append(row_line([c.text for c in cells if c.above is None]))
+            self.prose_lines.append(text_row(cells))
         self.header_lines.append("")
         self.prose_lines.append("")
 

@@ -49,6 +49,12 @@ class MergeResolver:
 
 
 def row_line(cells: list[str]) -> str:
-    """One table row in the text form read_header expects: cells, and lines in cells, by TAB."""
+    """A table row for the header reader: every line of every cell, by TAB (it reads each
+    piece as a line, so "ỦY BAN NHÂN DÂN" and "TỈNH BẾN TRE" in one cell stay two lines)."""
     pieces = [piece for cell in cells for piece in (p.strip() for p in cell.split("\n")) if piece]
     return "\t".join(pieces)
+
+
+def text_row(cells: list[Cell]) -> str:
+    """A table row as the text form has it, for the prose reader: one piece per cell, by TAB."""
+    return "\t".join(" ".join(c.text.split()) for c in cells)

@@ -9,22 +9,32 @@ table that runs onto the next page continues there (a page break between, as in 
 form; page numbers in the margins are dropped). A cell that pdfplumber reports missing under
 a taller cell above it continues a vertical merge (see ``grid``).
 
-A PDF without a text layer (a scan) cannot be read: it is refused with that reason.
+A PDF without a text layer (a scan) cannot be read: it is refused with that reason. The PDF
+parser inflates compressed streams without a limit, so a small file could claim gigabytes:
+streams are measured first, inflating each only up to the limit. It can also loop for ever
+on a damaged file (an object that refers to itself): a parse that runs past
+``TIME_LIMIT_SECONDS`` is interrupted.
 """
 
 from __future__ import annotations
 
+import ctypes
 import io
 import re
+import threading
 import warnings
+import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ..result import NotAPlanError, ReadingWarning
 from ..table import SourceRow, text_rows
 from .document import Document, corrupt_error
-from .grid import Cell, MergeResolver, row_line
+from .grid import Cell, MergeResolver, row_line, text_row
 
 MAX_PAGES = 300
+MAX_INFLATED_BYTES = 200 * 1024 * 1024   # all compressed streams together, once inflated
+TIME_LIMIT_SECONDS = 60.0                # a 20-page plan takes a few seconds
 _MIN_TEXT_CHARS = 20          # fewer characters than this in the whole file: no text layer
 _MARGIN = 0.08                # top and bottom share of a page where page numbers sit
 _PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?\d{1,3}(?:\s*-)?\s*$|^\s*(?:trang|page)\s*\d+"
@@ -53,12 +63,17 @@ class _Page:
 
 def read_pdf(data: bytes, name: str = "") -> Document:
     """Read a PDF's bytes. NotAPlanError for scans, encrypted or damaged files."""
+    _check_inflation(data)
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _time_limit(TIME_LIMIT_SECONDS):
             warnings.simplefilter("ignore")
             pages = _pages(data)
     except NotAPlanError:
         raise
+    except _TimeUp:
+        raise corrupt_error(
+            "pdf", f"đọc quá {TIME_LIMIT_SECONDS:.0f} giây mà chưa xong",
+            f"reading it took more than {TIME_LIMIT_SECONDS:.0f} seconds") from None
     except Exception as exc:  # noqa: BLE001 - a damaged file can fail anywhere in the parsers
         if type(exc).__name__ in ("PDFPasswordIncorrect", "PDFEncryptionError"):
             raise NotAPlanError(
@@ -82,20 +97,89 @@ def read_pdf(data: bytes, name: str = "") -> Document:
     return _document(pages, name)
 
 
+_STREAM = re.compile(rb"(?<!end)stream\r?\n")
+_PIECE = 1 << 20
+
+
+def _check_inflation(data: bytes) -> None:
+    """Refuse a PDF whose Flate streams inflate past ``MAX_INFLATED_BYTES`` (a "zip bomb")."""
+    budget = MAX_INFLATED_BYTES
+    position = 0
+    while budget >= 0:
+        match = _STREAM.search(data, position)
+        if match is None:
+            break
+        end = data.find(b"endstream", match.end())
+        end = len(data) if end < 0 else end
+        position = end                          # one pass over the file, however it is cut
+        inflater = zlib.decompressobj()
+        pending = data[match.end():end]
+        try:
+            while budget >= 0 and not inflater.eof:     # a megabyte at a time
+                out = inflater.decompress(pending, _PIECE)
+                budget -= len(out)
+                pending = inflater.unconsumed_tail
+                if not pending and len(out) < _PIECE:
+                    break
+        except zlib.error:
+            continue            # not a Flate stream (an image, plain text): nothing to inflate
+        if budget < 0:
+            raise NotAPlanError(
+                "unsafe_file",
+                f"Tệp PDF không an toàn để mở: nội dung nén của nó khi giải nén vượt quá "
+                f"{MAX_INFLATED_BYTES // (1024 * 1024)} MB. Đây không phải một kế hoạch thông "
+                "thường (có thể là tệp độc hại); tệp không được đọc.",
+                f"The PDF is not safe to open: its compressed content inflates past "
+                f"{MAX_INFLATED_BYTES // (1024 * 1024)} MB. This is not an ordinary plan (it may "
+                "be malicious); it was not read.")
+
+
+class _TimeUp(BaseException):
+    """Raised into a parse that runs too long; not an Exception, which parsers catch."""
+
+
+@contextmanager
+def _time_limit(seconds: float):
+    """Interrupt the current thread after ``seconds``: a timer thread raises ``_TimeUp`` in it
+    (CPython's asynchronous exception). Nothing is paid while the limit is not reached, and it
+    works in any thread of a web server, unlike an alarm signal."""
+    thread_id = threading.get_ident()
+    lock = threading.Lock()
+    done = False
+
+    def interrupt() -> None:
+        with lock:
+            if not done:
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id),
+                                                           ctypes.py_object(_TimeUp))
+
+    timer = threading.Timer(seconds, interrupt)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        with lock:
+            done = True
+        timer.cancel()      # a call: an interruption still pending is raised here, not later
+
+
 def _pages(data: bytes) -> list[_Page]:
     import pdfplumber
 
     pages: list[_Page] = []
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
-        if len(pdf.pages) > MAX_PAGES:
-            raise NotAPlanError(
-                "too_many_pages",
-                f"Tệp PDF có {len(pdf.pages)} trang (tối đa {MAX_PAGES}): không phải một kế hoạch "
-                "thông thường.",
-                f"The PDF has {len(pdf.pages)} pages (at most {MAX_PAGES}): not an ordinary plan.")
-        for page in pdf.pages:
-            pages.append(_page(page))
-            page.close()           # pdfplumber caches each page's objects until closed
+    # Not ``with``: on failure pdfplumber's close() walks the page tree again, which is what
+    # may have failed (or looped) in the first place. The stream is ours; nothing to release.
+    pdf = pdfplumber.open(io.BytesIO(data))
+    if len(pdf.pages) > MAX_PAGES:
+        raise NotAPlanError(
+            "too_many_pages",
+            f"Tệp PDF có {len(pdf.pages)} trang (tối đa {MAX_PAGES}): không phải một kế hoạch "
+            "thông thường.",
+            f"The PDF has {len(pdf.pages)} pages (at most {MAX_PAGES}): not an ordinary plan.")
+    for page in pdf.pages:
+        pages.append(_page(page))
+        page.close()           # pdfplumber caches each page's objects until closed
     return pages
 
 
@@ -201,11 +285,14 @@ def _document(pages: list[_Page], name: str) -> Document:
         previous: _Line | None = None
         for item in page.items:
             if isinstance(item, _Table):
+                if previous is not None:
+                    blank()                     # a table ends the paragraph before it
                 flush()
                 for cells in item.rows:
                     number += 1
                     rows.append(merges.row(number, cells))
                     header_lines.append(row_line([c.text for c in cells if c.above is None]))
+                    prose_lines.append(text_row(cells))   # as in a text plan: a table in prose
                 blank()
                 previous = None
                 continue

@@ -56,6 +56,19 @@ class Sniffed:
         """The format the file name promises, if it names one."""
         return _EXTENSIONS.get(self.extension)
 
+    def explain(self, error: NotAPlanError) -> NotAPlanError:
+        """A text reading's error, for a file whose name promised Word, Excel or PDF: say first
+        that the content is plain text (most likely the wrong file was chosen)."""
+        if self.promised not in (DOCX, XLSX, PDF):
+            return error
+        vi_name, en_name = FORMAT_NAMES[self.promised]
+        return NotAPlanError(
+            "wrong_format",
+            f"Tệp có đuôi “.{self.extension}” nhưng nội dung không phải {vi_name} mà là văn bản "
+            f"thuần; đọc như văn bản thì: {error.message_vi}",
+            f"The file name ends in “.{self.extension}” but the content is not {en_name}: it is "
+            f"plain text, and read as text: {error.message_en}")
+
 
 def extension(name: str) -> str:
     return PurePath(name).suffix.lower().lstrip(".")
@@ -128,7 +141,7 @@ def _zip_kind(data: bytes, ext: str) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
+    except Exception as exc:  # noqa: BLE001 - a damaged archive fails in many ways
         # Cut short or damaged: name the format the file name or the first bytes promise.
         promised = _EXTENSIONS.get(ext)
         if promised not in (DOCX, XLSX):
