@@ -378,12 +378,18 @@ def tabular_seeds(directory: Path = HERE) -> list[Path]:
     return [p for p in sorted(directory.glob("*.txt")) if is_tabular(p.read_text("utf-8"))]
 
 
+def prose_seeds(directory: Path = HERE) -> list[Path]:
+    return [p for p in sorted(directory.glob("*.txt")) if not is_tabular(p.read_text("utf-8"))]
+
+
 def build(seed: Path, out: Path) -> list[Path]:
+    """A tabular seed as Word and Excel; a prose programme as Word only (it has no sheet)."""
     text = seed.read_text("utf-8")
     blocks = parse_seed(text)
     title = seed.stem
     written = []
-    for suffix, builder in ((".docx", build_docx), (".xlsx", build_xlsx)):
+    builders = ((".docx", build_docx), (".xlsx", build_xlsx)) if is_tabular(text) else ((".docx", build_docx),)
+    for suffix, builder in builders:
         path = out / f"{seed.stem}{suffix}"
         path.write_bytes(builder(blocks, title))
         written.append(path)
@@ -395,7 +401,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=HERE, help="output folder (default: seed_plans/)")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    for seed in tabular_seeds():
+    for seed in tabular_seeds() + prose_seeds():
         for path in build(seed, args.out):
             print(path)
     return 0

@@ -670,3 +670,19 @@ def test_pdf_reads_like_the_same_plan_in_text():
     expected = read_plan_text(text, "kh.txt")
     assert normalised(reading)["tasks"] == normalised(expected)["tasks"]
     assert normalised(reading)["plan"] == normalised(expected)["plan"]
+
+
+@pytest.mark.parametrize("stem", ["ca-mau-2016-2017-de-an-cai-cach-hanh-chinh",
+                                  "kien-giang-2017-khac-phuc-cai-cach-hanh-chinh"])
+def test_prose_seed_docx_proposes_the_same_tasks_as_its_text(stem):
+    """The prose programmes as Word documents (seed_plans/build_samples.py): the same
+    candidates, owners and deadlines as the text conversion."""
+    from tracker.reading.plan import read_plan as _read
+
+    def summary(reading):
+        return [(t.content, [([m.text for m in a.lead], a.deadline.due) for a in t.assignments])
+                for t in reading.prose_tasks]
+    text = _read((SEEDS / f"{stem}.txt").read_bytes(), f"{stem}.txt")
+    docx = _read((SEEDS / f"{stem}.docx").read_bytes(), f"{stem}.docx")
+    assert text.tasks == [] and docx.tasks == []
+    assert summary(docx) == summary(text)
