@@ -370,3 +370,25 @@ def test_round_trip_keeps_vietnamese_subject_and_bodies():
 def test_english_message_header():
     message = to_message(reminder(recipient=OFFICER_EN), SENDER, language="en")
     assert message["Content-Language"] == "en"
+
+
+def test_a_huge_escalation_lists_the_most_overdue_and_links_to_the_dashboard():
+    from datetime import timedelta
+
+    from tracker.mail.compose import MAX_LISTED
+    many = [item(f"{n}", f"Việc số {n}", TODAY - timedelta(days=n % 90 + 1), -(n % 90 + 1),
+                 step_kind="escalation_committee", uid=f"assignment-{n}@tracker.example")
+            for n in range(MAX_LISTED * 3)]
+    committee = Recipient("vanphong@ubnd.example", "Văn phòng UBND", role="committee")
+    mail = compose("escalation_committee", committee, many, today=TODAY, feed_url=None, app_url=APP)
+    assert f"{MAX_LISTED * 3 - MAX_LISTED} việc khác" in mail.text
+    assert f"{APP}/dashboard/" in mail.text and f"{APP}/dashboard/" in mail.html
+    assert mail.text.count("Việc số ") == MAX_LISTED
+    # The most overdue are the ones listed; the calendar holds the same items.
+    most = sorted(many, key=lambda i: i.days)[:MAX_LISTED]
+    assert all(f"Việc số {i.task_ref}" in mail.text for i in most)
+    assert mail.ics.count(b"BEGIN:VEVENT") == MAX_LISTED
+    assert str(len(many)) in mail.subject          # the subject still counts every item
+    # An officer's long list points to their own work list instead.
+    officer = compose("overdue", OFFICER, many, today=TODAY, feed_url=None, app_url=APP)
+    assert f"{APP}/my/" in officer.text

@@ -163,6 +163,7 @@ WORDING: dict[str, dict] = {
         "ics_note": ("Tệp đính kèm {file} chứa các thời hạn trong thư này: mở tệp để thêm vào lịch "
                      "(bản tại thời điểm gửi thư)."),
         "app": "Hệ thống theo dõi thực hiện kế hoạch",
+        "more": "… và {n} việc khác. Xem đầy đủ tại: {url}",
         "automatic": ("Thư này được gửi tự động từ hệ thống theo dõi thực hiện kế hoạch; "
                       "vui lòng không trả lời thư này."),
         "overdue_prefix": "[Quá hạn] ",
@@ -249,6 +250,7 @@ WORDING: dict[str, dict] = {
         "ics_note": ("The attached {file} holds the deadlines in this message: open it to add them "
                      "to your calendar (a snapshot taken when this message was sent)."),
         "app": "Plan tracking system",
+        "more": "… and {n} more items. See them all at: {url}",
         "automatic": "This message was sent automatically by the plan tracking system; please do not reply.",
         "overdue_prefix": "[Overdue] ",
         "summary": "Due: {content} – {agency} ({role})",
@@ -480,8 +482,9 @@ def compose(kind: str, recipient: Recipient, items: Sequence[MailItem], *, today
     words = WORDING[language]
     kind_words = words["kinds"][kind]
     name = clean_line(recipient.name)
+    listed, more = _listed(items)
     groups = [(label, [_row(words, kind_words, i) for i in members])
-              for label, members in group_items(items)]
+              for label, members in group_items(listed)]
     has_dates = any(i.due is not None for i in items)
     feed = _safe_url(feed_url or "")
     context = {
@@ -495,15 +498,30 @@ def compose(kind: str, recipient: Recipient, items: Sequence[MailItem], *, today
         "feed_title": words["feed"].get(recipient.role, words["feed"]["officer"]),
         "ics_note": words["ics_note"].format(file=ICS_FILENAME) if has_dates else "",
         "app_url": _safe_url(app_url),
+        "more": words["more"].format(n=more, url=_safe_url(
+            app_url.rstrip("/") + ("/my/" if recipient.role == "officer" else "/dashboard/"))) if more else "",
         "stats": [(clean_line(a.agency), a.done_on_time, a.done_late, a.pending_on_time, a.overdue,
                    "—" if a.on_time_rate is None else f"{a.on_time_rate:.0%}") for a in stats],
     }
     env = _environment()
     text = env.get_template("message.txt").render(context)
     html = env.get_template("message.html").render(context)
-    ics = to_ics(items, today=today, language=language, kind=kind, stamp=stamp)
+    ics = to_ics(listed, today=today, language=language, kind=kind, stamp=stamp)
     return ComposedMail(to=clean_line(recipient.email), subject=context["subject"],
                         text=text, html=html, ics=ics)
+
+
+# A committee's escalation can name thousands of items; a message lists the most overdue
+# (then the soonest due) and points to the dashboard for the rest.
+MAX_LISTED = 50
+
+
+def _listed(items: Sequence[MailItem]) -> tuple[Sequence[MailItem], int]:
+    if len(items) <= MAX_LISTED:
+        return items, 0
+    first = sorted(items, key=lambda i: (i.days, i.plan_key, i.task_ref))[:MAX_LISTED]
+    keep = {id(i) for i in first}
+    return [i for i in items if id(i) in keep], len(items) - MAX_LISTED
 
 
 # --- calendar -----------------------------------------------------------------------------
