@@ -53,7 +53,8 @@ def _init_web(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Hãy đăng nhập để tiếp tục."
+    from flask_babel import lazy_gettext
+    login_manager.login_message = lazy_gettext("Hãy đăng nhập để tiếp tục.")
     login_manager.login_message_category = "info"
 
     @app.before_request
