@@ -15,9 +15,11 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class AccountError(ValueError):
-    def __init__(self, message_vi: str, message_en: str):
+    """``field`` names the form field the message belongs next to (None: the whole form)."""
+
+    def __init__(self, message_vi: str, message_en: str, field: str | None = None):
         super().__init__(f"{message_vi} / {message_en}")
-        self.message_vi, self.message_en = message_vi, message_en
+        self.message_vi, self.message_en, self.field = message_vi, message_en, field
 
 
 def find_committee(session: Session, name: str) -> Agency:
@@ -28,28 +30,50 @@ def find_committee(session: Session, name: str) -> Agency:
         found = [al.agency for al in session.scalars(select(AgencyAlias)) if normal(al.alias) == key]
     if len(found) != 1:
         raise AccountError(f"Không tìm thấy duy nhất một cơ quan tên “{name}” trong danh bạ.",
-                           f"No single agency named “{name}” in the directory.")
+                           f"No single agency named “{name}” in the directory.", "committee")
     return found[0]
 
 
 def check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự.",
-                           f"The password needs at least {MIN_PASSWORD} characters.")
+                           f"The password needs at least {MIN_PASSWORD} characters.", "password")
+
+
+def find_account(session: Session, email: str) -> Account | None:
+    return session.scalar(select(Account).where(func.lower(Account.email) == email.strip().lower()))
+
+
+def set_password(account: Account, password: str) -> None:
+    check_password(password)
+    account.set_password(password)
+
+
+def set_active(session: Session, account: Account, active: bool) -> None:
+    """Enable or disable sign-in. The last active administrator cannot be disabled: nobody
+    could then manage accounts from the pages."""
+    if not active and account.role == ADMIN and account.active:
+        others = session.scalar(select(func.count(Account.id)).where(
+            Account.role == ADMIN, Account.active.is_(True), Account.id != account.id))
+        if not others:
+            raise AccountError("Không thể khóa tài khoản quản trị cuối cùng.",
+                               "The last active administrator cannot be disabled.")
+    account.active = active
 
 
 def create_account(session: Session, email: str, name: str, role: str, committee: Agency | None = None,
                    password: str | None = None, language: str = "vi") -> Account:
     email = email.strip().lower()
     if not _EMAIL.match(email):
-        raise AccountError(f"Địa chỉ thư “{email}” không hợp lệ.", f"“{email}” is not an e-mail address.")
+        raise AccountError(f"Địa chỉ thư “{email}” không hợp lệ.", f"“{email}” is not an e-mail address.",
+                           "email")
     if role not in ROLES:
-        raise AccountError(f"Vai trò “{role}” không có ({', '.join(ROLES)}).", f"Unknown role “{role}”.")
+        raise AccountError(f"Vai trò “{role}” không có ({', '.join(ROLES)}).", f"Unknown role “{role}”.", "role")
     if role in (AUTHOR, LEADER) and committee is None:
         raise AccountError("Người soạn kế hoạch và lãnh đạo cần thuộc một UBND (committee).",
-                           "Authors and leaders need a People's Committee.")
+                           "Authors and leaders need a People's Committee.", "committee")
     if session.scalar(select(Account).where(func.lower(Account.email) == email)) is not None:
-        raise AccountError(f"Đã có tài khoản {email}.", f"An account {email} already exists.")
+        raise AccountError(f"Đã có tài khoản {email}.", f"An account {email} already exists.", "email")
     account = Account(email=email, name=name.strip() or email, role=role, language=language,
                       committee_id=committee.id if committee is not None and role != ADMIN else None)
     if password is not None:

@@ -6,15 +6,23 @@ and does its real work idempotently, so overlapping runs cannot send twice.
 
 from __future__ import annotations
 
+import logging
+import time
+import traceback
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
 
 from .. import clock
 from ..extensions import db
-from ..mail.outbox import send_due
-from ..mail.planner import JOB_TRACKS, plan_digest, plan_messages
+from ..mail.outbox import SendReport, send_due
+from ..mail.planner import JOB_TRACKS, PlanReport, plan_digest, plan_messages
+from ..models import JobRun
+
+log = logging.getLogger("tracker.jobs")
 
 JOBS = (*JOB_TRACKS, "digest", "send")
 
@@ -34,19 +42,68 @@ def _at(moment: datetime | None):
 
 
 def run(name: str, at: datetime | None = None):
-    """Run one job now (or as if at ``at``) and return its report."""
+    """Run one job now (or as if at ``at``) and return its report. Every run, failed or
+    not, is recorded as a ``JobRun`` for the administrators' page."""
     if name not in JOBS:
         raise ValueError(f"unknown job {name!r} (known: {', '.join(JOBS)})")
     with _at(at):
-        if name == "send":
-            return send_due(db.session)
+        started, timer = clock.now(), time.monotonic()
         try:
-            if name == "digest":
-                report = plan_digest(db.session, clock.today())
-            else:
-                report = plan_messages(db.session, clock.today(), JOB_TRACKS[name])
-            db.session.commit()
-        except Exception:
+            report = _run(name)
+        except Exception as exc:
             db.session.rollback()
+            _record(name, started, timer, FAILED_RUN, _error_text(exc))
             raise
+        _record(name, started, timer, OK_RUN, describe(report))
         return report
+
+
+def _run(name: str):
+    if name == "send":
+        return send_due(db.session)
+    if name == "digest":
+        report = plan_digest(db.session, clock.today())
+    else:
+        report = plan_messages(db.session, clock.today(), JOB_TRACKS[name])
+    db.session.commit()
+    return report
+
+
+OK_RUN, FAILED_RUN = "ok", "failed"
+KEEP_RUNS = timedelta(days=90)   # the sender runs every minute: older runs are pruned
+
+
+def describe(report) -> str:
+    """A job's report as one line of Vietnamese for the runs page."""
+    if isinstance(report, SendReport):
+        text = f"đã gửi {report.sent}, gửi lại sau {report.retried}, lỗi {report.failed}"
+        if report.errors:
+            text += " — " + "; ".join(report.errors[:3])
+        return text
+    if isinstance(report, PlanReport):
+        text = f"{report.messages} thư, {report.steps} bước nhắc"
+        if report.without_recipient:
+            text += f", {report.without_recipient} bước không có người nhận"
+        if report.kinds:
+            text += " (" + ", ".join(f"{k}: {n}" for k, n in sorted(report.kinds.items())) + ")"
+        return text
+    return str(report)
+
+
+def _error_text(exc: BaseException) -> str:
+    return "".join(traceback.format_exception_only(type(exc), exc)).strip()[:4000]
+
+
+def _record(name: str, started: datetime, timer: float, outcome: str, summary: str) -> None:
+    """Write the run in its own transaction (its own session and connection): a failed
+    job's rollback cannot take the record with it, and recording never commits the job's
+    session. A failure to record is logged, never raised over the job's own outcome."""
+    finished = started + timedelta(seconds=time.monotonic() - timer)
+    try:
+        with Session(db.engine) as session, session.begin():
+            session.add(JobRun(job=name, started_at=started, finished_at=finished, outcome=outcome,
+                               summary=summary[:4000]))
+            session.execute(delete(JobRun).where(JobRun.job == name,
+                                                 JobRun.started_at < started - KEEP_RUNS))
+    except Exception:
+        log.exception("could not record the run of job %s", name)

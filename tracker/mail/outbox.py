@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from email.utils import format_datetime
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -179,6 +179,33 @@ def _retry_or_fail(row: OutboxMessage, error: str, report: SendReport, config) -
         row.state = QUEUED
         row.next_attempt_at = clock.now() + _backoff(row.attempts)
         report.retried += 1
+
+
+def messages_query(state: str | None = None, kind: str | None = None, recipient: str | None = None):
+    """The outbox, newest first, optionally one state, one kind, an address containing
+    ``recipient`` (``flask outbox list`` and the administrators' page)."""
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    if state:
+        query = query.where(OutboxMessage.state == state)
+    if kind:
+        query = query.where(OutboxMessage.kind == kind)
+    if recipient:
+        query = query.where(func.lower(OutboxMessage.recipient).contains(recipient.strip().lower(),
+                                                                        autoescape=True))
+    return query
+
+
+def retry(session: Session, message_id: int) -> OutboxMessage | None:
+    """Queue a failed message again, due now and with a fresh count of attempts (after the
+    cause was fixed); None if there is no such failed message. The caller commits.
+
+    The row keeps its Message-ID and idempotency key: it is the same message, not a new one.
+    """
+    row = session.get(OutboxMessage, message_id)
+    if row is None or row.state != FAILED:
+        return None
+    row.state, row.attempts, row.next_attempt_at = QUEUED, 0, clock.now()
+    return row
 
 
 def _envelope(sender: str) -> str:

@@ -1,0 +1,148 @@
+"""What administrators set for the planner: the reminder policy (global and per plan) and
+the exceptions to the working-day calendar.
+
+``flask policy`` / ``flask calendar`` and the administrators' pages both call these; the
+caller commits. The planner reads the same rows on every run (``planner.global_policy``,
+``planner.working_calendar``), so a change counts from the next run on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Mapping
+
+from sqlalchemy.orm import Session
+
+from ..models import CalendarDay, Plan, Setting
+from ..scheduling.reminders import ReminderPolicy
+from .planner import POLICY_SETTING, global_policy, working_calendar
+
+# Policy fields in the order forms and listings show them.
+POLICY_FIELDS = ReminderPolicy.field_names()
+
+# What each field must be, for the person who typed a wrong value (ReminderPolicy's own
+# errors are English and name the field; these are shown next to it).
+_RULES_VI = {
+    "before_offsets": "Các số ngày làm việc (từ 0 trở lên), không lặp lại, cách nhau bằng dấu phẩy.",
+    "send_at": "Giờ trong ngày, dạng HH:MM.",
+    "overdue_every": "Số ngày làm việc, ít nhất là 1.",
+    "escalate_head_after": "Số ngày làm việc, ít nhất là 1.",
+    "escalate_committee_after": "Số ngày làm việc, ít nhất là 1.",
+    "digest_weekday": "Một ngày trong tuần (0 = Thứ Hai … 6 = Chủ nhật).",
+    "digest_at": "Giờ trong ngày, dạng HH:MM.",
+    "checkin_before": "Số ngày làm việc, từ 0 trở lên.",
+}
+
+
+class PolicyError(ValueError):
+    """An invalid policy. ``str()`` is ReminderPolicy's own (English) message, which the CLI
+    prints; ``field`` and ``message_vi`` place a Vietnamese message next to a form field."""
+
+    def __init__(self, message: str, field: str | None, message_vi: str):
+        super().__init__(message)
+        self.field, self.message_vi = field, message_vi
+
+
+def _checked(base: ReminderPolicy, values: Mapping[str, object]) -> ReminderPolicy:
+    try:
+        return base.merged(values)
+    except ValueError as exc:
+        text = str(exc)
+        if text.startswith("unknown reminder policy setting"):
+            raise PolicyError(text, None, "Có khóa chính sách không tồn tại "
+                              f"(các khóa: {', '.join(POLICY_FIELDS)}).") from exc
+        # The message names the offending field first; the committee level's message also
+        # names the head's, so it is checked before the longer scan.
+        if text.startswith("escalate_committee_after"):
+            merged = {**base.as_dict(), **values}
+            raise PolicyError(text, "escalate_committee_after",
+                              f"Số ngày báo UBND ({merged['escalate_committee_after']}) phải lớn hơn số "
+                              f"ngày báo thủ trưởng ({merged['escalate_head_after']}).") from exc
+        field = min((f for f in POLICY_FIELDS if f in text), key=text.index, default=None)
+        raise PolicyError(text, field, _RULES_VI.get(field, "Giá trị không hợp lệ.")) from exc
+
+
+def effective_policy(session: Session, plan: Plan | None = None) -> tuple[ReminderPolicy, dict]:
+    """The policy in force (for a plan: the global one with its overrides) and the
+    overrides themselves ({} when everything is inherited)."""
+    base = global_policy(session)
+    if plan is None:
+        return base, {}
+    overrides = dict(plan.reminder_policy or {})
+    return base.merged(overrides), overrides
+
+
+def set_global_policy(session: Session, values: Mapping[str, object]) -> ReminderPolicy:
+    """Change some fields of the global policy; the others keep their value."""
+    merged = _checked(global_policy(session), values)
+    setting = session.get(Setting, POLICY_SETTING) or Setting(key=POLICY_SETTING, value={})
+    setting.value = merged.as_dict()
+    session.add(setting)
+    return merged
+
+
+def set_plan_policy(session: Session, plan: Plan, overrides: Mapping[str, object]) -> ReminderPolicy:
+    """Replace a plan's overrides with ``overrides`` (fields not named follow the global
+    policy, also when it changes later). Validated against the current global policy."""
+    merged = _checked(global_policy(session), overrides)
+    stored = merged.as_dict()
+    # Only the overridden keys are kept, in their normalised JSON form.
+    plan.reminder_policy = {key: stored[key] for key in overrides} or None
+    return merged
+
+
+def clear_plan_policy(plan: Plan) -> None:
+    """The plan follows the global policy again."""
+    plan.reminder_policy = None
+
+
+# --- calendar exceptions --------------------------------------------------------------------
+
+DEFAULT_NOTES = {True: "Làm bù", False: "Nghỉ bù"}
+
+
+def set_calendar_day(session: Session, day: date, working: bool, note: str = "") -> CalendarDay:
+    """Make ``day`` a working day (làm bù) or a day off (nghỉ bù), whatever the library says."""
+    row = session.get(CalendarDay, day) or CalendarDay(day=day, working=working)
+    row.working, row.note = working, (note or "").strip()[:200] or DEFAULT_NOTES[working]
+    session.add(row)
+    return row
+
+
+def unset_calendar_day(session: Session, day: date) -> bool:
+    """Remove the exception on ``day``; False if there was none."""
+    row = session.get(CalendarDay, day)
+    if row is None:
+        return False
+    session.delete(row)
+    return True
+
+
+@dataclass(frozen=True)
+class CalendarLine:
+    day: date
+    working: bool
+    reason: str            # why the day is off (holiday name, exception note), or the exception's note
+    exception: bool        # an administrator's exception rather than the library's holiday
+
+
+def unusual_days(session: Session, year: int) -> list[CalendarLine]:
+    """The days of ``year`` that are not what their weekday suggests: weekdays off (public
+    holidays and exceptions) and weekend days worked, plus every exception of the year."""
+    calendar = working_calendar(session)
+    exceptions = calendar.exceptions
+    lines = []
+    day = date(year, 1, 1)
+    while day.year == year:
+        working = calendar.is_working_day(day)
+        exception = exceptions.get(day)
+        if exception is not None or working != (day.weekday() < 5):
+            reason = calendar.day_off_reason(day) or (exception.note if exception else "")
+            lines.append(CalendarLine(day, working, reason or "", exception is not None))
+        day += timedelta(days=1)
+    return lines
+
+
+__all__ = ["CalendarLine", "POLICY_FIELDS", "PolicyError", "clear_plan_policy", "effective_policy",
+           "set_calendar_day", "set_global_policy", "set_plan_policy", "unset_calendar_day", "unusual_days"]
