@@ -17,4 +17,10 @@ LABELS = (
     _l("Theo cơ quan khác"), _l("Chưa đọc được"),
     # roles (models.account.ROLE_LABELS_VI)
     _l("Quản trị"), _l("Soạn kế hoạch"), _l("Lãnh đạo"), _l("Cán bộ đầu mối"),
+    # weekdays, agency types and levels, job names (web.admin_forms, web.admin)
+    _l("Thứ Hai"), _l("Thứ Ba"), _l("Thứ Tư"), _l("Thứ Năm"), _l("Thứ Sáu"), _l("Thứ Bảy"), _l("Chủ nhật"),
+    _l("UBND tỉnh"), _l("UBND huyện"), _l("UBND xã"), _l("Sở"), _l("Ban"), _l("Văn phòng"), _l("Phòng"),
+    _l("Thanh tra"), _l("Trung tâm"), _l("Cơ quan ngành dọc"), _l("Báo, đài"), _l("Khác"),
+    _l("Trung ương"), _l("Tỉnh"), _l("Huyện"), _l("Xã"),
+    _l("Nhắc trước hạn"), _l("Nhắc quá hạn"), _l("Báo cấp trên"), _l("Tổng hợp hằng tuần"), _l("Gửi thư"),
 )
