@@ -44,7 +44,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 def _init_web(app: Flask) -> None:
     """Sign-in, CSRF on every form, and the interface language (Vietnamese first)."""
-    from flask import request, session
+    from flask import session
     from flask_login import current_user
 
     from .models import Account
@@ -76,7 +76,9 @@ def _init_web(app: Flask) -> None:
             return session["lang"]
         if current_user and current_user.is_authenticated:
             return current_user.language
-        return request.accept_languages.best_match(("vi", "en")) or app.config["BABEL_DEFAULT_LOCALE"]
+        # Not the browser's language: many officers' browsers are in English, and the
+        # interface is Vietnamese unless someone switches it.
+        return app.config["BABEL_DEFAULT_LOCALE"]
 
     babel.init_app(app, locale_selector=locale,
                    default_translation_directories=str(Path(__file__).parent / "translations"))
