@@ -127,3 +127,13 @@ def test_two_senders_at_once_send_each_message_once(app, session, smtp):
     assert not errors
     ids = [m["Message-ID"] for _, m in catcher.messages]
     assert len(ids) == 20 and len(set(ids)) == 20
+
+
+def test_messages_planned_by_a_run_that_fails_are_rolled_back_with_it(app, session):
+    """Planning is one transaction: if the run fails, its messages go with its ledger."""
+    app.config["TRACKER_NOW"] = NOW
+    for i in range(3):
+        key = idempotency_key("reminder", "canbo@soctrang.example", "2020-03-24", [f"a{i}:before-3"])
+        enqueue(session, _mail(), "reminder", key, [(None, None, "before-3")], "Cán bộ")
+    session.rollback()                       # the run failed before its commit
+    assert session.scalars(select(OutboxMessage)).all() == []

@@ -71,6 +71,14 @@ def enqueue(session: Session, composed: ComposedMail, kind: str, key: str,
         row.state = FAILED
         row.last_error = (f"Không có địa chỉ email hợp lệ (“{composed.to or ''}”): thư không gửi được. "
                           "Cập nhật danh mục cán bộ đầu mối.")
+    if session.get_bind().dialect.name == "sqlite":
+        # pysqlite begins a transaction lazily: a SAVEPOINT as the run's first write would
+        # start one and its RELEASE would commit the message on its own, outside the run.
+        # SQLite serialises writers, so the check above suffices; a racing insert fails the
+        # run, and the next run plans it again.
+        session.add(row)
+        session.flush()
+        return row
     try:
         with session.begin_nested():
             session.add(row)
