@@ -255,3 +255,15 @@ def test_language_switch(app, officer, seeded):
     assert switched.status_code == 302
     page = officer.get("/my/")
     assert '<html lang="en">' in page.text
+
+
+def test_malformed_values_get_vietnamese_errors_next_to_the_field(app, officer, seeded):
+    item = _dated(db.session, _stp(db.session))
+    page = officer.get(f"/a/{item.id}")
+    bad = officer.post(f"/a/{item.id}/report", data={"csrf_token": _csrf(page), "status": "xyz", "progress": "abc"})
+    assert bad.status_code == 422
+    assert "Tiến độ phải là một số từ 0 đến 100." in bad.text and "Tình trạng không hợp lệ." in bad.text
+    assert "Not a valid" not in bad.text
+    date_bad = officer.post(f"/a/{item.id}/extension", data={"csrf_token": _csrf(page), "requested_due": "31/02",
+                                                             "reason": "x"})
+    assert date_bad.status_code == 422 and "Ngày không hợp lệ" in date_bad.text

@@ -17,8 +17,10 @@ def _id(value) -> int | None:
 class ReportForm(FlaskForm):
     # Periods are checked against the assignment by the view (a period of another item is refused).
     occurrence = SelectField(_l("Kỳ báo cáo"), coerce=_id, validate_choice=False, choices=[])
-    status = SelectField(_l("Tình trạng"), validators=[InputRequired(_l("Chọn tình trạng."))])
-    progress = IntegerField(_l("Tiến độ (%)"), validators=[
+    status = SelectField(_l("Tình trạng"), validators=[InputRequired(_l("Chọn tình trạng."))],
+                         invalid_choice_message=_l("Tình trạng không hợp lệ."))
+    progress = IntegerField(_l("Tiến độ (%)"), invalid_value_message=_l("Tiến độ phải là một số từ 0 đến 100."),
+                            validators=[
         Optional(), NumberRange(0, 100, _l("Tiến độ phải từ 0 đến 100."))])
     comment = TextAreaField(_l("Nội dung báo cáo"))
     files = MultipleFileField(_l("Tệp minh chứng"))
@@ -27,7 +29,8 @@ class ReportForm(FlaskForm):
 
 class ExtensionForm(FlaskForm):
     occurrence = SelectField(_l("Kỳ báo cáo"), coerce=_id, validate_choice=False, choices=[])
-    requested_due = DateField(_l("Đề nghị gia hạn đến ngày"), validators=[
+    requested_due = DateField(_l("Đề nghị gia hạn đến ngày"),
+                              invalid_value_message=_l("Ngày không hợp lệ (dạng năm-tháng-ngày)."), validators=[
         InputRequired(_l("Chọn ngày đề nghị gia hạn."))])
     reason = TextAreaField(_l("Lý do"), validators=[DataRequired(_l("Hãy nêu lý do đề nghị gia hạn."))])
     submit = SubmitField(_l("Gửi đề nghị gia hạn"))
