@@ -124,6 +124,8 @@ def test_live_deadline_reading(app, author):
     assert reply.status_code == 200
     assert reply.json["kind"] == "date" and reply.json["due"] == "2017-06-30"
     assert "30/06/2017" in reply.json["label"]
+    for year in ("", "abc", "99999"):
+        assert author.get(f"/imports/{draft.id}/deadline", query_string={"text": "Quý I", "year": year}).status_code == 400
 
 
 def test_drafts_are_private_to_their_author(app, author, people):

@@ -8,18 +8,19 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..directory.resolve import normal
+from ..errors import UserError
 from ..models import ADMIN, AUTHOR, LEADER, OFFICER, ROLES, Account, Agency, AgencyAlias
 
 MIN_PASSWORD = 10
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-class AccountError(ValueError):
+class AccountError(UserError):
     """``field`` names the form field the message belongs next to (None: the whole form)."""
 
     def __init__(self, message_vi: str, message_en: str, field: str | None = None):
-        super().__init__(f"{message_vi} / {message_en}")
-        self.message_vi, self.message_en, self.field = message_vi, message_en, field
+        super().__init__(message_vi, message_en)
+        self.field = field
 
 
 def find_committee(session: Session, name: str) -> Agency:

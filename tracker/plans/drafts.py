@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from ..directory.resolve import DirectoryIndex, Resolution
 from ..directory.store import load_index
+from ..errors import UserError
 from ..models import ImportDraft, Plan
 from ..reading.deadlines import read_deadline
 from ..reading.header import level_of
@@ -202,10 +203,8 @@ def dry_run(engine, draft_id: int, calendar) -> Changes:
             transaction.rollback()
 
 
-class PublishError(ValueError):
-    def __init__(self, message_vi: str, message_en: str):
-        super().__init__(message_vi)
-        self.message_vi, self.message_en = message_vi, message_en
+class PublishError(UserError):
+    pass
 
 
 def publish(session: Session, draft: ImportDraft, calendar, allowed_issuers: set[int] | None) -> ImportResult:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+
+from ..errors import UserError
 from dataclasses import dataclass
 
 MAX_FILES = 5
@@ -25,10 +27,8 @@ KINDS = {
 }
 
 
-class EvidenceError(ValueError):
-    def __init__(self, message_vi: str, message_en: str):
-        super().__init__(message_vi)
-        self.message_vi, self.message_en = message_vi, message_en
+class EvidenceError(UserError):
+    pass
 
 
 @dataclass(frozen=True)

@@ -13,16 +13,15 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..errors import UserError
 from ..models import (APPROVED, PENDING, REFUSED, Assignment, Deadline, ExtensionRequest, Occurrence,
                       StatusChange)
 from ..models.base import utcnow
 from .importer import forget_due_relative_steps
 
 
-class ExtensionError(ValueError):
-    def __init__(self, message_vi: str, message_en: str):
-        super().__init__(message_vi)
-        self.message_vi, self.message_en = message_vi, message_en
+class ExtensionError(UserError):
+    pass
 
 
 def current_due(assignment: Assignment, occurrence: Occurrence | None) -> date | None:

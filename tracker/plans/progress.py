@@ -6,16 +6,14 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from .evidence import CheckedFile
-
+from ..errors import UserError
 from ..models import DONE, IN_PROGRESS, STATUSES, Assignment, Evidence, Occurrence, StatusChange
 from ..models.base import utcnow
+from .evidence import CheckedFile
 
 
-class StatusError(ValueError):
-    def __init__(self, message_vi: str, message_en: str):
-        super().__init__(f"{message_vi} / {message_en}")
-        self.message_vi, self.message_en = message_vi, message_en
+class StatusError(UserError):
+    pass
 
 
 def report(session: Session, assignment: Assignment, status: str, by: str,

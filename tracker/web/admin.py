@@ -28,6 +28,7 @@ from ..mail.planner import global_policy
 from ..models import (ADMIN, AUTHOR, FAILED, OUTBOX_STATES, ROLE_LABELS_VI, ROLES, Account, Agency,
                       CalendarDay, FocalOfficer, JobRun, OutboxMessage, Plan)
 from .access import get_or_404, require, roles_required
+from .i18n import localized
 from .admin_forms import (AGENCY_TYPE_LABELS, LANGUAGE_LABELS, LEVEL_LABELS, PLAN_POLICY_FIELDS,
                           POLICY_LABELS, WEEKDAYS_VI, AccountForm, ActionForm, AgencyForm,
                           CalendarDayForm, OfficerForm, PasswordForm, PlanPolicyForm, PolicyForm, options)
@@ -43,10 +44,6 @@ KIND_LABELS = {"reminder": "Nhắc hạn", "overdue": "Báo quá hạn", "escala
                "escalation_committee": "Báo UBND", "checkin": "Đề nghị cập nhật", "digest": "Tổng hợp"}
 JOB_LABELS = {"reminders": "Nhắc trước hạn", "overdue": "Nhắc quá hạn", "escalation": "Báo cấp trên",
               "checkins": "Đề nghị cập nhật", "digest": "Tổng hợp hằng tuần", "send": "Gửi thư"}
-
-
-def _message(vi: str, en: str) -> str:
-    return en if str(get_locale()) == "en" else vi
 
 
 def _local(moment: datetime | None) -> str:
@@ -291,7 +288,7 @@ def new_account():
         except manage.AccountError as exc:
             db.session.rollback()
             target = form[exc.field] if exc.field in form else form.email
-            target.errors = [*target.errors, _message(exc.message_vi, exc.message_en)]
+            target.errors = [*target.errors, localized(exc)]
         else:
             db.session.commit()
             flash(_("Đã tạo tài khoản %(email)s.", email=account.email), "success")
@@ -309,7 +306,7 @@ def account_active(account_id: int):
             manage.set_active(db.session, account, active)
         except manage.AccountError as exc:
             db.session.rollback()
-            flash(_message(exc.message_vi, exc.message_en), "error")
+            flash(localized(exc), "error")
         else:
             db.session.commit()
             flash(_("Đã mở khóa %(email)s.", email=account.email) if active
@@ -326,7 +323,7 @@ def account_password(account_id: int):
         try:
             manage.set_password(account, form.password.data)
         except manage.AccountError as exc:
-            form.password.errors = [*form.password.errors, _message(exc.message_vi, exc.message_en)]
+            form.password.errors = [*form.password.errors, localized(exc)]
         else:
             db.session.commit()
             flash(_("Đã đặt mật khẩu mới cho %(email)s.", email=account.email), "success")
@@ -351,7 +348,7 @@ def _shown(name: str, value) -> str:
 
 def _place_policy_error(form, exc: settings.PolicyError) -> None:
     target = form[exc.field] if exc.field and exc.field in form else None
-    message = _message(exc.message_vi, str(exc))
+    message = localized(exc.message_vi, str(exc))
     if target is None:
         form.form_errors.append(message)
     else:

@@ -7,7 +7,6 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import get_locale
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -23,16 +22,13 @@ from ..plans.evidence import MAX_FILES, EvidenceError, check
 from ..plans.queries import local_date
 from ..scheduling.ontime import LABELS_VI, classify
 from .access import get_or_404, require, roles_required
+from .i18n import localized
 from .forms import DecisionForm, ExtensionForm, ReportForm, ReturnForm
 
 bp = Blueprint("assignments", __name__)
 
 KIND_LABELS = {"reminder": "Nhắc hạn", "overdue": "Báo quá hạn", "escalation_head": "Báo thủ trưởng",
                "escalation_committee": "Báo UBND", "checkin": "Đề nghị cập nhật", "digest": "Tổng hợp"}
-
-
-def _message(vi: str, en: str) -> str:
-    return en if str(get_locale()) == "en" else vi
 
 
 def _load(assignment_id: int) -> Assignment:
@@ -117,7 +113,7 @@ def report(assignment_id: int):
             try:
                 checked.append(check(f.filename, f.read(), current_app.config["TRACKER_MAX_EVIDENCE_BYTES"]))
             except EvidenceError as exc:
-                form.files.errors.append(_message(exc.message_vi, exc.message_en))
+                form.files.errors.append(localized(exc))
         if not form.files.errors and not form.occurrence.errors:
             try:
                 progress.report(db.session, assignment, form.status.data, by=current_user.email,
@@ -125,7 +121,7 @@ def report(assignment_id: int):
                                 occurrence=occurrence, evidence=checked)
             except progress.StatusError as exc:
                 db.session.rollback()
-                form.status.errors.append(_message(exc.message_vi, exc.message_en))
+                form.status.errors.append(localized(exc))
             else:
                 db.session.commit()
                 flash(_("Đã ghi nhận báo cáo."), "success")
@@ -145,7 +141,7 @@ def extension(assignment_id: int):
                                   form.requested_due.data, form.reason.data, by=current_user.email)
         except ext.ExtensionError as exc:
             db.session.rollback()
-            form.requested_due.errors = [*form.requested_due.errors, _message(exc.message_vi, exc.message_en)]
+            form.requested_due.errors = [*form.requested_due.errors, localized(exc)]
         else:
             db.session.commit()
             flash(_("Đã gửi đề nghị gia hạn; người soạn kế hoạch sẽ quyết định."), "success")
@@ -165,7 +161,7 @@ def send_back(assignment_id: int):
                                    _occurrence(assignment, form.occurrence.data))
         except progress.StatusError as exc:
             db.session.rollback()
-            form.comment.errors = [*form.comment.errors, _message(exc.message_vi, exc.message_en)]
+            form.comment.errors = [*form.comment.errors, localized(exc)]
         else:
             db.session.commit()
             flash(_("Đã trả lại kết quả cho cơ quan thực hiện."), "success")
@@ -200,7 +196,7 @@ def decide(request_id: int):
                        comment=form.comment.data or "")
         except ext.ExtensionError as exc:
             db.session.rollback()
-            flash(_message(exc.message_vi, exc.message_en), "error")
+            flash(localized(exc), "error")
         else:
             db.session.commit()
             flash(_("Đã đồng ý gia hạn.") if form.approve.data else _("Đã từ chối gia hạn."), "success")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -22,6 +21,7 @@ from ..reading.deadlines import read_deadline
 from ..reading.header import level_of
 from ..reading.result import NotAPlanError, PlanContext
 from .access import get_or_404, require, roles_required
+from .i18n import localized
 from .forms import UploadForm
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
@@ -29,10 +29,6 @@ bp = Blueprint("imports", __name__, url_prefix="/imports")
 
 def _calendar():
     return reporting_calendar(current_app.config)
-
-
-def _message(vi: str, en: str) -> str:
-    return en if str(get_locale()) == "en" else vi
 
 
 def _draft(draft_id: int) -> ImportDraft:
@@ -61,7 +57,7 @@ def new():
             drafts.read_plan(data, upload.filename or "", calendar=_calendar(),
                              max_bytes=current_app.config["TRACKER_MAX_UPLOAD_BYTES"])
         except NotAPlanError as exc:
-            form.file.errors.append(_message(exc.message_vi, exc.message_en))
+            form.file.errors.append(localized(exc))
         else:
             draft = ImportDraft(account_id=current_user.id, filename=(upload.filename or "ke-hoach")[:300],
                                 sha256=hashlib.sha256(data).hexdigest(), data=data, choices={})
@@ -100,7 +96,7 @@ def preview(draft_id: int):
     try:
         preview = drafts.prepare(db.session, draft, calendar, index)
     except NotAPlanError as exc:
-        flash(_message(exc.message_vi, exc.message_en), "error")
+        flash(localized(exc), "error")
         return redirect(url_for(".new"))
     if request.method == "POST" and draft.published_at is None:
         _save_choices(draft, preview)
@@ -110,7 +106,7 @@ def preview(draft_id: int):
                 result = drafts.publish(db.session, draft, calendar, _allowed_issuers())
             except drafts.PublishError as exc:
                 db.session.rollback()
-                flash(_message(exc.message_vi, exc.message_en), "error")
+                flash(localized(exc), "error")
             else:
                 draft.plan_id, draft.published_at = result.plan.id, clock.now()
                 db.session.commit()
@@ -153,7 +149,7 @@ def deadline(draft_id: int):
     draft = _draft(draft_id)
     text = request.args.get("text", "")[:300]
     year = request.args.get("year", type=int)
-    if year is None:
+    if year is None or not 1900 <= year <= 2200:     # a plan's year; anything else is a bad request
         abort(400)
     reading = read_deadline(text, PlanContext(year=year, issued=None, level=level_of(
         request.args.get("issuer", "")), calendar=_calendar()))
@@ -161,7 +157,7 @@ def deadline(draft_id: int):
     return jsonify(kind=reading.kind, due=reading.due.isoformat() if reading.due else None,
                    start=reading.start.isoformat() if reading.start else None,
                    label=describe(reading),
-                   warnings=[_message(w.message, w.message_en or w.message) for w in reading.warnings])
+                   warnings=[localized(w.message, w.message_en) for w in reading.warnings])
 
 
 KIND_LABELS = {"date": "Hạn", "range": "Khoảng", "recurring": "Định kỳ", "continuous": "Thường xuyên",
