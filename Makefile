@@ -16,14 +16,22 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 install: $(VENV)/.installed
 
-migrate: install  ## create or upgrade the database schema
-	$(FLASK) db upgrade
+# The development secret key: random, made once, kept in instance/ (never committed). A
+# TRACKER_SECRET_KEY in the environment takes precedence (production).
+DEV_KEY := instance/secret_key
+$(DEV_KEY):
+	@mkdir -p instance
+	@umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(48))" > $@
+DEV    := TRACKER_SECRET_KEY_FILE=$(DEV_KEY)
+
+migrate: install $(DEV_KEY)  ## create or upgrade the database schema
+	$(DEV) $(FLASK) db upgrade
 
 seed: migrate     ## load the sample directories and seed plans (idempotent)
-	$(FLASK) seed
+	$(DEV) $(FLASK) seed
 
 run: seed         ## the app on the embedded default (SQLite), with the scheduler and a mail catcher
-	$(FLASK) dev --host $(HOST) --port $(PORT)
+	$(DEV) $(FLASK) dev --host $(HOST) --port $(PORT)
 
 test: install     ## the whole suite; PostgreSQL tests run when TRACKER_TEST_DATABASE_URL is set
 	$(PY) -m pytest

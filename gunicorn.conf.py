@@ -1,6 +1,19 @@
-# gunicorn settings: `gunicorn -c gunicorn.conf.py wsgi:app`
+# gunicorn settings: `gunicorn -c gunicorn.conf.py wsgi:app` (gunicorn also reads this file by
+# default when started from this directory).
+import sys
+
+from tracker.config import ConfigError, check_secret_key, secret_key_from_environment
+
+# Refuse to start without a real secret key, before any worker boots: sessions, sign-in links
+# and the feed links in e-mails are all signed with it.
+try:
+    check_secret_key(secret_key_from_environment())
+except ConfigError as exc:
+    sys.stderr.write(f"tracker: {exc.message_vi}\ntracker: {exc.message_en}\n")
+    sys.exit(2)
+
 bind = "127.0.0.1:8000"
 workers = 3
-# Feed URLs carry secret tokens: log them redacted.
+# Feed URLs and sign-in links carry secret tokens: log them redacted.
 logger_class = "tracker.logs.GunicornLogger"
 accesslog = "-"

@@ -35,6 +35,7 @@ import json
 import os
 import platform
 import pstats
+import secrets
 import shutil
 import socket
 import subprocess
@@ -227,6 +228,7 @@ def main() -> int:
     port = free_port()
     os.environ["TRACKER_DATABASE_URL"] = f"sqlite:///{tmp / 'tracker.sqlite3'}"
     os.environ["TRACKER_BASE_URL"] = f"http://127.0.0.1:{port}"
+    os.environ.setdefault("TRACKER_SECRET_KEY", secrets.token_urlsafe(32))   # gunicorn needs one too
     os.environ["BENCH_STATIC_FILE"] = str(tmp / "feed.ics")
     server, log = None, open(tmp / "gunicorn.log", "w")
     try:

@@ -28,6 +28,7 @@ import io
 import itertools
 import os
 import platform
+import secrets
 import sqlite3
 import statistics
 import sys
@@ -129,7 +130,7 @@ def fresh_app(url: str):
             conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
             conn.execute(sa.text("CREATE SCHEMA public"))
         engine.dispose()
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
+    app = create_app({"TESTING": True, "SECRET_KEY": secrets.token_urlsafe(32), "SQLALCHEMY_DATABASE_URI": url,
                       "TRACKER_SEED_DIR": str(SEEDS)})
     with app.app_context(), contextlib.redirect_stderr(io.StringIO()):  # Alembic's INFO lines
         upgrade()

@@ -39,6 +39,7 @@ import contextlib
 import cProfile
 import io
 import platform
+import secrets
 import pstats
 import shutil
 import smtplib
@@ -243,7 +244,7 @@ def bare_messages(sender: str) -> list:
 
 def profile_planning(url: str, at: datetime) -> None:
     """The three jobs again on a copy of the database taken before planning, under cProfile."""
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "TRACKER_SEED_DIR": str(SEEDS),
+    app = create_app({"TESTING": True, "SECRET_KEY": secrets.token_urlsafe(32), "SQLALCHEMY_DATABASE_URI": url, "TRACKER_SEED_DIR": str(SEEDS),
                       "TRACKER_BASE_URL": BASE_URL, "TRACKER_TIMEZONE": TIMEZONE})
     profiler = cProfile.Profile()
     with app.app_context():
@@ -272,7 +273,7 @@ def main() -> int:
     db_file, copy_file = tmp / "tracker.sqlite3", tmp / "before-planning.sqlite3"
     controller = None
     try:
-        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_file}",
+        app = create_app({"TESTING": True, "SECRET_KEY": secrets.token_urlsafe(32), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_file}",
                           "TRACKER_SEED_DIR": str(SEEDS), "TRACKER_BASE_URL": BASE_URL,
                           "TRACKER_TIMEZONE": TIMEZONE, "TRACKER_MAIL_BATCH": BATCH})
         with app.app_context():

@@ -8,6 +8,7 @@ the Alembic migrations, so the migrations are what is tested.
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -36,9 +37,13 @@ def _reset_postgresql(url: str) -> None:
     engine.dispose()
 
 
-def make_app(url: str):
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
-                      "TRACKER_SEED_DIR": str(SEEDS)})
+# A real random key each run: production refuses a missing or weak one, and so do tests.
+SECRET_KEY = secrets.token_urlsafe(32)
+
+
+def make_app(url: str, **settings):
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET_KEY,
+                      "TRACKER_SEED_DIR": str(SEEDS), **settings})
     with app.app_context():
         upgrade()
     return app
@@ -155,7 +160,20 @@ def people(directory):
 
 def sign_in(client, email: str, path: str = "/"):
     """Sign a test client in through an e-mailed link (no form, so no CSRF token needed)."""
-    from flask import current_app
-    from tracker.accounts.links import make_token
-    token = make_token(current_app.config["SECRET_KEY"], email, path)
+    token = issue_link(email, path)
     return client.get(f"/login/link/{token}")
+
+
+def issue_link(email: str, path: str = "/") -> str:
+    """A sign-in link's token, as the sender mints one for a message."""
+    from flask import current_app
+    from tracker.accounts.links import issue
+    token = issue(db.session, email, path, current_app.config)
+    db.session.commit()
+    return token
+
+
+def csrf_of(page) -> str:
+    """The CSRF token of a rendered form."""
+    import re
+    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page.text).group(1)

@@ -15,7 +15,7 @@ from tracker.extensions import db
 from tracker.jobs import run
 from tracker.models import DONE, Agency, Assignment, Evidence, ExtensionRequest, StatusChange
 
-from .conftest import STP_OFFICER, sign_in
+from .conftest import STP_OFFICER, issue_link, sign_in
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -65,13 +65,17 @@ def test_the_link_in_a_reminder_signs_the_officer_in_and_opens_the_item(app, see
         run("send", moment)
     mine = [m for rcpt, m in catcher.messages if STP_OFFICER in rcpt]
     assert mine, "the officer got a reminder"
-    text = mine[0].get_body(("plain",)).get_content()
+    text = mine[-1].get_body(("plain",)).get_content()
     links = re.findall(r"https://tracker\.example\.gov\.vn/login/link/\S+", text)
     assert links
+    app.config["TRACKER_NOW"] = moment + timedelta(hours=2)   # the officer reads it that morning
     client = app.test_client()
     opened = client.get(links[0].replace("https://tracker.example.gov.vn", ""), follow_redirects=True)
     assert opened.status_code == 200
     assert "Báo cáo tiến độ" in opened.text                    # the item's page, with the report form
+    # The link works once: a second click (a forwarded copy) gets no session.
+    again = app.test_client().get(links[0].replace("https://tracker.example.gov.vn", ""))
+    assert again.status_code == 410 and "đã được dùng" in again.text
     # The attached calendar never carries the sign-in link.
     ics = next(p for p in mine[0].iter_attachments() if p.get_content_type() == "text/calendar")
     assert "/login/link/" not in ics.get_content()
@@ -82,20 +86,12 @@ def test_the_link_in_a_reminder_signs_the_officer_in_and_opens_the_item(app, see
     assert other.get("/my/").status_code == 302
 
 
-def test_an_expired_link_is_refused(app, seeded, people, monkeypatch):
-    from tracker.accounts import links
-    token = links.make_token(app.config["SECRET_KEY"], STP_OFFICER, "/my/")
-    real = links.URLSafeTimedSerializer.loads
-
-    import itsdangerous.timed
-    now = itsdangerous.timed.time.time()
-
-    def later(self, s, max_age=None, **kw):      # read the token 15 days on
-        monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: now + 15 * 86400)
-        return real(self, s, max_age=max_age, **kw)
-    monkeypatch.setattr(links.URLSafeTimedSerializer, "loads", later)
+def test_an_expired_link_is_refused(app, seeded, people):
+    token = issue_link(STP_OFFICER, "/my/")
+    app.config["TRACKER_NOW"] = datetime.now(TZ) + timedelta(days=app.config["TRACKER_SIGNIN_LINK_DAYS"], minutes=1)
     page = app.test_client().get(f"/login/link/{token}", follow_redirects=True)
-    assert "hết hạn" in page.text
+    assert page.status_code == 410 and "hết hạn" in page.text
+    assert app.test_client().get("/my/").status_code == 302
 
 
 def test_an_officer_sees_only_their_agencies_items(app, officer, seeded):

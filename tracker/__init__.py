@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from flask import Flask
@@ -21,6 +22,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config["SECRET_KEY"] and _development_server():
+        app.config["SECRET_KEY"] = config.development_key(app.instance_path)
+    config.check_secret_key(app.config["SECRET_KEY"])   # ConfigError: production refuses to start
 
     from . import models  # noqa: F401  (register the mapped classes)
 
@@ -42,20 +46,39 @@ def create_app(overrides: dict | None = None) -> Flask:
     return app
 
 
+def _development_server() -> bool:
+    """``flask dev`` (what ``make run`` starts): the one command that may make its own key.
+
+    The app is built before click picks the command, so the command line is all there is
+    to tell; every other way of starting (gunicorn, other commands) needs a configured key.
+    """
+    program = Path(sys.argv[0]).name if sys.argv else ""
+    words = [a for a in sys.argv[1:] if not a.startswith("-")]
+    return program in ("flask", "__main__.py") and "dev" in words
+
+
 def _init_web(app: Flask) -> None:
     """Sign-in, CSRF on every form, and the interface language (Vietnamese first)."""
     from flask import session
     from flask_login import current_user
 
-    from .models import Account
-
+    from .web import headers, input, sessions
     app.config["MAX_CONTENT_LENGTH"] = app.config["TRACKER_MAX_REQUEST_BYTES"]
+    if app.config["TRACKER_PROXY_COUNT"]:
+        # Behind a reverse proxy: trust exactly that many hops of X-Forwarded-For/-Proto/-Host,
+        # so the client address (sign-in limits) and https (cookies, HSTS) are the real ones.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        n = app.config["TRACKER_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+    input.install(app)
+    headers.install(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     from flask_babel import lazy_gettext
     login_manager.login_message = lazy_gettext("Hãy đăng nhập để tiếp tục.")
     login_manager.login_message_category = "info"
+    sessions.install(app)
 
     @app.before_request
     def _forget_cached_user():
@@ -66,10 +89,6 @@ def _init_web(app: Flask) -> None:
         g.pop("_login_user", None)
         g.pop(app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)   # Flask-WTF's token
         refresh()                       # and Flask-Babel's locale
-
-    @login_manager.user_loader
-    def load_account(account_id: str):
-        return db.session.get(Account, int(account_id))
 
     def locale() -> str:
         if "lang" in session:

@@ -5,6 +5,7 @@ readers, the directory and the importer, and print in Vietnamese (English beside
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -381,7 +382,9 @@ def scheduler_run() -> None:
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
 @click.option("--mail-port", default=8025, type=int, help="Máy chủ thư thử nghiệm / mail catcher port.")
-def dev_command(host: str, port: int, mail_port: int) -> None:
+@click.option("--demo", is_flag=True, help="Tạo tài khoản thử cả khi dùng cơ sở dữ liệu khác mặc định / "
+              "create the demo accounts even on a database other than the development one.")
+def dev_command(host: str, port: int, mail_port: int, demo: bool) -> None:
     """Máy chủ phát triển + bộ lập lịch + hộp thư thử nghiệm / Development server with the
     scheduler and a local mail catcher (what `make run` starts)."""
     import logging
@@ -398,14 +401,20 @@ def dev_command(host: str, port: int, mail_port: int) -> None:
     mail_ext.server, mail_ext.port, mail_ext.use_tls, mail_ext.use_ssl = "127.0.0.1", mail_port, False, False
     mail_ext.username = mail_ext.password = None
     app.register_blueprint(dev_bp)
-    from .accounts.manage import demo_accounts
-    made = demo_accounts(db.session, DEMO_PASSWORD)
-    db.session.commit()
-    from .models import Account
-    click.echo(f"Tài khoản thử (mật khẩu “{DEMO_PASSWORD}”) / demo accounts (password “{DEMO_PASSWORD}”):")
-    for account in db.session.scalars(select(Account).order_by(Account.role, Account.email)):
-        if account.password_hash:
-            click.echo(f"  {account.role:8} {account.email}{'  (mới)' if account in made else ''}")
+    # Demo accounts share a published password: only in the development database (the
+    # default SQLite file), never in one configured with TRACKER_DATABASE_URL unless asked.
+    if demo or not os.environ.get("TRACKER_DATABASE_URL"):
+        from .accounts.manage import demo_accounts
+        made = demo_accounts(db.session, DEMO_PASSWORD)
+        db.session.commit()
+        from .models import Account
+        click.echo(f"Tài khoản thử (mật khẩu “{DEMO_PASSWORD}”) / demo accounts (password “{DEMO_PASSWORD}”):")
+        for account in db.session.scalars(select(Account).order_by(Account.role, Account.email)):
+            if account.password_hash:
+                click.echo(f"  {account.role:8} {account.email}{'  (mới)' if account in made else ''}")
+    else:
+        click.echo("Không tạo tài khoản thử: TRACKER_DATABASE_URL trỏ tới cơ sở dữ liệu khác (dùng --demo nếu "
+                   "muốn) / no demo accounts on a configured database (--demo to create them).")
     start_in_background(app)
     click.echo(f"Thư nhắc việc: http://{host}:{port}/dev/mail (máy chủ thư thử nghiệm 127.0.0.1:{mail_port})")
     from werkzeug.serving import run_simple
@@ -586,6 +595,27 @@ def accounts_set_password(email, password) -> None:
         _fail(exc.message_vi, exc.message_en)
     db.session.commit()
     click.echo("Đã đặt mật khẩu.")
+
+
+@accounts_cli.command("set-role")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice(["admin", "author", "leader", "officer"]))
+@click.option("--committee", help="UBND của người soạn / lãnh đạo / the author's or leader's committee.")
+def accounts_set_role(email, role, committee) -> None:
+    """Đổi vai trò (mọi phiên đăng nhập của tài khoản kết thúc) / Change an account's role
+    (its sessions end)."""
+    from .accounts.manage import AccountError, find_account, find_committee, set_role
+    account = find_account(db.session, email)
+    if account is None:
+        _fail(f"Không có tài khoản {email}.", f"No account {email}.")
+    try:
+        agency = find_committee(db.session, committee) if committee else None
+        set_role(db.session, account, role, agency)
+    except AccountError as exc:
+        db.session.rollback()
+        _fail(exc.message_vi, exc.message_en)
+    db.session.commit()
+    click.echo(f"Đã đổi vai trò của {account.email} thành {role}.")
 
 
 @accounts_cli.command("disable")

@@ -8,11 +8,14 @@ embedded setup: a SQLite file under ``instance/``.
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     from .scheduling.reporting import ReportingCalendar
+
+from .errors import UserError
 
 PREFIX = "TRACKER_"
 
@@ -26,11 +29,66 @@ def _int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+class ConfigError(UserError):
+    """A setting that stops the application from starting (printed, exit status 2)."""
+
+
+# 32 random bytes written in base64url (``secrets.token_urlsafe(32)``) are 43 characters.
+MIN_SECRET_KEY_CHARS = 43
+DEVELOPMENT_KEY_FILE = "secret_key"
+
+
+def secret_key_from_environment() -> str | None:
+    """``TRACKER_SECRET_KEY``, or the contents of the file ``TRACKER_SECRET_KEY_FILE`` names
+    (systemd credentials, Docker secrets); None when neither is set."""
+    key = _env("SECRET_KEY")
+    if key:
+        return key.strip()
+    path = _env("SECRET_KEY_FILE")
+    if path:
+        try:
+            return Path(path).read_text(encoding="utf-8").strip() or None
+        except OSError as exc:
+            raise ConfigError(f"Không đọc được TRACKER_SECRET_KEY_FILE ({path}): {exc.strerror}.",
+                              f"Cannot read TRACKER_SECRET_KEY_FILE ({path}): {exc.strerror}.") from exc
+    return None
+
+
+def check_secret_key(key: str | None) -> None:
+    """Refuse a missing, short or patterned key: everything signed (sessions, sign-in links,
+    feed links in e-mails) is only as secret as it is."""
+    how = "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+    if not key:
+        raise ConfigError(
+            "Chưa đặt khóa bí mật TRACKER_SECRET_KEY. Không có nó, ai cũng có thể giả phiên đăng nhập "
+            f"và liên kết. Tạo một khóa ngẫu nhiên bằng: {how}",
+            "TRACKER_SECRET_KEY is not set. Without it anyone can forge sessions and sign-in links. "
+            f"Make a random key with: {how}")
+    if len(key) < MIN_SECRET_KEY_CHARS or len(set(key)) < 16:
+        raise ConfigError(
+            f"TRACKER_SECRET_KEY quá ngắn hoặc không ngẫu nhiên ({len(key)} ký tự): cần ít nhất 32 byte "
+            f"ngẫu nhiên ({MIN_SECRET_KEY_CHARS} ký tự base64). Tạo bằng: {how}",
+            f"TRACKER_SECRET_KEY is too short or not random ({len(key)} characters): it needs at least "
+            f"32 random bytes ({MIN_SECRET_KEY_CHARS} base64 characters). Make one with: {how}")
+
+
+def development_key(instance_path: str) -> str:
+    """The development server's key: made once at random in ``instance/`` and reused, so
+    sessions survive a restart of ``make run`` and nothing is shared between machines."""
+    path = Path(instance_path) / DEVELOPMENT_KEY_FILE
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48) + "\n", encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
 def load(instance_path: str) -> dict:
     """The settings for one app instance, as a dict for ``app.config.from_mapping``."""
     default_db = "sqlite:///" + str(Path(instance_path) / "tracker.sqlite3")
     return {
-        "SECRET_KEY": _env("SECRET_KEY", "dev-only-not-secret"),
+        # None until the factory decides (production refuses to start without one).
+        "SECRET_KEY": secret_key_from_environment(),
         "SQLALCHEMY_DATABASE_URI": _env("DATABASE_URL", default_db),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "TRACKER_TIMEZONE": _env("TIMEZONE", "Asia/Ho_Chi_Minh"),
@@ -48,8 +106,20 @@ def load(instance_path: str) -> dict:
         "TRACKER_MAX_EVIDENCE_BYTES": _int("MAX_EVIDENCE_BYTES", 10 * 1024 * 1024),
         # Any request body above this is refused before it is read (413).
         "TRACKER_MAX_REQUEST_BYTES": _int("MAX_REQUEST_BYTES", 32 * 1024 * 1024),
-        # E-mailed sign-in links stay valid this many days.
-        "TRACKER_SIGNIN_LINK_DAYS": _int("SIGNIN_LINK_DAYS", 14),
+        # E-mailed sign-in links work once, for this long: officers (whose reminders are the
+        # way in) for days, authors, leaders and administrators (who see a whole committee)
+        # for hours.
+        "TRACKER_SIGNIN_LINK_DAYS": _int("SIGNIN_LINK_DAYS", 7),
+        "TRACKER_STAFF_SIGNIN_LINK_HOURS": _int("STAFF_SIGNIN_LINK_HOURS", 24),
+        # A session ends after this long without a request, and this long after sign-in.
+        "TRACKER_SESSION_IDLE_HOURS": _int("SESSION_IDLE_HOURS", 12),
+        "TRACKER_SESSION_MAX_DAYS": _int("SESSION_MAX_DAYS", 7),
+        # Sign-in attempts: an account is locked for LOCK_MINUTES after MAX_FAILURES wrong
+        # passwords; one client address is slowed down after as many.
+        "TRACKER_LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 10),
+        "TRACKER_LOGIN_LOCK_MINUTES": _int("LOGIN_LOCK_MINUTES", 15),
+        # Behind a reverse proxy: how many proxies set X-Forwarded-For / -Proto (0: none).
+        "TRACKER_PROXY_COUNT": _int("PROXY_COUNT", 0),
         # Calendar feeds: the rolling window (open overdue items are always shown) and the
         # reporting periods at which continuous tasks appear as check-ins.
         "TRACKER_FEED_PAST_DAYS": _int("FEED_PAST_DAYS", 92),

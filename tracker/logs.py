@@ -1,15 +1,15 @@
-"""Keep feed tokens out of logs: they are bearer secrets (CALENDAR_NOTES §5)."""
+"""Keep feed tokens and sign-in link tokens out of logs: they are bearer secrets."""
 
 from __future__ import annotations
 
 import logging
 import re
 
-_FEED_PATH = re.compile(r"(/feeds/)[A-Za-z0-9_\-]{8,}")
+_SECRET_PATH = re.compile(r"(/feeds/|/login/link/)[A-Za-z0-9_\-]{8,}")
 
 
 def redact(text: str) -> str:
-    return _FEED_PATH.sub(r"\1[token]", text)
+    return _SECRET_PATH.sub(r"\1[token]", text)
 
 
 class RedactTokens(logging.Filter):

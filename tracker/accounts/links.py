@@ -1,46 +1,124 @@
-"""Signed, expiring sign-in links for e-mails: one click takes an officer to the item.
+"""Sign-in links for e-mails: one click signs a person in and opens the item, once.
 
-The token carries the address and the page to open, signed with the app's secret, so
-neither can be changed; it expires after ``TRACKER_SIGNIN_LINK_DAYS``. Only a path on this
-site can be opened (no open redirect).
+A link is minted when its message is handed to the mail server (``tracker.mail.links``),
+never when the message is planned, so a stored message holds no working link. Its token is
+256 random bits of which only the SHA-256 is kept: a copy of the database opens nothing.
+A link works once and for a limited time: days for focal officers, whose reminders are their
+way in, hours for authors, leaders and administrators, whose sessions see a whole committee.
+A used or expired link offers to send a fresh one to the same address (``resend``), which
+is how a forwarded e-mail stays harmless: the new link goes to the owner, not the forwarder.
+Only a path on this site can be opened (no open redirect).
 """
 
 from __future__ import annotations
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+import hashlib
+import secrets
+from datetime import datetime, timedelta
 
-SALT = "tracker-sign-in-link"
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..models import OFFICER, Account, SignInLink
+from ..models.base import utcnow
+
+TOKEN_BYTES = 32
 
 
 class LinkError(ValueError):
-    def __init__(self, expired: bool):
-        super().__init__("expired" if expired else "invalid")
-        self.expired = expired
+    """Why a link does not sign in: ``invalid`` (unknown token), ``expired`` or ``used``.
+    ``link`` is the stored link when there is one (to offer a fresh one to its address)."""
+
+    def __init__(self, reason: str, link: SignInLink | None = None):
+        super().__init__(reason)
+        self.reason, self.link = reason, link
+
+    @property
+    def expired(self) -> bool:
+        return self.reason == "expired"
 
 
-def _serializer(secret: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret, salt=SALT)
+def safe_path(path: str | None) -> str:
+    """``path`` if it is a path on this site, else "/" (never "//host" or "/\\host")."""
+    if (not isinstance(path, str) or not path.startswith("/") or path.startswith("//")
+            or "\\" in path or any(ord(c) < 32 for c in path)):
+        return "/"
+    return path
 
 
-def make_token(secret: str, email: str, path: str) -> str:
-    if not path.startswith("/") or path.startswith("//"):
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def lifetime(session: Session, email: str, config) -> timedelta:
+    """How long a new link for ``email`` works: short for accounts above a focal officer."""
+    role = session.scalar(select(Account.role).where(func.lower(Account.email) == email.strip().lower()))
+    if role is not None and role != OFFICER:
+        return timedelta(hours=config["TRACKER_STAFF_SIGNIN_LINK_HOURS"])
+    return timedelta(days=config["TRACKER_SIGNIN_LINK_DAYS"])
+
+
+def issue(session: Session, email: str, path: str, config, now: datetime | None = None) -> str:
+    """A new single-use token for ``email`` opening ``path``. Only its hash is stored; the
+    caller puts the token in the one message it sends and forgets it."""
+    if safe_path(path) != path:
         raise ValueError("a sign-in link opens a path on this site")
-    return _serializer(secret).dumps({"e": email.strip().lower(), "p": path})
+    now = now or utcnow()
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    session.add(SignInLink(token_hash=hash_token(token), email=email.strip().lower(), path=path,
+                           created_at=now, expires_at=now + lifetime(session, email, config)))
+    session.flush()
+    return token
 
 
-def read_token(secret: str, token: str, max_age_days: int) -> tuple[str, str]:
-    """(email, path) of a valid token; ``LinkError`` when it is tampered with or too old."""
-    try:
-        data = _serializer(secret).loads(token, max_age=max_age_days * 86400)
-    except SignatureExpired as exc:
-        raise LinkError(expired=True) from exc
-    except BadSignature as exc:
-        raise LinkError(expired=False) from exc
-    path = data.get("p", "/")
-    if not isinstance(path, str) or not path.startswith("/") or path.startswith("//"):
-        path = "/"
-    return data["e"], path
+def sign_in_url(base_url: str, token: str) -> str:
+    return f"{base_url.rstrip('/')}/login/link/{token}"
 
 
-def sign_in_url(base_url: str, secret: str, email: str, path: str) -> str:
-    return f"{base_url.rstrip('/')}/login/link/{make_token(secret, email, path)}"
+def _aware(value: datetime, like: datetime) -> datetime:
+    # SQLite hands timestamps back without their zone; they were stored in UTC.
+    return value.replace(tzinfo=like.tzinfo) if value.tzinfo is None else value
+
+
+def find(session: Session, token: str) -> SignInLink | None:
+    if not token or len(token) > 200:
+        return None
+    return session.scalar(select(SignInLink).where(SignInLink.token_hash == hash_token(token)))
+
+
+def redeem(session: Session, token: str, now: datetime | None = None) -> SignInLink:
+    """Use a link: the stored link, now marked used; ``LinkError`` if it cannot sign in.
+
+    The mark is a compare-and-set, so two clicks racing (a mail scanner and the person)
+    cannot both get a session. The caller commits.
+    """
+    now = now or utcnow()
+    link = find(session, token)
+    if link is None:
+        raise LinkError("invalid")
+    if link.used_at is not None:
+        raise LinkError("used", link)
+    if _aware(link.expires_at, now) <= now:
+        raise LinkError("expired", link)
+    claimed = session.execute(
+        SignInLink.__table__.update()
+        .where(SignInLink.id == link.id, SignInLink.used_at.is_(None))
+        .values(used_at=now)).rowcount
+    if claimed != 1:
+        raise LinkError("used", link)
+    session.refresh(link)
+    return link
+
+
+def may_resend(link: SignInLink) -> bool:
+    """A fresh link is sent at most once per old link (no flooding an address)."""
+    return link.resent_at is None
+
+
+def purge(session: Session, now: datetime | None = None, keep_days: int = 30) -> int:
+    """Forget links that expired more than ``keep_days`` ago (their hashes open nothing)."""
+    now = now or utcnow()
+    rows = session.scalars(select(SignInLink).where(SignInLink.expires_at < now - timedelta(days=keep_days))).all()
+    for row in rows:
+        session.delete(row)
+    return len(rows)

@@ -46,20 +46,50 @@ def find_account(session: Session, email: str) -> Account | None:
 
 
 def set_password(account: Account, password: str) -> None:
+    """A new password; every session of the account ends (the caller may sign the person
+    in again, as the self-service page does)."""
     check_password(password)
     account.set_password(password)
+    account.end_sessions()
+
+
+def set_role(session: Session, account: Account, role: str, committee: Agency | None = None) -> None:
+    """Change what an account may do; its sessions end, so the new rights apply at once."""
+    if role not in ROLES:
+        raise AccountError(f"Vai trò “{role}” không có ({', '.join(ROLES)}).", f"Unknown role “{role}”.", "role")
+    if role in (AUTHOR, LEADER) and committee is None and account.committee_id is None:
+        raise AccountError("Người soạn kế hoạch và lãnh đạo cần thuộc một UBND (committee).",
+                           "Authors and leaders need a People's Committee.", "committee")
+    if role != ADMIN:
+        _keep_an_administrator(session, account, "Không thể bỏ quyền của tài khoản quản trị cuối cùng.",
+                               "The last active administrator cannot lose the role.")
+    account.role = role
+    if committee is not None:
+        account.committee_id = committee.id
+    if role == ADMIN or role == OFFICER:
+        account.committee_id = None
+    account.end_sessions()
+
+
+def _keep_an_administrator(session: Session, account: Account, message_vi: str, message_en: str) -> None:
+    """Refuse a change that would leave no active administrator (nobody could then manage
+    accounts from the pages)."""
+    if account.role == ADMIN and account.active:
+        others = session.scalar(select(func.count(Account.id)).where(
+            Account.role == ADMIN, Account.active.is_(True), Account.id != account.id))
+        if not others:
+            raise AccountError(message_vi, message_en)
 
 
 def set_active(session: Session, account: Account, active: bool) -> None:
     """Enable or disable sign-in. The last active administrator cannot be disabled: nobody
     could then manage accounts from the pages."""
-    if not active and account.role == ADMIN and account.active:
-        others = session.scalar(select(func.count(Account.id)).where(
-            Account.role == ADMIN, Account.active.is_(True), Account.id != account.id))
-        if not others:
-            raise AccountError("Không thể khóa tài khoản quản trị cuối cùng.",
+    if not active:
+        _keep_an_administrator(session, account, "Không thể khóa tài khoản quản trị cuối cùng.",
                                "The last active administrator cannot be disabled.")
     account.active = active
+    # Disabling ends every session; enabling again does not bring the old ones back.
+    account.end_sessions()
 
 
 def create_account(session: Session, email: str, name: str, role: str, committee: Agency | None = None,

@@ -35,6 +35,7 @@ from .. import clock
 from ..extensions import mail
 from ..models import FAILED, QUEUED, SENDING, SENT, OutboxItem, OutboxMessage
 from .compose import ComposedMail, to_message
+from .links import fill as fill_links
 
 _ADDRESS = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
 STUCK_AFTER = timedelta(minutes=15)
@@ -154,8 +155,10 @@ def send_due(session: Session, limit: int | None = None) -> SendReport:
     try:
         for row in batch:
             try:
+                # The recipient's sign-in and feed links are minted now, never stored.
+                text, html = fill_links(session, row.recipient, row.body_text, row.body_html)
                 message = to_message(ComposedMail(to=row.recipient, subject=row.subject,
-                                                  text=row.body_text, html=row.body_html, ics=row.ics),
+                                                  text=text, html=html, ics=row.ics),
                                      sender, message_id=row.message_id, language=row.language)
                 del message["Date"]
                 message["Date"] = format_datetime(clock.now())   # the app's clock, like the rest

@@ -18,7 +18,6 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from ..accounts.links import sign_in_url
 from ..config import reporting_calendar
 from ..models import (PLAN_ARCHIVED, Agency, Assignment, CalendarDay, Plan, SentStep, Setting, Task)
 from ..plans.queries import local_date
@@ -26,7 +25,7 @@ from ..scheduling import reminders as rules
 from ..scheduling.workdays import CalendarException, WorkingCalendar
 from ..scheduling.ontime import DONE_LATE, DONE_ON_TIME, OVERDUE, PENDING_ON_TIME, classify
 from .compose import AgencyStats, MailItem, Recipient, compose
-from ..feeds.tokens import mail_token
+from .links import feed_placeholder, signin_placeholder
 from .outbox import enqueue, idempotency_key, valid_address
 
 # Which planning job handles which tracks, and the message kind each track produces.
@@ -160,7 +159,7 @@ def plan_messages(session: Session, today: date, tracks: tuple[str, ...]) -> Pla
         items = [_signed(e[0], person, base_url, config) for e in entries]
         feed_url = None
         if person.role == "officer" and valid_address(person.email):
-            feed_url = f"{base_url}/feeds/{mail_token(session, person.email, config['SECRET_KEY'])}/"
+            feed_url = feed_placeholder(base_url)     # the token is minted when it is sent
         composed = compose(kind, person, items, today=today, feed_url=feed_url, app_url=base_url)
         if composed is None:
             continue
@@ -177,11 +176,11 @@ def plan_messages(session: Session, today: date, tracks: tuple[str, ...]) -> Pla
 
 
 def _signed(item: MailItem, person: Recipient, base_url: str, config) -> MailItem:
-    """The item with this recipient's signed, expiring link that signs them in and opens it."""
+    """The item with a place for this recipient's own single-use sign-in link to it (minted
+    when the message is sent: see ``tracker.mail.links``)."""
     if not valid_address(person.email) or not item.url.startswith(base_url + "/"):
         return item
-    path = item.url[len(base_url):]
-    return replace(item, signin_url=sign_in_url(base_url, config["SECRET_KEY"], person.email, path))
+    return replace(item, signin_url=signin_placeholder(base_url, item.url[len(base_url):]))
 
 
 def _mail_item(assignment: Assignment, occurrence, item: rules.Item, step: rules.Step, calendar,

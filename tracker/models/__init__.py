@@ -1,6 +1,7 @@
 """The data model. Import from here: ``from tracker.models import Plan, Task, ...``."""
 
-from .account import ADMIN, AUTHOR, LEADER, OFFICER, ROLE_LABELS_VI, ROLES, Account
+from .account import (ADMIN, AUTHOR, LEADER, OFFICER, ROLE_LABELS_VI, ROLES, Account, SignInLink,
+                      SignInThrottle)
 from .assignment import (APPROVED, PENDING, REFUSED, Assignment, Deadline, Evidence, ExtensionRequest,
                          Occurrence, StatusChange)
 from .base import (CANCELLED, COORDINATE, DONE, IN_PROGRESS, LEAD, NOT_STARTED, PAUSED,
@@ -13,7 +14,8 @@ from .jobs import JobRun
 from .plan import ImportDraft, Plan, Section, Task
 
 __all__ = [
-    "ADMIN", "AUTHOR", "LEADER", "OFFICER", "ROLE_LABELS_VI", "ROLES", "Account", "APPROVED",
+    "ADMIN", "AUTHOR", "LEADER", "OFFICER", "ROLE_LABELS_VI", "ROLES", "Account", "SignInLink",
+    "SignInThrottle", "APPROVED",
     "PENDING", "REFUSED", "Evidence", "ExtensionRequest", "ImportDraft", "JobRun",
     "Agency", "AgencyAlias", "AgencyGroup", "Assignment", "Deadline", "FEED_KINDS", "FeedState",
     "FeedToken", "FocalOfficer",

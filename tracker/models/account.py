@@ -36,6 +36,9 @@ class Account(UserMixin, Model):
     #: interface language: vi or en
     language: Mapped[str] = mapped_column(String(5), default="vi")
     active: Mapped[bool] = mapped_column(default=True)
+    #: moved on by sign-out, a password or role change, disabling and "đăng xuất mọi nơi":
+    #: a session cookie made under an older epoch no longer signs anyone in
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
@@ -45,6 +48,15 @@ class Account(UserMixin, Model):
     def is_active(self) -> bool:        # Flask-Login refuses inactive accounts
         return self.active
 
+    def get_id(self) -> str:
+        # Flask-Login's "alternative token": the session names the account *and* its epoch,
+        # so bumping the epoch ends every session made before.
+        return f"{self.id}:{self.session_epoch}"
+
+    def end_sessions(self) -> None:
+        """Sign this account out everywhere (every existing session cookie stops working)."""
+        self.session_epoch = (self.session_epoch or 0) + 1
+
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
 
@@ -53,3 +65,40 @@ class Account(UserMixin, Model):
 
     def __repr__(self) -> str:
         return f"<Account {self.email} {self.role}>"
+
+
+class SignInLink(Model):
+    """A sign-in link sent by e-mail: minted when the message is handed to the mail server,
+    usable once, until ``expires_at``. Only the token's SHA-256 is stored, so neither the
+    database nor the outbox holds a working link."""
+
+    __tablename__ = "sign_in_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: SHA-256 (hex) of the token in the link
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: whom the link signs in (lower case)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    #: the page on this site the link opens
+    path: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    #: when it was used to sign in (it cannot be used again)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: when a fresh link was asked for from this one (at most once, so it cannot be used to
+    #: flood the address)
+    resent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SignInThrottle(Model):
+    """Failed password sign-ins for one key ("account:<email>" or "client:<address>"), kept in
+    the database so the limit holds across workers and restarts."""
+
+    __tablename__ = "sign_in_throttles"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    #: failures since ``window_start`` (reset by a success or when the window has passed)
+    failures: Mapped[int] = mapped_column(default=0)
+    window_start: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: no attempt is checked before this time
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

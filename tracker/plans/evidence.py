@@ -11,8 +11,10 @@ import hashlib
 import io
 import zipfile
 
-from ..errors import UserError
 from dataclasses import dataclass
+
+from ..errors import UserError
+from ..reading.formats.archive import unsafe_reason
 
 MAX_FILES = 5
 
@@ -29,6 +31,25 @@ KINDS = {
 
 class EvidenceError(UserError):
     pass
+
+
+class UnsafeEvidence(Exception):
+    """A ZIP container past the archive limits; ``why`` as ``unsafe_reason`` gives it."""
+
+    def __init__(self, why):
+        super().__init__(why)
+        self.why = why
+
+
+# The extension a stored file keeps, from its detected type (a renamed file is named for
+# what it is, so the downloaded copy opens in the right program and nothing else).
+EXTENSIONS = {
+    "application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+    "application/vnd.oasis.opendocument.text": ".odt",
+    "application/vnd.oasis.opendocument.spreadsheet": ".ods",
+}
 
 
 @dataclass(frozen=True)
@@ -50,11 +71,17 @@ def sniff(data: bytes) -> str | None:
     if data.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = set(archive.namelist())
+                members = archive.infolist()
+                # The same limits as plan files: a small upload can declare gigabytes inflated.
+                why = unsafe_reason(archive, members)
+                if why is not None:
+                    raise UnsafeEvidence(why)
+                names = {m.filename for m in members}
                 if "mimetype" in names:
-                    mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
+                    with archive.open("mimetype") as stream:
+                        mimetype = stream.read(100).decode("ascii", "replace").strip()
                     return mimetype if mimetype in KINDS else None
-        except (zipfile.BadZipFile, OSError, KeyError):
+        except (zipfile.BadZipFile, OSError, KeyError, RuntimeError, ValueError, EOFError):
             return None
         if "word/document.xml" in names:
             return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -70,9 +97,25 @@ def check(filename: str, data: bytes, max_bytes: int) -> CheckedFile:
     if len(data) > max_bytes:
         mb = max_bytes / 1048576
         raise EvidenceError(f"Tệp “{name}” lớn hơn {mb:g} MB.", f"File “{name}” is larger than {mb:g} MB.")
-    kind = sniff(data)
+    try:
+        kind = sniff(data)
+    except UnsafeEvidence as exc:
+        why_vi, why_en = exc.why if isinstance(exc.why, tuple) else ("tệp bị hỏng", "it is damaged")
+        raise EvidenceError(f"Tệp “{name}” không an toàn để mở: {why_vi}. Tệp không được nhận.",
+                            f"File “{name}” is not safe to open: {why_en}. It was not accepted.") from exc
     if kind is None:
         allowed = ", ".join(sorted(set(KINDS.values())))
         raise EvidenceError(f"Tệp “{name}” không phải loại được nhận ({allowed}).",
                             f"File “{name}” is not an accepted type ({allowed}).")
-    return CheckedFile(name, kind, data, hashlib.sha256(data).hexdigest())
+    return CheckedFile(with_extension(name, kind), kind, data, hashlib.sha256(data).hexdigest())
+
+
+def with_extension(name: str, kind: str) -> str:
+    """``name`` ending in the extension of its detected type ("bao-cao.exe" holding a PDF
+    becomes "bao-cao.pdf"; "anh.jpeg" stays)."""
+    wanted = EXTENSIONS[kind]
+    stem, dot, ext = name.rpartition(".")
+    if dot and ("." + ext.lower() == wanted or (wanted == ".jpg" and ext.lower() == "jpeg")):
+        return name
+    base = stem if dot and stem else name
+    return (base[: 255 - len(wanted)] or "tep") + wanted

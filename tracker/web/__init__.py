@@ -8,6 +8,11 @@ def register_blueprints(app: Flask) -> None:
     for module in (auth, home, plans, assignments, mywork, imports, dashboard, admin, feeds):
         app.register_blueprint(module.bp)
 
+    @app.errorhandler(400)
+    def bad_request(error):
+        # Flask-WTF's CSRFError is a 400 too: its page says to reload and try again.
+        return render_template("error.html", code=400, reason=getattr(error, "description", "")), 400
+
     @app.errorhandler(403)
     @app.errorhandler(404)
     @app.errorhandler(413)

@@ -25,6 +25,7 @@ from ..extensions import db
 from ..jobs import JOBS
 from ..mail import outbox, settings
 from ..mail.planner import global_policy
+from ..mail.links import hidden as hidden_links
 from ..models import (ADMIN, AUTHOR, FAILED, OUTBOX_STATES, ROLE_LABELS_VI, ROLES, Account, Agency,
                       CalendarDay, FocalOfficer, JobRun, OutboxMessage, Plan)
 from .access import get_or_404, require, roles_required
@@ -41,7 +42,8 @@ OFFICER_PREFIX = "officer"   # the add-officer form shares the agency page with 
 RUNS_SHOWN = 50
 STATE_LABELS = {"queued": "Chờ gửi", "sending": "Đang gửi", "sent": "Đã gửi", "failed": "Lỗi"}
 KIND_LABELS = {"reminder": "Nhắc hạn", "overdue": "Báo quá hạn", "escalation_head": "Báo thủ trưởng",
-               "escalation_committee": "Báo UBND", "checkin": "Đề nghị cập nhật", "digest": "Tổng hợp"}
+               "escalation_committee": "Báo UBND", "checkin": "Đề nghị cập nhật", "digest": "Tổng hợp",
+               "signin_link": "Liên kết đăng nhập"}
 JOB_LABELS = {"reminders": "Nhắc trước hạn", "overdue": "Nhắc quá hạn", "escalation": "Báo cấp trên",
               "checkins": "Đề nghị cập nhật", "digest": "Tổng hợp hằng tuần", "send": "Gửi thư"}
 
@@ -452,8 +454,9 @@ def outbox_list():
 @admin_only
 def outbox_message(message_id: int):
     row = get_or_404(OutboxMessage, message_id)
-    return render_template("admin/message.html", m=row, state_labels=STATE_LABELS, kind_labels=KIND_LABELS,
-                           action=ActionForm(formdata=None))
+    # The stored text holds placeholders where each recipient's links are minted at sending.
+    return render_template("admin/message.html", m=row, body=hidden_links(row.body_text),
+                           state_labels=STATE_LABELS, kind_labels=KIND_LABELS, action=ActionForm(formdata=None))
 
 
 @bp.post("/outbox/<int:message_id>/retry")

@@ -232,6 +232,20 @@ def _filename(f: Filters) -> str:
     return re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "-", name)[:150] + ".xlsx"
 
 
+# A text starting with one of these is a formula to Excel and LibreOffice ("formula
+# injection": an agency named "=HYPERLINK(...)" would run when the file is opened).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _no_formulas(sheet) -> None:
+    """Every text cell stays text: typed as a string and marked with Excel's quote prefix."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_STARTS):
+                cell.data_type = "s"
+                cell.quotePrefix = True
+
+
 def _workbook(f: Filters, stats: Statistics) -> bytes:
     book = Workbook()
     sheet = book.active
@@ -290,6 +304,7 @@ def _workbook(f: Filters, stats: Statistics) -> bytes:
     sheet.row_dimensions[header_row].height = 45
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=2)
     sheet.print_title_rows = f"{header_row}:{header_row}"
+    _no_formulas(sheet)
     out = BytesIO()
     book.save(out)
     return out.getvalue()

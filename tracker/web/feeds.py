@@ -23,6 +23,7 @@ from ..feeds import tokens
 from ..feeds.events import FeedContext, Window, build_feed, feed_version
 from ..feeds.ical import to_ical
 from ..models import FeedState
+from .headers import no_referrer
 
 bp = Blueprint("feeds", __name__)
 FORMATS = ("event", "todo")
@@ -72,6 +73,7 @@ def _not_modified(etag: str, changed_at: datetime) -> bool:
 
 
 @bp.get("/feeds/<token>.ics")
+@no_referrer
 def feed(token: str):
     row = tokens.find(db.session, token)
     if row is None:
@@ -106,6 +108,7 @@ def feed(token: str):
 
 
 @bp.get("/feeds/<token>/")
+@no_referrer
 def subscribe(token: str):
     row = tokens.find(db.session, token)
     if row is None:

@@ -114,6 +114,11 @@ def preview(draft_id: int):
                         n=len(result.plan.tasks), a=result.assignments), "success")
                 return redirect(url_for("plans.detail", plan_id=result.plan.id))
         return redirect(url_for(".preview", draft_id=draft.id))
+    allowed = _allowed_issuers()
+    if preview.existing is not None and allowed is not None and preview.existing.issuer_id not in allowed:
+        # Another committee's plan: its contents are not this author's to see, not even as
+        # a list of differences.
+        preview.existing = None
     changes = drafts.dry_run(db.engine, draft.id, calendar) if preview.existing is not None else None
     agencies = _choosable(preview)
     return render_template("imports/preview.html", draft=draft, p=preview, reading=preview.reading,

@@ -36,40 +36,47 @@ def open_zip(data: bytes, fmt: str) -> zipfile.ZipFile:
 
 
 def check_zip(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], fmt: str) -> None:
-    vi_name, en_name = FORMAT_NAMES[fmt]
+    why = unsafe_reason(archive, members)
+    if why == "corrupt":
+        raise corrupt_error(fmt)
+    if why is not None:
+        vi_name, en_name = FORMAT_NAMES[fmt]
+        raise _bomb(vi_name, en_name, *why)
+
+
+def unsafe_reason(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> tuple[str, str] | str | None:
+    """Why a ZIP container (an Office or OpenDocument file) is not safe to open, as
+    (Vietnamese, English) reasons; "corrupt" when a part cannot be read; None when it is safe.
+    Also used for evidence files, which are kept but never parsed."""
     if len(members) > MAX_MEMBERS:
-        raise _bomb(vi_name, en_name, f"có {len(members)} thành phần bên trong",
-                    f"it holds {len(members)} parts")
+        return f"có {len(members)} thành phần bên trong", f"it holds {len(members)} parts"
     total = sum(m.file_size for m in members)
     if total > MAX_UNCOMPRESSED_BYTES:
-        raise _bomb(vi_name, en_name,
-                    f"khi giải nén chiếm {total // (1024 * 1024)} MB (tối đa "
-                    f"{MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB)",
-                    f"it inflates to {total // (1024 * 1024)} MB (at most "
-                    f"{MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB)")
+        return (f"khi giải nén chiếm {total // (1024 * 1024)} MB (tối đa "
+                f"{MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB)",
+                f"it inflates to {total // (1024 * 1024)} MB (at most "
+                f"{MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB)")
     for member in members:
         if (member.file_size >= RATIO_CHECK_FROM
                 and member.file_size > MAX_MEMBER_RATIO * max(member.compress_size, 1)):
-            raise _bomb(vi_name, en_name,
-                        f"thành phần “{member.filename}” nén với tỷ lệ bất thường "
-                        f"({member.file_size // max(member.compress_size, 1)}:1)",
-                        f"its part “{member.filename}” has an abnormal compression ratio "
-                        f"({member.file_size // max(member.compress_size, 1)}:1)")
+            ratio = member.file_size // max(member.compress_size, 1)
+            return (f"thành phần “{member.filename}” nén với tỷ lệ bất thường ({ratio}:1)",
+                    f"its part “{member.filename}” has an abnormal compression ratio ({ratio}:1)")
     for member in members:
         if member.filename.endswith((".xml", ".rels")) and not member.is_dir():
             try:
                 with archive.open(member) as stream:
                     head = stream.read(_PROLOG_BYTES)
-            except Exception as exc:  # noqa: BLE001 - bad CRC, zlib errors, odd methods
-                raise corrupt_error(fmt) from exc
+            except Exception:  # noqa: BLE001 - bad CRC, zlib errors, odd methods
+                return "corrupt"
             root = _ROOT_START.search(head)
             prolog = head[:root.start()] if root else head
             if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
-                raise _bomb(vi_name, en_name,
-                            f"thành phần “{member.filename}” khai báo DOCTYPE, điều mà Word/Excel "
-                            "không bao giờ ghi",
-                            f"its part “{member.filename}” declares a DOCTYPE, which Word and "
-                            "Excel never write")
+                return (f"thành phần “{member.filename}” khai báo DOCTYPE, điều mà Word/Excel "
+                        "không bao giờ ghi",
+                        f"its part “{member.filename}” declares a DOCTYPE, which Word and "
+                        "Excel never write")
+    return None
 
 
 def _bomb(vi_name: str, en_name: str, why_vi: str, why_en: str) -> NotAPlanError:
