@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from .deadlines import read_deadline
+from .formats.crawled import tables_as_rows
 from .formats import DOCX, PDF, XLSX, decode_text, read_csv, read_docx, read_pdf, read_xlsx, sniff
 from .header import level_of, read_header
 from .owners import read_owners
@@ -65,7 +66,10 @@ def read_plan(data: bytes, name: str = "", calendar: object | None = None,
 
 
 def read_plan_text(text: str, name: str = "", calendar: object | None = None) -> PlanReading:
-    return read_plan_parts(text_rows(text), text, text, name, calendar=calendar)
+    # Tables copied from a web page (markdown rows, cells one per line) become tab rows; the
+    # header is read from the text as it was (its letterhead is often such a table).
+    rows_text = tables_as_rows(text)
+    return read_plan_parts(text_rows(rows_text), text, rows_text, name, calendar=calendar)
 
 
 def read_plan_parts(rows: list[SourceRow], header_text: str, text: str, name: str = "",

@@ -106,6 +106,11 @@ def _logical_lines(text: str, tcth_only: bool) -> list[tuple[int, str]]:
     Table rows (tabbed) are not prose. Everything from "Nơi nhận" / the signature up to an
     appendix ("PHỤ LỤC") is the closing, not the body.
     """
+    from .outline import paragraphs
+    return [(p.line, p.text) for p in paragraphs(text)]
+
+
+def _logical_lines_by_line(text: str, tcth_only: bool) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
     closing = False
     for number, raw in enumerate(text.split("\n"), start=1):
@@ -500,8 +505,10 @@ def _vague_if_generic(mention: OwnerMention) -> OwnerMention:
 
 
 def _pure_owner(text: str) -> _Owner | None:
-    """A lead-in that is only a list of owners: "2. Sở Nội vụ:", "1. Các sở, ban, ngành tỉnh, UBND ...:"."""
-    body = text.rstrip(" :.")
+    """A lead-in that is only a list of owners: "2. Sở Nội vụ:", "1. Các sở, ban, ngành tỉnh, UBND ...:",
+    "1.2. Sở Tài chính - Cơ quan thường trực Ban Chỉ đạo", "Sở Y tế (cơ quan thường trực)"."""
+    body = re.split(r"\s+[-–]\s+(?=[A-ZĐÀ-Ỹa-zđà-ỹ])|\s*\((?=[^)]*\)?\s*:?\s*$)", text.rstrip(" :."), maxsplit=1)[0]
+    body = body.rstrip(" :.")
     folded = fold_chars(body)
     if not body or not _agency_start(body) or len(body.split()) > 20:
         return None
@@ -926,13 +933,28 @@ def read_prose(text: str, context: PlanContext, whole_document: bool) -> ProseRe
             loose_targets.append(sentence)
     warnings = [] if tcth_only else _attach_targets(candidates, loose_targets)
 
+    # The outline reader takes the items it can read by their structure (labelled lines,
+    # agency headings); sentences in those items are not proposed a second time.
+    from .outline import read_outline, to_tasks
+    proposals, covered = read_outline(text, context)
+    if tcth_only:
+        proposals = [p for p in proposals if p.confidence >= 0.85]
+        covered = {line for p in proposals for line in (p.node.line,)}
+    candidates = [c for c in candidates if c.sentence.line not in covered]
     tasks: list[TaskReading] = []
-    counters: dict[str, int] = {}
     for candidate in candidates:
         section = _section(candidate.sentence.node, sections)
-        counters[section.numbering] = counters.get(section.numbering, 0) + 1
-        tasks.append(_task(candidate, section, str(counters[section.numbering]), len(tasks),
-                           tcth_only, context))
+        tasks.append(_task(candidate, section, "", len(tasks), tcth_only, context))
+    by_numbering = {s.numbering: s for s in sections.values()}
+    tasks += to_tasks(proposals, by_numbering, start=(10_000 if tcth_only else 0) + len(tasks))
+    tasks.sort(key=lambda t: (t.line, t.position))
+    counters: dict[str, int] = {}
+    for position, task in enumerate(tasks):
+        numbering = task.section.numbering if task.section else "VB"
+        counters[numbering] = counters.get(numbering, 0) + 1
+        task.number = str(counters[numbering])
+        task.ref = f"{numbering}.{task.number}"
+        task.position = (10_000 if tcth_only else 0) + position
     return ProseReading(tasks, warnings)
 
 
@@ -1051,12 +1073,30 @@ def read_prose_tasks(text: str, context: PlanContext) -> list[TaskReading]:
     return read_prose(text, context, whole_document=False).tasks
 
 
+_DEADLINE_CELL = re.compile(r"\b(?:quy|qui|thang|nam\s*\d{4}|thuong\s*xuyen|hang\s*(?:nam|quy|thang)|dinh\s*ky|"
+                            r"truoc\s*ngay|\d{1,2}/\d{4})\b", _A)
+
+
+_AGENCY_CELL = re.compile(r"^(?:cac\s+)?(?:so|ban|ubnd|uy\s*ban|phong|van\s*phong|cong\s*an|bo|cuc|chi\s*cuc|"
+                          r"trung\s*tam|thanh\s*tra|kho\s*bac|co\s*quan|don\s*vi)\b", _A)
+
+
+def _task_like(cells: list[str]) -> bool:
+    """A table row that reads like a task: an agency in one cell, a deadline in another."""
+    return (any(_AGENCY_CELL.match(fold(c)) and _agency_start(c) for c in cells[1:])
+            and any(_DEADLINE_CELL.search(fold(c)) and len(c.split()) <= 12 for c in cells[1:]))
+
+
 def read_prose_plan(text: str, name: str, header: PlanHeader, warnings: list[ReadingWarning],
                     calendar: object | None = None) -> PlanReading:
     """A plan without a task table: its tasks proposed from the text, or ``NotAPlanError``."""
-    if any(len([c for c in line.split("\t") if c.strip()]) >= 3 for line in text.split("\n")):
-        # Rows of cells without a header the table reader knows: a table, not prose. Reading
-        # its prose around it would silently drop its rows.
+    table_rows = [[c.strip() for c in line.split("\t") if c.strip()] for line in text.split("\n")
+                  if len([c for c in line.split("\t") if c.strip()]) >= 3]
+    tabled = bool(table_rows)
+    if any(_task_like(row) for row in table_rows):
+        # Rows that read like tasks (an agency, a deadline) under no header the table reader
+        # knows: a task table whose header row is missing. Reading only the prose around it
+        # would silently drop its rows.
         raise NotAPlanError(
             "no_table",
             "Có các dòng dạng bảng (ô cách nhau bằng ký tự Tab) nhưng không tìm thấy dòng tiêu đề cột "
@@ -1068,6 +1108,15 @@ def read_prose_plan(text: str, name: str, header: PlanHeader, warnings: list[Rea
     context = PlanContext(year=year, issued=header.issued_date, level=level_of(header.issuer),
                           calendar=calendar)
     prose = read_prose(text, context, whole_document=True)
+    if not prose.tasks and tabled:
+        # Tables of data and no task in the prose either.
+        raise NotAPlanError(
+            "no_table",
+            "Có các dòng dạng bảng (ô cách nhau bằng ký tự Tab) nhưng không tìm thấy dòng tiêu đề cột "
+            "như “TT | Nội dung công việc | Cơ quan chủ trì | ... | Thời gian thực hiện”: hãy thêm dòng "
+            "tiêu đề cột cho bảng nhiệm vụ.",
+            "Tab-separated rows were found but no header row such as “TT | Nội dung công việc | Cơ quan "
+            "chủ trì | ... | Thời gian thực hiện”: add a header row to the task table.")
     if not prose.tasks:
         raise NotAPlanError(
             "no_table",
@@ -1092,6 +1141,16 @@ def read_prose_plan(text: str, name: str, header: PlanHeader, warnings: list[Rea
         f"The document has no task table: {len(prose.tasks)} tasks were proposed from its text "
         f"({checked} with confidence {CHECKED_CONFIDENCE:.1f} or more); the plan's author must confirm "
         "each task's owner and deadline before it is tracked.")
+    if tabled:
+        # Tables of data (monitoring sites, budgets, indicators) are not task tables: the
+        # tasks come from the prose, and the author is told the tables were not read as tasks.
+        notice_tables = ReadingWarning(
+            "not_task_tables",
+            "Văn bản có bảng nhưng không bảng nào có dòng tiêu đề của bảng nhiệm vụ (nội dung, cơ quan "
+            "chủ trì, thời hạn): các bảng được coi là bảng số liệu, nhiệm vụ được đọc từ lời văn.",
+            "The document has tables, but none has the header row of a task table (content, lead, "
+            "deadline): they were taken as data tables and the tasks were read from the text.")
+        warnings = warnings + [notice_tables]
     if header.title is None:
         header.title = name or "(không có tiêu đề)"
     return PlanReading(header=header, sections=[], tasks=[], source_name=name,

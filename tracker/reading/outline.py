@@ -1,0 +1,463 @@
+"""Plans written as an outline: numbered items with labelled lines, duties grouped by agency.
+
+Most plans and directives have no task table. Their body is an outline: Roman sections,
+numbered items (1., 1.1., a), dashes and "+"), where a duty's owner and time are given
+
+- by **labelled lines** under the item ("- Cơ quan chủ trì: Sở Tư pháp.", "Đơn vị phối hợp:
+  …", "Thời gian thực hiện: Quý II/2025", "Sản phẩm: …"), sometimes one block serving the
+  several items above it, sometimes inside the item ("(Cơ quan chủ trì: …; thời gian: …)");
+- by an **agency heading** the duties sit under ("1. Sở Nội vụ:", "b) Công an tỉnh chủ trì,
+  phối hợp …:", "- Sở Y tế: …"): the heading agency leads every duty under it, even one that
+  says it "phối hợp với" someone (those coordinate);
+- or in the duty's own sentence ("Sở Tài chính chủ trì …, hoàn thành trước ngày 30/6/2025").
+
+This reader builds the tree (``paragraphs`` joins text that a crawl or a conversion wrapped,
+``outline`` nests it), attaches labelled fields to the item they belong to, inherits them
+downwards, and proposes the lowest items that carry a duty. Each proposal says why it was
+made and how sure the reader is. Sections of purpose, objectives, targets and funding hold
+no tasks. Owners and deadlines are read by the same readers as table cells.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .deadlines import read_deadline
+from .owners import fold_chars, read_owners
+from .prose import (_CONFIDENCE, _MAPPING, MEDIUM, STRONG, _Deadline, _deadlines, _masked_fold, _Owner, _pure_owner,
+                    _sentence_owner, _split_sentences, _title_key, _vague_if_generic)
+from .result import (AssignmentReading, DeadlineReading, OwnerMention, OwnerReading, PlanContext,
+                     ReadingWarning, SectionReading, TaskReading)
+from .text import clean, fold
+
+# --- paragraphs --------------------------------------------------------------------------------
+_MARKDOWN = re.compile(r"[*#_>]|\\(?=[-.])")
+_CLOSING = re.compile(r"^(nơi nhận|tm\.|tm |kt\.|kt |t/m)", re.IGNORECASE)
+# After a signature, the body goes on where an attached document starts: an appendix, or the
+# plan a decision issues ("KẾ HOẠCH" on its own line after the decision's signature).
+_ATTACHED = re.compile(r"^(?:phụ lục\b|(?:kế hoạch|chương trình|đề án|quy chế|danh mục)\s*$)", re.IGNORECASE)
+_END = re.compile(r"[.;:!?…”\")]\s*$")
+
+_ROMAN = re.compile(r"^(?P<num>[IVX]{1,5})\s*[.:)]\s*(?P<text>\S.*)$")
+_NUM = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2})*)\s*[.)]\s*(?P<text>\S.*)$"
+                  r"|^(?P<num2>\d{1,2}(?:\.\d{1,2})+)\s+(?P<text2>\S.*)$")
+_LETTER = re.compile(r"^(?P<num>[a-zđ])\s*\)\s*(?P<text>\S.*)$")
+_DASH = re.compile(r"^[-–—•]\s*(?P<text>\S.*)$")
+_PLUS = re.compile(r"^\+\s*(?P<text>\S.*)$")
+_MARKERS = (("roman", _ROMAN), ("num", _NUM), ("letter", _LETTER), ("dash", _DASH), ("plus", _PLUS))
+_LEVELS = {"roman": 0, "letter": 7, "dash": 8, "plus": 9, "para": 10}
+
+
+@dataclass
+class Paragraph:
+    line: int       # 1-based line where it starts
+    text: str       # cleaned, markdown marks removed, wrapped lines joined
+
+
+def _marker(text: str) -> bool:
+    return any(p.match(text) for _n, p in _MARKERS)
+
+
+def paragraphs(text: str) -> list[Paragraph]:
+    """The document's paragraphs, outside tables and the closing block.
+
+    A crawled or converted text is either one paragraph a line, or hard-wrapped with blank
+    lines between paragraphs; in the second form every line of a block is joined (a wrapped
+    line may even start with "- 2030"), unless the line before ends a sentence and the next
+    starts an item. A line broken by a page break goes on in lower case on the next line.
+    """
+    lines = text.split("\n")
+    nonblank = sum(1 for line in lines if line.strip())
+    # Hard-wrapped: blank lines between paragraphs, and lines that often go on in lower case.
+    running_on = sum(1 for a, b in zip(lines, lines[1:]) if a.strip() and b.strip()[:1].islower())
+    wrapped = nonblank and (len(lines) - nonblank) >= 0.1 * nonblank and running_on >= 0.15 * nonblank
+    out: list[Paragraph] = []
+    closing, in_block = False, False
+    for number, raw in enumerate(lines, start=1):
+        if "\t" in raw or raw.lstrip().startswith("|"):
+            in_block = False
+            continue                            # table rows are the table reader's
+        line = clean(_MARKDOWN.sub(" ", raw))
+        if not line:
+            in_block = False
+            continue
+        if _CLOSING.match(line):
+            closing = True
+            continue
+        if closing:
+            if not (_ATTACHED.match(line) and (line.isupper() or line[:1].isupper() and "lục" in line.lower())):
+                continue
+            closing = False
+        if out and in_block and wrapped and not (_END.search(out[-1].text) and _marker(line)):
+            out[-1].text = f"{out[-1].text} {line}"
+        elif (out and not wrapped and not _END.search(out[-1].text) and line[:1].islower()
+              and not _marker(line)):
+            out[-1].text = f"{out[-1].text} {line}"
+        else:
+            out.append(Paragraph(number, line))
+        in_block = True
+    # "3." alone, then the item's text: one item.
+    merged: list[Paragraph] = []
+    for paragraph in out:
+        if merged and re.fullmatch(r"(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2})*|[a-zđ])\s*[.)]", merged[-1].text):
+            merged[-1].text = f"{merged[-1].text} {paragraph.text}"
+            continue
+        merged.append(paragraph)
+    return merged
+
+
+# --- labelled fields --------------------------------------------------------------------------
+# "Cơ quan chủ trì:", "Đơn vị chủ trì tham mưu thực hiện:", "Cơ quan/đơn vị phối hợp:", "Chủ trì:"
+_OWNER_LABEL = (r"(?:(?:co\s*quan|don\s*vi|cq|dv)(?:\s*/\s*(?:co\s*quan|don\s*vi))?\s*)?"
+                r"(?:chu\s*tri|thuc\s*hien|phoi\s*hop|tham\s*muu|phu\s*trach|trien\s*khai)"
+                r"(?:\s*(?:,|va)?\s*(?:tham\s*muu|thuc\s*hien|phoi\s*hop|chu\s*tri|trien\s*khai))*")
+_TIME_LABEL = (r"(?:thoi\s*gian|thoi\s*han|tien\s*do)(?:\s*(?:thuc\s*hien|hoan\s*thanh|trien\s*khai|"
+               r"bao\s*cao|trinh))*")
+_OUTPUT_LABEL = r"(?:du\s*kien\s*)?(?:san\s*pham|ket\s*qua)(?:\s*(?:dau\s*ra|du\s*kien|dat\s*duoc))*"
+_LABEL = re.compile(rf"(?:^|(?<=[(;.,]))\s*(?P<label>{_OWNER_LABEL}|{_TIME_LABEL}|{_OUTPUT_LABEL})\s*:\s*",
+                    re.ASCII)
+
+
+@dataclass
+class Fields:
+    lead: str = ""
+    coordinate: str = ""
+    time: str = ""
+    output: str = ""
+
+    def any(self) -> bool:
+        return bool(self.lead or self.coordinate or self.time or self.output)
+
+    def over(self, below: Fields) -> Fields:
+        """These fields where set, else ``below``'s (inheritance from a heading)."""
+        return Fields(self.lead or below.lead, self.coordinate or below.coordinate,
+                      self.time or below.time, self.output or below.output)
+
+
+def split_fields(text: str) -> tuple[str, Fields]:
+    """An item's own words and the labelled fields written in it."""
+    folded = fold_chars(text)
+    matches = [m for m in _LABEL.finditer(folded)]
+    if not matches:
+        return text, Fields()
+    fields = Fields()
+    content = text[:matches[0].start()].strip(" (;,.")
+    for i, match in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        value = text[match.end():end].strip(" ;,.")
+        value = re.sub(r"\)\s*$", "", value) if "(" not in value else value
+        label = match.group("label")
+        if re.match(_TIME_LABEL, label):
+            fields.time = fields.time or value
+        elif re.match(_OUTPUT_LABEL, label):
+            fields.output = fields.output or value
+        elif "phoi" in label:
+            fields.coordinate = fields.coordinate or value
+        else:
+            fields.lead = fields.lead or value
+    return content, fields
+
+
+# --- the tree ------------------------------------------------------------------------------------
+_NOT_TASKS = re.compile(
+    r"^(su can thiet|co so|can cu|muc dich|yeu cau|quan diem|muc tieu|chi tieu|thuc trang|tinh hinh|"
+    r"ket qua (dat duoc|thuc hien)|danh gia|nguyen nhan|han che|kinh phi|nguon (kinh phi|von)|"
+    r"doi tuong|pham vi|noi dung (tong kiem ke|kiem ke)|giai thich)\b")
+
+
+_APPENDIX_TITLE = re.compile(r"^phụ lục\b", re.IGNORECASE)
+
+
+@dataclass
+class Node:
+    kind: str                      # roman, num, letter, dash, plus, para, root
+    level: int
+    number: str
+    text: str                      # the item's own words (labels split off)
+    line: int
+    fields: Fields = field(default_factory=Fields)
+    parent: Node | None = None
+    children: list[Node] = field(default_factory=list)
+
+    @property
+    def is_label_only(self) -> bool:
+        return not self.text and self.fields.any()
+
+    @property
+    def items(self) -> list[Node]:
+        return [c for c in self.children if not c.is_label_only]
+
+    def ancestors(self):
+        node = self.parent
+        while node is not None and node.kind != "root":
+            yield node
+            node = node.parent
+
+
+def outline(paragraphs_: list[Paragraph]) -> Node:
+    root = Node("root", -1, "", "", 0)
+    stack = [root]
+    for paragraph in paragraphs_:
+        kind, number, body = "para", "", paragraph.text
+        for name, pattern in _MARKERS:
+            match = pattern.match(paragraph.text)
+            if match:
+                groups = match.groupdict()
+                kind, number = name, groups.get("num") or groups.get("num2") or ""
+                body = groups.get("text") or groups.get("text2") or ""
+                break
+        level = len(number.split(".")) if kind == "num" else _LEVELS[kind]
+        if kind == "para" and _APPENDIX_TITLE.match(paragraph.text):
+            kind, level = "roman", 0          # an appendix starts a new part of the document
+        content, fields = split_fields(body.strip())
+        node = Node(kind, level, number, content, paragraph.line, fields)
+        while stack[-1].level >= level:
+            stack.pop()
+        node.parent = stack[-1]
+        stack[-1].children.append(node)
+        stack.append(node)
+    _attach_labels(root)
+    return root
+
+
+def _walk(node: Node):
+    for child in node.children:
+        yield child
+        yield from _walk(child)
+
+
+def _attach_labels(root: Node) -> None:
+    """Label-only lines give their fields to the item they stand under; a block that closes a
+    run of sibling items without fields of their own serves all of them."""
+    for node in list(_walk(root)):
+        labels = [c for c in node.children if c.is_label_only]
+        for label in labels:
+            node.fields = node.fields.over(label.fields)
+    for node in list(_walk(root)):
+        if not node.fields.any() or node.parent is None:
+            continue
+        siblings = node.parent.items
+        index = siblings.index(node) if node in siblings else -1
+        j = index - 1
+        while j >= 0 and siblings[j].kind == node.kind and not siblings[j].fields.any() \
+                and not any(d.fields.any() for d in _walk(siblings[j])) and not siblings[j].items:
+            siblings[j].fields = node.fields
+            siblings[j].shared_from = node.line  # type: ignore[attr-defined]
+            j -= 1
+
+
+def _skipped(node: Node) -> bool:
+    """Inside a section of purpose, objectives, targets or funding: no tasks there."""
+    for heading in [node, *node.ancestors()]:
+        if heading.kind in ("roman", "num", "letter") and heading.items and _NOT_TASKS.match(_title_key(heading.text)):
+            return True
+    return False
+
+
+# --- proposals ------------------------------------------------------------------------------------
+@dataclass
+class Context:
+    owner: _Owner | None = None          # from an agency heading or a lead-in
+    fields: Fields = field(default_factory=Fields)
+    deadline: _Deadline | None = None     # a heading's own deadline phrase
+
+
+@dataclass
+class Proposal:
+    node: Node
+    content: str
+    lead: list[OwnerMention]
+    coordinate: list[OwnerMention]
+    deadline: DeadlineReading
+    output: str
+    confidence: float
+    reason: str
+    source: str
+
+
+def _owner_of_heading(node: Node) -> _Owner | None:
+    """An agency heading: "Sở Nội vụ:", "Công an tỉnh chủ trì, phối hợp với …:", "Sở Tài
+    chính - Cơ quan thường trực Ban Chỉ đạo", "Sở Y tế (cơ quan thường trực)"."""
+    text = node.text
+    name = re.split(r"\s+[-–]\s+|\s*\(", text, maxsplit=1)[0]
+    owner = _pure_owner(text) or (_pure_owner(name) if name != text and node.items else None)
+    if owner is not None:
+        return owner
+    sentences = _split_sentences(text) or [text]
+    last = sentences[-1]
+    if node.items and len(last.split()) <= 40:
+        folded = _masked_fold(last)
+        found = _sentence_owner(last, folded, [])
+        if found is not None and found.end <= 3 * len(last) // 4:
+            return found
+    return None
+
+
+# Not duties: legal bases, the closing request to report difficulties.
+_BOILERPLATE = re.compile(
+    r"^(?:can cu\b|trong qua trinh (?:to chuc )?(?:thuc hien|trien khai)[^,]*, (?:neu|truong hop) co|"
+    r"phu luc\b|noi nhan\b)")
+
+
+def _named_first(text: str, owner: _Owner) -> bool:
+    """Does the item open with the owner's name ("Sở X: …", "Sở X chủ trì …")?"""
+    head = fold(text.lstrip("-+• "))[:len(owner.text) + 8]
+    return fold(owner.text)[:20] in head[:len(owner.text) + 8] and head.startswith(fold(owner.text)[:12])
+
+
+def _field_owners(fields: Fields) -> OwnerReading:
+    reading = read_owners(fields.lead, fields.coordinate or None)
+    reading.lead = [_vague_if_generic(m) for m in reading.lead]
+    return reading
+
+
+def read_outline(text: str, context: PlanContext) -> tuple[list[Proposal], set[int]]:
+    """Proposed tasks of an outline, and the lines they cover (for the sentence reader)."""
+    root = outline(paragraphs(text))
+    proposals: list[Proposal] = []
+    covered: set[int] = set()
+
+    def visit(node: Node, ctx: Context) -> None:
+        for child in node.items:
+            if child.kind == "roman":
+                visit(child, Context())          # a new section: nothing carries over
+                continue
+            fields = child.fields.over(ctx.fields)
+            if _skipped(child):
+                continue
+            if child.items:
+                owner = _owner_of_heading(child) or ctx.owner
+                own = _deadlines(child.text, context)
+                strong = [d for d in own if d.strength >= MEDIUM]
+                deadline = max(strong, key=lambda d: d.strength) if strong else ctx.deadline
+                # Fields written on a heading that also has its own duty text and only
+                # content lists under it: the heading is the task.
+                if child.fields.any() and not any(g.fields.any() for g in child.items) \
+                        and _owner_of_heading(child) is None:
+                    _propose(child, Context(ctx.owner, fields, deadline), proposals, covered, context,
+                             extra=" ".join(g.text for g in child.items))
+                    continue
+                visit(child, Context(owner, fields, deadline))
+                continue
+            _propose(child, Context(ctx.owner, fields, ctx.deadline), proposals, covered, context)
+
+    visit(root, Context())
+    return proposals, covered
+
+
+def _propose(node: Node, ctx: Context, proposals: list[Proposal], covered: set[int],
+             context: PlanContext, extra: str = "") -> None:
+    text = node.text.strip()
+    if len(text.split()) < 4 or text.endswith(":") or _BOILERPLATE.match(fold(text)):
+        return
+    folded = _masked_fold(text)
+    own_deadlines = _deadlines(text, context, folded)
+    if _MAPPING.search(folded) and not any(d.strength >= STRONG for d in own_deadlines):
+        return          # "Sở Tài chính chủ trì các nhiệm vụ về …": who leads a part, not a duty
+    sentence_owner = _sentence_owner(text, folded, own_deadlines)
+    reasons = []
+    lead: list[OwnerMention] = []
+    coordinate: list[OwnerMention] = []
+    owner_source = None
+    if ctx.fields.lead:
+        reading = _field_owners(ctx.fields)
+        lead, coordinate = reading.lead, reading.coordinate
+        owner_source = "label"
+        reasons.append(f"cơ quan chủ trì ghi “{ctx.fields.lead[:60]}”")
+    elif sentence_owner is not None and sentence_owner.end <= 2 + len(text) - len(text.lstrip("-+• ")) \
+            or sentence_owner is not None and _named_first(text, sentence_owner):
+        # The item names its own agency first ("+ Sở Xây dựng: hướng dẫn …"): more precise
+        # than the heading it stands under.
+        lead, coordinate = sentence_owner.reading.lead, sentence_owner.reading.coordinate
+        owner_source = "heading" if ctx.owner is not None else "sentence"
+        reasons.append(f"mục ghi rõ “{sentence_owner.text[:60]}”")
+    elif ctx.owner is not None:
+        lead = list(ctx.owner.reading.lead)
+        coordinate = list(ctx.owner.reading.coordinate)
+        if sentence_owner is not None:
+            coordinate += [m for m in sentence_owner.reading.coordinate if m not in coordinate]
+        owner_source = "heading"
+        reasons.append(f"nhiệm vụ thuộc mục của “{ctx.owner.text[:60]}”")
+    elif sentence_owner is not None:
+        lead, coordinate = sentence_owner.reading.lead, sentence_owner.reading.coordinate
+        owner_source = "sentence"
+        reasons.append(f"câu giao việc cho “{sentence_owner.text[:60]}”")
+    if ctx.fields.coordinate and owner_source != "label":
+        coordinate = coordinate + read_owners("", ctx.fields.coordinate).coordinate
+    strong = [d for d in own_deadlines if d.strength >= MEDIUM]
+    if ctx.fields.time:
+        deadline = read_deadline(ctx.fields.time, context)
+        reasons.append(f"thời gian ghi “{ctx.fields.time[:50]}”")
+        strength = STRONG
+    elif own_deadlines:
+        best = max(own_deadlines, key=lambda d: d.strength)
+        deadline, strength = best.reading, best.strength
+        reasons.append(f"thời hạn “{best.text}” trong câu")
+    elif ctx.deadline is not None:
+        deadline, strength = ctx.deadline.reading, ctx.deadline.strength
+        reasons.append(f"thời hạn “{ctx.deadline.text}” của mục")
+    else:
+        deadline, strength = read_deadline("", context), 0
+    if not (ctx.fields.lead or ctx.fields.time) or not lead:
+        # No labelled line, or nobody named: the sentence reader decides (lead-ins, owners in
+        # the sentence, owners inferred from the assignment section, targets).
+        return
+    vague = bool(lead) and all(m.vague for m in lead)
+    if owner_source in ("label", "heading"):
+        confidence = 0.9 if not vague else 0.75
+    elif owner_source == "sentence":
+        row = _CONFIDENCE["vague" if vague else "explicit"]
+        confidence = row[min(strength, 3)] or 0.6
+    else:
+        confidence = _CONFIDENCE["none"][min(strength, 3)] or 0.4
+    content = re.sub(r"^[-+•]\s*", "", text).rstrip(" ;")
+    if extra:
+        content = f"{content} {extra}".strip()
+    proposals.append(Proposal(node, content, lead, coordinate, deadline, ctx.fields.output,
+                              round(confidence, 2), "; ".join(reasons).capitalize() or "Mục trong văn bản",
+                              text))
+    covered.add(node.line)
+    covered.update(d.line for d in _walk(node))
+
+
+def section_of(node: Node) -> tuple[str, str]:
+    """(numbering, heading) of the Roman section an item stands in."""
+    top = next((a for a in [node, *node.ancestors()] if a.kind == "roman"), None)
+    return (top.number, f"{top.number}. {top.text}") if top else ("VB", "Văn bản")
+
+
+def to_tasks(proposals: list[Proposal], sections: dict[str, SectionReading], start: int = 0) -> list[TaskReading]:
+    """Proposals as the tasks a reading carries (candidates the author confirms); their refs
+    are numbered by the caller once every reader's tasks are merged."""
+    tasks = []
+    for index, proposal in enumerate(proposals, start=1):
+        numbering, heading = section_of(proposal.node)
+        if numbering not in sections:
+            sections[numbering] = SectionReading(None, numbering, heading, len(sections))
+        section = sections[numbering]
+        line = proposal.node.line
+        warnings = [ReadingWarning(
+            "prose_task",
+            f"Dòng {line}: nhiệm vụ đề xuất từ nội dung văn bản (độ tin cậy {proposal.confidence:.2f}: "
+            f"{proposal.reason}); cần xác nhận trước khi theo dõi.",
+            f"Line {line}: a task proposed from the text (confidence {proposal.confidence:.2f}); "
+            "confirm it before tracking it.")]
+        if not proposal.lead:
+            warnings.append(ReadingWarning(
+                "missing_owner", f"Dòng {line}: không có cơ quan thực hiện.", f"Line {line}: no owner."))
+        warnings.extend(proposal.deadline.warnings)
+        assignment = AssignmentReading(lead=list(proposal.lead), coordinate=list(proposal.coordinate),
+                                       output=proposal.output, deadline=proposal.deadline, line=line,
+                                       warnings=warnings)
+        number = str(start + index)
+        tasks.append(TaskReading(ref=f"{section.numbering}.{number}", section=section, number=number,
+                                 content=proposal.content, position=start + index, line=line,
+                                 raw_rows=[[proposal.source]], assignments=[assignment],
+                                 confidence=proposal.confidence, reason=proposal.reason,
+                                 source_text=proposal.source))
+    return tasks
+
+
+__all__ = ["Fields", "Node", "Paragraph", "Proposal", "outline", "paragraphs", "read_outline",
+           "split_fields", "to_tasks", "fold"]
