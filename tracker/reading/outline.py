@@ -69,9 +69,9 @@ def paragraphs(text: str) -> list[Paragraph]:
     """
     lines = text.split("\n")
     nonblank = sum(1 for line in lines if line.strip())
-    # Hard-wrapped: blank lines between paragraphs, and lines that often go on in lower case.
+    # Hard-wrapped: lines that often go on in lower case (blank lines between paragraphs or not).
     running_on = sum(1 for a, b in zip(lines, lines[1:]) if a.strip() and b.strip()[:1].islower())
-    wrapped = nonblank and (len(lines) - nonblank) >= 0.1 * nonblank and running_on >= 0.15 * nonblank
+    wrapped = bool(nonblank) and running_on >= 0.15 * nonblank
     out: list[Paragraph] = []
     closing, in_block = False, False
     for number, raw in enumerate(lines, start=1):
@@ -89,11 +89,12 @@ def paragraphs(text: str) -> list[Paragraph]:
             if not (_ATTACHED.match(line) and (line.isupper() or line[:1].isupper() and "lục" in line.lower())):
                 continue
             closing = False
-        if out and in_block and wrapped and not (_END.search(out[-1].text) and _marker(line)):
-            out[-1].text = f"{out[-1].text} {line}"
-        elif (out and not wrapped and not _END.search(out[-1].text) and line[:1].islower()
+        previous = out[-1].text if out else ""
+        if out and in_block and wrapped and not (_END.search(previous) and (_marker(line) or line[:1].isupper())):
+            out[-1].text = f"{previous} {line}"
+        elif (out and not wrapped and not _END.search(previous) and line[:1].islower()
               and not _marker(line)):
-            out[-1].text = f"{out[-1].text} {line}"
+            out[-1].text = f"{previous} {line}"
         else:
             out.append(Paragraph(number, line))
         in_block = True
@@ -104,7 +105,19 @@ def paragraphs(text: str) -> list[Paragraph]:
             merged[-1].text = f"{merged[-1].text} {paragraph.text}"
             continue
         merged.append(paragraph)
-    return merged
+    return [piece for paragraph in merged for piece in _enumerated(paragraph)]
+
+
+# "(i) …; (ii) …": duties enumerated inside one paragraph, each its own item.
+_INLINE_ENUM = re.compile(r"\s\((?:i{1,3}|iv|vi{0,3}|ix|x)\)\s+")
+
+
+def _enumerated(paragraph: Paragraph) -> list[Paragraph]:
+    parts = _INLINE_ENUM.split(paragraph.text)
+    if len(parts) < 3:
+        return [paragraph]
+    head, items = parts[0].strip(), [p.strip() for p in parts[1:] if p.strip()]
+    return [Paragraph(paragraph.line, head)] + [Paragraph(paragraph.line, f"+ {item}") for item in items]
 
 
 # --- labelled fields --------------------------------------------------------------------------

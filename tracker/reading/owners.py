@@ -21,6 +21,10 @@ _STARTS = (
     "mttq", "mat tran", "tinh doan", "huyen doan", "doan ", "hoi ", "lien doan", "toa an",
     "vien kiem sat", "kho bac", "ngan hang", "buu dien", "cac ", "chu tich", "thu truong",
     "truong ", "giam doc", "quan su", "bo chi huy", "ban chi huy", "cong ty",
+    # Party committees and central bodies, which directives and conclusion notices task too.
+    "dang uy", "dang bo", "cap uy", "tinh uy", "thanh uy", "huyen uy", "ban thuong vu",
+    "bo chinh tri", "ban bi thu", "chinh phu", "thu tuong", "quoc hoi", "tong cuc", "tap doan",
+    "tong cong ty", "benh vien", "dai hoc",
 )
 # Words that only enumerate kinds of agency ("ban", "ngành", "đơn vị"): never a new owner.
 _KIND_WORDS = {"so", "ban", "nganh", "phong", "don", "vi", "co", "quan", "dia", "phuong", "cac",

@@ -507,8 +507,11 @@ def _vague_if_generic(mention: OwnerMention) -> OwnerMention:
 def _pure_owner(text: str) -> _Owner | None:
     """A lead-in that is only a list of owners: "2. Sở Nội vụ:", "1. Các sở, ban, ngành tỉnh, UBND ...:",
     "1.2. Sở Tài chính - Cơ quan thường trực Ban Chỉ đạo", "Sở Y tế (cơ quan thường trực)"."""
-    body = re.split(r"\s+[-–]\s+(?=[A-ZĐÀ-Ỹa-zđà-ỹ])|\s*\((?=[^)]*\)?\s*:?\s*$)", text.rstrip(" :."), maxsplit=1)[0]
-    body = body.rstrip(" :.")
+    # A role after the name ("Sở Tài chính - Cơ quan thường trực …", "Sở Y tế (đầu mối)"),
+    # not a name with a dash in it ("Văn phòng - Thống kê").
+    body = re.split(r"\s+[-–]\s+(?=(?:cơ quan|đơn vị|thường trực|thành viên|trưởng|phó|chủ trì|đầu mối)\b)"
+                    r"|\s*\((?=[^)]*\)?\s*:?\s*$)", text.rstrip(" :."), maxsplit=1, flags=re.IGNORECASE)[0]
+    body = re.sub(r"^(?:giao|đề nghị|yêu cầu)\s+(?=\S)", "", body.rstrip(" :."), flags=re.IGNORECASE)
     folded = fold_chars(body)
     if not body or not _agency_start(body) or len(body.split()) > 20:
         return None
@@ -890,6 +893,26 @@ def _judge(sentence: _Sentence, ctx: _Context, mapping_ids: set[int],
     return _Candidate(sentence, owner, deadline, round(confidence, 2), "; ".join(reasons))
 
 
+def _one_per_item(candidates: list[_Candidate]) -> list[_Candidate]:
+    """An item is one duty: its later sentences explain the first unless they name their own
+    owner or their own precise deadline (then they are a duty of their own)."""
+    kept: list[_Candidate] = []
+    first_of: dict[int, _Candidate] = {}
+    for candidate in candidates:
+        node = candidate.sentence.node
+        first = first_of.get(id(node))
+        own_owner = candidate.owner is not None and candidate.owner.source == "own"
+        own_date = any(d.strength >= STRONG for d in candidate.sentence.deadlines)
+        if first is not None and not own_owner and not own_date:
+            for target in candidate.targets:
+                if target not in first.targets:
+                    first.targets.append(target)
+            continue
+        first_of.setdefault(id(node), candidate)
+        kept.append(candidate)
+    return kept
+
+
 def _title_case(title: str) -> str:
     """"V. TRÁCH NHIỆM THỰC HIỆN" → "V. Trách nhiệm thực hiện"."""
     if title.upper() != title:
@@ -932,6 +955,7 @@ def read_prose(text: str, context: PlanContext, whole_document: bool) -> ProseRe
         elif sentence.targets and sentence.node.role != "skip":
             loose_targets.append(sentence)
     warnings = [] if tcth_only else _attach_targets(candidates, loose_targets)
+    candidates = _one_per_item(candidates)
 
     # The outline reader takes the items it can read by their structure (labelled lines,
     # agency headings); sentences in those items are not proposed a second time.
