@@ -15,7 +15,7 @@ from .formats.crawled import tables_as_rows
 from .formats import DOCX, PDF, XLSX, decode_text, read_csv, read_docx, read_pdf, read_xlsx, sniff
 from .header import level_of, read_header
 from .owners import read_owners
-from .prose import read_prose_plan, read_prose_tasks
+from .prose import appendix_deadline, read_prose_plan, read_prose_tasks
 from .result import (AssignmentReading, DeadlineReading, NotAPlanError, OwnerMention,
                      PlanContext, PlanHeader, PlanReading, ReadingWarning, TaskReading)
 from .table import (COORDINATE, DEADLINE, LEAD, OUTPUT, OWNERS, RawTask, SourceRow,
@@ -97,6 +97,7 @@ def read_plan_parts(rows: list[SourceRow], header_text: str, text: str, name: st
     context = PlanContext(year=header.year, issued=header.issued_date,
                           level=level_of(header.issuer), calendar=calendar)
     tasks = [_task(raw, position, context) for position, raw in enumerate(table.tasks)]
+    _deadline_from_body(tasks, text, context)
     _unique_refs(tasks)
     if header.title is None:
         header.title = name or "(không có tiêu đề)"
@@ -164,6 +165,25 @@ def _task(raw: RawTask, position: int, context: PlanContext) -> TaskReading:
         task.assignments.append(assignment)
         previous = assignment
     return task
+
+
+def _deadline_from_body(tasks: list[TaskReading], text: str, context: PlanContext) -> None:
+    """A table with no deadline at all (an appendix of requests to handle): the deadline the
+    body sets for "the appendix" applies to its rows, said in a warning on each."""
+    if not tasks or any(a.deadline.text or a.deadline.kind != "unknown" for t in tasks for a in t.assignments):
+        return
+    found = appendix_deadline(text, context)
+    if found is None:
+        return
+    for task in tasks:
+        for assignment in task.assignments:
+            assignment.deadline = found.reading
+            assignment.warnings.append(ReadingWarning(
+                "deadline_from_text",
+                f"Dòng {assignment.line}: bảng không có cột thời hạn; dùng thời hạn văn bản đặt cho phụ lục: "
+                f"“{found.text}”.",
+                f"Line {assignment.line}: the table has no deadline column; the deadline the text sets for the "
+                f"appendix is used: “{found.text}”.", suggestion=found.text))
 
 
 def _inherit(deadline: DeadlineReading) -> DeadlineReading:

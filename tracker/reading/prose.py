@@ -1092,6 +1092,21 @@ def _task(candidate: _Candidate, section: SectionReading, number: str, index: in
                        reason=candidate.reason, source_text=sentence.text)
 
 
+def appendix_deadline(text: str, context: PlanContext) -> _Deadline | None:
+    """The one precise deadline the body gives the tasks of its appendix ("xử lý các kiến
+    nghị … (Phụ lục kèm theo), hoàn thành trước ngày 15/12/2025"), for an appendix table
+    without a deadline column; None when the body gives none, or several."""
+    found = []
+    for _line, paragraph in _logical_lines(text, False):
+        for sentence in _split_sentences(paragraph):
+            if "phu luc" not in fold(sentence):
+                continue
+            strong = [d for d in _deadlines(sentence, context) if d.strength >= STRONG
+                      and d.reading.kind in (DATE, RANGE)]
+            found += strong[:1]
+    return found[0] if len({d.reading.due for d in found}) == 1 else None
+
+
 def read_prose_tasks(text: str, context: PlanContext) -> list[TaskReading]:
     """Dated tasks in a tabular plan's "Tổ chức thực hiện" section (candidates to confirm)."""
     return read_prose(text, context, whole_document=False).tasks

@@ -36,9 +36,12 @@ _HEADER_RULES: list[tuple[str, re.Pattern]] = [
     (COORDINATE, re.compile(r"phoi hop")),
     (DEADLINE, re.compile(r"thoi gian|thoi han|tien do|han hoan thanh|moc thoi gian")),
     (OUTPUT, re.compile(r"san pham|ket qua|hinh thuc")),
+    # Who proposed an item (a province's request in a summary of requests) is not its owner.
+    (OTHER, re.compile(r"^(tinh|dia phuong|don vi|co quan) (kien nghi|de xuat|de nghi)$")),
     (OWNERS, re.compile(r"phan cong|(co quan|don vi|trach nhiem)\b.*thuc hien|^co quan|^don vi"
-                        r"|chiu trach nhiem")),
-    (TASK, re.compile(r"noi dung|nhiem vu|cong viec|giai phap|hoat dong")),
+                        r"|chiu trach nhiem|phu trach|tiep nhan,? xu ly")),
+    (TASK, re.compile(r"noi dung|nhiem vu|cong viec|giai phap|hoat dong|thong tin de xuat|"
+                      r"(de xuat|kien nghi|de nghi)( cua)?( cac)? ?(dia phuong|don vi)?$")),
     (NOTE, re.compile(r"ghi chu")),
     # Columns the tracker does not use (budget, funding source), recognised so the header is.
     (OTHER, re.compile(r"kinh phi|nguon|du toan|von|dia ban|doi tuong|chi tieu|muc tieu")),

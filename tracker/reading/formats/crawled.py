@@ -20,6 +20,7 @@ _EMPHASIS = re.compile(r"\*+|(?<!\w)_+|_+(?!\w)")
 # A flattened table needs a few cells and a row end before it is taken for one.
 _MIN_CELLS = 4
 _MAX_CELL_LINES = 40
+_PART_TITLE = re.compile(r"^(?:PHỤ LỤC|Phụ lục|KẾ HOẠCH|DANH MỤC|BIỂU)\b")
 
 
 def _cell(lines: list[str]) -> str:
@@ -84,6 +85,10 @@ def _flattened(lines: list[str], out: list[str], start: int) -> int:
             current = []
             break
         if current_start is None:
+            if _PART_TITLE.match(_cell([line])):
+                # "PHỤ LỤC …" right after a table's last "|": the table (a signature block,
+                # usually) is over and a new part of the document begins.
+                break
             current_start = i
         current.append(line)
         i += 1
