@@ -109,25 +109,33 @@ def parse_command(path: str, as_json: bool) -> None:
 @plans_cli.command("import")
 @click.argument("path")
 @click.option("--include-prose", is_flag=True,
-              help="Nhập cả nhiệm vụ có thời hạn trong phần văn xuôi / also import dated prose tasks.")
+              help="Nhập cả nhiệm vụ đề xuất từ văn bản có độ tin cậy cao (như các ô được đánh dấu sẵn ở trang "
+                   "Nhập kế hoạch) / also import the tasks proposed from the text that the import page ticks.")
 def import_command(path: str, include_prose: bool) -> None:
     """Nhập (hoặc cập nhật) một kế hoạch / Import or update a plan, all or nothing."""
+    from .plans.drafts import default_prose
     reading = _read(path)
+    chosen = default_prose(reading)
+    proposed = len(reading.prose_tasks)
     if not reading.tasks and not include_prose:
         _fail(f"Văn bản không có bảng nhiệm vụ; có {len(reading.prose_tasks)} nhiệm vụ đề xuất từ văn bản "
               "cần xác nhận: xem bằng `plans parse`, nhập bằng --include-prose hoặc qua trang Nhập kế hoạch.",
               f"The document has no task table; {len(reading.prose_tasks)} tasks were proposed from its "
               "text: review them with `plans parse`, import with --include-prose or in the web import wizard.")
     try:
-        result = import_plan(db.session, reading, load_index(db.session), include_prose=include_prose)
+        result = import_plan(db.session, reading, load_index(db.session),
+                             include_prose=chosen if include_prose else False)
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
     click.echo(result.summary())
     if reading.prose_tasks and not include_prose:
-        click.echo(f"{len(reading.prose_tasks)} nhiệm vụ có thời hạn trong phần văn xuôi chưa được nhập "
-                   "(xem `plans parse`; nhập bằng --include-prose).")
+        click.echo(f"{len(chosen)} nhiệm vụ đề xuất từ văn bản có độ tin cậy cao chưa được nhập (trong "
+                   f"{proposed} đề xuất; xem `plans parse`; nhập bằng --include-prose).")
+    elif proposed > len(chosen):
+        click.echo(f"{proposed - len(chosen)} đề xuất có độ tin cậy thấp không được nhập (xem `plans parse`; "
+                   "chọn chúng ở trang Nhập kế hoạch).")
 
 
 @plans_cli.command("list")

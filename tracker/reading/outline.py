@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from .deadlines import read_deadline
 from .owners import fold_chars, read_owners
-from .prose import (_CONFIDENCE, _MAPPING, MEDIUM, STRONG, _Deadline, _deadlines, _masked_fold, _Owner, _pure_owner,
+from .prose import (_BOILERPLATE, _CONFIDENCE, _MAPPING, MEDIUM, STRONG, _Deadline, _deadlines, _masked_fold, _Owner, _pure_owner,
                     _sentence_owner, _split_sentences, _title_key, _vague_if_generic)
 from .result import (AssignmentReading, DeadlineReading, OwnerMention, OwnerReading, PlanContext,
                      ReadingWarning, SectionReading, TaskReading)
@@ -307,10 +307,6 @@ def _owner_of_heading(node: Node) -> _Owner | None:
     return None
 
 
-# Not duties: legal bases, the closing request to report difficulties.
-_BOILERPLATE = re.compile(
-    r"^(?:can cu\b|trong qua trinh (?:to chuc )?(?:thuc hien|trien khai)[^,]*, (?:neu|truong hop) co|"
-    r"phu luc\b|noi nhan\b)")
 
 
 def _named_first(text: str, owner: _Owner) -> bool:

@@ -38,6 +38,8 @@ from .text import clean, fold, fold_words
 
 #: Candidates at or above this confidence start checked in the import preview.
 CHECKED_CONFIDENCE = 0.6
+#: A standing duty in a tabular plan's "Tổ chức thực hiện": proposed, not checked.
+TCTH_STANDING = 0.45
 
 # Deadline strength: how precisely a phrase pins the work down.
 STRONG, MEDIUM, WEAK, NONE = 3, 2, 1, 0
@@ -846,13 +848,21 @@ def _judge(sentence: _Sentence, ctx: _Context, mapping_ids: set[int],
     deadline = max(sentence.deadlines, key=lambda d: d.strength) if sentence.deadlines else ctx.deadline
     strength = deadline.strength if deadline else NONE
     owner = sentence.owner or ctx.owner
+    if _BOILERPLATE.match(sentence.folded.strip()):
+        return None                       # legal bases, "if difficulties arise, report to …"
     if tcth_only:
-        # A tabular plan's prose: only an explicit owner with an explicit date (as before).
-        if owner is None or not sentence.deadlines or strength < STRONG \
-                or deadline.reading.kind not in (DATE, RANGE):
+        # A tabular plan's "Tổ chức thực hiện": a dated duty of a named agency is proposed
+        # ticked; an undated one (a standing duty: "theo dõi, đôn đốc …") is proposed unticked,
+        # for the author to take or leave.
+        if owner is None or owner.source not in ("own", "lead_in") or owner.vague:
             return None
-        return _Candidate(sentence, owner, deadline, _CONFIDENCE["explicit"][STRONG],
-                          "Có cơ quan chủ trì và thời hạn (phần Tổ chức thực hiện)")
+        if sentence.deadlines and strength >= STRONG and deadline.reading.kind in (DATE, RANGE):
+            return _Candidate(sentence, owner, deadline, _CONFIDENCE["explicit"][STRONG],
+                              "Có cơ quan chủ trì và thời hạn (phần Tổ chức thực hiện)")
+        if ctx.owner is None and owner.end > 0 and not _agency_start(sentence.text.lstrip("-+• ")):
+            return None                   # an owner named mid-sentence: a mention, not the duty's owner
+        return _Candidate(sentence, owner, deadline if strength >= MEDIUM else None, TCTH_STANDING,
+                          "Nhiệm vụ giao cho cơ quan trong phần Tổ chức thực hiện, không có thời hạn cụ thể")
     role = sentence.node.role
     if role == "skip":
         return None
@@ -891,6 +901,12 @@ def _judge(sentence: _Sentence, ctx: _Context, mapping_ids: set[int],
         confidence -= _OBJECTIVE_PENALTY
         reasons.append("nêu trong phần mục tiêu")
     return _Candidate(sentence, owner, deadline, round(confidence, 2), "; ".join(reasons))
+
+
+# Not duties: legal bases, the closing request to report difficulties.
+_BOILERPLATE = re.compile(
+    r"^(?:can cu\b|trong qua trinh (?:to chuc )?(?:thuc hien|trien khai)[^,]*, (?:neu|truong hop) co|"
+    r"phu luc\b|noi nhan\b)")
 
 
 def _one_per_item(candidates: list[_Candidate]) -> list[_Candidate]:
