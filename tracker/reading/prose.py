@@ -514,6 +514,17 @@ def _pure_owner(text: str) -> _Owner | None:
     body = re.split(r"\s+[-–]\s+(?=(?:cơ quan|đơn vị|thường trực|thành viên|trưởng|phó|chủ trì|đầu mối)\b)"
                     r"|\s*\((?=[^)]*\)?\s*:?\s*$)", text.rstrip(" :."), maxsplit=1, flags=re.IGNORECASE)[0]
     body = re.sub(r"^(?:giao|đề nghị|yêu cầu)\s+(?=\S)", "", body.rstrip(" :."), flags=re.IGNORECASE)
+    # "Đối với các sở, ngành:", "Trách nhiệm của đối tượng thực hiện kiểm kê:": a heading that
+    # names whose duties follow, even when it is not an agency's name.
+    named = re.match(r"^(?:\d+(?:\.\d+)*\.?\s*)?(?:đối với|trách nhiệm của|nhiệm vụ của|nhiệm vụ cụ thể của)\s+(?P<who>.+)$",
+                     body, flags=re.IGNORECASE)
+    if named and text.rstrip().endswith(":") and len(named.group("who").split()) <= 12:
+        who = named.group("who").strip(" :.")
+        if not _agency_start(who):
+            reading = read_owners(who)
+            if reading.lead:
+                return _Owner(who, reading, "own")
+        body = who
     folded = fold_chars(body)
     if not body or not _agency_start(body) or len(body.split()) > 20:
         return None
