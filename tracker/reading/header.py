@@ -77,7 +77,10 @@ def read_header(text: str) -> tuple[PlanHeader, list[ReadingWarning]]:
         if match:
             header.number = re.sub(r"\s+", "", match.group("num"))
             break
-    for line in head:
+    # A crawl may wrap the place and date over two lines ("Bắc Ninh, ngày 20" / "tháng 11 năm
+    # 2025"): each line is tried joined with the next too.
+    pairs = [f"{a} {b}".strip() for a, b in zip(head, head[1:] + [""])]
+    for line in [*head, *pairs]:
         match = _PLACE_DATE.search(line)
         if match:
             try:

@@ -72,6 +72,9 @@ def paragraphs(text: str) -> list[Paragraph]:
     # Hard-wrapped: lines that often go on in lower case (blank lines between paragraphs or not).
     running_on = sum(1 for a, b in zip(lines, lines[1:]) if a.strip() and b.strip()[:1].islower())
     wrapped = bool(nonblank) and running_on >= 0.15 * nonblank
+    lengths = sorted(len(line.strip()) for line in lines if line.strip())
+    width = lengths[len(lengths) // 2] if lengths else 80
+    previous_raw = ""
     out: list[Paragraph] = []
     closing, in_block = False, False
     for number, raw in enumerate(lines, start=1):
@@ -90,7 +93,13 @@ def paragraphs(text: str) -> list[Paragraph]:
                 continue
             closing = False
         previous = out[-1].text if out else ""
-        if out and in_block and wrapped and not (_END.search(previous) and (_marker(line) or line[:1].isupper())):
+        # A short line before an item that starts with a capital ("b) Bộ Tài chính" / "- Trình
+        # Chính phủ …") is a heading, not a wrapped line ("… giai đoạn 2026" / "- 2030 …").
+        heading_before = (len(previous_raw) < 0.6 * width and _marker(line)
+                          and re.match(r"^\S+\s+[A-ZĐÀ-Ỹ]", line) is not None)
+        previous_raw = line
+        if out and in_block and wrapped and not heading_before \
+                and not (_END.search(previous) and (_marker(line) or line[:1].isupper())):
             out[-1].text = f"{previous} {line}"
         elif (out and not wrapped and not _END.search(previous) and line[:1].islower()
               and not _marker(line)):

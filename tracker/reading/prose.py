@@ -289,6 +289,11 @@ def _deadlines(text: str, context: PlanContext, folded: str | None = None) -> li
     spans.sort()
     merged: list[tuple[int, int, str]] = []
     for start, end, kind in spans:
+        if merged and kind == "annual" and merged[-1][2] in ("day", "month") \
+                and re.fullmatch(r"[\s,(]*", folded[merged[-1][1]:start]) \
+                and not re.search(r"\d{4}", folded[merged[-1][0]:merged[-1][1]]):
+            merged[-1] = (merged[-1][0], end, "recurring")    # "trước ngày 25/12 hằng năm"
+            continue
         if merged and merged[-1][2] not in ("event", "recurring", "annual", "continuous") \
                 and kind not in ("event", "recurring", "annual", "continuous") \
                 and _CONNECT.match(folded[merged[-1][1]:start]):
@@ -311,7 +316,10 @@ def _plausible(anchor: str, kind: str, context: PlanContext) -> bool:
     """Day and month in range; not a year before the plan's (those are past events)."""
     numbers = [int(n) for n in re.findall(r"\d+", anchor)]
     years = [n for n in numbers if n >= 1900]
-    if any(y < context.year for y in years):
+    # A year before the plan's is a past event, except in the year the plan was issued (a
+    # plan for 2026-2030 issued in November 2025 sets tasks for December 2025).
+    earliest = min(context.year, context.issued.year) if context.issued else context.year
+    if any(y < earliest for y in years):
         return False
     if kind == "day":
         if len(numbers) < 2 or not (1 <= numbers[0] <= 31 and 1 <= numbers[1] <= 12):
