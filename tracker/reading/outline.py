@@ -59,6 +59,12 @@ def _marker(text: str) -> bool:
     return any(p.match(text) for _n, p in _MARKERS)
 
 
+def _cut_label(text: str) -> bool:
+    """A labelled line whose value a conversion cut ("Đơn vị chủ trì thực hiện: Sở" / "Nội vụ.")."""
+    content, fields = split_fields(text.lstrip("-+• "))
+    return not content and fields.any()
+
+
 def paragraphs(text: str) -> list[Paragraph]:
     """The document's paragraphs, outside tables and the closing block.
 
@@ -101,8 +107,10 @@ def paragraphs(text: str) -> list[Paragraph]:
         if out and in_block and wrapped and not heading_before \
                 and not (_END.search(previous) and (_marker(line) or line[:1].isupper())):
             out[-1].text = f"{previous} {line}"
-        elif (out and not wrapped and not _END.search(previous) and line[:1].islower()
-              and not _marker(line)):
+        elif (out and not wrapped and not _END.search(previous)
+              and (line[:1].islower() and not _marker(line) or re.match(r"^[-–]\s*\d", line)
+                   or _cut_label(previous) and not _marker(line) and not _LABEL.match(fold_chars(line)))):
+            # Lower case goes on; so does "- 2030 …" after "giai đoạn 2026" (a range, not an item).
             out[-1].text = f"{previous} {line}"
         else:
             out.append(Paragraph(number, line))

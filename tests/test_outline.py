@@ -1,0 +1,248 @@
+"""Every common layout of a real plan, each as a small invented example (written for these
+tests, not copied): the reader proposes each duty once, with its owner and deadline."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tracker.reading.formats.crawled import tables_as_rows
+from tracker.reading.outline import paragraphs, split_fields
+from tracker.reading.plan import read_plan_text
+from tracker.reading.result import NotAPlanError
+
+HEAD = ["ỦY BAN NHÂN DÂN", "TỈNH HÀ GIANG", "", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc", "", "Số: 52/KH-UBND", "", "Hà Giang, ngày 10 tháng 3 năm 2024", "",
+        "KẾ HOẠCH", "Triển khai chuyển đổi số năm 2024", ""]
+TAIL = ["", "Nơi nhận:", "- Như trên;", "- Lưu: VT.", "", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "",
+        "Nguyễn Văn A"]
+
+
+def tasks_of(lines: list[str]):
+    reading = read_plan_text("\n".join(HEAD + lines + TAIL), "kh.txt")
+    return reading, list(reading.tasks) + list(reading.prose_tasks)
+
+
+def find(tasks, words: str):
+    found = [t for t in tasks if words in t.content]
+    assert len(found) == 1, (words, [t.content[:60] for t in tasks])
+    return found[0]
+
+
+def leads(task) -> list[str]:
+    return [m.text for a in task.assignments for m in a.lead]
+
+
+def coordinators(task) -> list[str]:
+    return [m.text for a in task.assignments for m in a.coordinate]
+
+
+def deadline(task):
+    return task.assignments[0].deadline
+
+
+# ---- 1. structured blocks: an item, then labelled lines ----------------------------------------
+
+def test_labelled_lines_give_each_item_its_owner_time_and_output():
+    _reading, tasks = tasks_of([
+        "I. NHIỆM VỤ",
+        "1. Xây dựng cơ sở dữ liệu cán bộ, công chức của tỉnh.",
+        "- Cơ quan chủ trì: Sở Nội vụ.",
+        "- Cơ quan phối hợp: Sở Khoa học và Công nghệ; UBND các xã, phường.",
+        "- Thời gian hoàn thành: Quý III/2024.",
+        "- Sản phẩm: Cơ sở dữ liệu được đưa vào vận hành.",
+        "2. Tập huấn kỹ năng số cho công chức cấp xã.",
+        "- Đơn vị thực hiện: Sở Thông tin và Truyền thông.",
+        "- Thời gian thực hiện: Thường xuyên.",
+    ])
+    database = find(tasks, "cơ sở dữ liệu cán bộ")
+    assert leads(database) == ["Sở Nội vụ"]
+    assert coordinators(database) == ["Sở Khoa học và Công nghệ", "UBND các xã, phường"]
+    assert deadline(database).due == date(2024, 9, 30)
+    assert database.assignments[0].output.startswith("Cơ sở dữ liệu được đưa vào vận hành")
+    assert database.confidence >= 0.85
+    training = find(tasks, "Tập huấn kỹ năng số")
+    assert leads(training) == ["Sở Thông tin và Truyền thông"] and deadline(training).kind == "continuous"
+    assert not any("Cơ quan chủ trì" in t.content or "Thời gian" in t.content for t in tasks)
+
+
+def test_one_block_of_labels_serves_the_items_above_it():
+    _reading, tasks = tasks_of([
+        "II. NHIỆM VỤ, GIẢI PHÁP",
+        "1. Hoàn thiện thể chế",
+        "a) Rà soát các quy định về thủ tục hành chính trong lĩnh vực đất đai.",
+        "b) Đề xuất bãi bỏ các thủ tục hành chính không còn phù hợp.",
+        "Cơ quan chủ trì: Sở Tư pháp; thời gian thực hiện: trước ngày 30/6/2024.",
+    ])
+    review, repeal = find(tasks, "Rà soát các quy định"), find(tasks, "Đề xuất bãi bỏ")
+    for task in (review, repeal):
+        assert leads(task) == ["Sở Tư pháp"] and deadline(task).due == date(2024, 6, 30)
+
+
+def test_labels_inside_the_item():
+    (_text, fields) = split_fields("Số hóa hồ sơ lưu trữ (Cơ quan chủ trì: Sở Nội vụ; Thời gian: Quý IV/2024)")
+    assert fields.lead == "Sở Nội vụ" and fields.time == "Quý IV/2024"
+
+
+# ---- 2. organised by agency ------------------------------------------------------------------
+
+def test_duties_grouped_under_an_agency_heading_are_led_by_it():
+    _reading, tasks = tasks_of([
+        "III. TỔ CHỨC THỰC HIỆN",
+        "1. Sở Nội vụ:",
+        "a) Hướng dẫn các cơ quan, đơn vị rà soát vị trí việc làm, hoàn thành trong tháng 6/2024.",
+        "b) Phối hợp với Sở Tài chính tham mưu bố trí biên chế cho các xã.",
+        "2. Công an tỉnh chủ trì, phối hợp với các cơ quan liên quan:",
+        "- Bảo đảm an ninh mạng cho hệ thống thông tin của tỉnh.",
+    ])
+    jobs = find(tasks, "vị trí việc làm")
+    assert leads(jobs) == ["Sở Nội vụ"] and deadline(jobs).due == date(2024, 6, 30)
+    staffing = find(tasks, "bố trí biên chế")
+    assert leads(staffing) == ["Sở Nội vụ"]
+    security = find(tasks, "an ninh mạng")
+    assert leads(security) == ["Công an tỉnh"]
+
+
+def test_an_item_naming_its_own_agency_is_more_precise_than_its_heading():
+    _reading, tasks = tasks_of([
+        "II. NHIỆM VỤ",
+        "1. Các sở quản lý ngành (gồm các Sở: Xây dựng, Công Thương):",
+        "+ Sở Xây dựng: hướng dẫn kiểm kê tài sản kết cấu hạ tầng giao thông.",
+        "+ Sở Công Thương: hướng dẫn kiểm kê tài sản kết cấu hạ tầng chợ.",
+    ])
+    assert leads(find(tasks, "hạ tầng giao thông")) == ["Sở Xây dựng"]
+    assert leads(find(tasks, "hạ tầng chợ")) == ["Sở Công Thương"]
+
+
+# ---- 3. directives ------------------------------------------------------------------------------
+
+def test_a_directive_keeps_undated_duties_and_a_yearly_date():
+    lines = ["ỦY BAN NHÂN DÂN", "TỈNH HÀ GIANG", "", "Số: 05/CT-UBND", "",
+             "Hà Giang, ngày 02 tháng 4 năm 2024", "", "CHỈ THỊ", "Về tăng cường quản lý rừng", "",
+             "Chủ tịch UBND tỉnh yêu cầu:",
+             "1. Sở Nông nghiệp và Phát triển nông thôn:",
+             "- Tiếp tục chỉ đạo lực lượng kiểm lâm tuần tra, kiểm soát rừng.",
+             "- Tổng hợp kết quả, báo cáo UBND tỉnh trước ngày 15/12 hằng năm.",
+             "2. Giao Ủy ban nhân dân các xã:",
+             "- Tiếp tục rà soát, xử lý dứt điểm các trường hợp lấn chiếm đất rừng."] + TAIL
+    reading = read_plan_text("\n".join(lines), "ct.txt")
+    tasks = reading.prose_tasks
+    patrol = find(tasks, "tuần tra, kiểm soát rừng")
+    assert leads(patrol) == ["Sở Nông nghiệp và Phát triển nông thôn"] and deadline(patrol).kind == "unknown"
+    report = find(tasks, "Tổng hợp kết quả")
+    assert deadline(report).kind == "recurring" and deadline(report).periods == ("annual",)
+    communes = find(tasks, "lấn chiếm đất rừng")
+    assert leads(communes) == ["Ủy ban nhân dân các xã"]
+
+
+# ---- 4. deadlines inside sentences -----------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence, kind, due", [
+    ("Sở Tư pháp hoàn thành việc rà soát trước ngày 30/6/2024.", "date", date(2024, 6, 30)),
+    ("Sở Xây dựng xong việc kiểm tra trong tháng 12/2024.", "date", date(2024, 12, 31)),
+    ("Sở Y tế tổ chức tiêm chủng từ tháng 4 đến tháng 9 năm 2024.", "range", date(2024, 9, 30)),
+    ("Sở Nội vụ tổng hợp, báo cáo định kỳ 6 tháng.", "recurring", None),
+])
+def test_a_deadline_written_in_the_sentence(sentence, kind, due):
+    _reading, tasks = tasks_of(["I. NHIỆM VỤ", f"- {sentence}"])
+    (task,) = tasks
+    assert deadline(task).kind == kind and deadline(task).due == due
+
+
+# ---- 5. no owner named ------------------------------------------------------------------------------
+
+def test_a_duty_whose_owner_is_named_nowhere_is_flagged():
+    _reading, tasks = tasks_of(["I. NHIỆM VỤ", "- Tổ chức hội nghị sơ kết trong quý II/2024."])
+    (task,) = tasks
+    assert leads(task) == [] and "missing_owner" in {w.code for w in task.assignments[0].warnings}
+
+
+# ---- 6. data tables that are not task tables ------------------------------------------------------
+
+def test_data_tables_fall_back_to_the_prose_with_a_notice():
+    reading, tasks = tasks_of([
+        "I. ĐIỂM QUAN TRẮC",
+        "\t".join(["STT", "Vị trí", "Tần suất", "Số mẫu"]),
+        "\t".join(["1", "Ao nuôi tôm xã A", "02 lần/tháng", "24"]),
+        "\t".join(["2", "Cửa sông B", "01 lần/tháng", "12"]),
+        "II. TỔ CHỨC THỰC HIỆN",
+        "1. Sở Nông nghiệp và Môi trường chủ trì tổ chức quan trắc, báo cáo kết quả trước ngày 15/12/2024.",
+    ])
+    assert "not_task_tables" in {w.code for w in reading.warnings}
+    survey = find(tasks, "tổ chức quan trắc")
+    assert leads(survey) == ["Sở Nông nghiệp và Môi trường"] and deadline(survey).due == date(2024, 12, 15)
+
+
+def test_task_rows_without_a_header_are_refused_with_the_reason():
+    with pytest.raises(NotAPlanError) as refused:
+        tasks_of(["\t".join(["1", "Rà soát thủ tục hành chính", "Sở Tư pháp", "Quý II/2024"])])
+    assert "tiêu đề cột" in refused.value.message_vi and "header row" in refused.value.message_en
+
+
+# ---- 7. wider task tables --------------------------------------------------------------------------
+
+def test_a_seven_column_table_with_merged_cells_and_range_deadlines():
+    reading, _tasks = tasks_of([
+        "II. NHIỆM VỤ CỤ THỂ",
+        "\t".join(["TT", "Nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian thực hiện",
+                   "Kết quả dự kiến", "Nguồn kinh phí"]),
+        "\t".join(["I", "HẠ TẦNG SỐ", "", "", "", "", ""]),
+        "\t".join(["1", "Nâng cấp trung tâm dữ liệu tỉnh", "Sở Thông tin và Truyền thông", "Sở Tài chính",
+                   "Năm 2024 - 2025", "Trung tâm dữ liệu đạt chuẩn", "Ngân sách tỉnh"]),
+        "\t".join(["2", "Phủ sóng di động các thôn vùng lõm", "", "Các doanh nghiệp viễn thông",
+                   "Hằng năm.", "100% thôn có sóng", "Xã hội hóa"]),
+        "\t".join(["3", "Xử lý sự cố mất an toàn thông tin", "Công an tỉnh", "", "Khi có phát sinh.", "", ""]),
+    ])
+    center, coverage, incident = reading.tasks
+    assert leads(center) == ["Sở Thông tin và Truyền thông"] and coordinators(center) == ["Sở Tài chính"]
+    assert deadline(center).kind == "range" and deadline(center).due == date(2025, 12, 31)
+    assert center.section and center.section.numbering == "I"
+    # An empty lead cell in a row of its own is flagged, never guessed from the row above.
+    assert leads(coverage) == [] and "missing_lead" in {w.code for w in coverage.assignments[0].warnings}
+    assert deadline(coverage).kind == "recurring"
+    assert deadline(incident).kind == "event"
+
+
+# ---- 8. text as crawled or converted ----------------------------------------------------------------
+
+def test_hard_wrapped_markdown_is_read_as_paragraphs():
+    crawled = [
+        "**I. NHIỆM VỤ**", "",
+        "**1. **Rà soát, kiện toàn đội ngũ công chức làm công", "tác pháp chế tại các sở, ngành trong giai đoạn 2024",
+        "- 2025 và những năm tiếp theo, bảo đảm đủ số lượng,", "tiêu chuẩn theo quy định.", "",
+        "*Đơn vị chủ trì thực hiện: *Sở", "Nội vụ.", "",
+        "*Thời gian thực hiện: *Quý", "IV/2024.", "",
+    ]
+    texts = [p.text for p in paragraphs("\n".join(crawled))]
+    assert "1. Rà soát, kiện toàn đội ngũ công chức làm công tác pháp chế tại các sở, ngành trong giai đoạn " \
+           "2024 - 2025 và những năm tiếp theo, bảo đảm đủ số lượng, tiêu chuẩn theo quy định." in texts
+    _reading, tasks = tasks_of(crawled)
+    task = find(tasks, "kiện toàn đội ngũ công chức")
+    assert leads(task) == ["Sở Nội vụ"] and deadline(task).due == date(2024, 12, 31)
+
+
+def test_cells_flattened_one_per_line_become_table_rows():
+    flattened = ["|", "**TT**", "|", "**Nội dung**", "|", "**Cơ quan chủ trì**", "|", "**Thời hạn hoàn**",
+                 "**thành**", "|", "|", "1", "|", "Xây dựng kho dữ liệu", "dùng chung của tỉnh", "|",
+                 "Sở Khoa học và Công nghệ", "|", "Tháng 11/2024", "|", "|"]
+    rows = [line for line in tables_as_rows("\n".join(flattened)).split("\n") if line]
+    assert rows == ["TT\tNội dung\tCơ quan chủ trì\tThời hạn hoàn thành",
+                    "1\tXây dựng kho dữ liệu dùng chung của tỉnh\tSở Khoa học và Công nghệ\tTháng 11/2024"]
+    reading, _tasks = tasks_of(["I. NHIỆM VỤ"] + flattened)
+    (task,) = reading.tasks
+    assert leads(task) == ["Sở Khoa học và Công nghệ"] and deadline(task).due == date(2024, 11, 30)
+    assert task.line == len(HEAD) + 2 + flattened.index("1")      # where its row starts
+
+
+def test_a_plan_attached_to_a_decision_is_read_after_the_decision_signature():
+    lines = ["ỦY BAN NHÂN DÂN", "TỈNH HÀ GIANG", "", "Số: 120/QĐ-UBND", "", "Hà Giang, ngày 5 tháng 2 năm 2024", "",
+             "QUYẾT ĐỊNH", "Ban hành Kế hoạch kiểm kê tài sản công", "",
+             "Điều 1. Ban hành kèm theo Quyết định này Kế hoạch kiểm kê tài sản công.", "",
+             "Nơi nhận:", "- Như Điều 3;", "", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "",
+             "KẾ HOẠCH", "Kiểm kê tài sản công năm 2024", "",
+             "I. NHIỆM VỤ",
+             "1. Sở Tài chính chủ trì hướng dẫn các đơn vị kiểm kê, hoàn thành trước ngày 31/3/2024."]
+    reading = read_plan_text("\n".join(lines), "qd.txt")
+    task = find(reading.prose_tasks, "hướng dẫn các đơn vị kiểm kê")
+    assert leads(task) == ["Sở Tài chính"] and deadline(task).due == date(2024, 3, 31)
