@@ -8,7 +8,8 @@ optional one). Table plans are also totalled on their own. The last line is JSON
 
 Matching (one reader task to at most one labelled task): a reader task is the labelled one
 when its text holds every phrase of the key's ``words`` (diacritics, case and line breaks
-ignored) or, failing that, when it starts on the key's line. Owners are right when every
+ignored), the nearest to the key's line when several do, or, failing that, when it starts on
+the key's line. Owners are right when every
 lead the key names is among the reader's leads and the reader names no other (each compared
 by folded text, one containing the other, or by the directory agency it resolved to);
 coordinators are not scored. The deadline is right when its kind is the key's and its dates
@@ -167,7 +168,11 @@ def score(key: dict, show: bool = False) -> DocumentScore:
     taken: set[int] = set()
     for key_task in key["tasks"]:
         words = [str(w) for w in key_task.get("words") or []]
-        chosen = next((i for i, t in enumerate(texts) if i not in taken and _matches(words, t)), None)
+        # Of the reader's tasks holding the phrases, the one nearest the key's line (a phrase
+        # may recur in several duties).
+        matching = [i for i, t in enumerate(texts) if i not in taken and _matches(words, t)]
+        chosen = min(matching, key=lambda i: abs(proposals[i].line - (key_task.get("line") or 0)),
+                     default=None)
         if chosen is None:
             chosen = next((i for i, t in enumerate(proposals)
                            if i not in taken and t.line == key_task.get("line")), None)
@@ -199,6 +204,23 @@ def score(key: dict, show: bool = False) -> DocumentScore:
         if show:
             result.misses.append(f"  spurious line {task.line}: {task.content[:80]}")
     return result
+
+
+PAGE_CHARS = 3000       # an A4 page of a plan in 13–14 pt Times New Roman holds about this much text
+
+
+def time_large_plan(pages: int = 100) -> tuple[int, float]:
+    """Seconds to read a ``pages``-page plan: the corpus's texts one after another (as a
+    province's plan with many parts would be), read as one document."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted((CORPUS / "docs").glob("*.txt"))]
+    body, i = [], 0
+    while sum(len(t) for t in body) < pages * PAGE_CHARS and texts:
+        body.append(texts[i % len(texts)])
+        i += 1
+    data = "\n\n".join(body).encode("utf-8")
+    started = time.perf_counter()
+    read_plan(data, "ke-hoach-lon.txt")
+    return len(data), time.perf_counter() - started
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -239,7 +261,10 @@ def main(argv: list[str] | None = None) -> int:
           f"refused {everything['refused']}")
     print(f"table plans: {tables['documents']} documents, exact {tables['exact_rate']}")
     print(f"slowest read: {max((s.seconds for s in scores), default=0):.2f} s")
-    print(json.dumps({"half": args.half, "all": everything, "tables": tables}, ensure_ascii=False))
+    size, seconds = time_large_plan()
+    print(f"a 100-page plan ({size // 1024} KB of text): read in {seconds:.2f} s")
+    print(json.dumps({"half": args.half, "all": everything, "tables": tables,
+                      "hundred_pages_seconds": round(seconds, 3)}, ensure_ascii=False))
     return 0
 
 

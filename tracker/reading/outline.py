@@ -56,7 +56,8 @@ class Paragraph:
 
 
 def _marker(text: str) -> bool:
-    return any(p.match(text) for _n, p in _MARKERS)
+    """Does the line start an item (a lone "-" too: a conversion put its text on the next line)?"""
+    return text in ("-", "–", "+", "•") or any(p.match(text) for _n, p in _MARKERS)
 
 
 def _cut_label(text: str) -> bool:
@@ -118,7 +119,7 @@ def paragraphs(text: str) -> list[Paragraph]:
     # "3." alone, then the item's text: one item.
     merged: list[Paragraph] = []
     for paragraph in out:
-        if merged and re.fullmatch(r"(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2})*|[a-zđ])\s*[.)]", merged[-1].text):
+        if merged and re.fullmatch(r"(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2})*|[a-zđ])\s*[.)]|[-–+•]", merged[-1].text):
             merged[-1].text = f"{merged[-1].text} {paragraph.text}"
             continue
         merged.append(paragraph)

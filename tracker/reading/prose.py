@@ -755,12 +755,32 @@ class _Context:
     deadline: _Deadline | None = None
 
 
+_ASKED = re.compile(r"\b(?:de\s*nghi|yeu\s*cau|giao)\s+", _A)
+
+
+def _asked_owner(text: str, folded: str) -> _Owner | None:
+    """"Sở GDĐT đề nghị UBND các xã, phường; các đơn vị … thực hiện …": whom the sentence asks."""
+    for asked in _ASKED.finditer(folded):
+        owner = _owner_at(text, folded, asked.end())
+        if owner is not None:
+            return owner
+    return None
+
+
 def _lead_in(node: _Node, context: PlanContext) -> _Context:
-    """What a lead-in ("... sau:", "2. Sở Nội vụ:") hands to the items under it: its last sentence."""
-    text = (_split_sentences(node.text) or [node.text])[-1]
+    """What a lead-in ("... sau:", "2. Sở Nội vụ:", "… đề nghị UBND các xã thực hiện … Cụ thể:")
+    hands to the items under it: the owner of its last sentence that names one."""
+    sentences = _split_sentences(node.text) or [node.text]
+    text = sentences[-1]
     folded = _masked_fold(text)
     deadlines = _deadlines(text, context, folded)
-    owner = _pure_owner(text) or _sentence_owner(text, folded, deadlines)
+    owner = _pure_owner(text) or _sentence_owner(text, folded, deadlines) or _asked_owner(text, folded)
+    for earlier in reversed(sentences[:-1]):
+        if owner is not None or len(text.split()) > 4:
+            break                          # only a bare "Cụ thể:" / "như sau:" looks further back
+        folded_earlier = _masked_fold(earlier)
+        owner = (_sentence_owner(earlier, folded_earlier, _deadlines(earlier, context, folded_earlier))
+                 or _asked_owner(earlier, folded_earlier))
     if owner:
         owner = _Owner(owner.text, owner.reading, "lead_in", note=text.rstrip(" :"))
     best = max(deadlines, key=lambda d: d.strength) if deadlines else None

@@ -20,6 +20,7 @@ _EMPHASIS = re.compile(r"\*+|(?<!\w)_+|_+(?!\w)")
 # A flattened table needs a few cells and a row end before it is taken for one.
 _MIN_CELLS = 4
 _MAX_CELL_LINES = 40
+_MAX_FIRST_ROW_CELL_LINES = 8
 _PART_TITLE = re.compile(r"^(?:PHỤ LỤC|Phụ lục|KẾ HOẠCH|DANH MỤC|BIỂU)\b")
 
 
@@ -74,7 +75,11 @@ def _flattened(lines: list[str], out: list[str], start: int) -> int:
                 cells, first_line = [], None
             i += 1
             continue
-        if not line.strip() or len(current) >= _MAX_CELL_LINES:
+        if not line.strip() or len(current) >= _MAX_CELL_LINES \
+                or len(current) >= _MAX_FIRST_ROW_CELL_LINES and max(
+                    [len(cells)] + [len(r[1]) for r in rows]) < 3:
+            # (A long run of text after a two-column box — the letterhead, "Kính gửi" — is the
+            # document's body, not a cell: task tables have three columns or more.)
             # A blank line, or text running on with no "|" to close it: the table ended at
             # the last "|", and what follows is the document's text again.
             if not current and i + 1 < len(lines) and lines[i + 1].strip() == "|":
