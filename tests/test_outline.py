@@ -246,3 +246,28 @@ def test_a_plan_attached_to_a_decision_is_read_after_the_decision_signature():
     reading = read_plan_text("\n".join(lines), "qd.txt")
     task = find(reading.prose_tasks, "hướng dẫn các đơn vị kiểm kê")
     assert leads(task) == ["Sở Tài chính"] and deadline(task).due == date(2024, 3, 31)
+
+
+def test_a_flattened_appendix_table_with_group_rows():
+    lines = ["I. NHIỆM VỤ", "Chi tiết tại Phụ lục kèm theo.", "", "Nơi nhận:", "- Như trên;", "",
+             "TM. ỦY BAN NHÂN DÂN", "", "PHỤ LỤC", "DANH MỤC NHIỆM VỤ"]
+    rows = [["TT", "Nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian hoàn thành", "Sản phẩm"],
+            ["A", "HẠ TẦNG SỐ"], ["I", "Mạng lưới"],
+            ["1", "Nâng cấp mạng truyền số liệu chuyên dùng", "Sở Khoa học và Công nghệ", "Các sở, ngành",
+             "Quý II/2024", "Mạng được nâng cấp"],
+            ["B", "DỮ LIỆU SỐ"],
+            ["1", "Xây dựng kho dữ liệu dùng chung", "Sở Khoa học và Công nghệ", "(không)", "Tháng 12/2024",
+             "Kho dữ liệu"]]
+    # (An empty cell would be "|" right after "|", which is also how a row ends: a row is read
+    # up to it, as merged cells leave rows shorter than the header.)
+    flattened = ["|"]
+    for row in rows:
+        for cell in row:
+            flattened += [cell, "|"]
+        flattened.append("|")
+    reading = read_plan_text("\n".join(HEAD[:-2] + lines + flattened), "kh.txt")
+    network, data = reading.tasks
+    assert network.ref.endswith("A.I.1") and deadline(network).due == date(2024, 6, 30)
+    assert data.ref.endswith("B.1") and data.content == "Xây dựng kho dữ liệu dùng chung"
+    assert leads(data) == ["Sở Khoa học và Công nghệ"]
+    assert deadline(data).due == date(2024, 12, 31) and data.assignments[0].output == "Kho dữ liệu"
