@@ -40,6 +40,7 @@ bench: install    ## benchmarks (PostgreSQL too when TRACKER_TEST_DATABASE_URL i
 	$(PY) bench/import.py
 	$(PY) bench/feeds.py
 	$(PY) bench/reminders.py
+	$(PY) bench/reading_quality.py
 
 translations: install  ## refresh the catalogue from the code, then compile it (commit both)
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o tracker/translations/messages.pot .
