@@ -194,7 +194,8 @@ def split_fields(text: str) -> tuple[str, Fields]:
 _NOT_TASKS = re.compile(
     r"^(su can thiet|co so|can cu|muc dich|yeu cau|quan diem|muc tieu|chi tieu|thuc trang|tinh hinh|"
     r"ket qua (dat duoc|thuc hien)|danh gia|nguyen nhan|han che|kinh phi|nguon (kinh phi|von)|"
-    r"doi tuong|pham vi|noi dung (tong kiem ke|kiem ke)|giai thich)\b")
+    r"doi tuong|pham vi|noi dung (tong kiem ke|kiem ke)|giai thich|(cac )?hanh vi vi pham|xu phat|"
+    r"muc phat|che tai|thong tin lien he)\b")
 
 
 _APPENDIX_TITLE = re.compile(r"^phụ lục\b", re.IGNORECASE)
@@ -265,6 +266,16 @@ def _attach_labels(root: Node) -> None:
         labels = [c for c in node.children if c.is_label_only]
         for label in labels:
             node.fields = node.fields.over(label.fields)
+    # Labels at the same level as the item before them (a paragraph, then paragraphs of
+    # labels): they are that item's.
+    for node in [root, *_walk(root)]:
+        previous = None
+        for child in node.children:
+            if child.is_label_only and previous is not None and child.level == previous.level \
+                    and not previous.is_label_only:
+                previous.fields = previous.fields.over(child.fields)
+            elif not child.is_label_only:
+                previous = child
     for node in list(_walk(root)):
         if not node.fields.any() or node.parent is None:
             continue

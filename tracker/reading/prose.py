@@ -74,7 +74,7 @@ _OBJECTIVES = re.compile(r"^(muc tieu|chi tieu)\b")
 _NOT_TASKS = re.compile(
     r"^(su can thiet|co so phap ly|can cu phap ly|can cu xay dung|muc dich|yeu cau|quan diem|"
     r"thuc trang|tinh hinh|ket qua (dat duoc|thuc hien)|danh gia (ket qua|tinh hinh|thuc trang)|"
-    r"nguyen nhan|han che)\b")
+    r"nguyen nhan|han che|(cac )?hanh vi vi pham|xu phat|muc phat|che tai|thong tin lien he|dau moi lien he)\b")
 
 _LEVELS = {"roman": 0, "letter": 7, "dash": 8, "plus": 9, "para": 10}
 
@@ -945,7 +945,7 @@ def _judge(sentence: _Sentence, ctx: _Context, mapping_ids: set[int],
 # Not duties: legal bases, the closing request to report difficulties.
 _BOILERPLATE = re.compile(
     r"^(?:can cu\b|trong qua trinh (?:to chuc )?(?:thuc hien|trien khai)[^,]*, (?:neu|truong hop) co|"
-    r"phu luc\b|noi nhan\b)")
+    r"phu luc\b|noi nhan\b|chi tiet lien he\b|.{0,80}\bdien thoai(?: so)?\s*[:(]?\s*\(?0\d)")
 
 
 def _one_per_item(candidates: list[_Candidate]) -> list[_Candidate]:
@@ -1019,7 +1019,10 @@ def read_prose(text: str, context: PlanContext, whole_document: bool) -> ProseRe
     if tcth_only:
         proposals = [p for p in proposals if p.confidence >= 0.85]
         covered = {line for p in proposals for line in (p.node.line,)}
-    candidates = [c for c in candidates if c.sentence.line not in covered]
+    # Labelled lines ("Đơn vị phối hợp: …") are fields of an item, never a task themselves.
+    from .outline import split_fields
+    candidates = [c for c in candidates if c.sentence.line not in covered
+                  and not (lambda cf: not cf[0] and cf[1].any())(split_fields(c.sentence.text.lstrip("-+• ")))]
     tasks: list[TaskReading] = []
     for candidate in candidates:
         section = _section(candidate.sentence.node, sections)
