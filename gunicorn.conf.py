@@ -2,12 +2,15 @@
 # default when started from this directory).
 import sys
 
-from tracker.config import ConfigError, check_secret_key, secret_key_from_environment
+from pathlib import Path
 
-# Refuse to start without a real secret key, before any worker boots: sessions, sign-in links
-# and the feed links in e-mails are all signed with it.
+from tracker.config import ConfigError, check, check_secret_key, load, secret_key_from_environment
+
+# Refuse to start without a real secret key or with an invalid setting, before any worker
+# boots: sessions, sign-in links and the feed links in e-mails are all signed with the key.
 try:
     check_secret_key(secret_key_from_environment())
+    check(load(str(Path(__file__).resolve().parent / "instance")))
 except ConfigError as exc:
     sys.stderr.write(f"tracker: {exc.message_vi}\ntracker: {exc.message_en}\n")
     sys.exit(2)

@@ -25,6 +25,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     if not app.config["SECRET_KEY"] and _development_server():
         app.config["SECRET_KEY"] = config.development_key(app.instance_path)
     config.check_secret_key(app.config["SECRET_KEY"])   # ConfigError: production refuses to start
+    config.check(app.config)
 
     from . import models  # noqa: F401  (register the mapped classes)
 

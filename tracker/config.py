@@ -8,6 +8,7 @@ embedded setup: a SQLite file under ``instance/``.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,9 +25,24 @@ def _env(name: str, default: str | None = None) -> str | None:
     return os.environ.get(PREFIX + name, default)
 
 
-def _int(name: str, default: int) -> int:
-    value = _env(name)
-    return int(value) if value not in (None, "") else default
+def _int(name: str, default: int, minimum: int = 0) -> int:
+    return _whole(PREFIX + name, default, minimum)
+
+
+def _whole(variable: str, default: int, minimum: int = 0) -> int:
+    """A whole-number setting, or ConfigError naming the variable and what it needs."""
+    value = os.environ.get(variable)
+    if value in (None, ""):
+        return default
+    try:
+        number = int(value.strip())
+    except ValueError:
+        number = None
+    if number is None or number < minimum:
+        raise ConfigError(
+            f"{variable}=“{value}” không hợp lệ: cần một số nguyên từ {minimum} trở lên.",
+            f"{variable}=“{value}” is invalid: it must be a whole number of at least {minimum}.")
+    return number
 
 
 class ConfigError(UserError):
@@ -96,28 +112,28 @@ def load(instance_path: str) -> dict:
         "TRACKER_SEED_DIR": _env("SEED_DIR", str(Path(__file__).resolve().parent.parent / "seed_plans")),
         # Reporting calendar (Decree 09/2019/NĐ-CP): data cut-off day and the day of the
         # period's last month reports are due, per level of the body that receives them.
-        "TRACKER_REPORT_CUTOFF_DAY": _int("REPORT_CUTOFF_DAY", 14),
+        "TRACKER_REPORT_CUTOFF_DAY": _int("REPORT_CUTOFF_DAY", 14, minimum=1),
         "TRACKER_REPORT_DAY_NATIONAL": _int("REPORT_DAY_NATIONAL", 25),
         "TRACKER_REPORT_DAY_PROVINCE": _int("REPORT_DAY_PROVINCE", 20),
         "TRACKER_REPORT_DAY_DISTRICT": _int("REPORT_DAY_DISTRICT", 17),
         "TRACKER_REPORT_DAY_COMMUNE": _int("REPORT_DAY_COMMUNE", 15),
-        "TRACKER_MAX_UPLOAD_BYTES": _int("MAX_UPLOAD_BYTES", 20 * 1024 * 1024),
+        "TRACKER_MAX_UPLOAD_BYTES": _int("MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1),
         # Evidence files attached to progress reports: size per file, and what types are taken.
-        "TRACKER_MAX_EVIDENCE_BYTES": _int("MAX_EVIDENCE_BYTES", 10 * 1024 * 1024),
+        "TRACKER_MAX_EVIDENCE_BYTES": _int("MAX_EVIDENCE_BYTES", 10 * 1024 * 1024, minimum=1),
         # Any request body above this is refused before it is read (413).
-        "TRACKER_MAX_REQUEST_BYTES": _int("MAX_REQUEST_BYTES", 32 * 1024 * 1024),
+        "TRACKER_MAX_REQUEST_BYTES": _int("MAX_REQUEST_BYTES", 32 * 1024 * 1024, minimum=1),
         # E-mailed sign-in links work once, for this long: officers (whose reminders are the
         # way in) for days, authors, leaders and administrators (who see a whole committee)
         # for hours.
-        "TRACKER_SIGNIN_LINK_DAYS": _int("SIGNIN_LINK_DAYS", 7),
-        "TRACKER_STAFF_SIGNIN_LINK_HOURS": _int("STAFF_SIGNIN_LINK_HOURS", 24),
+        "TRACKER_SIGNIN_LINK_DAYS": _int("SIGNIN_LINK_DAYS", 7, minimum=1),
+        "TRACKER_STAFF_SIGNIN_LINK_HOURS": _int("STAFF_SIGNIN_LINK_HOURS", 24, minimum=1),
         # A session ends after this long without a request, and this long after sign-in.
-        "TRACKER_SESSION_IDLE_HOURS": _int("SESSION_IDLE_HOURS", 12),
-        "TRACKER_SESSION_MAX_DAYS": _int("SESSION_MAX_DAYS", 7),
+        "TRACKER_SESSION_IDLE_HOURS": _int("SESSION_IDLE_HOURS", 12, minimum=1),
+        "TRACKER_SESSION_MAX_DAYS": _int("SESSION_MAX_DAYS", 7, minimum=1),
         # Sign-in attempts: an account is locked for LOCK_MINUTES after MAX_FAILURES wrong
         # passwords; one client address is slowed down after as many.
-        "TRACKER_LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 10),
-        "TRACKER_LOGIN_LOCK_MINUTES": _int("LOGIN_LOCK_MINUTES", 15),
+        "TRACKER_LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 10, minimum=1),
+        "TRACKER_LOGIN_LOCK_MINUTES": _int("LOGIN_LOCK_MINUTES", 15, minimum=1),
         # Behind a reverse proxy: how many proxies set X-Forwarded-For / -Proto (0: none).
         "TRACKER_PROXY_COUNT": _int("PROXY_COUNT", 0),
         # Calendar feeds: the rolling window (open overdue items are always shown) and the
@@ -128,19 +144,56 @@ def load(instance_path: str) -> dict:
         "BABEL_DEFAULT_LOCALE": _env("LANGUAGE", "vi"),
         # Outgoing mail: Flask-Mail's own variable names (MAIL_SERVER, MAIL_PORT, ...).
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", "127.0.0.1"),
-        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
+        "MAIL_PORT": _whole("MAIL_PORT", 25, minimum=1),
         "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "") in ("1", "true", "True", "yes"),
         "MAIL_USE_SSL": os.environ.get("MAIL_USE_SSL", "") in ("1", "true", "True", "yes"),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER",
                                               "Theo dõi kế hoạch <no-reply@tracker.example>"),
-        "MAIL_TIMEOUT": int(os.environ.get("MAIL_TIMEOUT", "30")),
+        "MAIL_TIMEOUT": _whole("MAIL_TIMEOUT", 30, minimum=1),
         # Outbox: how many times a message is tried, and the first retry delay (doubling).
-        "TRACKER_MAIL_MAX_ATTEMPTS": _int("MAIL_MAX_ATTEMPTS", 8),
+        "TRACKER_MAIL_MAX_ATTEMPTS": _int("MAIL_MAX_ATTEMPTS", 8, minimum=1),
         "TRACKER_MAIL_RETRY_SECONDS": _int("MAIL_RETRY_SECONDS", 60),
-        "TRACKER_MAIL_BATCH": _int("MAIL_BATCH", 200),
+        "TRACKER_MAIL_BATCH": _int("MAIL_BATCH", 200, minimum=1),
     }
+
+
+LANGUAGES = ("vi", "en")
+
+
+def check(settings: dict) -> None:
+    """Refuse settings the application cannot run with, each with its reason in both languages
+    (the factory calls this; gunicorn.conf.py too, before any worker starts)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from .reading.result import PERIODS
+    zone = settings["TRACKER_TIMEZONE"]
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(
+            f"{PREFIX}TIMEZONE=“{zone}” không phải múi giờ IANA (ví dụ Asia/Ho_Chi_Minh).",
+            f"{PREFIX}TIMEZONE=“{zone}” is not an IANA time zone (for example Asia/Ho_Chi_Minh).") from exc
+    if settings["BABEL_DEFAULT_LOCALE"] not in LANGUAGES:
+        raise ConfigError(
+            f"{PREFIX}LANGUAGE=“{settings['BABEL_DEFAULT_LOCALE']}” không được hỗ trợ: chọn vi hoặc en.",
+            f"{PREFIX}LANGUAGE=“{settings['BABEL_DEFAULT_LOCALE']}” is not supported: use vi or en.")
+    unknown = [p for p in settings["TRACKER_CHECKIN_PERIODS"] if p not in PERIODS]
+    if unknown:
+        raise ConfigError(
+            f"{PREFIX}CHECKIN_PERIODS có kỳ không biết: {', '.join(unknown)} (chọn trong {', '.join(PERIODS)}).",
+            f"{PREFIX}CHECKIN_PERIODS has unknown periods: {', '.join(unknown)} (choose from {', '.join(PERIODS)}).")
+    base = settings["TRACKER_BASE_URL"]
+    if not re.match(r"^https?://[^/\s]+", base or ""):
+        raise ConfigError(
+            f"{PREFIX}BASE_URL=“{base}” phải là địa chỉ http:// hoặc https:// của trang.",
+            f"{PREFIX}BASE_URL=“{base}” must be the site's http:// or https:// address.")
+    for key in ("TRACKER_REPORT_CUTOFF_DAY", "TRACKER_REPORT_DAY_NATIONAL", "TRACKER_REPORT_DAY_PROVINCE",
+                "TRACKER_REPORT_DAY_DISTRICT", "TRACKER_REPORT_DAY_COMMUNE"):
+        if not 1 <= settings[key] <= 28:
+            raise ConfigError(f"{key}={settings[key]} phải là một ngày từ 1 đến 28.",
+                              f"{key}={settings[key]} must be a day from 1 to 28.")
 
 
 def reporting_calendar(config) -> "ReportingCalendar":
