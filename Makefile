@@ -8,10 +8,17 @@ PORT    ?= 5000
 
 .PHONY: install migrate seed run test bench clean translations
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
-	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install -q --upgrade pip
-	$(VENV)/bin/pip install -q -r requirements-dev.txt
+# What the app needs to run (make run) ...
+$(VENV)/.runtime: requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@echo "Cài thư viện để chạy ứng dụng / installing the runtime libraries (requirements.txt) ..."
+	$(VENV)/bin/pip install --disable-pip-version-check --progress-bar off -r requirements.txt | grep -v "^Requirement already satisfied" || true
+	@$(PY) -c "import flask, sqlalchemy, icalendar, apscheduler" && touch $@
+
+# ... and what the tests and benchmarks need besides (make test, make bench).
+$(VENV)/.installed: $(VENV)/.runtime requirements-dev.txt
+	@echo "Cài công cụ kiểm thử / installing the test tools (requirements-dev.txt) ..."
+	$(VENV)/bin/pip install --disable-pip-version-check -q -r requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.installed
@@ -24,14 +31,16 @@ $(DEV_KEY):
 	@umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(48))" > $@
 DEV    := TRACKER_SECRET_KEY_FILE=$(DEV_KEY)
 
-migrate: install $(DEV_KEY)  ## create or upgrade the database schema
+migrate: $(VENV)/.runtime $(DEV_KEY)  ## create or upgrade the database schema
 	$(DEV) $(FLASK) db upgrade
 
 seed: migrate     ## load the sample directories and seed plans (idempotent)
 	$(DEV) $(FLASK) seed
 
+# DEMO_TODAY=2017-06-15: see the seed plans as if today were that day (the clock runs from it).
+DEMO_TODAY ?=
 run: seed         ## the app on the embedded default (SQLite), with the scheduler and a mail catcher
-	$(DEV) $(FLASK) dev --host $(HOST) --port $(PORT)
+	$(DEV) TRACKER_DEMO_TODAY=$(DEMO_TODAY) $(FLASK) dev --host $(HOST) --port $(PORT)
 
 test: install     ## the whole suite; PostgreSQL tests run when TRACKER_TEST_DATABASE_URL is set
 	$(PY) -m pytest
@@ -42,10 +51,10 @@ bench: install    ## benchmarks (PostgreSQL too when TRACKER_TEST_DATABASE_URL i
 	$(PY) bench/reminders.py
 	$(PY) bench/reading_quality.py
 
-translations: install  ## refresh the catalogue from the code, then compile it (commit both)
+translations: $(VENV)/.runtime  ## refresh the catalogue from the code, then compile it (commit both)
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o tracker/translations/messages.pot .
 	$(VENV)/bin/pybabel update -N -i tracker/translations/messages.pot -d tracker/translations
 	$(VENV)/bin/pybabel compile -d tracker/translations
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .hypothesis
+	rm -rf $(VENV) instance .pytest_cache .hypothesis  # instance/ holds the dev key, database and caught mail

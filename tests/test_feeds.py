@@ -271,3 +271,13 @@ def test_an_unchanged_feed_is_built_once(app, justice_feed, monkeypatch):
     client.get(f"/feeds/{justice_feed}.ics")
     client.get(f"/feeds/{justice_feed}.ics")
     assert len(builds) == 2
+
+
+def test_changed_checkin_periods_reach_a_stored_feed(app, justice_feed):
+    client = app.test_client()
+    quarterly = client.get(f"/feeds/{justice_feed}.ics")
+    quarterly_checkins = [u for u in _events(quarterly.data) if u.startswith("checkin-")]
+    app.config["TRACKER_CHECKIN_PERIODS"] = ("monthly",)
+    monthly = client.get(f"/feeds/{justice_feed}.ics", headers={"If-None-Match": quarterly.headers["ETag"]})
+    assert monthly.status_code == 200 and monthly.headers["ETag"] != quarterly.headers["ETag"]
+    assert len([u for u in _events(monthly.data) if u.startswith("checkin-")]) > len(quarterly_checkins)

@@ -26,6 +26,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = config.development_key(app.instance_path)
     config.check_secret_key(app.config["SECRET_KEY"])   # ConfigError: production refuses to start
     config.check(app.config)
+    _demo_date(app)
 
     from . import models  # noqa: F401  (register the mapped classes)
 
@@ -45,6 +46,28 @@ def create_app(overrides: dict | None = None) -> Flask:
     from . import logs
     logs.install()
     return app
+
+
+def _demo_date(app: Flask) -> None:
+    """``TRACKER_DEMO_TODAY`` (``make run DEMO_TODAY=…``): the development server's clock runs
+    from that day. Refused anywhere else: a shifted clock would send real reminders on the
+    wrong days."""
+    value = app.config.get("TRACKER_DEMO_TODAY")
+    if not value:
+        return
+    from datetime import date, datetime, timezone
+    from zoneinfo import ZoneInfo
+    try:
+        day = date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise config.ConfigError(f"TRACKER_DEMO_TODAY=“{value}” phải là một ngày dạng 2017-06-15.",
+                                 f"TRACKER_DEMO_TODAY=“{value}” must be a date such as 2017-06-15.") from None
+    if not (_development_server() or app.testing):
+        raise config.ConfigError("TRACKER_DEMO_TODAY chỉ dùng cho máy chủ phát triển (make run / flask dev).",
+                                 "TRACKER_DEMO_TODAY is for the development server only (make run / flask dev).")
+    today = datetime.now(ZoneInfo(app.config["TRACKER_TIMEZONE"])).date()
+    app.config["TRACKER_CLOCK_SHIFT"] = datetime.combine(day, datetime.min.time(), timezone.utc) \
+        - datetime.combine(today, datetime.min.time(), timezone.utc)
 
 
 def _development_server() -> bool:

@@ -1,7 +1,9 @@
 """The current time, from one place, so tests (and `--at` runs of jobs) can set it.
 
 ``TRACKER_NOW`` in the app config (an aware datetime) freezes the clock; production never
-sets it.
+sets it. ``TRACKER_CLOCK_SHIFT`` (a timedelta) moves a running clock: the development server's
+demo date (``make run DEMO_TODAY=2017-06-15``) sees the seed plans as if today were that day,
+with time still passing.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ def now() -> datetime:
     frozen = current_app.config.get("TRACKER_NOW") if has_app_context() else None
     if frozen is not None:
         return frozen.astimezone(timezone.utc)
-    return datetime.now(timezone.utc)
+    shift = current_app.config.get("TRACKER_CLOCK_SHIFT") if has_app_context() else None
+    return datetime.now(timezone.utc) + shift if shift else datetime.now(timezone.utc)
 
 
 def today() -> date:

@@ -142,6 +142,8 @@ def load(instance_path: str) -> dict:
         "TRACKER_FEED_FUTURE_DAYS": _int("FEED_FUTURE_DAYS", 548),
         "TRACKER_CHECKIN_PERIODS": tuple(p.strip() for p in (_env("CHECKIN_PERIODS", "quarterly") or "").split(",") if p.strip()),
         "BABEL_DEFAULT_LOCALE": _env("LANGUAGE", "vi"),
+        # Development server only: run the clock from this day (see tracker.clock).
+        "TRACKER_DEMO_TODAY": _env("DEMO_TODAY"),
         # Outgoing mail: Flask-Mail's own variable names (MAIL_SERVER, MAIL_PORT, ...).
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", "127.0.0.1"),
         "MAIL_PORT": _whole("MAIL_PORT", 25, minimum=1),

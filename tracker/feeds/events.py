@@ -308,7 +308,10 @@ def feed_version(session: Session, token: FeedToken, ctx: FeedContext, fmt: str)
     row = session.execute(query).one()
     agency_names = "" if token.kind in ("plan", "leadership") else \
         ",".join(f"{ag.id}:{ag.name}" for ag in _feed_agencies(session, token))
+    # The deployment's settings a feed is built with are part of it too: a changed
+    # TRACKER_CHECKIN_PERIODS, time zone or reporting calendar rebuilds every stored feed.
     material = "|".join(str(v) for v in (FEED_LAYOUT, token.feed_key, fmt, ctx.today, ctx.window, ctx.base_url,
+                                         ctx.tz, ",".join(ctx.checkin_periods), repr(ctx.checkin_calendar),
                                          agency_names, *row))
     return hashlib.sha256(material.encode()).hexdigest()
 

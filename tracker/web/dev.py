@@ -1,6 +1,8 @@
 """Development-only pages (registered when the mail catcher runs: `make run`)."""
 
-from flask import Blueprint, render_template
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, current_app, render_template
 
 from ..mail.catcher import caught
 
@@ -9,4 +11,5 @@ bp = Blueprint("dev", __name__, url_prefix="/dev")
 
 @bp.get("/mail")
 def mail():
-    return render_template("dev/mail.html", messages=caught())
+    return render_template("dev/mail.html", messages=caught(),
+                           zone=ZoneInfo(current_app.config["TRACKER_TIMEZONE"]))
