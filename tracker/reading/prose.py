@@ -237,6 +237,10 @@ _PREP = re.compile(
 # ... or, for a month, quarter or year, standing at the head of its clause ("Tháng 12/2016, ...").
 _CLAUSE_HEAD = re.compile(r"(?:^|[,;:(.]|\bva|\bphan\s*dau)\s*$", _A)
 _ADVERB_HEAD = re.compile(r"(?:^|[;(:]|\b(?:thuc\s*hien|to\s*chuc|duoc|phai|can|se|va))\s*$", _A)
+# "… lực lượng Kiểm lâm thường xuyên tổ chức tuần tra": before a verb, an adverb of the duty.
+_ACTION_AFTER = re.compile(r"\s*(?:to\s*chuc|kiem\s*tra|theo\s*doi|cap\s*nhat|ra\s*soat|tuyen\s*truyen|"
+                           r"phoi\s*hop|thuc\s*hien|bao\s*cao|don\s*doc|huong\s*dan|giam\s*sat|tuan\s*tra|"
+                           r"nam\s*bat|chu\s*dong|trien\s*khai|tong\s*hop|danh\s*gia)\b", _A)
 _CONNECT = re.compile(r"^\s*(?:,|-|–|den|toi|va|hoac)\s*(?:het\s*)?$", _A)
 # "Thời gian hoàn thành trình UBND tỉnh phê duyệt trong tháng 01/2016.": still the deadline of the
 # sentence before.
@@ -273,7 +277,7 @@ def _deadlines(text: str, context: PlanContext, folded: str | None = None) -> li
             before = folded[max(0, s - 40):s]
             prep = _PREP.search(before)
             prep = prep if prep and prep.group(0).strip() else None
-            if kind == "continuous" and not _ADVERB_HEAD.search(before):
+            if kind == "continuous" and not _ADVERB_HEAD.search(before) and not _ACTION_AFTER.match(folded[e:]):
                 continue                   # "nhiệm vụ trọng tâm, thường xuyên": an adjective
             if kind in ("day", "month", "quarter", "half", "year", "yearpart"):
                 if prep is None and not (kind != "day" and _CLAUSE_HEAD.search(before)):
@@ -774,7 +778,8 @@ def _lead_in(node: _Node, context: PlanContext) -> _Context:
     text = sentences[-1]
     folded = _masked_fold(text)
     deadlines = _deadlines(text, context, folded)
-    owner = _pure_owner(text) or _sentence_owner(text, folded, deadlines) or _asked_owner(text, folded)
+    owner = (_pure_owner(text) or _named_group(node) or _sentence_owner(text, folded, deadlines)
+             or _asked_owner(text, folded))
     for earlier in reversed(sentences[:-1]):
         if owner is not None or len(text.split()) > 4:
             break                          # only a bare "Cụ thể:" / "như sau:" looks further back
@@ -787,9 +792,24 @@ def _lead_in(node: _Node, context: PlanContext) -> _Context:
     return _Context(owner, best)
 
 
+def _named_group(node: _Node) -> _Owner | None:
+    """In "Tổ chức thực hiện", a numbered heading with duties under it and no verb names who
+    has them, even when it is not an agency's name ("5. Các chủ rừng là tổ chức (…)")."""
+    if node.role != "responsibility" or node.kind not in ("num", "letter") or not node.children:
+        return None
+    body = re.sub(r"\s*\(.*$", "", node.text).rstrip(" :.")
+    folded = fold_chars(body)
+    if not body or len(body.split()) > 15 or any(body[m.start()].islower() for m in _VERB.finditer(folded)):
+        return None
+    reading = read_owners(body)
+    reading.lead = [_vague_if_generic(m) for m in reading.lead]
+    return _Owner(body, reading, "own") if reading.lead else None
+
+
 def _is_lead_in(node: _Node) -> bool:
     return node.text.rstrip().endswith(":") or (node.kind in ("num", "letter") and node.children
-                                                and _pure_owner(node.text) is not None)
+                                                and (_pure_owner(node.text) is not None
+                                                     or _named_group(node) is not None))
 
 
 def _sentences(root: _Node, context: PlanContext) -> list[tuple[_Sentence, _Context]]:
