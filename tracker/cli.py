@@ -28,9 +28,87 @@ from .reading.result import NotAPlanError, PlanReading
 from .scheduling.ontime import LABELS_VI
 from .scheduling.reporting import ReportingCalendar
 
-plans_cli = AppGroup("plans", help="Đọc và nhập kế hoạch / Read and import plans.")
-tasks_cli = AppGroup("tasks", help="Xem nhiệm vụ đến hạn / List what is due.")
-agencies_cli = AppGroup("agencies", help="Danh mục cơ quan / The agency directory.")
+class BilingualUsageError(click.UsageError):
+    """click's own usage error (missing argument, unknown option, bad value), told in
+    Vietnamese and then in English like the rest of the command line."""
+
+    _KINDS = {"argument": "đối số", "option": "tùy chọn", "parameter": "tham số"}
+
+    def __init__(self, original: click.UsageError):
+        super().__init__(original.format_message(), original.ctx)
+        self.exit_code = original.exit_code
+        self.vietnamese = self._vietnamese(original)
+
+    @classmethod
+    def _vietnamese(cls, exc: click.UsageError) -> str:
+        import re
+        hint = ""
+        if isinstance(exc, click.BadParameter):
+            hint = exc.param_hint or (exc.param.get_error_hint(exc.ctx) if exc.param is not None else "")
+            hint = " / ".join(hint) if isinstance(hint, (list, tuple)) else hint
+        if isinstance(exc, click.MissingParameter):
+            kind = exc.param_type or (exc.param.param_type_name if exc.param is not None else "parameter")
+            return f"thiếu {cls._KINDS.get(kind, kind)} {hint}.".replace("  ", " ")
+        if isinstance(exc, click.NoSuchOption):
+            return f"không có tùy chọn “{exc.option_name}”."
+        if isinstance(exc, click.BadOptionUsage):
+            return f"dùng sai tùy chọn “{exc.option_name}”."
+        if isinstance(exc, click.BadParameter):
+            return f"giá trị không hợp lệ cho {hint} (chi tiết ở dòng tiếng Anh).".replace("  ", " ")
+        found = re.match(r"No such command '(.+)'", exc.message)
+        if found:
+            return f"không có lệnh “{found.group(1)}”."
+        found = re.match(r"Got unexpected extra arguments? \((.+)\)", exc.message)
+        if found:
+            return f"thừa đối số: {found.group(1)}."
+        return "gọi lệnh không đúng cách."
+
+    def show(self, file=None) -> None:
+        where = {"file": file} if file is not None else {"err": True}
+        color = self.ctx.color if self.ctx is not None else None
+        if self.ctx is not None:
+            click.echo(self.ctx.get_usage(), color=color, **where)
+            click.echo(f"Xem hướng dẫn / for help: {self.ctx.command_path} --help\n", color=color, **where)
+        click.echo(f"Lỗi: {self.vietnamese}\nError: {self.format_message()}", color=color, **where)
+
+
+# click ≥ 8.2 shows a group's help (called with no arguments) by raising a UsageError.
+_NoArgsIsHelp = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
+
+class _Bilingual:
+    """Parse a command's arguments, turning click's English-only usage errors bilingual."""
+
+    def parse_args(self, ctx, args):
+        try:
+            return super().parse_args(ctx, args)
+        except (BilingualUsageError, _NoArgsIsHelp):
+            raise                  # already bilingual, or click showing the help: not an error
+        except click.UsageError as exc:
+            raise BilingualUsageError(exc) from exc
+
+
+class BilingualCommand(_Bilingual, click.Command):
+    pass
+
+
+class TrackerGroup(_Bilingual, AppGroup):
+    """The operators' command groups: their commands' usage errors come in both languages."""
+
+    command_class = BilingualCommand
+
+    def resolve_command(self, ctx, args):
+        try:
+            return super().resolve_command(ctx, args)
+        except BilingualUsageError:
+            raise
+        except click.UsageError as exc:
+            raise BilingualUsageError(exc) from exc
+
+
+plans_cli = TrackerGroup("plans", help="Đọc và nhập kế hoạch / Read and import plans.")
+tasks_cli = TrackerGroup("tasks", help="Xem nhiệm vụ đến hạn / List what is due.")
+agencies_cli = TrackerGroup("agencies", help="Danh mục cơ quan / The agency directory.")
 
 
 def reporting_calendar(app: Flask) -> ReportingCalendar:
@@ -82,17 +160,15 @@ def parse_command(path: str, as_json: bool) -> None:
         click.echo(json.dumps(reading.as_json(), ensure_ascii=False, indent=1))
         return
     header = reading.header
-    click.echo(f"{header.kind} {header.number or '(không số)'} — {header.title}")
-    click.echo(f"Cơ quan ban hành: {header.issuer}; ngày: {header.issued_date}; năm: {header.year}")
+    click.echo(f"{_shown(header.kind)} {header.number or '(không số)'} — {_shown(header.title)}")
+    click.echo(f"Cơ quan ban hành: {_shown(header.issuer)}; ngày: {_shown(header.issued_date)}; "
+               f"năm: {_shown(header.year)}")
     for task in reading.tasks:
         click.echo(f"\n[{task.ref}] {task.content[:100]}")
         for a in task.assignments:
-            lead = ", ".join(m.agency or m.text for m in a.lead)
-            coord = ", ".join(m.agency or m.text for m in a.coordinate)
-            click.echo(f"   chủ trì: {lead}" + (f" | phối hợp: {coord}" if coord else ""))
-            d = a.deadline
-            click.echo(f"   thời hạn: {d.text!r} → {d.kind} {d.start or ''}..{d.due or ''} "
-                       f"{','.join(d.periods)} {','.join(d.flags)}")
+            click.echo(f"   chủ trì: {_owners(a.lead)}" + (f" | phối hợp: {_owners(a.coordinate)}"
+                                                           if a.coordinate else ""))
+            click.echo(f"   thời hạn: {_deadline(a.deadline)}")
             for w in a.warnings:
                 click.echo(f"   ! {w.code}: {w.message}")
         for w in task.warnings:
@@ -100,10 +176,27 @@ def parse_command(path: str, as_json: bool) -> None:
     for task in reading.prose_tasks:
         a = task.assignments[0]
         click.echo(f"\n[{task.ref}] (văn xuôi, cần xác nhận) {task.content[:100]}")
-        click.echo(f"   chủ trì: {', '.join(m.agency or m.text for m in a.lead)}; "
-                   f"thời hạn: {a.deadline.text!r} → {a.deadline.due}")
+        due = f" → {a.deadline.due}" if a.deadline.due else ""
+        click.echo(f"   chủ trì: {_owners(a.lead)}; thời hạn: {_shown(a.deadline.text)}{due}")
     for w in reading.warnings:
         click.echo(f"! {w.code}: {w.message}")
+
+
+def _shown(value) -> str:
+    """A value as the operator reads it: “—” for what the plan does not say, never "None"."""
+    return "—" if value is None or value == "" else str(value)
+
+
+def _owners(mentions) -> str:
+    return ", ".join(m.agency or m.text for m in mentions) or "—"
+
+
+def _deadline(d) -> str:
+    """“'Tháng 2 năm 2019' → date 2019-02-01..2019-02-28 [flags]”, leaving out what is missing."""
+    span = f"{d.start or ''}..{d.due or ''}" if (d.start or d.due) else ""
+    parts = [p for p in (_shown(d.kind), span, ",".join(d.periods), ",".join(d.flags)) if p]
+    text = repr(d.text) if d.text else "—"
+    return f"{text} → {' '.join(parts)}"
 
 
 @plans_cli.command("import")
@@ -165,15 +258,41 @@ def list_tasks(agency: str | None, overdue: bool, due_before, plan_id: int | Non
     day = today.date() if today else today_local()
     items = due_items(db.session, day, current_app.config["TRACKER_TIMEZONE"], agency_ids,
                       overdue, due_before.date() if due_before else None, plan_id)
+    rows = _rows_per_task({item.assignment.task_id for item in items})
+    if items:
+        click.echo(f"{'hạn':<10}  {'mã':<6}  {'nhiệm vụ':<22} {'hàng':<6} {'vai trò':<8} {'cơ quan':<45}  "
+                   "tình trạng  thời hạn / kỳ")
     for item in items:
         a = item.assignment
         owner = a.agency.name if a.agency else f"(chưa xác định) {a.owner_text}"
         category = LABELS_VI[item.on_time.category] if item.on_time else "—"
         late = f" ({item.on_time.days_late} ngày)" if item.on_time and item.on_time.days_late else ""
-        click.echo(f"{item.due or '          '}  {a.task.plan.number or a.task.plan.id}:{a.task.ref:<10} "
-                   f"{'CT' if a.role == 'lead' else 'PH'}  {owner[:45]:<45}  {category}{late}  "
-                   f"{item.label[:30]}")
+        task = f"{a.task.plan.number or a.task.plan.id}:{a.task.ref}"
+        row = f"{a.row + 1}/{rows.get(a.task_id, 1)}"
+        period = f"kỳ {item.label}" if item.occurrence else (item.label or "—")
+        due = item.due.isoformat() if item.due else "—"
+        click.echo(f"{due:<10}  #{a.id:<5}  {task:<22} {row:<6} {ROLE_VI.get(a.role, a.role):<8} "
+                   f"{owner[:45]:<45}  {category}{late}  {period[:40]}")
     click.echo(f"{len(items)} mục / items")
+    if items:
+        click.echo("Cập nhật một phân công bằng mã của nó / update one assignment by its id: "
+                   "flask tasks set-status MÃ TRẠNG_THÁI (ví dụ / e.g. "
+                   f"flask tasks set-status {items[0].assignment.id} in_progress)")
+
+
+ROLE_VI = {"lead": "chủ trì", "coordinate": "phối hợp"}
+
+
+def _rows_per_task(task_ids: set[int]) -> dict[int, int]:
+    """How many (sub-)rows each task has, to say which row of its task an assignment is."""
+    from sqlalchemy import func
+
+    from .models import Assignment
+    if not task_ids:
+        return {}
+    return {task_id: top + 1 for task_id, top in db.session.execute(
+        select(Assignment.task_id, func.max(Assignment.row)).where(Assignment.task_id.in_(task_ids))
+        .group_by(Assignment.task_id))}
 
 
 @agencies_cli.command("import")
@@ -200,7 +319,7 @@ def list_agencies() -> None:
         click.echo(f"{agency.id:>4}  {agency.level:<8} {agency.type:<18} {agency.name}  [{officers}]")
 
 
-@click.command("seed")
+@click.command("seed", cls=BilingualCommand)
 def seed_command() -> None:
     """Nạp danh mục mẫu và các kế hoạch mẫu / Load the sample directories and seed plans.
 
@@ -232,7 +351,7 @@ def seed_command() -> None:
         click.echo(f"{path.name}: {result.summary()}")
 
 
-feeds_cli = AppGroup("feeds", help="Lịch đăng ký (iCalendar) / Calendar feeds.")
+feeds_cli = TrackerGroup("feeds", help="Lịch đăng ký (iCalendar) / Calendar feeds.")
 
 
 def _feed_target(officer, agency, plan, leadership) -> tuple[str, int | None, str | None]:
@@ -282,19 +401,55 @@ def create_feed(officer, agency, plan, leadership, label) -> None:
     db.session.commit()
     urls = feed_urls(token)
     click.echo(f"Đã tạo lịch #{row.id} ({kind}, “{row.label}”). Địa chỉ chỉ hiện một lần, giữ bí mật:")
-    click.echo(f"https:  {urls['https']}")
-    click.echo(f"webcal: {urls['webcal']}")
+    _echo_feed_urls(urls)
     click.echo(f"Trang đăng ký / subscribe page: {urls['page']}")
+
+
+def _echo_feed_urls(urls: dict[str, str]) -> None:
+    """The feed's addresses, each labelled by its real scheme (an http base URL is not "https")."""
+    from urllib.parse import urlsplit
+    address = urls["https"]            # the direct address, whatever TRACKER_BASE_URL's scheme
+    scheme = urlsplit(address).scheme or "url"
+    click.echo(f"{scheme + ':':<7} {address}")
+    click.echo(f"webcal: {urls['webcal']}")
+    if scheme != "https" and urlsplit(address).hostname not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"Lưu ý: địa chỉ dùng {scheme}, không mã hóa (đặt TRACKER_BASE_URL là https://… khi chạy "
+                   f"thật). / Note: the address uses {scheme}, unencrypted (set TRACKER_BASE_URL to https://… "
+                   "in production).")
+
+
+FEED_KINDS_VI = {"officer": "cán bộ", "agency": "cơ quan", "plan": "kế hoạch", "leadership": "lãnh đạo"}
+
+
+def _feed_target_name(row) -> str:
+    """Who or what a feed follows, by name: the agency, the plan, the officer's e-mail."""
+    if row.kind == "officer":
+        from .feeds.events import officer_agencies
+        agencies = officer_agencies(db.session, row.target_email or "")
+        names = "; ".join(a.name for a in agencies)
+        return f"{row.target_email}" + (f" ({names})" if names else " (không còn là cán bộ đầu mối)")
+    if row.kind == "plan":
+        plan = db.session.get(Plan, row.target_id) if row.target_id else None
+        if plan is None:
+            return f"(kế hoạch #{row.target_id} không còn)"
+        title = plan.title if len(plan.title) <= 80 else plan.title[:79] + "…"
+        return f"{plan.kind} {plan.number or '(không số)'} — {title}"
+    agency = db.session.get(Agency, row.target_id) if row.target_id else None
+    return agency.name if agency else f"(cơ quan #{row.target_id} không còn)"
 
 
 @feeds_cli.command("list")
 def list_feeds() -> None:
     """Các địa chỉ lịch / List feed tokens (never the tokens themselves)."""
     from .models import FeedToken
-    for row in db.session.scalars(select(FeedToken).order_by(FeedToken.id)):
+    rows = db.session.scalars(select(FeedToken).order_by(FeedToken.id)).all()
+    for row in rows:
         state = "đã thu hồi" if row.revoked_at else "đang dùng"
-        used = row.last_used_at.strftime("%Y-%m-%d %H:%M") if row.last_used_at else "chưa dùng"
-        click.echo(f"{row.id:>4}  {row.feed_key:<40} “{row.label}” …{row.hint}  {state}  lần cuối: {used}")
+        used = _local_time(row.last_used_at) if row.last_used_at else "chưa dùng"
+        target = f"{FEED_KINDS_VI.get(row.kind, row.kind)}: {_feed_target_name(row)}"
+        click.echo(f"{row.id:>4}  {target}  “{row.label}” …{row.hint}  {state}  lần cuối: {used}")
+    if not rows:
+        click.echo("Chưa có địa chỉ lịch nào / no feeds yet (flask feeds create).")
 
 
 @feeds_cli.command("revoke")
@@ -325,8 +480,7 @@ def rotate_feed(token_id: int) -> None:
     db.session.commit()
     urls = feed_urls(token)
     click.echo(f"Lịch #{row.id} đã được thay bằng #{new.id}; cần đăng ký lại bằng địa chỉ mới:")
-    click.echo(f"https:  {urls['https']}")
-    click.echo(f"webcal: {urls['webcal']}")
+    _echo_feed_urls(urls)
 
 
 @tasks_cli.command("set-status")
@@ -350,25 +504,60 @@ def set_status(assignment_id: int, status: str, progress, comment: str, by: str)
     click.echo(f"Phân công #{assignment_id}: {status}")
 
 
-jobs_cli = AppGroup("jobs", help="Chạy một tác vụ định kỳ / Run one scheduled job.")
+jobs_cli = TrackerGroup("jobs", help="Chạy một tác vụ định kỳ / Run one scheduled job.")
 
 
 @jobs_cli.command("run")
 @click.argument("name", type=click.Choice(["reminders", "overdue", "escalation", "checkins", "digest",
                                            "send"]))
 @click.option("--at", "at", type=click.DateTime(formats=["%Y-%m-%dT%H:%M"]),
-              help="Chạy như vào thời điểm này, giờ địa phương / as if at this local time.")
-def run_job(name: str, at) -> None:
-    """Chạy một lần / Run one job once (reminders, overdue, escalation, checkins, digest, send)."""
+              help="Chạy như vào thời điểm này, giờ địa phương / as if at this local time (YYYY-MM-DDTHH:MM).")
+@click.option("--dry-run", is_flag=True,
+              help="Chỉ cho biết sẽ lập bao nhiêu thư, không ghi gì / show what would be queued, write "
+                   "nothing.")
+def run_job(name: str, at, dry_run: bool) -> None:
+    """Chạy một lần / Run one job once (reminders, overdue, escalation, checkins, digest, send).
+
+    Đây là thư thật: các tác vụ lập lịch xếp thư vào hộp thư đi và bộ gửi (`jobs run send`,
+    bộ lập lịch) sẽ gửi chúng cho người nhận; `send` gửi ngay. Dùng --dry-run để xem trước.
+
+    These are real messages: the planning jobs queue mail that the sender will deliver to its
+    recipients; `send` delivers now. Use --dry-run to look first."""
     from zoneinfo import ZoneInfo
 
-    from .jobs import run
+    from .jobs import describe, preview, run
     moment = at.replace(tzinfo=ZoneInfo(current_app.config["TRACKER_TIMEZONE"])) if at else None
+    when = f" (như vào {at:%d/%m/%Y %H:%M} / as if at {at:%Y-%m-%d %H:%M})" if at else ""
+    if dry_run:
+        report = preview(name, moment)
+        kinds = _kinds(report.kinds)
+        if name == "send":
+            click.echo(f"{name}{when}, chạy thử: sẽ gửi {report.messages} thư{kinds}; chưa gửi gì.")
+            click.echo(f"Dry run: {report.messages} messages would be sent; nothing was sent.")
+        else:
+            click.echo(f"{name}{when}, chạy thử: sẽ xếp {report.messages} thư vào hộp thư đi{kinds}; "
+                       "không ghi gì.")
+            click.echo(f"Dry run: {report.messages} messages would be queued; nothing was written.")
+        return
     report = run(name, moment)
-    click.echo(f"{name}: {report}")
+    click.echo(f"{name}{when}: {describe(report)}")
+    if name == "send":
+        click.echo(f"Đã gửi thật {report.sent} thư tới người nhận. / {report.sent} real messages were "
+                   "delivered to their recipients.")
+    elif report.messages:
+        click.echo(f"Đã xếp {report.messages} thư thật vào hộp thư đi{_kinds(report.kinds)}; bộ gửi sẽ gửi chúng "
+                   "cho người nhận (lượt gửi tới của bộ lập lịch, hoặc `flask jobs run send`).")
+        click.echo(f"{report.messages} real messages were queued; the sender will deliver them to their "
+                   "recipients (the scheduler's next send, or `flask jobs run send`).")
+    else:
+        click.echo("Không có thư nào mới được xếp vào hộp thư đi. / No new messages were queued.")
 
 
-scheduler_cli = AppGroup("scheduler", help="Bộ lập lịch / The job scheduler.")
+def _kinds(kinds: dict[str, int]) -> str:
+    return " (" + ", ".join(f"{k}: {n}" for k, n in sorted(kinds.items())) + ")" if kinds else ""
+
+
+scheduler_cli = TrackerGroup("scheduler", help="Bộ lập lịch / The job scheduler.")
 
 
 @scheduler_cli.command("run")
@@ -432,21 +621,42 @@ def dev_command(host: str, port: int, mail_port: int, demo: bool) -> None:
 DEMO_PASSWORD = "thu-nghiem-2017"   # development server only; printed when it starts
 
 
-outbox_cli = AppGroup("outbox", help="Hộp thư đi / The outbox.")
+outbox_cli = TrackerGroup("outbox", help="Hộp thư đi / The outbox.")
+
+
+def _local_time(moment) -> str:
+    """A stored moment (UTC; SQLite gives it back naive) as local dd/mm/yyyy HH:MM
+    (TRACKER_TIMEZONE)."""
+    from datetime import timezone
+    from zoneinfo import ZoneInfo
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(ZoneInfo(current_app.config["TRACKER_TIMEZONE"])).strftime("%d/%m/%Y %H:%M")
 
 
 @outbox_cli.command("list")
-@click.option("--state", type=click.Choice(["queued", "sending", "sent", "failed"]))
-@click.option("--limit", default=50, type=int)
+@click.option("--state", type=click.Choice(["queued", "sending", "sent", "failed"]),
+              help="Chỉ thư ở trạng thái này / only messages in this state.")
+@click.option("--limit", default=50, type=click.IntRange(min=1), show_default=True,
+              help="Số thư mới nhất được hiện / how many of the newest messages to show.")
 def outbox_list(state: str | None, limit: int) -> None:
-    """Thư đã lập, đã gửi, lỗi và lý do / What was sent to whom and when, what failed and why."""
+    """Thư đã lập, đã gửi, lỗi và lý do / What was sent to whom and when, what failed and why.
+
+    Giờ là giờ địa phương (TRACKER_TIMEZONE): lúc gửi, hoặc lúc sẽ thử gửi. / Times are local
+    (TRACKER_TIMEZONE): when it was sent, or when it will next be tried."""
     from .mail.outbox import messages_query
-    for row in db.session.scalars(messages_query(state).limit(limit)):
+    rows = db.session.scalars(messages_query(state).limit(limit + 1)).all()
+    for row in rows[:limit]:
         when = row.sent_at or row.next_attempt_at
         error = f"  ! {row.last_error}" if row.last_error else ""
-        click.echo(f"{row.id:>6} {row.state:<7} {row.kind:<21} {when:%Y-%m-%d %H:%M} "
+        click.echo(f"{row.id:>6} {row.state:<7} {row.kind:<21} {_local_time(when)} "
                    f"{row.recipient or '(không có địa chỉ) ' + row.recipient_name}  "
                    f"“{row.subject}” ({len(row.items)} mục, {row.attempts} lần){error}")
+    if not rows:
+        click.echo("Hộp thư đi trống / the outbox is empty" + (f" ({state})." if state else "."))
+    elif len(rows) > limit:
+        click.echo(f"… chỉ hiện {limit} thư mới nhất; dùng --limit để xem thêm. / … only the newest {limit} "
+                   "messages are shown; use --limit to see more.")
 
 
 @outbox_cli.command("retry")
@@ -460,7 +670,7 @@ def outbox_retry(message_id: int) -> None:
     click.echo(f"Thư #{message_id} sẽ được gửi lại ở lượt gửi tới.")
 
 
-calendar_cli = AppGroup("calendar", help="Ngày làm việc / Working days and exceptions.")
+calendar_cli = TrackerGroup("calendar", help="Ngày làm việc / Working days and exceptions.")
 
 
 @calendar_cli.command("set")
@@ -499,7 +709,7 @@ def calendar_show(year: int) -> None:
         click.echo(f"{line.day:%a %d/%m/%Y}  {state:<9} {line.reason}")
 
 
-policy_cli = AppGroup("policy", help="Chính sách nhắc việc / The reminder policy.")
+policy_cli = TrackerGroup("policy", help="Chính sách nhắc việc / The reminder policy.")
 
 
 @policy_cli.command("show")
@@ -551,7 +761,7 @@ def policy_set(assignments: tuple[str, ...], plan_id: int | None) -> None:
     click.echo(json.dumps(merged.as_dict(), ensure_ascii=False, indent=1))
 
 
-accounts_cli = AppGroup("accounts", help="Tài khoản đăng nhập / Accounts.")
+accounts_cli = TrackerGroup("accounts", help="Tài khoản đăng nhập / Accounts.")
 
 
 @accounts_cli.command("create")

@@ -52,8 +52,21 @@ class ImportReport:
     officers_added: int = 0
 
     def __str__(self) -> str:
-        return (f"cơ quan: +{self.agencies_added} (cập nhật {self.agencies_updated}), bí danh: "
+        if not (self.agencies_added or self.agencies_updated or self.aliases_added or self.groups_added
+                or self.officers_added):
+            return "không thay đổi / no changes"
+        updated = f" (cập nhật {self.agencies_updated})" if self.agencies_updated else ""
+        return (f"cơ quan: +{self.agencies_added}{updated}, bí danh: "
                 f"+{self.aliases_added}, nhóm: +{self.groups_added}, cán bộ đầu mối: +{self.officers_added}")
+
+
+# What an import may change on an existing agency: only a real change counts as "updated".
+_COMPARED = ("type", "level", "valid_from", "valid_to", "head_name", "head_title", "head_email", "head_phone",
+             "leader_name", "leader_title", "leader_email", "parent_id", "successor_id", "office_id")
+
+
+def _snapshot(agency: Agency) -> tuple:
+    return tuple(getattr(agency, name) for name in _COMPARED)
 
 
 def read_directory_file(path: str | Path) -> dict:
@@ -142,6 +155,7 @@ def import_directory(session: Session, data: dict) -> ImportReport:
 
     # Pass 1: agencies (parents may come later in the file, so link them in pass 2).
     pending: list[tuple[dict, Agency]] = []
+    before: dict[int, tuple] = {}        # existing agencies as they were, to count real updates
     for entry in entries:
         name = clean(entry.get("name"))
         if not name:
@@ -159,8 +173,8 @@ def import_directory(session: Session, data: dict) -> ImportReport:
             agency = Agency(name=name, name_folded=fold(name), type=kind, level=level)
             session.add(agency)
             report.agencies_added += 1
-        else:
-            report.agencies_updated += 1
+        elif id(agency) not in before:
+            before[id(agency)] = _snapshot(agency)
         agency.type, agency.level = kind, level
         agency.valid_from = _date(entry.get("valid_from"), "valid_from", name)
         agency.valid_to = _date(entry.get("valid_to"), "valid_to", name)
@@ -203,6 +217,8 @@ def import_directory(session: Session, data: dict) -> ImportReport:
             known.add(key)
             report.officers_added += 1
     session.flush()
+    report.agencies_updated = sum(1 for _, agency in pending
+                                  if id(agency) in before and _snapshot(agency) != before.pop(id(agency)))
 
     # Pass 3: groups, explicit ones first, then implied by member_of.
     def ensure_group(key: str, scope: Agency, name: str | None) -> AgencyGroup:

@@ -58,6 +58,36 @@ def run(name: str, at: datetime | None = None):
         return report
 
 
+def preview(name: str, at: datetime | None = None) -> PlanReport:
+    """What ``run`` would queue (or, for ``send``, deliver), without writing anything: the
+    planner runs in a transaction that is rolled back, and no ``JobRun`` is recorded."""
+    if name not in JOBS:
+        raise ValueError(f"unknown job {name!r} (known: {', '.join(JOBS)})")
+    with _at(at):
+        try:
+            if name == "send":
+                return _due_to_send()
+            if name == "digest":
+                return plan_digest(db.session, clock.today())
+            return plan_messages(db.session, clock.today(), JOB_TRACKS[name])
+        finally:
+            db.session.rollback()
+
+
+def _due_to_send() -> PlanReport:
+    from sqlalchemy import func, select
+
+    from ..models import QUEUED, OutboxMessage
+    report = PlanReport()
+    for kind, count in db.session.execute(
+            select(OutboxMessage.kind, func.count()).where(OutboxMessage.state == QUEUED,
+                                                           OutboxMessage.next_attempt_at <= clock.now())
+            .group_by(OutboxMessage.kind)):
+        report.kinds[kind] = count
+        report.messages += count
+    return report
+
+
 def _run(name: str):
     if name == "send":
         return send_due(db.session)
