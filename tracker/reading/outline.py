@@ -423,7 +423,6 @@ def _propose(node: Node, ctx: Context, proposals: list[Proposal], covered: set[i
         reasons.append(f"câu giao việc cho “{sentence_owner.text[:60]}”")
     if ctx.fields.coordinate and owner_source != "label":
         coordinate = coordinate + read_owners("", ctx.fields.coordinate).coordinate
-    strong = [d for d in own_deadlines if d.strength >= MEDIUM]
     if ctx.fields.time:
         deadline = read_deadline(ctx.fields.time, context)
         reasons.append(f"thời gian ghi “{ctx.fields.time[:50]}”")

@@ -34,7 +34,7 @@ from .owners import _KIND_WORDS, _STARTS, _starts_agency, fold_chars, read_owner
 from .result import (CONTINUOUS, DATE, EVENT, RANGE, RECURRING, AssignmentReading, DeadlineReading,
                      NotAPlanError, OwnerMention, OwnerReading, PlanContext, PlanHeader, PlanReading,
                      ReadingWarning, SectionReading, TaskReading)
-from .text import clean, fold, fold_words
+from .text import fold, fold_words
 
 #: Candidates at or above this confidence start checked in the import preview.
 CHECKED_CONFIDENCE = 0.6
@@ -103,38 +103,10 @@ class _Node:
 
 
 def _logical_lines(text: str, tcth_only: bool) -> list[tuple[int, str]]:
-    """Lines of prose, markdown marks removed, a line broken by a page break joined again.
-
-    Table rows (tabbed) are not prose. Everything from "Nơi nhận" / the signature up to an
-    appendix ("PHỤ LỤC") is the closing, not the body.
-    """
+    """The document's paragraphs (``outline.paragraphs``: wrapped lines joined, tables and the
+    closing left out), with the line each starts on."""
     from .outline import paragraphs
     return [(p.line, p.text) for p in paragraphs(text)]
-
-
-def _logical_lines_by_line(text: str, tcth_only: bool) -> list[tuple[int, str]]:
-    out: list[tuple[int, str]] = []
-    closing = False
-    for number, raw in enumerate(text.split("\n"), start=1):
-        if "\t" in raw:
-            continue
-        line = clean(re.sub(r"[*#_>]", " ", raw))
-        if not line:
-            continue
-        if _CLOSING.match(line):
-            closing = True
-            continue
-        if closing:
-            if _APPENDIX.match(line) and not tcth_only:
-                closing = False
-            continue
-        # A sentence cut by a page break goes on in lower case on the next line.
-        if out and not _SENTENCE_END.search(out[-1][1]) and line[:1].islower() \
-                and not any(p.match(line) for p in (_LETTER, _DASH, _PLUS, _NUM, _ROMAN)):
-            out[-1] = (out[-1][0], f"{out[-1][1]} {line}")
-            continue
-        out.append((number, line))
-    return out
 
 
 def _outline(lines: list[tuple[int, str]]) -> _Node:
@@ -1198,6 +1170,16 @@ _AGENCY_CELL = re.compile(r"^(?:cac\s+)?(?:so|ban|ubnd|uy\s*ban|phong|van\s*phon
                           r"trung\s*tam|thanh\s*tra|kho\s*bac|co\s*quan|don\s*vi)\b", _A)
 
 
+def _headerless_table() -> NotAPlanError:
+    return NotAPlanError(
+        "no_table",
+        "Có các dòng dạng bảng (ô cách nhau bằng ký tự Tab) nhưng không tìm thấy dòng tiêu đề cột "
+        "như “TT | Nội dung công việc | Cơ quan chủ trì | ... | Thời gian thực hiện”: hãy thêm dòng "
+        "tiêu đề cột cho bảng nhiệm vụ.",
+        "Tab-separated rows were found but no header row such as “TT | Nội dung công việc | Cơ quan "
+        "chủ trì | ... | Thời gian thực hiện”: add a header row to the task table.")
+
+
 def _task_like(cells: list[str]) -> bool:
     """A table row that reads like a task: an agency in one cell, a deadline in another."""
     return (any(_AGENCY_CELL.match(fold(c)) and _agency_start(c) for c in cells[1:])
@@ -1214,26 +1196,14 @@ def read_prose_plan(text: str, name: str, header: PlanHeader, warnings: list[Rea
         # Rows that read like tasks (an agency, a deadline) under no header the table reader
         # knows: a task table whose header row is missing. Reading only the prose around it
         # would silently drop its rows.
-        raise NotAPlanError(
-            "no_table",
-            "Có các dòng dạng bảng (ô cách nhau bằng ký tự Tab) nhưng không tìm thấy dòng tiêu đề cột "
-            "như “TT | Nội dung công việc | Cơ quan chủ trì | ... | Thời gian thực hiện”: hãy thêm dòng "
-            "tiêu đề cột cho bảng nhiệm vụ.",
-            "Tab-separated rows were found but no header row such as “TT | Nội dung công việc | Cơ quan "
-            "chủ trì | ... | Thời gian thực hiện”: add a header row to the task table.")
+        raise _headerless_table()
     year = header.year or date.today().year
     context = PlanContext(year=year, issued=header.issued_date, level=level_of(header.issuer),
                           calendar=calendar)
     prose = read_prose(text, context, whole_document=True)
     if not prose.tasks and tabled:
         # Tables of data and no task in the prose either.
-        raise NotAPlanError(
-            "no_table",
-            "Có các dòng dạng bảng (ô cách nhau bằng ký tự Tab) nhưng không tìm thấy dòng tiêu đề cột "
-            "như “TT | Nội dung công việc | Cơ quan chủ trì | ... | Thời gian thực hiện”: hãy thêm dòng "
-            "tiêu đề cột cho bảng nhiệm vụ.",
-            "Tab-separated rows were found but no header row such as “TT | Nội dung công việc | Cơ quan "
-            "chủ trì | ... | Thời gian thực hiện”: add a header row to the task table.")
+        raise _headerless_table()
     if not prose.tasks:
         raise NotAPlanError(
             "no_table",
