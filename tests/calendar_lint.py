@@ -1,4 +1,5 @@
-"""Own lint for the published iCalendar feeds (CALENDAR_NOTES.md sections 2, 3 and 6.5).
+"""Own lint for the published iCalendar feeds (docs/calendar.md, §Serving the feed through
+§Recurrence, and §Own lint).
 
 It checks what no parser library checks: client quirks (Outlook, Google, ICSx5),
 privacy, determinism and the change rules between two versions of one feed.

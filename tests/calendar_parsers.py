@@ -1,4 +1,4 @@
-"""Independent parsers as test oracles for our iCalendar feeds (CALENDAR_NOTES.md §6).
+"""Independent parsers as test oracles for our iCalendar feeds (docs/calendar.md §Validating feeds).
 
 - :func:`check_with_icalendar` – icalendar 7.3.0: parse, byte-stable round trip,
   no ``component.errors``, no missing VTIMEZONE, readable ``.start``/``.end``.

@@ -1,7 +1,7 @@
 """Tests of the feed checkers themselves: tests/calendar_lint.py and tests/calendar_parsers.py.
 
 GOOD is a small hand-checked feed (written out below, and rebuilt with icalendar to
-show how to avoid the traps in CALENDAR_NOTES.md §2). It passes all four parsers and
+show how to avoid the traps in docs/calendar.md §Feed properties). It passes all four parsers and
 the lint; each BAD variant changes one thing and the lint must name it.
 """
 
@@ -105,7 +105,7 @@ SUMMARY_1 = (
 
 
 def build_good() -> bytes:
-    """GOOD built with icalendar 7.3.0, minding the traps of CALENDAR_NOTES §2."""
+    """GOOD built with icalendar 7.3.0, minding the traps of docs/calendar.md §Feed properties."""
     cal = Calendar()
     cal.add("PRODID", "-//tracker//deadline feed//VI")
     cal.add("VERSION", "2.0")
@@ -355,7 +355,7 @@ BAD_VARIANTS = {
         lambda: replace(GOOD, "UID:task-3@tracker.example", "UID:task-1@tracker.example"),
         [r"duplicate UID task-1@tracker.example"],
     ),
-    # further rules of CALENDAR_NOTES §2/§3/§6
+    # further rules of docs/calendar.md (§Serving the feed through §Recurrence, §Own lint)
     "X-PUBLISHED-TTL as timedelta text": (
         lambda: replace(GOOD, "X-PUBLISHED-TTL:PT1H", "X-PUBLISHED-TTL:1:00:00"),
         [r"X-PUBLISHED-TTL"],

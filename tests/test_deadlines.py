@@ -167,7 +167,7 @@ def test_unseen_phrases(text, kind, start, due):
 
 
 def test_two_named_days_at_period_ends_are_reports():
-    # DOMAIN.md: many plans name their own days, "trước ngày 15/6 và 15/12".
+    # docs/domain.md, "Reporting periods": many plans name their own days, "trước ngày 15/6 và 15/12".
     r = _read("Trước ngày 15/6 và 15/12", 2020)
     assert r.kind == "recurring" and r.periods == (SEMIANNUAL, ANNUAL)
     assert [o.due for o in r.occurrences] == [date(2020, 6, 15), date(2020, 12, 15)]

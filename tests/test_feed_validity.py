@@ -1,4 +1,4 @@
-"""Our real feeds, read by independent parsers and our own lint (CALENDAR_NOTES §6).
+"""Our real feeds, read by independent parsers and our own lint (docs/calendar.md §Validating feeds).
 
 icalendar (round trip byte-stable), vobject with validation, recurring-ical-events
 (expected dates), Mozilla's ical.js under Node (CI installs it; skipped where Node or the

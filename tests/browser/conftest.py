@@ -1,7 +1,8 @@
 """Browser tests: the app served on loopback, driven in Debian's headless Chromium.
 
 pytest-playwright cannot be pointed at a system browser from the command line, so the
-launch arguments are overridden here (ENGINEERING_NOTES: never `playwright install`).
+launch arguments are overridden here (docs/engineering.md §Chromium and Playwright: never
+`playwright install`).
 Without a Chromium on the machine the tests are skipped, unless TRACKER_REQUIRE_BROWSER=1
 (``.ci/run`` sets it after installing Debian's chromium), in which case they fail.
 """

@@ -1,6 +1,6 @@
 """What each feed shows, as plain ``FeedEvent`` records (no iCalendar here).
 
-Every event is an all-day deadline. Identity and change follow CALENDAR_NOTES:
+Every event is an all-day deadline. Identity and change follow docs/calendar.md §Identity and change:
 - UIDs are stable for the life of an item (built from database ids the importer keeps);
 - SEQUENCE grows on every material change; LAST-MODIFIED (and DTSTAMP) come from the data,
   so the same data gives the same bytes;

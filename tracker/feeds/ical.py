@@ -1,9 +1,11 @@
-"""``Feed`` → iCalendar bytes, following CALENDAR_NOTES §2.
+"""``Feed`` → iCalendar bytes, following docs/calendar.md (§Serving the feed through
+§Alarms and tasks).
 
 All-day deadlines as ``DTSTART;VALUE=DATE`` + exclusive ``DTEND``; no floating times and
 so no VTIMEZONE; ``DTSTAMP`` = the item's last change (never now); at most one display
 alarm, placed after the properties; ``REFRESH-INTERVAL;VALUE=DURATION`` and
-``X-PUBLISHED-TTL`` both set (icalendar needs help with each: see the notes' traps).
+``X-PUBLISHED-TTL`` both set (icalendar needs help with each: see docs/calendar.md
+§Feed properties).
 ``?format=todo`` gives VTODOs for clients that show tasks.
 """
 

@@ -1,7 +1,7 @@
 """Feed tokens: 256 random bits, shown once, stored only as a SHA-256, bound to one feed.
 
-A feed URL is a bearer secret (CALENDAR_NOTES §5): anyone holding it reads the feed, so
-each token opens exactly one feed, can be named, listed, revoked and rotated, and an
+A feed URL is a bearer secret (docs/calendar.md §Feed tokens): anyone holding it reads the
+feed, so each token opens exactly one feed, can be named, listed, revoked and rotated, and an
 unknown or revoked token is indistinguishable from a page that does not exist (404).
 """
 

@@ -19,7 +19,7 @@ Decisions:
   no header can be split by a title holding CR/LF, and ``to_message`` cleans every header
   value again (it also sends what was stored in the outbox). HTML is autoescaped; links
   are only made from http(s) URLs.
-* The .ics is a snapshot for "add to my calendar" (CALENDAR_NOTES §4): METHOD:PUBLISH, no
+* The .ics is a snapshot for "add to my calendar" (docs/calendar.md §Invitations by e-mail): METHOD:PUBLISH, no
   ORGANIZER/ATTENDEE, no VALARM, one all-day VEVENT per item with a due date, UID = the
   item's stable UID (the same as in the feeds), SEQUENCE 0, DTSTAMP = ``stamp`` or today
   00:00 UTC, so the same run gives the same bytes. The feed stays the truth; the footer
@@ -107,7 +107,7 @@ class AgencyStats:
 
     @property
     def on_time_rate(self) -> float | None:
-        """Done on time / fallen due (DOMAIN.md); None when nothing has fallen due yet."""
+        """Done on time / fallen due (docs/domain.md, "On-time categories"); None when nothing has fallen due yet."""
         return self.done_on_time / self.fallen_due if self.fallen_due else None
 
 

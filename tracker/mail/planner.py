@@ -95,8 +95,9 @@ def _items(assignment: Assignment, calendar, cutoff_periods) -> list[tuple[str, 
     if deadline.kind == "continuous":
         periods = calendar.occurrences(cutoff_periods, assignment.task.plan.year)
         cutoffs = tuple(o.cutoff for o in periods)
-        # A period is checked in when the officer reported during it (DOMAIN.md: continuous
-        # items are judged by whether their periodic check-in was made).
+        # A period is checked in when the officer reported during it (docs/domain.md,
+        # "On-time categories": a continuous item is judged by whether its periodic check-in
+        # was made).
         reported = [_utc_date(h.changed_at) for h in assignment.history]
         done = frozenset(o.cutoff for o in periods if any(o.start <= d <= o.cutoff for d in reported))
         return [(f"a{assignment.id}", None,

@@ -8,7 +8,7 @@ from ..extensions import db
 Model = db.Model
 
 
-# Status of an assignment or an occurrence (DOMAIN.md, "Status and on-time statistics").
+# Status of an assignment or an occurrence (docs/domain.md, "Statuses").
 NOT_STARTED, IN_PROGRESS, DONE, PAUSED, CANCELLED = (
     "not_started", "in_progress", "done", "paused", "cancelled")
 STATUSES = (NOT_STARTED, IN_PROGRESS, DONE, PAUSED, CANCELLED)

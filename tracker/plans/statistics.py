@@ -1,5 +1,5 @@
-"""On-time statistics by agency for the leadership dashboard (DOMAIN.md, "Status and on-time
-statistics"). Pure: a session in, numbers out; no Flask.
+"""On-time statistics by agency for the leadership dashboard (docs/domain.md, "On-time
+categories"). Pure: a session in, numbers out; no Flask.
 
 What is counted
   Every assignment without occurrences, and every occurrence of a recurring assignment (one

@@ -3,7 +3,7 @@
 Pure: no Flask, no database. ``read_deadline`` never raises; whatever it cannot read it returns
 as kind ``unknown`` with the flag ``unrecognised``, and the text is always kept as written.
 
-How a phrase is read (DOMAIN.md, "Deadlines" and "Reporting periods"):
+How a phrase is read (docs/domain.md, "Deadlines" and "Reporting periods"):
 
 1. The text is NFC-normalised; known conversion slips (``OCR_SLIPS``) are repaired and flagged
    ``ocr_fixed``; matching then runs on the folded form (no diacritics, lower case), so "quý",

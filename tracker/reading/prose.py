@@ -4,7 +4,7 @@ Two uses, one reader:
 
 - a *tabular* plan keeps its tasks in a table; only its "TỔ CHỨC THỰC HIỆN" section is read
   here, and only sentences with an explicit dated deadline and a named owner become
-  candidates (DOMAIN.md: "more deadlines hide here in prose");
+  candidates (docs/domain.md, "Plan documents": this section often holds further deadlines);
 - a *prose* programme ("Đề án", a remediation plan) has no table at all; the whole body is
   read (``read_prose_plan``).
 

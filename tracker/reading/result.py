@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-# Deadline kinds (DOMAIN.md, "Deadlines").
+# Deadline kinds (docs/domain.md, "Deadlines").
 DATE, RANGE, RECURRING, CONTINUOUS, EVENT, EXTERNAL, UNKNOWN = (
     "date", "range", "recurring", "continuous", "event", "external", "unknown")
 DEADLINE_KINDS = (DATE, RANGE, RECURRING, CONTINUOUS, EVENT, EXTERNAL, UNKNOWN)

@@ -4,7 +4,8 @@ This is the reader core shared by every front end: a front end turns its format 
 list of ``SourceRow`` (line number + cells, ``None`` for a break such as a blank line or a
 page break) plus appendix captions; ``read_rows`` does the rest.
 
-What converted documents do to tables (DOMAIN.md) and how each is read:
+What converted documents do to tables (docs/domain.md, "Converted documents") and how
+each is read:
 - header rows repeated on every page: recognised by their Vietnamese column names and
   skipped (a different header starts a new column mapping);
 - section rows ("I", "<b>II</b>", or numeral and title in one cell): open a section; a
@@ -28,7 +29,7 @@ NUMBER, TASK, OUTPUT, OWNERS, LEAD, COORDINATE, DEADLINE, NOTE, OTHER = (
     "number", "task", "output", "owners", "lead", "coordinate", "deadline", "note", "other")
 ASSIGNMENT_COLUMNS = (OUTPUT, OWNERS, LEAD, COORDINATE, DEADLINE)
 
-# Column meaning from header wording, tried in this order (DOMAIN.md, "Table columns").
+# Column meaning from header wording, tried in this order (docs/domain.md, "Table columns").
 # Order matters: "Kết quả công việc" is an output, "Thời gian thực hiện" a deadline.
 _HEADER_RULES: list[tuple[str, re.Pattern]] = [
     (NUMBER, re.compile(r"^(s?tt|so tt|so thu tu|stt\.?|tt\.?)$")),

@@ -1,4 +1,4 @@
-"""On-time classification (DOMAIN.md, "Status and on-time statistics").
+"""On-time classification (docs/domain.md, "On-time categories").
 
 Official reports (Decision 42/2014/QĐ-TTg as amended by 23/2018/QĐ-TTg) put every item
 that has a due date into exactly one of four columns, judged on a given day. Items with

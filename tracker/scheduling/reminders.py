@@ -11,7 +11,7 @@ ledger of what was sent live elsewhere.
 * ``due_steps`` picks what to send today, given the keys already sent for the item: at
   most one step per track, the most recent one, never one already sent.
 
-The tracks and their recipients (DOMAIN.md, "Owners": focal officer → head of the agency
+The tracks and their recipients (docs/domain.md, "Escalation": focal officer → head of the agency
 → the People's Committee that issued the plan):
 
 ==========================  =========================================  ==================

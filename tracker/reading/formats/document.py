@@ -24,7 +24,7 @@ FORMAT_NAMES: dict[str, tuple[str, str]] = {
     "text": ("tệp văn bản", "a text file"),
 }
 
-# The columns a task table needs, as a person would name them (DOMAIN.md, "Table columns").
+# The columns a task table needs, as a person would name them (docs/domain.md, "Table columns").
 EXPECTED_COLUMNS_VI = ("TT; Nội dung công việc (hoặc Nhiệm vụ); Cơ quan chủ trì; Cơ quan phối hợp; "
                        "Sản phẩm (hoặc Kết quả); Thời gian thực hiện (hoặc Thời hạn hoàn thành)")
 EXPECTED_COLUMNS_EN = ("TT (number); Nội dung công việc or Nhiệm vụ (task); Cơ quan chủ trì (lead); "
