@@ -20,6 +20,7 @@ from .directory.loader import DirectoryError, import_directory, read_directory_f
 from .directory.resolve import DirectoryIndex
 from .directory.store import load_index
 from .extensions import db
+from .mail.compose import WORDING
 from .models import Agency, Plan, Task
 from .plans.importer import import_plan
 from .plans.queries import due_items
@@ -271,16 +272,13 @@ def list_tasks(agency: str | None, overdue: bool, due_before, plan_id: int | Non
         row = f"{a.row + 1}/{rows.get(a.task_id, 1)}"
         period = f"kỳ {item.label}" if item.occurrence else (item.label or "—")
         due = item.due.isoformat() if item.due else "—"
-        click.echo(f"{due:<10}  #{a.id:<5}  {task:<22} {row:<6} {ROLE_VI.get(a.role, a.role):<8} "
+        click.echo(f"{due:<10}  #{a.id:<5}  {task:<22} {row:<6} {WORDING['vi']['roles'].get(a.role, a.role):<8} "
                    f"{owner[:45]:<45}  {category}{late}  {period[:40]}")
     click.echo(f"{len(items)} mục / items")
     if items:
         click.echo("Cập nhật một phân công bằng mã của nó / update one assignment by its id: "
                    "flask tasks set-status MÃ TRẠNG_THÁI (ví dụ / e.g. "
                    f"flask tasks set-status {items[0].assignment.id} in_progress)")
-
-
-ROLE_VI = {"lead": "chủ trì", "coordinate": "phối hợp"}
 
 
 def _rows_per_task(task_ids: set[int]) -> dict[int, int]:

@@ -23,6 +23,11 @@ def now() -> datetime:
     return datetime.now(timezone.utc) + shift if shift else datetime.now(timezone.utc)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """A stored timestamp made aware: SQLite hands them back naive, and they are stored in UTC."""
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+
+
 def today() -> date:
     """Today's date in ``TRACKER_TIMEZONE``."""
     return now().astimezone(ZoneInfo(current_app.config["TRACKER_TIMEZONE"])).date()

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..clock import as_utc
 from ..models import OFFICER, Account, SignInLink
 from ..models.base import utcnow
 
@@ -75,11 +76,6 @@ def sign_in_url(base_url: str, token: str) -> str:
     return f"{base_url.rstrip('/')}/login/link/{token}"
 
 
-def _aware(value: datetime, like: datetime) -> datetime:
-    # SQLite hands timestamps back without their zone; they were stored in UTC.
-    return value.replace(tzinfo=like.tzinfo) if value.tzinfo is None else value
-
-
 def find(session: Session, token: str) -> SignInLink | None:
     if not token or len(token) > 200:
         return None
@@ -98,7 +94,7 @@ def redeem(session: Session, token: str, now: datetime | None = None) -> SignInL
         raise LinkError("invalid")
     if link.used_at is not None:
         raise LinkError("used", link)
-    if _aware(link.expires_at, now) <= now:
+    if as_utc(link.expires_at) <= now:
         raise LinkError("expired", link)
     claimed = session.execute(
         SignInLink.__table__.update()
@@ -110,15 +106,7 @@ def redeem(session: Session, token: str, now: datetime | None = None) -> SignInL
     return link
 
 
-def may_resend(link: SignInLink) -> bool:
-    """A fresh link is sent at most once per old link (no flooding an address)."""
-    return link.resent_at is None
-
-
-def purge(session: Session, now: datetime | None = None, keep_days: int = 30) -> int:
-    """Forget links that expired more than ``keep_days`` ago (their hashes open nothing)."""
-    now = now or utcnow()
-    rows = session.scalars(select(SignInLink).where(SignInLink.expires_at < now - timedelta(days=keep_days))).all()
-    for row in rows:
-        session.delete(row)
-    return len(rows)
+def may_resend(link: SignInLink, now: datetime | None = None) -> bool:
+    """A fresh link replaces a used or expired one, at most once (no flooding an address)."""
+    spent = link.used_at is not None or as_utc(link.expires_at) <= (now or utcnow())
+    return spent and link.resent_at is None

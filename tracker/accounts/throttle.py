@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from ..clock import as_utc
 from ..models import SignInThrottle
 
 MAX_CLIENT_WAIT = timedelta(minutes=15)
@@ -38,16 +39,12 @@ def client_key(address: str | None) -> str:
     return "client:" + (address or "unknown")[:100]
 
 
-def _aware(value: datetime | None, now: datetime) -> datetime | None:
-    return value.replace(tzinfo=now.tzinfo) if value is not None and value.tzinfo is None else value
-
-
 def wait(session: Session, keys: list[str], now: datetime) -> timedelta | None:
     """How long until an attempt under these keys is checked again; None if it may be now."""
     longest = None
     for key in keys:
         row = session.get(SignInThrottle, key)
-        until = _aware(row.locked_until, now) if row is not None else None
+        until = as_utc(row.locked_until) if row is not None and row.locked_until is not None else None
         if until is not None and until > now:
             left = until - now
             longest = left if longest is None or left > longest else longest
@@ -61,7 +58,7 @@ def failed(session: Session, email: str, client: str | None, now: datetime, limi
         if row is None:
             row = SignInThrottle(key=key, failures=0, window_start=now)
             session.add(row)
-        if _aware(row.window_start, now) + limits.lock < now:
+        if as_utc(row.window_start) + limits.lock < now:
             row.failures, row.window_start = 0, now
         row.failures += 1
         if row.failures >= limits.max_failures:

@@ -157,7 +157,7 @@ def plan_messages(session: Session, today: date, tracks: tuple[str, ...]) -> Pla
                     slot = outgoing.setdefault((kind, person.email.lower(), person.name), (person, []))
                     slot[1].append((mail_item, assignment.id, occurrence_id, step.key))
     for (kind, email, _), (person, entries) in outgoing.items():
-        items = [_signed(e[0], person, base_url, config) for e in entries]
+        items = [_signed(e[0], person, base_url) for e in entries]
         feed_url = None
         if person.role == "officer" and valid_address(person.email):
             feed_url = feed_placeholder(base_url)     # the token is minted when it is sent
@@ -176,7 +176,7 @@ def plan_messages(session: Session, today: date, tracks: tuple[str, ...]) -> Pla
     return report
 
 
-def _signed(item: MailItem, person: Recipient, base_url: str, config) -> MailItem:
+def _signed(item: MailItem, person: Recipient, base_url: str) -> MailItem:
     """The item with a place for this recipient's own single-use sign-in link to it (minted
     when the message is sent: see ``tracker.mail.links``)."""
     if not valid_address(person.email) or not item.url.startswith(base_url + "/"):
@@ -246,7 +246,7 @@ def plan_digest(session: Session, today: date) -> PlanReport:
         stats = [AgencyStats(name, c[DONE_ON_TIME], c[DONE_LATE], c[PENDING_ON_TIME], c[OVERDUE])
                  for name, c in sorted(entry["stats"].items(), key=lambda kv: (-kv[1][OVERDUE], kv[0]))]
         for person in _people(entry["example"], rules.COMMITTEE):
-            items = [_signed(i, person, base_url, config) for i in entry["items"]]
+            items = [_signed(i, person, base_url) for i in entry["items"]]
             composed = compose("digest", person, items, today=today, feed_url=None,
                                app_url=base_url, stats=stats)
             key = idempotency_key("digest", person.email or person.name, today.isoformat(),

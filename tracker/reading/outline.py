@@ -60,8 +60,9 @@ def _marker(text: str) -> bool:
     return text in ("-", "–", "+", "•") or any(p.match(text) for _n, p in _MARKERS)
 
 
-def _cut_label(text: str) -> bool:
-    """A labelled line whose value a conversion cut ("Đơn vị chủ trì thực hiện: Sở" / "Nội vụ.")."""
+def is_label_only(text: str) -> bool:
+    """A line that is only labelled fields ("- Cơ quan chủ trì: Sở Nội vụ."): an item's, never a
+    task itself. (Also a label a conversion cut: "Đơn vị chủ trì thực hiện: Sở" / "Nội vụ.")"""
     content, fields = split_fields(text.lstrip("-+• "))
     return not content and fields.any()
 
@@ -110,7 +111,7 @@ def paragraphs(text: str) -> list[Paragraph]:
             out[-1].text = f"{previous} {line}"
         elif (out and not wrapped and not _END.search(previous)
               and (line[:1].islower() and not _marker(line) or re.match(r"^[-–]\s*\d", line)
-                   or _cut_label(previous) and not _marker(line) and not _LABEL.match(fold_chars(line)))):
+                   or is_label_only(previous) and not _marker(line) and not _LABEL.match(fold_chars(line)))):
             # Lower case goes on; so does "- 2030 …" after "giai đoạn 2026" (a range, not an item).
             out[-1].text = f"{previous} {line}"
         else:
@@ -227,19 +228,25 @@ class Node:
             node = node.parent
 
 
+def item_marker(text: str) -> tuple[str, str, str, int]:
+    """(kind, number, text after the marker, nesting level) of a paragraph: "II. …" is
+    roman, "1.2. …" num (deeper with each part), "a) …" letter, "- …" dash, "+ …" plus,
+    anything else a paragraph, nested under the item before it."""
+    for name, pattern in _MARKERS:
+        match = pattern.match(text)
+        if match:
+            groups = match.groupdict()
+            number = groups.get("num") or groups.get("num2") or ""
+            body = groups.get("text") or groups.get("text2") or ""
+            return name, number, body, len(number.split(".")) if name == "num" else _LEVELS[name]
+    return "para", "", text, _LEVELS["para"]
+
+
 def outline(paragraphs_: list[Paragraph]) -> Node:
     root = Node("root", -1, "", "", 0)
     stack = [root]
     for paragraph in paragraphs_:
-        kind, number, body = "para", "", paragraph.text
-        for name, pattern in _MARKERS:
-            match = pattern.match(paragraph.text)
-            if match:
-                groups = match.groupdict()
-                kind, number = name, groups.get("num") or groups.get("num2") or ""
-                body = groups.get("text") or groups.get("text2") or ""
-                break
-        level = len(number.split(".")) if kind == "num" else _LEVELS[kind]
+        kind, number, body, level = item_marker(paragraph.text)
         if kind == "para" and _APPENDIX_TITLE.match(paragraph.text):
             kind, level = "roman", 0          # an appendix starts a new part of the document
         content, fields = split_fields(body.strip())
@@ -285,7 +292,6 @@ def _attach_labels(root: Node) -> None:
         while j >= 0 and siblings[j].kind == node.kind and not siblings[j].fields.any() \
                 and not any(d.fields.any() for d in _walk(siblings[j])) and not siblings[j].items:
             siblings[j].fields = node.fields
-            siblings[j].shared_from = node.line  # type: ignore[attr-defined]
             j -= 1
 
 
@@ -340,8 +346,7 @@ def _owner_of_heading(node: Node) -> _Owner | None:
 
 def _named_first(text: str, owner: _Owner) -> bool:
     """Does the item open with the owner's name ("Sở X: …", "Sở X chủ trì …")?"""
-    head = fold(text.lstrip("-+• "))[:len(owner.text) + 8]
-    return fold(owner.text)[:20] in head[:len(owner.text) + 8] and head.startswith(fold(owner.text)[:12])
+    return fold(text.lstrip("-+• ")).startswith(fold(owner.text)[:12])
 
 
 def _field_owners(fields: Fields) -> OwnerReading:
@@ -387,6 +392,10 @@ def read_outline(text: str, context: PlanContext) -> tuple[list[Proposal], set[i
 def _propose(node: Node, ctx: Context, proposals: list[Proposal], covered: set[int],
              context: PlanContext, extra: str = "") -> None:
     text = node.text.strip()
+    if not (ctx.fields.lead or ctx.fields.time):
+        # No labelled line: the sentence reader decides (lead-ins, owners in the sentence,
+        # owners inferred from the assignment section, targets).
+        return
     if len(text.split()) < 4 or text.endswith(":") or _BOILERPLATE.match(fold(text)):
         return
     folded = _masked_fold(text)
@@ -403,8 +412,7 @@ def _propose(node: Node, ctx: Context, proposals: list[Proposal], covered: set[i
         lead, coordinate = reading.lead, reading.coordinate
         owner_source = "label"
         reasons.append(f"cơ quan chủ trì ghi “{ctx.fields.lead[:60]}”")
-    elif sentence_owner is not None and sentence_owner.end <= 2 + len(text) - len(text.lstrip("-+• ")) \
-            or sentence_owner is not None and _named_first(text, sentence_owner):
+    elif sentence_owner is not None and _named_first(text, sentence_owner):
         # The item names its own agency first ("+ Sở Xây dựng: hướng dẫn …"): more precise
         # than the heading it stands under.
         lead, coordinate = sentence_owner.reading.lead, sentence_owner.reading.coordinate
@@ -436,10 +444,8 @@ def _propose(node: Node, ctx: Context, proposals: list[Proposal], covered: set[i
         reasons.append(f"thời hạn “{ctx.deadline.text}” của mục")
     else:
         deadline, strength = read_deadline("", context), 0
-    if not (ctx.fields.lead or ctx.fields.time) or not lead:
-        # No labelled line, or nobody named: the sentence reader decides (lead-ins, owners in
-        # the sentence, owners inferred from the assignment section, targets).
-        return
+    if not lead:
+        return                                  # nobody named: the sentence reader decides
     vague = bool(lead) and all(m.vague for m in lead)
     if owner_source in ("label", "heading"):
         confidence = 0.9 if not vague else 0.75
@@ -496,5 +502,5 @@ def to_tasks(proposals: list[Proposal], sections: dict[str, SectionReading], sta
     return tasks
 
 
-__all__ = ["Fields", "Node", "Paragraph", "Proposal", "outline", "paragraphs", "read_outline",
-           "split_fields", "to_tasks", "fold"]
+__all__ = ["Fields", "Node", "Paragraph", "Proposal", "is_label_only", "outline", "paragraphs",
+           "read_outline", "split_fields", "to_tasks", "fold"]

@@ -55,17 +55,7 @@ _CONFIDENCE: dict[str, tuple[float | None, ...]] = {
 }
 _OBJECTIVE_PENALTY = 0.1   # a dated sentence among the objectives is as often a target as a task
 
-# --- document outline ------------------------------------------------------------------------
-_ROMAN = re.compile(r"^(?P<num>[IVX]{1,5})\s*[.:)]\s*(?P<text>\S.*)$")
-_NUM = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2})*)\s*[.)]\s*(?P<text>\S.*)$"
-                  r"|^(?P<num2>\d{1,2}(?:\.\d{1,2})+)\s+(?P<text2>\S.*)$")
-_LETTER = re.compile(r"^(?P<num>[a-zđ])\s*\)\s*(?P<text>\S.*)$")
-_DASH = re.compile(r"^[-–—•]\s*(?P<text>\S.*)$")
-_PLUS = re.compile(r"^\+\s*(?P<text>\S.*)$")
-_CLOSING = re.compile(r"^(nơi nhận|tm\.|tm |kt\.|kt |t/m)", re.IGNORECASE)
-_APPENDIX = re.compile(r"^phụ lục\b", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"[.;:!?…”\")]\s*$")
-
+# --- document outline (item markers: ``outline.item_marker``) ------------------------------------
 # Section kinds, decided by the innermost heading that says what it is (folded titles).
 _RESPONSIBILITY = re.compile(
     r"^(to chuc thuc hien|trach nhiem thuc hien|trach nhiem cua|phan cong( thuc hien| trach nhiem|"
@@ -76,7 +66,6 @@ _NOT_TASKS = re.compile(
     r"thuc trang|tinh hinh|ket qua (dat duoc|thuc hien)|danh gia (ket qua|tinh hinh|thuc trang)|"
     r"nguyen nhan|han che|(cac )?hanh vi vi pham|xu phat|muc phat|che tai|thong tin lien he|dau moi lien he)\b")
 
-_LEVELS = {"roman": 0, "letter": 7, "dash": 8, "plus": 9, "para": 10}
 
 
 @dataclass
@@ -112,18 +101,9 @@ def _logical_lines(text: str, tcth_only: bool) -> list[tuple[int, str]]:
 def _outline(lines: list[tuple[int, str]]) -> _Node:
     root = _Node("root", -1, "", "", 0)
     stack = [root]
+    from .outline import item_marker
     for number, line in lines:
-        kind, num, body = "para", "", line
-        for name, pattern in (("roman", _ROMAN), ("num", _NUM), ("letter", _LETTER),
-                              ("dash", _DASH), ("plus", _PLUS)):
-            match = pattern.match(line)
-            if match:
-                groups = match.groupdict()
-                kind = name
-                num = groups.get("num") or groups.get("num2") or ""
-                body = groups.get("text") or groups.get("text2") or ""
-                break
-        level = len(num.split(".")) if kind == "num" else _LEVELS[kind]
+        kind, num, body, level = item_marker(line)
         node = _Node(kind, level, num, body.strip(), number)
         while stack[-1].level >= level:
             stack.pop()
@@ -1012,9 +992,9 @@ def read_prose(text: str, context: PlanContext, whole_document: bool) -> ProseRe
         proposals = [p for p in proposals if p.confidence >= 0.85]
         covered = {line for p in proposals for line in (p.node.line,)}
     # Labelled lines ("Đơn vị phối hợp: …") are fields of an item, never a task themselves.
-    from .outline import split_fields
+    from .outline import is_label_only
     candidates = [c for c in candidates if c.sentence.line not in covered
-                  and not (lambda cf: not cf[0] and cf[1].any())(split_fields(c.sentence.text.lstrip("-+• ")))]
+                  and not is_label_only(c.sentence.text)]
     tasks: list[TaskReading] = []
     for candidate in candidates:
         section = _section(candidate.sentence.node, sections)

@@ -41,8 +41,7 @@ def csp_nonce() -> str:
 
 def install(app: Flask) -> None:
     https = app.config["TRACKER_BASE_URL"].lower().startswith("https://")
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config["SESSION_COOKIE_SAMESITE"] = app.config["SESSION_COOKIE_SAMESITE"] or "Lax"
+    app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     if https:
         app.config["SESSION_COOKIE_SECURE"] = True
