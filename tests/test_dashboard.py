@@ -272,8 +272,10 @@ def test_numbers_equal_the_classification_as_the_year_goes_on(app, seeded, peopl
     assert want[JUSTICE]["done_on_time"] == 2              # IV.1 and the early half-year report
     compare(client, session, plan, date(2017, 2, 15), {"period": "year"}, *year, coordinating=True)
 
-    # The escalation job runs; then one escalated agency reports (late).
-    run("escalation", at(2017, 2, 20, 1))
+    # The agencies are told they are overdue, then (next day) the escalation job runs; then
+    # one escalated agency reports (late).
+    run("overdue", at(2017, 2, 20, 1))
+    run("escalation", at(2017, 2, 21, 1))
     trade = lead(session, "IV.1", "Sở Công Thương tỉnh Sóc Trăng")
     assert session.scalar(select(OutboxItem).where(OutboxItem.assignment_id == trade.id)) is not None
     report(session, trade, "done", "canbo", at=at(2017, 3, 1))
@@ -487,7 +489,8 @@ def test_text_is_escaped_and_bad_input_is_explained(app, seeded, people):
         Task.ref == "IV.1", Assignment.agency_id == justice.id, Assignment.row == 0))
     lead_item.task.content = "Nội dung <img src=x onerror=alert(2)>"
     session.commit()
-    run("escalation", at(2017, 2, 20, 1))
+    run("overdue", at(2017, 2, 20, 1))              # the agencies are told first,
+    run("escalation", at(2017, 2, 21, 1))           # then their heads and the committee
     app.config["TRACKER_NOW"] = at(2017, 3, 1)
     client = app.test_client()
     sign_in(client, "admin@tracker.example")

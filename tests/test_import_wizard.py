@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tracker.extensions import db
-from tracker.models import Assignment, ImportDraft, Plan, Task
+from tracker.models import Agency, Assignment, ImportDraft, Plan, Task
 
 from .conftest import SEEDS, SOC_TRANG, sign_in
 
@@ -48,6 +48,10 @@ def _form_fields(page) -> dict:
     for name, value in re.findall(r'<input type="text" name="(deadline:[^"]+)" value="([^"]*)"', page.text):
         fields[name] = value.replace("&amp;", "&").replace("&#34;", '"').replace("&#39;", "'")
     fields["prose"] = re.findall(r'<input type="checkbox" name="prose" value="([^"]+)"[^>]* checked', page.text)
+    for name, options in re.findall(r'<select [^>]*name="(owner:[^"]+)"[^>]*>(.*?)</select>', page.text, re.S):
+        chosen = re.findall(r'<option value="([^"]+)" selected>', options)
+        if chosen:
+            fields[name] = chosen
     return fields
 
 
@@ -171,3 +175,41 @@ def test_not_a_plan_is_refused_and_nothing_is_kept(app, author):
     assert 'class="field-error"' in response.text
     assert db.session.scalar(select(func.count(ImportDraft.id))) == 0
     assert db.session.scalar(select(func.count(Plan.id))) == 0
+
+
+def test_an_owner_outside_the_issuers_locality_is_refused_by_the_server(app, author):
+    """The form offers only the issuer's tree; a crafted form is not trusted either."""
+    text = _plan_text({"Sở Tư pháp.\tThường xuyên.": "Phòng Hạ tầng số.\tThường xuyên."})
+    draft_url = upload(author, text.encode(), "ke-hoach.txt").headers["Location"]
+    page = author.get(draft_url)
+    key = re.search(r'name="owner:([^"]*ha tang so[^"]*)"', page.text).group(1)
+    assert "Ủy ban nhân dân tỉnh Hà Tĩnh" not in page.text            # not offered
+    fields = _form_fields(page)
+    fields[f"owner:{key}"] = ["Ủy ban nhân dân tỉnh Hà Tĩnh"]          # crafted
+    fields["action"] = "publish"
+    author.post(draft_url, data=fields)
+    page = author.get(draft_url)
+    assert "không thuộc địa phương ban hành kế hoạch" in page.text
+    hatinh = db.session.scalar(select(Agency.id).where(Agency.name == "Ủy ban nhân dân tỉnh Hà Tĩnh"))
+    assert hatinh is not None
+    assert not db.session.scalars(select(Assignment).where(Assignment.agency_id == hatinh)).all()
+
+
+def test_owner_choices_carry_over_to_the_next_draft_and_keep_every_assignment(app, author):
+    """Re-uploading the same plan (or an amendment) keeps the author's owner choices, so
+    publishing it again changes nothing: no assignment is removed and recreated."""
+    text = _plan_text({"Sở Tư pháp.\tThường xuyên.": "Phòng Hạ tầng số.\tThường xuyên."})
+    draft_url = upload(author, text.encode(), "v1.txt").headers["Location"]
+    page = author.get(draft_url)
+    key = re.search(r'name="owner:([^"]*ha tang so[^"]*)"', page.text).group(1)
+    fields = _form_fields(page) | {f"owner:{key}": ["Sở Tư pháp tỉnh Sóc Trăng"], "action": "publish"}
+    assert author.post(draft_url, data=fields).status_code == 302
+    ids = sorted(db.session.scalars(select(Assignment.id)))
+
+    again = upload(author, text.encode(), "v1-lan-2.txt").headers["Location"]
+    page = author.get(again)
+    assert "người lập kế hoạch chọn Sở Tư pháp tỉnh Sóc Trăng" in page.text
+    assert "Không có gì thay đổi." in page.text
+    assert author.post(again, data=_form_fields(page) | {"action": "publish"}).status_code == 302
+    db.session.expunge_all()
+    assert sorted(db.session.scalars(select(Assignment.id))) == ids

@@ -208,7 +208,14 @@ def test_no_before_steps_once_overdue():
     got = due_steps(item, POLICY, WEEKDAYS, D(2020, 3, 30), set())
     assert got == []
     got = due_steps(item, POLICY, WEEKDAYS, D(2020, 4, 1), set())
-    assert [s.key for s in got] == ["overdue-1", ESCALATION_HEAD]
+    # The agency was never told: its head hears of it only once it has been (next run).
+    assert [s.key for s in got] == ["overdue-1"]
+    got = due_steps(item, POLICY, WEEKDAYS, D(2020, 4, 2), {"overdue-1"})
+    assert [s.key for s in got] == [ESCALATION_HEAD]
+    # A policy that escalates regardless sends both the same morning.
+    eager = POLICY.merged({"escalate_unreminded": True})
+    assert [s.key for s in due_steps(item, eager, WEEKDAYS, D(2020, 4, 1), set())] == [
+        "overdue-1", ESCALATION_HEAD]
     # On the due day itself the item is not yet overdue.
     assert [s.key for s in due_steps(item, POLICY, WEEKDAYS, D(2020, 3, 27), set())] == [
         DUE_DAY]
@@ -379,7 +386,7 @@ def test_policy_round_trips_through_json():
     assert POLICY.as_dict() == {
         "before_offsets": [7, 3, 1, 0], "send_at": "07:30", "overdue_every": 3,
         "escalate_head_after": 3, "escalate_committee_after": 10, "digest_weekday": 0,
-        "digest_at": "08:00", "checkin_before": 3}
+        "digest_at": "08:00", "checkin_before": 3, "escalate_unreminded": False}
     custom = ReminderPolicy(before_offsets=(5, 2), send_at=time(6, 15, 30), overdue_every=2,
                             escalate_head_after=2, escalate_committee_after=6,
                             digest_weekday=4, digest_at=time(16, 0), checkin_before=0)
@@ -452,7 +459,8 @@ def policies(draw):
         overdue_every=draw(st.integers(1, 5)),
         escalate_head_after=head,
         escalate_committee_after=draw(st.integers(head + 1, head + 12)),
-        checkin_before=draw(st.integers(0, 5)))
+        checkin_before=draw(st.integers(0, 5)),
+        escalate_unreminded=draw(st.booleans()))
 
 
 @st.composite
@@ -462,7 +470,8 @@ def items(draw):
     cutoffs = tuple(draw(st.sets(when, max_size=4))) if continuous else ()
     done = frozenset(draw(st.sets(st.sampled_from(cutoffs)))) if cutoffs else frozenset()
     return Item(due=draw(st.none() | when), status=draw(st.sampled_from(STATUSES)),
-                continuous=continuous, cutoffs=cutoffs, checkins_done=done)
+                continuous=continuous, cutoffs=cutoffs, checkins_done=done,
+                tracking_from=draw(st.none() | when))
 
 
 @settings(max_examples=300, deadline=None)
@@ -481,6 +490,9 @@ def test_due_steps_never_repeat_never_double_a_track_and_stay_on_working_days(
         assert s.track in TRACKS and isinstance(s, Step)
         if s.track == BEFORE:
             assert item.due is not None and today <= item.due
+        if item.tracking_from is not None:      # nothing owed for the time before tracking
+            assert s.scheduled >= item.tracking_from
+            assert s.cutoff is None or s.cutoff >= item.tracking_from
     if not item.active:
         assert got == []
 
@@ -501,4 +513,14 @@ def test_daily_runs_send_each_key_at_most_once_and_lose_nothing_without_downtime
     steps = schedule(item, policy, calendar, until=last)
     assume(len({(s.track, s.scheduled) for s in steps}) == len(steps))
     assume(all(s.scheduled >= START - timedelta(days=30) for s in steps))
-    assert sorted(log) == sorted((s.scheduled, s.key) for s in steps)
+    # An escalation waits for a run after the agency's first reminder or notice.
+    first_notice = min((s.scheduled for s in steps if s.track in (BEFORE, OVERDUE)), default=None)
+    expected = []
+    for s in steps:
+        day = s.scheduled
+        if s.track in (ESCALATION_HEAD, ESCALATION_COMMITTEE) and not policy.escalate_unreminded:
+            assert first_notice is not None          # an escalation follows an overdue notice
+            day = max(day, calendar.add_working_days(first_notice, 1))
+        if day <= last:
+            expected.append((day, s.key))
+    assert sorted(log) == sorted(expected)

@@ -205,8 +205,22 @@ def _deadline(d) -> str:
 @click.option("--include-prose", is_flag=True,
               help="Nhập cả nhiệm vụ đề xuất từ văn bản có độ tin cậy cao (như các ô được đánh dấu sẵn ở trang "
                    "Nhập kế hoạch) / also import the tasks proposed from the text that the import page ticks.")
-def import_command(path: str, include_prose: bool) -> None:
-    """Nhập (hoặc cập nhật) một kế hoạch / Import or update a plan, all or nothing."""
+@click.option("--dry-run", is_flag=True,
+              help="Chỉ cho biết sẽ thay đổi gì, không ghi gì / say what would change, write nothing.")
+@click.option("--yes", is_flag=True,
+              help="Đồng ý bỏ khỏi kế hoạch cả các phân công đã có báo cáo / agree to remove assignments "
+                   "that agencies have reported on.")
+@click.option("--track-from", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Bắt đầu nhắc việc từ ngày này (kế hoạch ban hành giữa năm); mặc định: từ đầu kế hoạch / "
+                   "start reminders on this day (a plan adopted part-way through its year); default: from "
+                   "the start.")
+def import_command(path: str, include_prose: bool, dry_run: bool, yes: bool, track_from) -> None:
+    """Nhập (hoặc cập nhật) một kế hoạch / Import or update a plan, all or nothing.
+
+    Một bản sửa đổi không xóa gì: nhiệm vụ, phân công không còn trong văn bản được đánh dấu
+    “đã bỏ khỏi kế hoạch” cùng lịch sử, báo cáo và minh chứng của chúng. / An amendment deletes
+    nothing: what it no longer names is marked removed, with its history, reports and evidence.
+    """
     from .plans.drafts import default_prose
     reading = _read(path)
     chosen = default_prose(reading)
@@ -217,13 +231,34 @@ def import_command(path: str, include_prose: bool) -> None:
               f"The document has no task table; {len(reading.prose_tasks)} tasks were proposed from its "
               "text: review them with `plans parse`, import with --include-prose or in the web import wizard.")
     try:
+        extra = {"tracking_from": track_from.date()} if track_from else {}
         result = import_plan(db.session, reading, load_index(db.session),
-                             include_prose=chosen if include_prose else False)
-        db.session.commit()
+                             include_prose=chosen if include_prose else False, **extra)
+        summary = result.summary()
+        work = list(result.removed_with_work)
+        if dry_run or (work and not yes):
+            db.session.rollback()
+        else:
+            db.session.commit()
     except Exception:
         db.session.rollback()
         raise
-    click.echo(result.summary())
+    if dry_run:
+        click.echo("(chạy thử, chưa ghi gì / dry run, nothing written)")
+    from .plans.drafts import overdue_on
+    late = overdue_on(reading, set(), today_local())      # reading.tasks now holds the chosen prose
+    if late and not track_from:
+        click.echo(f"{late} thời hạn (theo từng cơ quan, từng kỳ) đã qua trước hôm nay; nếu kế hoạch mới bắt đầu "
+                   "được theo dõi, dùng --track-from NGÀY để không nhắc những gì đến hạn trước ngày đó.")
+    if work:
+        click.echo(f"Bỏ khỏi kế hoạch {len(work)} phân công đã có báo cáo (báo cáo và minh chứng vẫn được giữ):")
+        for item in work:
+            click.echo(f"  #{item.assignment_id}  {item.describe()}")
+        if not yes and not dry_run:
+            _fail("chưa nhập: bản sửa đổi bỏ các phân công đã có báo cáo; thêm --yes để đồng ý.",
+                  "not imported: the amendment removes assignments agencies have reported on; add --yes "
+                  "to agree.")
+    click.echo(summary)
     if reading.prose_tasks and not include_prose:
         click.echo(f"{len(chosen)} nhiệm vụ đề xuất từ văn bản có độ tin cậy cao chưa được nhập (trong "
                    f"{proposed} đề xuất; xem `plans parse`; nhập bằng --include-prose).")
@@ -279,6 +314,41 @@ def list_tasks(agency: str | None, overdue: bool, due_before, plan_id: int | Non
         click.echo("Cập nhật một phân công bằng mã của nó / update one assignment by its id: "
                    "flask tasks set-status MÃ TRẠNG_THÁI (ví dụ / e.g. "
                    f"flask tasks set-status {items[0].assignment.id} in_progress)")
+
+
+@tasks_cli.command("history")
+@click.argument("assignment_id", type=int)
+def task_history(assignment_id: int) -> None:
+    """Lịch sử một phân công, kể cả đã bỏ khỏi kế hoạch / One assignment's history, removed ones too."""
+    from .models import Assignment, STATUS_LABELS_VI
+    from .plans.queries import local_date
+    assignment = db.session.scalar(select(Assignment).where(Assignment.id == assignment_id)
+                                   .execution_options(include_removed=True))
+    if assignment is None:
+        _fail(f"không có phân công #{assignment_id} (xem mã bằng `flask tasks list`).",
+              f"no assignment #{assignment_id} (see the ids with `flask tasks list`).")
+    tz = current_app.config["TRACKER_TIMEZONE"]
+    task, plan = assignment.task, assignment.task.plan
+    owner = assignment.agency.name if assignment.agency else f"(chưa xác định) {assignment.owner_text}"
+    click.echo(f"#{assignment.id}  {plan.number or plan.title[:40]} · nhiệm vụ {task.ref}: {task.content[:90]}")
+    click.echo(f"  {WORDING['vi']['roles'].get(assignment.role, assignment.role)}: {owner}; "
+               f"thời hạn: {assignment.deadline.text or '—'}; tình trạng: "
+               f"{STATUS_LABELS_VI.get(assignment.status, assignment.status)} ({assignment.progress}%)")
+    removed_at = assignment.removed_at or task.removed_at
+    if removed_at is not None:
+        click.echo(f"  ĐÃ BỎ KHỎI KẾ HOẠCH ngày {local_date(removed_at, tz):%d/%m/%Y} / removed from the plan")
+    history = assignment.history
+    for change in history:
+        when = local_date(change.changed_at, tz)
+        step = (f"{STATUS_LABELS_VI.get(change.from_status, change.from_status or '—')} → "
+                f"{STATUS_LABELS_VI.get(change.to_status, change.to_status)}")
+        progress = f" {change.progress}%" if change.progress is not None else ""
+        files = f" [{len(change.evidence)} tệp]" if change.evidence else ""
+        period = f" (kỳ {change.occurrence.label})" if change.occurrence_id else ""
+        click.echo(f"  {when:%d/%m/%Y}  {change.changed_by}: {step}{progress}{period}{files}"
+                   + (f" — {change.comment}" if change.comment else ""))
+    if not history:
+        click.echo("  (chưa có báo cáo nào / no reports yet)")
 
 
 def _rows_per_task(task_ids: set[int]) -> dict[int, int]:
@@ -743,6 +813,8 @@ def policy_set(assignments: tuple[str, ...], plan_id: int | None) -> None:
             values[key] = [int(p) for p in parts]
         elif raw.isdigit():
             values[key] = int(raw)
+        elif raw.lower() in ("true", "false", "yes", "no", "có", "không"):
+            values[key] = raw.lower() in ("true", "yes", "có")
         else:
             values[key] = raw
     try:

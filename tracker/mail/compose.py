@@ -44,6 +44,8 @@ from pathlib import Path
 from icalendar import Calendar, Event
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from ..reading.text import natural_key
+
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE_DIR = ROOT / "templates" / "mail"
 
@@ -360,11 +362,6 @@ def _due_key(day: date | None) -> tuple[bool, date]:
     return (day is None, day or date.max)
 
 
-def _ref_key(ref: str) -> tuple:
-    """Natural order of task references: "2.9" before "2.10", "II.1" before "II.2"."""
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part.lower())
-                 for part in re.findall(r"\d+|\D+", clean_line(ref)))
-
 
 def group_items(items: Sequence[MailItem]) -> list[tuple[str, list[MailItem]]]:
     """Items by plan: plans by their earliest due date (then label), items by due date
@@ -374,7 +371,7 @@ def group_items(items: Sequence[MailItem]) -> list[tuple[str, list[MailItem]]]:
         plans.setdefault(item.plan_key, []).append(item)
     groups = []
     for members in plans.values():
-        members.sort(key=lambda i: (_due_key(i.due), _ref_key(i.task_ref), clean_line(i.task_content)))
+        members.sort(key=lambda i: (_due_key(i.due), natural_key(i.task_ref), clean_line(i.task_content)))
         groups.append((clean_line(members[0].plan_label) or clean_line(members[0].plan_key), members))
     groups.sort(key=lambda g: (_due_key(g[1][0].due), g[0]))
     return groups

@@ -90,21 +90,24 @@ def _utc_date(moment) -> date:
 def _items(assignment: Assignment, calendar, cutoff_periods) -> list[tuple[str, int | None, rules.Item, object]]:
     """(item key, occurrence id, planner item, occurrence or None) for an assignment."""
     deadline = assignment.deadline
+    start = assignment.task.plan.tracking_from
     if assignment.occurrences:
-        return [(f"o{o.id}", o.id, rules.Item(due=o.due, status=o.status), o) for o in assignment.occurrences]
+        return [(f"o{o.id}", o.id, rules.Item(due=o.due, status=o.status, tracking_from=start), o)
+                for o in assignment.occurrences]
     if deadline.kind == "continuous":
         periods = calendar.occurrences(cutoff_periods, assignment.task.plan.year)
         cutoffs = tuple(o.cutoff for o in periods)
         # A period is checked in when the officer reported during it (docs/domain.md,
         # "On-time categories": a continuous item is judged by whether its periodic check-in
         # was made).
-        reported = [_utc_date(h.changed_at) for h in assignment.history]
+        reported = [_utc_date(h.changed_at) for h in assignment.history if h.kind == "report"]
         done = frozenset(o.cutoff for o in periods if any(o.start <= d <= o.cutoff for d in reported))
         return [(f"a{assignment.id}", None,
                  rules.Item(due=None, status=assignment.status, continuous=True, cutoffs=cutoffs,
-                            checkins_done=done), None)]
+                            checkins_done=done, tracking_from=start), None)]
     if deadline.due is not None:
-        return [(f"a{assignment.id}", None, rules.Item(due=deadline.due, status=assignment.status), None)]
+        return [(f"a{assignment.id}", None,
+                 rules.Item(due=deadline.due, status=assignment.status, tracking_from=start), None)]
     return []
 
 
@@ -143,7 +146,12 @@ def plan_messages(session: Session, today: date, tracks: tuple[str, ...]) -> Pla
         for item_key, occurrence_id, item, occurrence in _items(assignment, reporting, checkin_periods):
             steps = [s for s in rules.due_steps(item, policy, calendar, today, sent[item_key])
                      if s.track in tracks]
+            # "Nhắc lần n" counts the notices this agency has actually been sent for the item,
+            # not the schedule's ordinal (downtime or a late start skip some).
+            notices = sum(1 for k in sent[item_key] if rules.track_of(k) == rules.OVERDUE)
             for step in steps:
+                if step.track == rules.OVERDUE:
+                    step = replace(step, number=notices + 1)
                 people = _people(assignment, step.audience)
                 sent[item_key].add(step.key)
                 new_steps.append((item_key, step.key))

@@ -8,7 +8,7 @@ from sqlalchemy import (JSON, DateTime, ForeignKey, Index, LargeBinary, String, 
                         false, func)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import NOT_STARTED, Model, utcnow
+from .base import NOT_STARTED, Model, Removable, utcnow
 
 
 class Deadline(Model):
@@ -35,7 +35,7 @@ class Deadline(Model):
     flags: Mapped[list] = mapped_column(JSON, default=list)
 
 
-class Assignment(Model):
+class Assignment(Removable, Model):
     """One responsible agency for one (sub-)row of a task, in one role."""
 
     __tablename__ = "assignments"
@@ -87,7 +87,7 @@ class Assignment(Model):
     )
 
 
-class Occurrence(Model):
+class Occurrence(Removable, Model):
     """One reporting period of a recurring assignment, tracked on its own."""
 
     __tablename__ = "occurrences"
@@ -135,7 +135,7 @@ class StatusChange(Model):
     progress: Mapped[int | None]
     comment: Mapped[str] = mapped_column(Text, default="")
     #: what kind of entry: report (officer's update), returned (output not accepted),
-    #: extension (due date moved), import, system
+    #: extension (due date moved), edit (the plan author corrected the plan), import, system
     kind: Mapped[str] = mapped_column(String(20), default="report", server_default="report")
 
     assignment: Mapped[Assignment] = relationship(back_populates="history")

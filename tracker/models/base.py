@@ -2,10 +2,45 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from sqlalchemy import DateTime, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, with_loader_criteria
+
 from ..clock import now as utcnow  # noqa: F401  (stored timestamps follow the app's clock)
 from ..extensions import db
 
 Model = db.Model
+
+
+class Removable:
+    """A row an amended plan dropped: kept with its history, hidden from everything else.
+
+    Nothing an officer reported is ever deleted by an import. A removed task or assignment
+    ("đã bỏ khỏi kế hoạch") leaves reminders, feeds, work lists and statistics because every
+    ORM query leaves it out (below); the few places that show or restore removed rows ask
+    for them with ``execution_options(include_removed=True)``. Objects loaded that way load
+    their relationships that way too (removed children included) for the rest of the
+    session: the importer wants exactly that; a page asking for removed rows shows them.
+    """
+
+    #: when an amended plan dropped it (None: part of the plan)
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    @property
+    def removed(self) -> bool:
+        return self.removed_at is not None
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _hide_removed(state) -> None:
+    # SQLAlchemy's documented recipe for soft deletion: the criteria also reach the
+    # relationship loads (lazy and selectin) of what the statement loads.
+    if (state.is_select and not state.is_column_load and not state.is_relationship_load
+            and state.lazy_loaded_from is None     # a lazy load carries its statement's criteria
+            and not state.execution_options.get("include_removed", False)):
+        state.statement = state.statement.options(with_loader_criteria(
+            Removable, lambda cls: cls.removed_at.is_(None), include_aliases=True))
 
 
 # Status of an assignment or an occurrence (docs/domain.md, "Statuses").

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, LargeBinary, String, Text, UniqueConstraint, func
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, LargeBinary, String, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import PLAN_ACTIVE, Model, utcnow
+from .base import PLAN_ACTIVE, Model, Removable, utcnow
 
 
 class Plan(Model):
@@ -41,6 +41,9 @@ class Plan(Model):
     warnings: Mapped[list] = mapped_column(JSON, default=list)
     #: overrides of the global reminder policy for this plan ({"overdue_every": 5, ...})
     reminder_policy: Mapped[dict | None] = mapped_column(JSON)
+    #: the day reminders start for a plan published part-way through its year (None: from
+    #: the start); nothing is sent for what fell due or was to be reported before it
+    tracking_from: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
                                                  onupdate=utcnow)
@@ -72,7 +75,7 @@ class Section(Model):
     plan: Mapped[Plan] = relationship(back_populates="sections")
 
 
-class Task(Model):
+class Task(Removable, Model):
     """One numbered row of the plan: what is to be done. Its owners are its assignments."""
 
     __tablename__ = "tasks"
@@ -100,7 +103,11 @@ class Task(Model):
     assignments = relationship("Assignment", back_populates="task", cascade="all, delete-orphan",
                                order_by="(Assignment.row, Assignment.role, Assignment.id)")
 
-    __table_args__ = (UniqueConstraint("plan_id", "ref"),)
+    __table_args__ = (
+        # A reference names one live task; a removed task keeps the reference it had.
+        Index("uq_tasks_live_ref", "plan_id", "ref", unique=True,
+              sqlite_where=text("removed_at IS NULL"), postgresql_where=text("removed_at IS NULL")),
+    )
 
 
 class ImportDraft(Model):

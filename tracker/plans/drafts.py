@@ -7,12 +7,15 @@ every preview: reading is pure and fast, and the author's decisions are kept apa
 
 - ``owners``: {folded owner text: [agency names]} for owners the reader could not resolve;
 - ``deadlines``: {"<task ref>/<sub-row>": deadline phrase} for corrected deadline cells;
-- ``prose``: [refs] of the prose candidates to import (None: the reader's default by confidence).
+- ``prose``: [refs] of the prose candidates to import (None: the reader's default by confidence);
+- ``tracking_from``: ISO date reminders start from, "" for the start of the plan (absent:
+  today for a new plan, the plan's own setting for an amendment).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,6 +31,7 @@ from ..reading.prose import CHECKED_CONFIDENCE
 from ..reading.result import OwnerMention, PlanContext, PlanReading, ReadingWarning, TaskReading
 from ..reading.text import fold
 from .importer import ImportResult, import_plan, plan_identity
+from .removal import RemovedWork
 
 OWNER_DOUBTS = ("unresolved_owner", "ambiguous_owner", "vague_owner", "unknown_group")
 
@@ -51,7 +55,11 @@ class Preview:
     doubts: list[Doubt]
     prose_selected: set[str]
     existing: Plan | None
-    choices_warnings: list[str] = field(default_factory=list)
+    choices_warnings: list[ReadingWarning] = field(default_factory=list)
+    #: the day reminders will start (see models.Plan.tracking_from)
+    tracking_from: date | None = None
+    #: deadlines (per owner and reporting period) already past on the day of the preview
+    overdue_now: int = 0
 
     @property
     def unresolved_left(self) -> int:
@@ -77,6 +85,23 @@ def read_draft(draft: ImportDraft, calendar) -> PlanReading:
     return read_plan(draft.data, draft.filename, calendar=calendar)
 
 
+def carried_choices(session: Session, reading: PlanReading, index: DirectoryIndex,
+                    allowed_issuers: set[int] | None) -> dict:
+    """The owner choices of the last published draft of the same plan, for a new draft of it:
+    an amended (or re-uploaded) plan does not make its author choose every owner again.
+    Only from a plan whose issuer the author works for (``allowed_issuers``; None: any)."""
+    resolution = index.resolve_plan(reading)
+    plan = session.scalar(select(Plan).where(
+        Plan.identity == plan_identity(reading, resolution.issuer.id if resolution.issuer else None)))
+    if plan is None or (allowed_issuers is not None and plan.issuer_id not in allowed_issuers):
+        return {}
+    earlier = session.scalar(select(ImportDraft).where(
+        ImportDraft.plan_id == plan.id, ImportDraft.published_at.is_not(None))
+        .order_by(ImportDraft.published_at.desc(), ImportDraft.id.desc()).limit(1))
+    owners = (earlier.choices or {}).get("owners") if earlier is not None else None
+    return {"owners": dict(owners)} if owners else {}
+
+
 def apply_deadlines(reading: PlanReading, edits: dict[str, str], calendar) -> None:
     """Corrected deadline phrases replace the cells' readings (with the reader's own flags)."""
     if not edits:
@@ -94,14 +119,28 @@ def apply_deadlines(reading: PlanReading, edits: dict[str, str], calendar) -> No
                 assignment.warnings.extend(assignment.deadline.warnings)
 
 
-def apply_owners(reading: PlanReading, index: DirectoryIndex, chosen: dict[str, list[str]]) -> list[str]:
-    """The author's agencies for unresolved owners; returns choices that no longer exist."""
+def apply_owners(reading: PlanReading, index: DirectoryIndex, chosen: dict[str, list[str]],
+                 issuer=None) -> list[ReadingWarning]:
+    """The author's agencies for unresolved owners; returns what was refused.
+
+    Only agencies of the issuer's own tree can be chosen (a form is not trusted to offer
+    only those): a task is never assigned to another province's agency, which would then
+    get its reminders. A choice that left the directory is dropped too.
+    """
     known = {a.name for a in index.agencies.values()}
-    stale = []
+    allowed = {a.name for a in index.in_tree(issuer)}
+    refused: list[ReadingWarning] = []
     for key, names in chosen.items():
-        missing = [n for n in names if n not in known]
-        stale.extend(missing)
-        chosen[key] = [n for n in names if n in known]
+        for name in names:
+            if name not in known:
+                refused.append(ReadingWarning("owner_gone", f"Cơ quan “{name}” không còn trong danh mục.",
+                                              f"“{name}” is no longer in the directory."))
+            elif name not in allowed:
+                refused.append(ReadingWarning(
+                    "owner_out_of_scope",
+                    f"Cơ quan “{name}” không thuộc địa phương ban hành kế hoạch nên không thể giao nhiệm vụ.",
+                    f"“{name}” is outside the issuer's locality: the plan cannot assign it tasks."))
+        chosen[key] = [n for n in names if n in allowed]
     for task in reading.tasks + reading.prose_tasks:
         for _row, assignment, mention in _mentions(task):
             names = chosen.get(key_of(mention.text))
@@ -113,7 +152,7 @@ def apply_owners(reading: PlanReading, index: DirectoryIndex, chosen: dict[str, 
             assignment.warnings.append(ReadingWarning(
                 "owner_chosen", f"“{mention.text}”: người lập kế hoạch chọn {'; '.join(names)}.",
                 f"“{mention.text}”: chosen by the plan author: {'; '.join(names)}."))
-    return stale
+    return refused
 
 
 def _choose(mention: OwnerMention, names: list[str]) -> None:
@@ -152,22 +191,56 @@ def default_prose(reading: PlanReading) -> set[str]:
             if (t.confidence or 0) >= CHECKED_CONFIDENCE and any(a.lead or a.coordinate for a in t.assignments)}
 
 
-def prepare(session: Session, draft: ImportDraft, calendar, index: DirectoryIndex | None = None) -> Preview:
-    """Read the draft and apply every decision: exactly what publishing would write."""
+def overdue_on(reading: PlanReading, prose_refs: set[str], today: date) -> int:
+    """How many deadlines (one per owner and reporting period) are already past ``today``:
+    what a plan published part-way through its year would owe from its first day."""
+    count = 0
+    for task in reading.tasks + [t for t in reading.prose_tasks if t.ref in prose_refs]:
+        for assignment in task.assignments:
+            owners = sum(len(m.members) or 1 for m in assignment.lead + assignment.coordinate)
+            dues = [o.due for o in assignment.deadline.occurrences] or [assignment.deadline.due]
+            count += owners * sum(1 for d in dues if d is not None and d < today)
+    return count
+
+
+def _tracking_choice(choices: dict, existing: Plan | None, today: date | None) -> date | None:
+    """The author's day ("" : from the start of the plan), else the plan's own, else today."""
+    raw = choices.get("tracking_from")
+    if raw == "":
+        return None
+    if raw:
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            pass
+    if existing is not None:
+        return existing.tracking_from
+    return today
+
+
+def prepare(session: Session, draft: ImportDraft, calendar, index: DirectoryIndex | None = None,
+            today: date | None = None) -> Preview:
+    """Read the draft and apply every decision: exactly what publishing would write.
+
+    ``today`` (the caller's clock) counts what is already overdue and is the default day
+    tracking starts for a new plan."""
     choices = draft.choices or {}
     reading = read_draft(draft, calendar)
     apply_deadlines(reading, choices.get("deadlines") or {}, calendar)
     index = index or load_index(session)
     resolution = index.resolve_plan(reading)
     owners = {k: list(v) for k, v in (choices.get("owners") or {}).items()}
-    stale = apply_owners(reading, index, owners)
+    refused = apply_owners(reading, index, owners, resolution.issuer)
     prose = set(choices["prose"]) if choices.get("prose") is not None else default_prose(reading)
     prose &= {t.ref for t in reading.prose_tasks}
     doubts = doubts_of(reading, index, resolution.issuer, owners, prose)
     existing = session.scalar(select(Plan).where(
         Plan.identity == plan_identity(reading, resolution.issuer.id if resolution.issuer else None)))
     preview = Preview(reading, resolution, doubts, prose, existing)
-    preview.choices_warnings = [f"Cơ quan “{n}” không còn trong danh mục." for n in stale]
+    preview.choices_warnings = refused
+    preview.tracking_from = _tracking_choice(choices, existing, today)
+    if today is not None:
+        preview.overdue_now = overdue_on(reading, prose, today)
     return preview
 
 
@@ -181,10 +254,19 @@ class Changes:
     removed: list[str]
     assignments: int
     unresolved: int
+    restored: list[str] = field(default_factory=list)
+    #: removed assignments on which officers reported: publishing needs the author's confirmation
+    removed_with_work: list[RemovedWork] = field(default_factory=list)
 
     @property
     def unchanged(self) -> bool:
-        return not (self.created or self.added or self.changed or self.removed)
+        return not (self.created or self.added or self.changed or self.removed or self.restored)
+
+    @classmethod
+    def of(cls, result: ImportResult) -> Changes:
+        return cls(result.created, list(result.added), list(result.changed), list(result.removed),
+                   result.assignments, result.unresolved, list(result.restored),
+                   list(result.removed_with_work))
 
 
 def dry_run(engine, draft_id: int, calendar) -> Changes:
@@ -197,8 +279,7 @@ def dry_run(engine, draft_id: int, calendar) -> Changes:
                 preview = prepare(session, draft, calendar)
                 result = import_plan(session, preview.reading, load_index(session), preview.resolution,
                                      include_prose=preview.prose_selected)
-                return Changes(result.created, list(result.added), list(result.changed),
-                               list(result.removed), result.assignments, result.unresolved)
+                return Changes.of(result)
         finally:
             transaction.rollback()
 
@@ -207,12 +288,16 @@ class PublishError(UserError):
     pass
 
 
-def publish(session: Session, draft: ImportDraft, calendar, allowed_issuers: set[int] | None) -> ImportResult:
-    """Import the draft as the author decided. The caller commits (one transaction: all or nothing).
+def publish(session: Session, draft: ImportDraft, calendar, allowed_issuers: set[int] | None,
+            confirm_removal: bool = False, today: date | None = None) -> ImportResult:
+    """Import the draft as the author decided. The caller commits (one transaction: all or
+    nothing), and rolls back on a PublishError.
 
     ``allowed_issuers``: the agencies whose plans this author may publish (None: any).
+    ``confirm_removal``: the author has seen which assignments with officers' reports the
+    amendment takes out of the plan; without it such an amendment is refused.
     """
-    preview = prepare(session, draft, calendar)
+    preview = prepare(session, draft, calendar, today=today)
     if not preview.reading.tasks and not preview.prose_selected:
         raise PublishError("Chưa chọn nhiệm vụ nào để nhập.", "No task has been chosen to import.")
     issuer = preview.resolution.issuer
@@ -222,5 +307,22 @@ def publish(session: Session, draft: ImportDraft, calendar, allowed_issuers: set
             "của bạn phụ trách.",
             f"The plan was issued by “{preview.reading.header.issuer or '?'}”, outside your People's Committee.")
     result = import_plan(session, preview.reading, load_index(session), preview.resolution,
-                         include_prose=preview.prose_selected)
+                         include_prose=preview.prose_selected, tracking_from=preview.tracking_from)
+    if result.removed_with_work and not confirm_removal:
+        raise RemovalNotConfirmed(result.removed_with_work)
     return result
+
+
+class RemovalNotConfirmed(PublishError):
+    """The amendment drops assignments officers have reported on, and the author has not
+    confirmed it."""
+
+    def __init__(self, work: list[RemovedWork]):
+        listed = "; ".join(w.describe() for w in work[:5]) + ("; …" if len(work) > 5 else "")
+        super().__init__(
+            f"Bản sửa đổi bỏ {len(work)} phân công đã có báo cáo của cơ quan ({listed}). Báo cáo và tệp minh "
+            "chứng vẫn được giữ; hãy đánh dấu “Tôi đồng ý bỏ các phân công này khỏi kế hoạch” rồi xuất bản lại.",
+            f"The amendment removes {len(work)} assignments that agencies have reported on ({listed}). Their "
+            "reports and evidence are kept; tick “I agree to remove these assignments from the plan” and "
+            "publish again.")
+        self.work = work

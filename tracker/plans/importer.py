@@ -3,26 +3,37 @@
 The caller owns the transaction (one per import: all or nothing). Re-importing an amended
 version of the same plan keeps what people have done: a task is matched by its reference
 and content (or by content alone when it was renumbered), an assignment by its sub-row,
-role and agency, and matched rows keep their status, progress and history. Importing the
-same file twice changes nothing.
+role and agency (or by role and agency alone when its sub-rows were reordered), and matched
+rows keep their status, progress and history. Nothing is deleted: what the amendment no
+longer names is marked removed ("đã bỏ khỏi kế hoạch", models.base.Removable) with its
+reports, evidence and extension requests, and comes back if a later version names it
+again. Importing the same file twice changes nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ..directory.resolve import DirectoryIndex, Resolution
-from ..models import (LEAD, PLAN_ACTIVE, Agency, Assignment, Deadline, Occurrence, Plan, Section,
-                      Task)
+from ..models import LEAD, PLAN_ACTIVE, Agency, Assignment, Deadline, Occurrence, Plan, Section, Task
 from ..models.base import utcnow
 from ..models.mail import SentStep
+from .removal import RemovedWork, work_on
 from ..scheduling.reminders import forget_on_due_change
 from ..reading.result import AssignmentReading, DeadlineReading, OwnerMention, PlanReading, TaskReading
 from ..reading.text import fold
+
+
+class KeepCurrent:
+    """``import_plan(tracking_from=KEEP)``: leave the plan's setting as it is."""
+
+
+KEEP = KeepCurrent()
 
 
 @dataclass
@@ -32,21 +43,26 @@ class ImportResult:
     added: list[str] = field(default_factory=list)      # task refs
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    restored: list[str] = field(default_factory=list)     # removed tasks a later version names again
+    #: removed assignments that carry what officers did (reports, evidence, extension requests)
+    removed_with_work: list[RemovedWork] = field(default_factory=list)
     assignments: int = 0
     unresolved: int = 0        # assignments written without an agency (owner kept as text)
     warnings: int = 0
     moved_items: set[str] = field(default_factory=set)   # ledger keys of items whose due moved
+    removed_assignments: list[Assignment] = field(default_factory=list)
 
     @property
     def unchanged(self) -> bool:
-        return not (self.created or self.added or self.changed or self.removed)
+        return not (self.created or self.added or self.changed or self.removed or self.restored)
 
     def summary(self) -> str:
         verb = "Đã tạo" if self.created else ("Không thay đổi" if self.unchanged else "Đã cập nhật")
         lines = [f"{verb} kế hoạch “{self.plan.number or self.plan.title}” (id {self.plan.id}): "
                  f"{len(self.plan.tasks)} nhiệm vụ, {self.assignments} phân công, "
                  f"{self.unresolved} cơ quan chưa xác định, {self.warnings} cảnh báo."]
-        for label, refs in (("Thêm", self.added), ("Sửa", self.changed), ("Xóa", self.removed)):
+        for label, refs in (("Thêm", self.added), ("Sửa", self.changed), ("Bỏ khỏi kế hoạch", self.removed),
+                            ("Đưa lại vào kế hoạch", self.restored)):
             if refs and not self.created:
                 lines.append(f"  {label} ({len(refs)}): {', '.join(refs)}")
         return "\n".join(lines)
@@ -63,11 +79,14 @@ def plan_identity(reading: PlanReading, issuer_id: int | None) -> str:
 
 def import_plan(session: Session, reading: PlanReading, index: DirectoryIndex,
                 resolution: Resolution | None = None,
-                include_prose: bool | Collection[str] = False) -> ImportResult:
+                include_prose: bool | Collection[str] = False,
+                tracking_from: date | None | KeepCurrent = KEEP) -> ImportResult:
     """Write ``reading`` (resolved against ``index`` unless ``resolution`` is given).
 
     Tasks read from the plan's prose are candidates; they are written only with
     ``include_prose``: True for all of them, or the references the author confirmed.
+    ``tracking_from``: the day reminders start (a plan published part-way through its
+    year), None for the start of the plan; by default the plan's current setting stays.
     """
     if resolution is None:
         resolution = index.resolve_plan(reading)
@@ -90,24 +109,39 @@ def import_plan(session: Session, reading: PlanReading, index: DirectoryIndex,
          place=header.place, year=header.year, source_name=reading.source_name,
          source_sha256=reading.sha256,
          warnings=[w.as_json() for w in reading.warnings + resolution.warnings])
+    if not isinstance(tracking_from, KeepCurrent):
+        plan.tracking_from = tracking_from
     session.flush()
 
     result = ImportResult(plan=plan, created=created)
     sections = _sync_sections(session, plan, reading)
     agencies = {a.name: a.id for a in session.execute(select(Agency.name, Agency.id))}
     # Everything the comparison touches, loaded in a handful of queries (not one per row).
+    # Removed rows too: a later version may name them again, and they come back as they were.
     existing = list(session.scalars(
         select(Task).where(Task.plan_id == plan.id).order_by(Task.position).options(
             selectinload(Task.assignments).selectinload(Assignment.occurrences),
-            selectinload(Task.assignments).selectinload(Assignment.deadline)))) if plan.id else []
+            selectinload(Task.assignments).selectinload(Assignment.deadline))
+        # populate_existing: rows this session loaded before came without the removed ones.
+        .execution_options(include_removed=True, populate_existing=True))) if plan.id else []
     matches = _match_tasks(existing, reading.tasks)
+    now = utcnow()
 
     # References move when an amendment inserts or removes rows: park the moving ones on a
-    # temporary value first, so the unique (plan, reference) never trips mid-flush.
+    # temporary value, and take the dropped ones out of the live references, first, so the
+    # unique live (plan, reference) never trips mid-flush.
     moving = [t for rt, t in zip(reading.tasks, matches.values()) if t is not None and t.ref != rt.ref]
     for task in moving:
         task.ref = f"~{task.id}"
-    if moving:
+    kept = {id(t) for t in matches.values() if t is not None}
+    dropped = [t for t in existing if id(t) not in kept and t.removed_at is None]
+    for task in dropped:
+        result.removed.append(task.ref)
+        task.removed_at = now
+        task.updated_at = now
+        for assignment in task.assignments:
+            _remove_assignment(assignment, now, result)
+    if moving or dropped:
         session.flush()
 
     with session.no_autoflush:
@@ -118,21 +152,21 @@ def import_plan(session: Session, reading: PlanReading, index: DirectoryIndex,
                 task = Task(plan=plan)
                 session.add(task)
                 result.added.append(reading_task.ref)
+            elif task.removed_at is not None:
+                task.removed_at = None
+                result.restored.append(reading_task.ref)
             changed |= _set(task, ref=reading_task.ref, content=reading_task.content,
                             position=reading_task.position, source_line=reading_task.line,
                             raw_cells=reading_task.raw_rows, targets=reading_task.targets, section=section,
                             warnings=[w.as_json() for w in reading_task.warnings])
-            if _sync_assignments(session, task, reading_task, agencies, result):
+            if _sync_assignments(session, task, reading_task, agencies, result, now):
                 changed = True
                 task.updated_at = utcnow()    # owners changed: the task's feeds changed
-            if changed and not created and reading_task.ref not in result.added:
+            if (changed and not created and reading_task.ref not in result.added
+                    and reading_task.ref not in result.restored):
                 result.changed.append(reading_task.ref)
-        kept = {id(t) for t in matches.values() if t is not None}
-        for task in existing:
-            if id(task) not in kept:
-                result.removed.append(task.ref)
-                plan.tasks.remove(task)      # delete-orphan removes it and its assignments
     session.flush()
+    result.removed_with_work = work_on(session, result.removed_assignments)
     if result.moved_items:
         forget_due_relative_steps(session, result.moved_items)
     result.warnings = len(plan.warnings) + sum(
@@ -144,15 +178,20 @@ def _match_tasks(existing: list[Task], readings: list[TaskReading]) -> dict[int,
     """Which stored task each read task is (position in ``readings`` → task or None).
 
     Same reference and content first; then same content (the row was renumbered); then
-    same reference (the row was reworded). Each stored task matches at most once.
+    same reference (the row was reworded). Each stored task matches at most once, a live
+    one before a removed one.
     """
-    keys = [(lambda t: (t.ref, fold(t.content))), (lambda t: fold(t.content)), (lambda t: t.ref)]
+    # (key, whether a removed task may match on it): a removed task comes back only with its
+    # own content, never as the new task that took its number.
+    keys = [(lambda t: (t.ref, fold(t.content)), True), (lambda t: fold(t.content), True),
+            (lambda t: t.ref, False)]
     matches: dict[int, Task | None] = {i: None for i in range(len(readings))}
     taken: set[int] = set()
-    for key in keys:
+    live_first = sorted(existing, key=lambda t: t.removed_at is not None)   # stable: position kept
+    for key, removed_too in keys:
         index: dict[object, list[Task]] = {}
-        for task in existing:
-            if id(task) not in taken:
+        for task in live_first:
+            if id(task) not in taken and (removed_too or task.removed_at is None):
                 index.setdefault(key(task), []).append(task)
         for i, reading in enumerate(readings):
             if matches[i] is None:
@@ -230,76 +269,145 @@ def _owner_rows(assignment: AssignmentReading, agencies: dict[str, int]):
                     yield role, None, mention.text, mention.group
 
 
-def _deadline_values(reading: DeadlineReading) -> dict:
+_DEADLINE_COLUMNS = ("text", "kind", "start", "due", "periods", "also_event", "offset_days", "flags")
+
+
+def deadline_values(reading: DeadlineReading) -> dict:
     return dict(text=reading.text, kind=reading.kind, start=reading.start, due=reading.due,
                 periods=list(reading.periods), also_event=reading.also_event,
                 offset_days=reading.offset_days, flags=list(reading.flags))
 
 
 def _sync_assignments(session: Session, task: Task, reading: TaskReading,
-                      agencies: dict[str, int], result: ImportResult) -> bool:
+                      agencies: dict[str, int], result: ImportResult, now) -> bool:
     changed = False
-    existing = {(a.row, a.role, a.agency_id if a.agency_id else fold(a.owner_text)): a
-                for a in task.assignments}
-    keep: set[int] = set()             # id() of the assignments the reading still names
-    for row_index, sub in enumerate(reading.assignments):
-        deadline_values = _deadline_values(sub.deadline)
-        shared_deadline: Deadline | None = None
-        old_due = next((a.deadline.due for a in task.assignments
-                        if a.row == row_index and a.deadline is not None), sub.deadline.due)
-        for role, agency_id, owner_text, group_key in _owner_rows(sub, agencies):
-            key = (row_index, role, agency_id if agency_id else fold(owner_text))
-            assignment = existing.get(key)
-            if assignment is None:
-                assignment = Assignment(task=task, row=row_index, role=role, agency_id=agency_id,
-                                        owner_text=owner_text)
-                session.add(assignment)
-                changed = True
-            if assignment.deadline is None:
-                if shared_deadline is None:
-                    shared_deadline = Deadline(**deadline_values)
-                    session.add(shared_deadline)
-                assignment.deadline = shared_deadline
-                differs = False
-            elif assignment.original_due is not None:
-                # An approved extension stands: the plan's text may change, its due date
-                # is the author's decision now (see plans/extensions.py).
-                differs = _set(assignment.deadline, **{k: v for k, v in deadline_values.items()
-                                                       if k != "due"})
-            else:
-                differs = _set(assignment.deadline, **deadline_values)
-            differs |= _set(assignment, owner_text=owner_text, group_key=group_key,
-                            output=sub.output, warnings=[w.as_json() for w in sub.warnings])
-            differs |= _sync_occurrences(session, assignment, sub.deadline, result.moved_items)
-            if differs and assignment.id is not None:
-                assignment.sequence += 1      # calendars must see the change
-            changed |= differs
-            if (old_due != sub.deadline.due and assignment.id is not None
-                    and assignment.original_due is None):
-                result.moved_items.add(f"a{assignment.id}")
-            keep.add(id(assignment))
-            result.assignments += 1
-            result.unresolved += agency_id is None
-    for assignment in list(task.assignments):
-        if id(assignment) not in keep:
-            task.assignments.remove(assignment)   # delete-orphan removes the row
+    wanted = [(row_index, sub, role, agency_id, owner_text, group_key)
+              for row_index, sub in enumerate(reading.assignments)
+              for role, agency_id, owner_text, group_key in _owner_rows(sub, agencies)]
+    matched = _match_assignments(list(task.assignments), wanted)
+    shared: dict[int, Deadline] = {}          # one new Deadline per sub-row
+    kept: set[int] = set()                    # id() of the assignments the reading names
+    for (row_index, sub, role, agency_id, owner_text, group_key), assignment in zip(wanted, matched):
+        values = deadline_values(sub.deadline)
+        if assignment is None:
+            assignment = Assignment(task=task, row=row_index, role=role, agency_id=agency_id,
+                                    owner_text=owner_text)
+            session.add(assignment)
+            changed = True
+        elif assignment.removed_at is not None:
+            assignment.removed_at = None       # named again: back with its history
+            changed = True
+        old_due = assignment.deadline.due if assignment.deadline is not None else sub.deadline.due
+        if assignment.deadline is not None and assignment.row != row_index:
+            # Moving to another sub-row: stop sharing the old sub-row's deadline row.
+            assignment.deadline = Deadline(**{c: getattr(assignment.deadline, c) for c in _DEADLINE_COLUMNS})
+            session.add(assignment.deadline)
+        if assignment.deadline is None:
+            if row_index not in shared:
+                shared[row_index] = Deadline(**values)
+                session.add(shared[row_index])
+            assignment.deadline = shared[row_index]
+            differs = False
+        elif assignment.original_due is not None:
+            # An approved extension stands: the plan's text may change, its due date
+            # is the author's decision now (see plans/extensions.py).
+            differs = _set(assignment.deadline, **{k: v for k, v in values.items()
+                                                   if k != "due"})
+        else:
+            differs = _set(assignment.deadline, **values)
+        # A sub-row moved, or an owner the author has now resolved: same assignment, new place.
+        differs |= _set(assignment, row=row_index, agency_id=agency_id, owner_text=owner_text,
+                        group_key=group_key, output=sub.output, warnings=[w.as_json() for w in sub.warnings])
+        differs |= sync_occurrences(session, assignment, sub.deadline, result.moved_items, now)
+        if differs and assignment.id is not None:
+            assignment.sequence += 1      # calendars must see the change
+        changed |= differs
+        if (old_due != sub.deadline.due and assignment.id is not None
+                and assignment.original_due is None):
+            result.moved_items.add(f"a{assignment.id}")
+        kept.add(id(assignment))
+        result.assignments += 1
+        result.unresolved += agency_id is None
+    for assignment in task.assignments:
+        if id(assignment) not in kept and assignment.removed_at is None:
+            _remove_assignment(assignment, now, result)
             changed = True
     return changed
 
 
-def _sync_occurrences(session: Session, assignment: Assignment, deadline: DeadlineReading,
-                      moved: set[str] | None = None) -> bool:
-    """One occurrence per reporting period; existing ones keep their status."""
+def _match_assignments(existing: list[Assignment], wanted: list[tuple]) -> list[Assignment | None]:
+    """Which stored assignment each wanted (row, sub, role, agency, owner text, group) is.
+
+    Same sub-row, role and owner first; then the same role and resolved agency in another
+    sub-row (the amendment reordered them); then an owner kept as text that the author has
+    since resolved (same sub-row, role and wording). Live assignments before removed ones.
+    """
+    def who(agency_id, owner_text):
+        return agency_id if agency_id else fold(owner_text)
+
+    passes = [
+        (lambda a: (a.row, a.role, who(a.agency_id, a.owner_text)),
+         lambda w: (w[0], w[2], who(w[3], w[4]))),
+        (lambda a: (a.role, a.agency_id) if a.agency_id else None,
+         lambda w: (w[2], w[3]) if w[3] else None),
+        (lambda a: (a.row, a.role, fold(a.owner_text)) if a.agency_id is None else None,
+         lambda w: (w[0], w[2], fold(w[4]))),
+    ]
+    out: list[Assignment | None] = [None] * len(wanted)
+    taken: set[int] = set()
+    ordered = sorted(existing, key=lambda a: a.removed_at is not None)
+    for stored_key, wanted_key in passes:
+        index: dict[object, list[Assignment]] = {}
+        for assignment in ordered:
+            key = stored_key(assignment)
+            if key is not None and id(assignment) not in taken:
+                index.setdefault(key, []).append(assignment)
+        for i, w in enumerate(wanted):
+            key = wanted_key(w)
+            if out[i] is not None or key is None:
+                continue
+            candidates = [a for a in index.get(key, []) if id(a) not in taken]
+            if candidates:
+                out[i] = candidates[0]
+                taken.add(id(candidates[0]))
+    return out
+
+
+def _remove_assignment(assignment: Assignment, now, result: ImportResult) -> None:
+    """Out of the plan, not out of the database: its history, reports and evidence stay."""
+    if assignment.removed_at is None:
+        assignment.removed_at = now
+        assignment.sequence += 1
+        if assignment.id is not None:
+            result.removed_assignments.append(assignment)
+
+
+def sync_occurrences(session: Session, assignment: Assignment, deadline: DeadlineReading,
+                      moved: set[str] | None = None, now=None) -> bool:
+    """One occurrence per reporting period; existing ones keep their status, and a period
+    the new deadline no longer has is removed with its reports, not deleted."""
     wanted = {(o.period, o.label): o for o in deadline.occurrences}
     current = {(o.period, o.label): o for o in assignment.occurrences}
+    by_due = {(o.period, o.due): o for o in assignment.occurrences}
     changed = False
     for key, occ in wanted.items():
         row = current.get(key)
+        if row is None and (occ.period, occ.due) in by_due and \
+                (by_due[(occ.period, occ.due)].period, by_due[(occ.period, occ.due)].label) not in wanted:
+            row = by_due[(occ.period, occ.due)]          # the same period, relabelled
+            current.pop((row.period, row.label), None)
+            current[key] = row
+            row.label = occ.label
+            changed = True
         if row is None:
             assignment.occurrences.append(Occurrence(period=occ.period, label=occ.label,
                                                      start=occ.start, cutoff=occ.cutoff, due=occ.due))
             changed = True
         else:
+            if row.removed_at is not None:
+                row.removed_at = None
+                row.sequence += 1
+                changed = True
             old_due = row.due
             due = row.due if row.original_due is not None else occ.due   # an extension stands
             if _set(row, start=occ.start, cutoff=occ.cutoff, due=due):
@@ -308,8 +416,9 @@ def _sync_occurrences(session: Session, assignment: Assignment, deadline: Deadli
                 if old_due != due and moved is not None:
                     moved.add(f"o{row.id}")
     for key, row in current.items():
-        if key not in wanted:
-            assignment.occurrences.remove(row)
+        if key not in wanted and row.removed_at is None:
+            row.removed_at = now or utcnow()
+            row.sequence += 1
             changed = True
     return changed
 

@@ -44,3 +44,10 @@ def fold(text: str | None) -> str:
 def fold_words(text: str | None) -> list[str]:
     """Folded text split into words (letters and digits only)."""
     return re.findall(r"[a-z0-9]+", fold(text))
+
+
+def natural_key(text: str | None) -> tuple:
+    """Sort key in the order people expect: numbers by value ("Phường 2" before "Phường 10",
+    "2.9" before "2.10"), letters without regard to case or diacritics, then as written."""
+    parts = re.findall(r"\d+|\D+", clean(text))
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, fold(p)) for p in parts) + ((2, 0, clean(text)),)

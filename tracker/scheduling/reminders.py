@@ -129,6 +129,9 @@ class ReminderPolicy:
     * ``digest_weekday`` (0 = Monday) and ``digest_at``: the weekly leadership digest.
     * ``checkin_before``: continuous items get a check-in request this many working days
       before each reporting cut-off (0: on the cut-off day).
+    * ``escalate_unreminded``: False (the default) holds an item's escalations until its
+      agency has been sent at least one reminder or overdue notice for it: the head of an
+      agency and the committee never hear first of something the agency was never told.
 
     Raises ValueError for negative or non-integer counts, repeated offsets, an
     overdue interval or a level-1 delay of 0 (a notice on the due day is not overdue), a
@@ -143,6 +146,7 @@ class ReminderPolicy:
     digest_weekday: int = 0
     digest_at: time = time(8, 0)
     checkin_before: int = 3
+    escalate_unreminded: bool = False
 
     def __post_init__(self) -> None:
         offsets = self.before_offsets
@@ -170,6 +174,8 @@ class ReminderPolicy:
             raise ValueError(f"digest_weekday must be 0 (Monday) to 6 (Sunday), "
                              f"not {self.digest_weekday!r}")
         _check_count("checkin_before", self.checkin_before, 0)
+        if not isinstance(self.escalate_unreminded, bool):
+            raise ValueError(f"escalate_unreminded must be true or false, not {self.escalate_unreminded!r}")
 
     @classmethod
     def field_names(cls) -> tuple[str, ...]:
@@ -186,6 +192,7 @@ class ReminderPolicy:
             "digest_weekday": self.digest_weekday,
             "digest_at": _time_to_json(self.digest_at),
             "checkin_before": self.checkin_before,
+            "escalate_unreminded": self.escalate_unreminded,
         }
 
     @classmethod
@@ -228,8 +235,9 @@ class Item:
 
     ``due`` is None for continuous items (and event / external ones before a date is set).
     ``cutoffs`` are the reporting cut-offs at which a continuous item's status is asked
-    for; ``checkins_done`` the cut-offs already reported. Raises ValueError for an unknown
-    status.
+    for; ``checkins_done`` the cut-offs already reported. ``tracking_from``: a plan tracked
+    from part-way through its year (adopted in March, listing January tasks). Raises
+    ValueError for an unknown status.
     """
 
     due: date | None
@@ -237,6 +245,8 @@ class Item:
     continuous: bool = False
     cutoffs: tuple[date, ...] = ()
     checkins_done: frozenset[date] = field(default_factory=frozenset)
+    #: the day its plan started to be tracked (None: from the start); see ``schedule``
+    tracking_from: date | None = None
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -347,11 +357,20 @@ def schedule(item: Item, policy: ReminderPolicy, calendar: WorkingDays,
 
     Items with no due date that are not continuous have no steps; done, paused and
     cancelled items have none (the steps of a reopened item are recomputed).
+
+    A plan tracked from part-way (``item.tracking_from``) owes nothing for the time before:
+    no step is scheduled before that day, no check-in for a cut-off before it, and an
+    item already overdue on that day starts its overdue series there (overdue-1 on the
+    first working day of tracking, escalations ``escalate_*_after`` working days later),
+    as if it had fallen due that day: its agency hears of it before anyone above does.
     """
     if not item.active:
         return []
     steps: list[Step] = []
     due = item.due
+    start = item.tracking_from
+    first_day = None if start is None else (start if calendar.is_working_day(start)
+                                            else calendar.add_working_days(start, 1))
     if due is not None:
         by_day: dict[date, Step] = {}
         for offset in policy.before_offsets:            # largest first: smaller ones replace
@@ -359,26 +378,37 @@ def schedule(item: Item, policy: ReminderPolicy, calendar: WorkingDays,
             by_day[day] = Step(BEFORE, before_key(offset), day, BEFORE, number=offset)
         steps.extend(s for s in by_day.values() if s.scheduled <= until)
 
+        if first_day is not None and due < start:
+            # Overdue when tracking began: the series starts on the first day of tracking.
+            n, day = 1, first_day
+            escalation_base = first_day
+        else:
+            n, day = 1, calendar.add_working_days(due, policy.overdue_every)
+            escalation_base = due
         # Stepping from one notice to the next equals counting from the due date, since
         # each notice falls on a working day; it keeps long-overdue items cheap.
-        n, day = 1, calendar.add_working_days(due, policy.overdue_every)
         while day <= until:
             steps.append(Step(OVERDUE, overdue_key(n), day, OVERDUE, number=n))
             n, day = n + 1, calendar.add_working_days(day, policy.overdue_every)
 
         for kind, after in ((ESCALATION_HEAD, policy.escalate_head_after),
                             (ESCALATION_COMMITTEE, policy.escalate_committee_after)):
-            day = calendar.add_working_days(due, after)
+            day = calendar.add_working_days(escalation_base, after)
             if day <= until:
                 steps.append(Step(kind, kind, day, kind))
 
     if item.continuous:
         for cutoff in item.cutoffs:
-            if cutoff in item.checkins_done:
+            if cutoff in item.checkins_done or (start is not None and cutoff < start):
                 continue
             day = _on_or_before(calendar, cutoff, policy.checkin_before)
+            if first_day is not None and day < first_day:
+                day = first_day                  # a cut-off just after tracking began
             if day <= until:
                 steps.append(Step(CHECKIN, checkin_key(cutoff), day, CHECKIN, cutoff=cutoff))
+
+    if first_day is not None:
+        steps = [s for s in steps if s.scheduled >= first_day]
 
     steps.sort(key=lambda s: (s.scheduled, TRACKS.index(s.track), _rank(s)))
     return steps
@@ -408,7 +438,9 @@ def due_steps(item: Item, policy: ReminderPolicy, calendar: WorkingDays, today: 
 
     ``sent`` holds the keys already sent for this item (or occurrence). When the due date
     changes, pass it through ``forget_on_due_change`` first so the before and overdue
-    tracks follow the new date; steps are always recomputed from ``item.due``.
+    tracks follow the new date; steps are always recomputed from ``item.due``. Unless
+    ``policy.escalate_unreminded``, escalations wait until ``sent`` holds a reminder or an
+    overdue notice (one sent earlier, not in the same run).
     """
     if not item.active or not calendar.is_working_day(today):
         return []
@@ -418,10 +450,13 @@ def due_steps(item: Item, policy: ReminderPolicy, calendar: WorkingDays, today: 
         if best is None or _rank(step) > _rank(best):
             latest[step.track] = step
     overdue = item.overdue_on(today)
+    reminded = policy.escalate_unreminded or any(track_of(k) in _DUE_RELATIVE_TRACKS for k in sent)
     chosen = []
     for track in TRACKS:
         step = latest.get(track)
         if step is None or step.key in sent or (track == BEFORE and overdue):
             continue
+        if track in (ESCALATION_HEAD, ESCALATION_COMMITTEE) and not reminded:
+            continue                     # held until the agency itself has been told
         chosen.append(step)
     return chosen

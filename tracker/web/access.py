@@ -25,8 +25,9 @@ def roles_required(*roles: str):
     return decorator
 
 
-def get_or_404(model, ident):
-    obj = db.session.get(model, ident)
+def get_or_404(model, ident, include_removed: bool = False):
+    """``include_removed``: also a row an amended plan removed (models.base.Removable)."""
+    obj = db.session.get(model, ident, execution_options={"include_removed": include_removed})
     if obj is None:
         abort(404)
     return obj

@@ -151,6 +151,7 @@ POLICY_LABELS = {
     "digest_weekday": _l("Ngày gửi bản tổng hợp hằng tuần"),
     "digest_at": _l("Giờ gửi bản tổng hợp"),
     "checkin_before": _l("Đề nghị cập nhật trước kỳ báo cáo (ngày làm việc)"),
+    "escalate_unreminded": _l("Báo cấp trên cả khi cơ quan chưa được nhắc lần nào"),
 }
 
 # The fields that act per item, so a plan can override them; the hours and the digest are
@@ -169,6 +170,7 @@ class PolicyForm(FlaskForm):
                                  choices=options(enumerate(WEEKDAYS_VI)), **_CHOICE)
     digest_at = _time(POLICY_LABELS["digest_at"], [_REQUIRED])
     checkin_before = _count(POLICY_LABELS["checkin_before"], 0, [_REQUIRED])
+    escalate_unreminded = BooleanField(POLICY_LABELS["escalate_unreminded"])
     submit = SubmitField(_l("Lưu chính sách chung"))
 
 

@@ -31,8 +31,9 @@ KIND_LABELS = {"reminder": "Nhắc hạn", "overdue": "Báo quá hạn", "escala
                "escalation_committee": "Báo UBND", "checkin": "Đề nghị cập nhật", "digest": "Tổng hợp"}
 
 
-def _load(assignment_id: int) -> Assignment:
-    assignment = get_or_404(Assignment, assignment_id)
+def _load(assignment_id: int, include_removed: bool = False) -> Assignment:
+    """The assignment if this account may see it; a removed one only to look at its record."""
+    assignment = get_or_404(Assignment, assignment_id, include_removed)
     require(scopes.can_view_assignment(db.session, current_user, assignment))
     return assignment
 
@@ -68,6 +69,7 @@ def _render(assignment: Assignment, report=None, extension=None, returned=None, 
         result = classify(status, due, local_date(completed_at, tz), today)
         return result.category if result else None
 
+    removed = assignment.removed_at is not None or assignment.task.removed_at is not None
     history = db.session.scalars(select(StatusChange).where(StatusChange.assignment_id == assignment.id)
                                  .order_by(StatusChange.changed_at.desc(), StatusChange.id.desc())
                                  .options(selectinload(StatusChange.evidence))).all()
@@ -83,7 +85,8 @@ def _render(assignment: Assignment, report=None, extension=None, returned=None, 
         history=history, messages=messages, requests=requests, report=report, extension=extension,
         returned=returned, category=category, labels=LABELS_VI, status_labels=STATUS_LABELS_VI,
         kind_labels=KIND_LABELS, decision=DecisionForm(formdata=None),
-        can_report=scopes.can_report(db.session, current_user, assignment),
+        removed=removed,
+        can_report=not removed and scopes.can_report(db.session, current_user, assignment),
         can_manage=scopes.can_manage_plan(db.session, current_user, assignment.task.plan),
         max_mb=current_app.config["TRACKER_MAX_EVIDENCE_BYTES"] // 1048576, max_files=MAX_FILES)
     return body, status
@@ -92,7 +95,7 @@ def _render(assignment: Assignment, report=None, extension=None, returned=None, 
 @bp.get("/a/<int:assignment_id>")
 @login_required
 def detail(assignment_id: int):
-    return _render(_load(assignment_id))
+    return _render(_load(assignment_id, include_removed=True))
 
 
 @bp.post("/a/<int:assignment_id>/report")
@@ -187,8 +190,9 @@ def extensions():
 @bp.post("/extensions/<int:request_id>")
 @roles_required("author", "admin")
 def decide(request_id: int):
-    item = get_or_404(ExtensionRequest, request_id)
+    item = get_or_404(ExtensionRequest, request_id, include_removed=True)
     require(scopes.can_manage_plan(db.session, current_user, item.assignment.task.plan))
+    require(item.assignment.removed_at is None and item.assignment.task.removed_at is None)
     form = DecisionForm()
     if form.validate_on_submit():
         try:
@@ -207,7 +211,7 @@ def decide(request_id: int):
 @bp.get("/evidence/<int:evidence_id>")
 @login_required
 def evidence(evidence_id: int):
-    item = get_or_404(Evidence, evidence_id)
+    item = get_or_404(Evidence, evidence_id, include_removed=True)   # kept when its plan row is removed
     require(scopes.can_view_assignment(db.session, current_user, item.status_change.assignment))
     response = Response(item.data, mimetype=item.content_type)
     # Always a download, never rendered in our origin; the type was checked from the content.

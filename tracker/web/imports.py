@@ -4,6 +4,7 @@ doubts to settle → publish. Re-uploading an amended plan shows what will chang
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -54,13 +55,15 @@ def new():
         data = upload.read(current_app.config["TRACKER_MAX_UPLOAD_BYTES"] + 1)
         try:
             # Read once now, so a file that is not a plan is refused here and nothing is kept.
-            drafts.read_plan(data, upload.filename or "", calendar=_calendar(),
-                             max_bytes=current_app.config["TRACKER_MAX_UPLOAD_BYTES"])
+            reading = drafts.read_plan(data, upload.filename or "", calendar=_calendar(),
+                                       max_bytes=current_app.config["TRACKER_MAX_UPLOAD_BYTES"])
         except NotAPlanError as exc:
             form.file.errors.append(localized(exc))
         else:
             draft = ImportDraft(account_id=current_user.id, filename=(upload.filename or "ke-hoach")[:300],
-                                sha256=hashlib.sha256(data).hexdigest(), data=data, choices={})
+                                sha256=hashlib.sha256(data).hexdigest(), data=data,
+                                choices=drafts.carried_choices(db.session, reading, load_index(db.session),
+                                                               _allowed_issuers()))
             db.session.add(draft)
             db.session.commit()
             return redirect(url_for(".preview", draft_id=draft.id))
@@ -84,7 +87,14 @@ def _save_choices(draft: ImportDraft, preview: drafts.Preview) -> None:
         if name.startswith("deadline:"):
             deadlines[name.removeprefix("deadline:")] = value
     prose = request.form.getlist("prose") if preview.reading.prose_tasks else None
-    draft.choices = {"owners": owners, "deadlines": deadlines, "prose": prose}
+    tracking = (draft.choices or {}).get("tracking_from")
+    if "tracking_from" in request.form:
+        raw = request.form["tracking_from"].strip()
+        try:
+            tracking = date.fromisoformat(raw).isoformat() if raw else ""     # "": from the start
+        except ValueError:
+            flash(_("Ngày bắt đầu theo dõi không hợp lệ: “%(v)s” (cần dạng năm-tháng-ngày).", v=raw[:20]), "error")
+    draft.choices = {"owners": owners, "deadlines": deadlines, "prose": prose, "tracking_from": tracking}
 
 
 @bp.route("/<int:draft_id>", methods=["GET", "POST"])
@@ -94,7 +104,7 @@ def preview(draft_id: int):
     calendar = _calendar()
     index = load_index(db.session)
     try:
-        preview = drafts.prepare(db.session, draft, calendar, index)
+        preview = drafts.prepare(db.session, draft, calendar, index, today=clock.today())
     except NotAPlanError as exc:
         flash(localized(exc), "error")
         return redirect(url_for(".new"))
@@ -103,7 +113,9 @@ def preview(draft_id: int):
         db.session.commit()
         if request.form.get("action") == "publish":
             try:
-                result = drafts.publish(db.session, draft, calendar, _allowed_issuers())
+                result = drafts.publish(db.session, draft, calendar, _allowed_issuers(),
+                                        confirm_removal=request.form.get("confirm_removal") == "1",
+                                        today=clock.today())
             except drafts.PublishError as exc:
                 db.session.rollback()
                 flash(localized(exc), "error")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -13,12 +13,22 @@ from sqlalchemy.orm import selectinload
 from .. import clock
 from ..accounts import scopes
 from ..extensions import db
-from ..models import STATUS_LABELS_VI, STATUSES, Assignment, Plan, Task
+from ..models import STATUS_LABELS_VI, STATUSES, Assignment, Plan, StatusChange, Task
+from ..config import reporting_calendar
+from ..directory.store import load_index
+from ..plans import editing, removal
 from ..plans.queries import local_date
+from ..reading.header import level_of
+from ..reading.result import PlanContext
+from ..reading.text import natural_key
 from ..scheduling.ontime import CATEGORIES, LABELS_VI, classify
-from .access import get_or_404, require
+from .access import get_or_404, require, roles_required
+from .i18n import localized
 
 bp = Blueprint("plans", __name__)
+
+#: the plan page's filter value for what amendments took out of the plan
+REMOVED = "removed"
 
 
 @bp.get("/plans")
@@ -63,12 +73,16 @@ def _quarter(year: int, q: int) -> tuple[date, date]:
 def detail(plan_id: int):
     plan = get_or_404(Plan, plan_id)
     require(scopes.can_view_plan(db.session, current_user, plan))
+    status_filter = request.args.get("status", "")
+    # "Đã bỏ khỏi kế hoạch": what amendments dropped, with their history, to look at or restore.
+    removed_view = status_filter == REMOVED
     tasks = db.session.scalars(
         select(Task).where(Task.plan_id == plan.id).order_by(Task.position).options(
             selectinload(Task.section),
             selectinload(Task.assignments).selectinload(Assignment.agency),
             selectinload(Task.assignments).selectinload(Assignment.deadline),
-            selectinload(Task.assignments).selectinload(Assignment.occurrences))).all()
+            selectinload(Task.assignments).selectinload(Assignment.occurrences))
+        .execution_options(include_removed=removed_view)).all()
     tz = current_app.config["TRACKER_TIMEZONE"]
     today = clock.today()
 
@@ -78,12 +92,13 @@ def detail(plan_id: int):
         return result.category if result else None
 
     agency_filter = request.args.get("agency", type=int)
-    status_filter = request.args.get("status", "")
     period = request.args.get("due", "")
     window = due_window(period, today, plan.year)
     mine = scopes.officer_agency_ids(db.session, current_user) if current_user.role == "officer" else None
 
     def keep(a: Assignment) -> bool:
+        if removed_view != (a.removed_at is not None or a.task.removed_at is not None):
+            return False
         if agency_filter and a.agency_id != agency_filter:
             return False
         if status_filter in STATUSES and a.status != status_filter:
@@ -97,17 +112,22 @@ def detail(plan_id: int):
         return True
 
     filtered = bool(agency_filter or status_filter or window[0])
+    removed_count = db.session.scalar(
+        select(func.count(Assignment.id)).join(Assignment.task).where(
+            Task.plan_id == plan.id, (Assignment.removed_at.is_not(None)) | (Task.removed_at.is_not(None)))
+        .execution_options(include_removed=True))
     shown = []
     for task in tasks:
         rows = _rows(task, keep if filtered else None)
         if rows or not filtered:
             shown.append((task, rows))
     agencies = sorted({a.agency for t in tasks for a in t.assignments if a.agency is not None},
-                      key=lambda ag: ag.name)
+                      key=lambda ag: natural_key(ag.name))
     return render_template(
         "plans/detail.html", plan=plan, shown=shown, category=category, labels=LABELS_VI,
         status_labels=STATUS_LABELS_VI, agencies=agencies, statuses=STATUSES, categories=CATEGORIES,
         filters={"agency": agency_filter, "status": status_filter, "due": period}, mine=mine,
+        removed_view=removed_view, removed_count=removed_count, removed=REMOVED,
         can_manage=scopes.can_manage_plan(db.session, current_user, plan),
         periods=[("month", _("Tháng này")), ("quarter", _("Quý này"))]
         + [(f"q{q}", _("Quý %(q)s/%(y)s", q=q, y=plan.year)) for q in range(1, 5)])
@@ -124,3 +144,76 @@ def _rows(task: Task, keep=None) -> list[dict]:
         owners = row["owners"].setdefault((a.role, a.owner_text, a.group_key), [])
         owners.append(a)
     return [rows[k] for k in sorted(rows)]
+
+
+@bp.post("/plans/<int:plan_id>/assignments/<int:assignment_id>/restore")
+@roles_required("author", "admin")
+def restore(plan_id: int, assignment_id: int):
+    """An author puts back an assignment an amendment removed, with its history."""
+    plan = get_or_404(Plan, plan_id)
+    require(scopes.can_manage_plan(db.session, current_user, plan))
+    assignment = db.session.scalar(select(Assignment).where(Assignment.id == assignment_id)
+                                   .execution_options(include_removed=True))
+    require(assignment is not None and assignment.task.plan_id == plan.id)
+    try:
+        removal.restore(db.session, assignment)
+    except removal.RestoreError as exc:
+        db.session.rollback()
+        flash(localized(exc), "error")
+    else:
+        assignment.history.append(StatusChange(
+            changed_by=current_user.email, from_status=assignment.status, to_status=assignment.status,
+            comment=_("Đưa lại vào kế hoạch"), kind="system"))
+        db.session.commit()
+        flash(_("Đã đưa phân công trở lại kế hoạch."), "success")
+    return redirect(url_for(".detail", plan_id=plan.id, status=REMOVED))
+
+
+def _owner_choices(plan: Plan) -> list:
+    """The agencies a plan's tasks may be given to: the issuer's tree, in natural order."""
+    index = load_index(db.session)
+    issuer = index.agencies.get(plan.issuer_id) if plan.issuer_id else None
+    entries = index.in_tree(issuer) if issuer is not None else list(index.agencies.values())
+    return sorted(entries, key=lambda e: (LEVEL_ORDER.get(e.level, 9), natural_key(e.name)))
+
+
+LEVEL_ORDER = {"national": 0, "province": 1, "district": 2, "commune": 3}
+
+
+@bp.route("/plans/<int:plan_id>/tasks/<int:task_id>/edit", methods=["GET", "POST"])
+@roles_required("author", "admin")
+def edit_task(plan_id: int, task_id: int):
+    """The plan's author corrects a published task: content, output, deadline, owners."""
+    plan = get_or_404(Plan, plan_id)
+    require(scopes.can_manage_plan(db.session, current_user, plan))
+    task = db.session.get(Task, task_id)
+    require(task is not None and task.plan_id == plan.id)
+    choices = _owner_choices(plan)
+    if request.method == "POST":
+        rows = []
+        for row in sorted({a.row for a in task.assignments}):
+            add = []
+            agency = request.form.get(f"add_agency:{row}", type=int)
+            if agency:
+                add.append((agency, request.form.get(f"add_role:{row}", "lead")))
+            rows.append(editing.RowEdit(
+                row=row, output=request.form.get(f"output:{row}"), deadline_text=request.form.get(f"deadline:{row}"),
+                add=add, remove=[int(v) for v in request.form.getlist(f"remove:{row}") if v.isdigit()]))
+        context = PlanContext(year=plan.year, issued=plan.issued_date, level=level_of(plan.issuer_name),
+                              calendar=reporting_calendar(current_app.config))
+        try:
+            changes = editing.edit_task(db.session, task, current_user.email, context,
+                                        {e.id for e in choices}, content=request.form.get("content"), rows=rows)
+        except editing.EditError as exc:
+            db.session.rollback()
+            flash(localized(exc), "error")
+            return redirect(url_for(".edit_task", plan_id=plan.id, task_id=task_id))
+        db.session.commit()
+        flash(_("Đã lưu %(n)s thay đổi; lịch sử của từng cơ quan ghi lại thay đổi.", n=len(changes))
+              if changes else _("Không có gì thay đổi."), "success")
+        return redirect(url_for(".detail", plan_id=plan.id) + f"#task-{task.ref}")
+    rows: dict[int, list[Assignment]] = {}
+    for a in task.assignments:
+        rows.setdefault(a.row, []).append(a)
+    return render_template("plans/edit_task.html", plan=plan, task=task, rows=sorted(rows.items()),
+                           choices=choices, status_labels=STATUS_LABELS_VI)

@@ -1,0 +1,169 @@
+"""Authors correct a published plan: a task's content, a sub-row's output and deadline, and
+its owners (add, remove, replace).
+
+Every change is written into the history of each assignment it touches (who, when, old →
+new, kind "edit") and raises its calendar SEQUENCE, so officers' calendars update the event;
+a moved due date makes the reminders start again from the new date, as an amended import
+does. An owner taken off is removed from the plan (models.base.Removable), never deleted.
+Owners can only be agencies of the issuer's own tree.
+
+Plain Python over a session; the caller commits, or rolls back on an ``EditError``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from ..errors import UserError
+from ..models import COORDINATE, LEAD, Agency, Assignment, Occurrence, StatusChange, Task
+from ..models.base import utcnow
+from ..reading.deadlines import read_deadline
+from ..reading.result import PlanContext
+from .importer import deadline_values, forget_due_relative_steps, sync_occurrences
+
+ROLES = (LEAD, COORDINATE)
+
+
+class EditError(UserError):
+    pass
+
+
+@dataclass
+class RowEdit:
+    """What the author wants for one sub-row; None leaves a value as it is."""
+
+    row: int
+    output: str | None = None
+    deadline_text: str | None = None
+    #: (agency id, role) to add to the sub-row
+    add: list[tuple[int, str]] = field(default_factory=list)
+    #: assignment ids to take off the sub-row
+    remove: list[int] = field(default_factory=list)
+
+
+def _rows(task: Task) -> dict[int, list[Assignment]]:
+    rows: dict[int, list[Assignment]] = {}
+    for assignment in task.assignments:
+        if assignment.removed_at is None:
+            rows.setdefault(assignment.row, []).append(assignment)
+    return rows
+
+
+def _note(assignment: Assignment, by: str, text: str) -> None:
+    assignment.history.append(StatusChange(changed_by=by, from_status=assignment.status,
+                                           to_status=assignment.status, comment=text, kind="edit"))
+    assignment.sequence += 1
+    assignment.updated_at = utcnow()
+
+
+def edit_task(session: Session, task: Task, by: str, context: PlanContext, allowed_agencies: set[int] | None,
+              content: str | None = None, rows: list[RowEdit] | None = None) -> list[str]:
+    """Apply the author's corrections to ``task``; returns one line per change (Vietnamese).
+
+    ``allowed_agencies``: the agencies owners may be chosen from (the issuer's tree; None:
+    any). Raises EditError, changing nothing the caller commits, for empty content, an
+    unreadable role, an agency outside the tree, or a sub-row left with no owner.
+    """
+    changes: list[str] = []
+    current = _rows(task)
+    if content is not None:
+        content = " ".join(content.split())
+        if not content:
+            raise EditError("Nội dung nhiệm vụ không được để trống.", "The task's content cannot be empty.")
+        if content != task.content:
+            line = f"Nội dung: “{task.content}” → “{content}”"
+            task.content = content
+            for assignments in current.values():
+                for assignment in assignments:
+                    _note(assignment, by, line)
+            changes.append(line)
+    moved: set[str] = set()
+    for edit in rows or []:
+        members = current.get(edit.row)
+        if not members:
+            raise EditError(f"Nhiệm vụ {task.ref} không có dòng {edit.row + 1}.",
+                            f"Task {task.ref} has no row {edit.row + 1}.")
+        changes += _edit_row(session, task, edit, members, by, context, allowed_agencies, moved)
+    if moved:
+        session.flush()
+        forget_due_relative_steps(session, moved)
+    if changes:
+        task.updated_at = utcnow()
+    return changes
+
+
+def _edit_row(session: Session, task: Task, edit: RowEdit, members: list[Assignment], by: str,
+              context: PlanContext, allowed: set[int] | None, moved: set[str]) -> list[str]:
+    changes: list[str] = []
+    first = members[0]
+    where = f"dòng {edit.row + 1}: " if len(_rows(task)) > 1 else ""
+    if edit.output is not None:
+        output = edit.output.strip()
+        if output != first.output:
+            line = f"{where}Sản phẩm: “{first.output}” → “{output}”"
+            for assignment in members:
+                assignment.output = output
+                _note(assignment, by, line)
+            changes.append(line)
+
+    reading = None
+    if edit.deadline_text is not None and edit.deadline_text.strip() != (first.deadline.text or "").strip():
+        reading = read_deadline(edit.deadline_text.strip(), context)
+        old = first.deadline.text or "—"
+        due = f" (hạn {reading.due:%d/%m/%Y})" if reading.due else ""
+        line = f"{where}Thời hạn: “{old}” → “{reading.text}”{due}"
+        for assignment in members:
+            old_due = assignment.deadline.due
+            for name, value in deadline_values(reading).items():
+                setattr(assignment.deadline, name, value)
+            if assignment.original_due is not None:
+                assignment.original_due = None     # the author's new date is the plan's date now
+            sync_occurrences(session, assignment, reading, moved)
+            if old_due != reading.due and assignment.id is not None:
+                moved.add(f"a{assignment.id}")
+            _note(assignment, by, line)
+        changes.append(line)
+
+    for assignment_id in edit.remove:
+        assignment = next((a for a in members if a.id == assignment_id), None)
+        if assignment is None:
+            continue
+        name = assignment.agency.name if assignment.agency else assignment.owner_text
+        line = f"{where}Bỏ cơ quan “{name}” khỏi nhiệm vụ"
+        _note(assignment, by, line)
+        assignment.removed_at = utcnow()
+        changes.append(line)
+
+    live = [a for a in members if a.removed_at is None]
+    for agency_id, role in edit.add:
+        if role not in ROLES:
+            raise EditError(f"Vai trò không hợp lệ: “{role}”.", f"Unknown role: “{role}”.")
+        agency = session.get(Agency, agency_id)
+        if agency is None or (allowed is not None and agency_id not in allowed):
+            raise EditError("Cơ quan được chọn không thuộc địa phương ban hành kế hoạch.",
+                            "The chosen agency is outside the issuer's locality.")
+        if any(a.agency_id == agency_id for a in live):
+            continue
+        template = live[0] if live else first
+        assignment = Assignment(task=task, row=edit.row, role=role, agency_id=agency_id, owner_text=agency.name,
+                                output=template.output, deadline=template.deadline)
+        session.add(assignment)
+        source = reading
+        if source is None and not template.occurrences and template.deadline.kind == "recurring":
+            source = read_deadline(template.deadline.text, context)
+        if source is not None:
+            sync_occurrences(session, assignment, source)
+        else:
+            for occ in template.occurrences:
+                assignment.occurrences.append(Occurrence(period=occ.period, label=occ.label, start=occ.start,
+                                                         cutoff=occ.cutoff, due=occ.due))
+        line = f"{where}Thêm cơ quan “{agency.name}” ({'chủ trì' if role == LEAD else 'phối hợp'})"
+        _note(assignment, by, line)
+        live.append(assignment)
+        changes.append(line)
+    if not live:
+        raise EditError(f"Dòng {edit.row + 1} của nhiệm vụ {task.ref} phải còn ít nhất một cơ quan thực hiện.",
+                        f"Row {edit.row + 1} of task {task.ref} needs at least one owner.")
+    return changes
