@@ -213,3 +213,32 @@ def test_owner_choices_carry_over_to_the_next_draft_and_keep_every_assignment(ap
     assert author.post(again, data=_form_fields(page) | {"action": "publish"}).status_code == 302
     db.session.expunge_all()
     assert sorted(db.session.scalars(select(Assignment.id))) == ids
+
+
+def test_a_proposal_needs_an_owner_and_a_deadline_which_the_author_can_give_it(app, people):
+    admin = app.test_client()
+    sign_in(admin, "admin@tracker.example")
+    text = (SEEDS / "kien-giang-2017-khac-phuc-cai-cach-hanh-chinh.txt").read_bytes()
+    draft_url = upload(admin, text, "kien-giang.txt").headers["Location"]
+    page = admin.get(draft_url)
+    every = re.findall(r'<input type="checkbox" name="prose" value="([^"]+)"', page.text)
+    assert admin.post(draft_url, data=_form_fields(page) | {"prose": every, "action": "preview"}).status_code == 302
+    page = admin.get(draft_url)
+    incomplete = [ref for ref, row in zip(every, re.split(r'<input type="checkbox" name="prose"', page.text)[1:])
+                  if "Cần cơ quan thực hiện và thời hạn" in row]
+    assert incomplete, "some proposals have no owner or no readable deadline"
+    ref = incomplete[0]
+
+    # Publishing with it ticked and unfinished is refused, naming it; nothing is written.
+    refused = admin.post(draft_url, data=_form_fields(page) | {"prose": [ref], "action": "publish"},
+                         follow_redirects=True)
+    assert "chưa có cơ quan thực hiện hoặc thời hạn" in refused.text and ref in refused.text
+    assert db.session.scalar(select(func.count(Plan.id))) == 0
+
+    # The author gives it an owner and a deadline, and it is published with them.
+    fields = _form_fields(refused) | {"prose": [ref], f"prose_owner:{ref}": "Sở Tư pháp tỉnh Sóc Trăng",
+                                      f"deadline:{ref}/0": "Trong quý III/2017", "action": "publish"}
+    assert admin.post(draft_url, data=fields).status_code == 302
+    task = db.session.scalar(select(Task))
+    assert [(a.agency.name, a.role, a.deadline.due.isoformat()) for a in task.assignments] == [
+        ("Sở Tư pháp tỉnh Sóc Trăng", "lead", "2017-09-30")]

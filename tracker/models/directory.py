@@ -15,6 +15,13 @@ AGENCY_TYPES = ("ubnd_tinh", "ubnd_huyen", "ubnd_xa", "so", "ban", "van_phong", 
                 "thanh_tra", "trung_tam", "co_quan_nganh_doc", "bao_dai", "khac")
 LEVELS = ("national", "province", "district", "commune")
 
+
+def directory_order(level: str, name: str) -> tuple:
+    """How people expect a list of agencies: higher levels first, then names in natural
+    order ("Phường 2" before "Phường 10")."""
+    from ..reading.text import natural_key
+    return (LEVELS.index(level) if level in LEVELS else len(LEVELS), natural_key(name))
+
 agency_group_members = Table(
     "agency_group_members",
     db.metadata,

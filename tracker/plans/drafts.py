@@ -8,6 +8,8 @@ every preview: reading is pure and fast, and the author's decisions are kept apa
 - ``owners``: {folded owner text: [agency names]} for owners the reader could not resolve;
 - ``deadlines``: {"<task ref>/<sub-row>": deadline phrase} for corrected deadline cells;
 - ``prose``: [refs] of the prose candidates to import (None: the reader's default by confidence);
+- ``prose_owners``: {ref: [agency names]}: the lead chosen for a proposal read from the prose
+  (replacing the reader's owners);
 - ``tracking_from``: ISO date reminders start from, "" for the start of the plan (absent:
   today for a new plan, the plan's own setting for an amendment).
 """
@@ -155,6 +157,49 @@ def apply_owners(reading: PlanReading, index: DirectoryIndex, chosen: dict[str, 
     return refused
 
 
+def apply_prose_owners(reading: PlanReading, index: DirectoryIndex, chosen: dict[str, list[str]],
+                       issuer=None) -> list[ReadingWarning]:
+    """The lead the author chose for a proposal from the prose, in place of what the reader
+    found (often nobody: "Tiếp tục rà soát …"). Only the issuer's own agencies."""
+    allowed = {a.name for a in index.in_tree(issuer)}
+    refused: list[ReadingWarning] = []
+    by_ref = {t.ref: t for t in reading.prose_tasks}
+    for ref, names in chosen.items():
+        task = by_ref.get(ref)
+        if task is None or not task.assignments:
+            continue
+        good = [n for n in names if n in allowed]
+        refused += [ReadingWarning("owner_out_of_scope",
+                                   f"Cơ quan “{n}” không thuộc địa phương ban hành kế hoạch nên không thể giao "
+                                   "nhiệm vụ.", f"“{n}” is outside the issuer's locality.")
+                    for n in names if n not in allowed]
+        if good:
+            for assignment in task.assignments:
+                assignment.lead = [OwnerMention(text=n, agency=n) for n in good]
+                assignment.coordinate = [m for m in assignment.coordinate if m.agency not in good]
+                assignment.warnings = [w for w in assignment.warnings if w.code not in OWNER_DOUBTS]
+    return refused
+
+
+NO_DEADLINE = ("khong thoi han", "khong co thoi han")
+
+
+def incomplete_proposals(reading: PlanReading, prose_refs: set[str]) -> list[str]:
+    """Ticked proposals that cannot be tracked yet: no owner, or a deadline nobody could read
+    (the author types one, or "không thời hạn" to track it without a date)."""
+    missing = []
+    for task in reading.prose_tasks:
+        if task.ref not in prose_refs:
+            continue
+        for assignment in task.assignments or [None]:
+            if assignment is None or not (assignment.lead or assignment.coordinate) or (
+                    assignment.deadline.kind == "unknown"
+                    and fold(assignment.deadline.text).strip(" .") not in NO_DEADLINE):
+                missing.append(task.ref)
+                break
+    return missing
+
+
 def _choose(mention: OwnerMention, names: list[str]) -> None:
     if len(names) == 1:
         mention.agency, mention.vague = names[0], False
@@ -231,6 +276,7 @@ def prepare(session: Session, draft: ImportDraft, calendar, index: DirectoryInde
     resolution = index.resolve_plan(reading)
     owners = {k: list(v) for k, v in (choices.get("owners") or {}).items()}
     refused = apply_owners(reading, index, owners, resolution.issuer)
+    refused += apply_prose_owners(reading, index, dict(choices.get("prose_owners") or {}), resolution.issuer)
     prose = set(choices["prose"]) if choices.get("prose") is not None else default_prose(reading)
     prose &= {t.ref for t in reading.prose_tasks}
     doubts = doubts_of(reading, index, resolution.issuer, owners, prose)
@@ -300,6 +346,14 @@ def publish(session: Session, draft: ImportDraft, calendar, allowed_issuers: set
     preview = prepare(session, draft, calendar, today=today)
     if not preview.reading.tasks and not preview.prose_selected:
         raise PublishError("Chưa chọn nhiệm vụ nào để nhập.", "No task has been chosen to import.")
+    incomplete = incomplete_proposals(preview.reading, preview.prose_selected)
+    if incomplete:
+        refs = ", ".join(incomplete[:10]) + (", …" if len(incomplete) > 10 else "")
+        raise PublishError(
+            f"{len(incomplete)} nhiệm vụ đề xuất đã chọn chưa có cơ quan thực hiện hoặc thời hạn ({refs}): chọn cơ "
+            "quan và ghi thời hạn (hoặc “không thời hạn”), hoặc bỏ chọn chúng.",
+            f"{len(incomplete)} chosen proposals have no owner or no deadline yet ({refs}): choose an owner and "
+            "write a deadline (or “không thời hạn”), or untick them.")
     issuer = preview.resolution.issuer
     if allowed_issuers is not None and (issuer is None or issuer.id not in allowed_issuers):
         raise PublishError(

@@ -17,6 +17,7 @@ from ..config import reporting_calendar
 from ..directory.store import load_index
 from ..extensions import db
 from ..models import ADMIN, Agency, ImportDraft
+from ..models.directory import directory_order
 from ..plans import drafts
 from ..reading.deadlines import read_deadline
 from ..reading.header import level_of
@@ -87,6 +88,11 @@ def _save_choices(draft: ImportDraft, preview: drafts.Preview) -> None:
         if name.startswith("deadline:"):
             deadlines[name.removeprefix("deadline:")] = value
     prose = request.form.getlist("prose") if preview.reading.prose_tasks else None
+    prose_owners = {}
+    for task in preview.reading.prose_tasks:
+        names = [n for n in request.form.getlist(f"prose_owner:{task.ref}") if n]
+        if names:
+            prose_owners[task.ref] = names
     tracking = (draft.choices or {}).get("tracking_from")
     if "tracking_from" in request.form:
         raw = request.form["tracking_from"].strip()
@@ -94,7 +100,8 @@ def _save_choices(draft: ImportDraft, preview: drafts.Preview) -> None:
             tracking = date.fromisoformat(raw).isoformat() if raw else ""     # "": from the start
         except ValueError:
             flash(_("Ngày bắt đầu theo dõi không hợp lệ: “%(v)s” (cần dạng năm-tháng-ngày).", v=raw[:20]), "error")
-    draft.choices = {"owners": owners, "deadlines": deadlines, "prose": prose, "tracking_from": tracking}
+    draft.choices = {"owners": owners, "deadlines": deadlines, "prose": prose, "prose_owners": prose_owners,
+                     "tracking_from": tracking}
 
 
 @bp.route("/<int:draft_id>", methods=["GET", "POST"])
@@ -135,17 +142,19 @@ def preview(draft_id: int):
     agencies = _choosable(preview)
     return render_template("imports/preview.html", draft=draft, p=preview, reading=preview.reading,
                            changes=changes, agencies=agencies, row_key=drafts.row_key, describe=describe,
-                           deadlines=(draft.choices or {}).get("deadlines") or {})
+                           deadlines=(draft.choices or {}).get("deadlines") or {},
+                           prose_owners=(draft.choices or {}).get("prose_owners") or {},
+                           incomplete=set(drafts.incomplete_proposals(preview.reading, preview.prose_selected)))
 
 
 def _choosable(preview: drafts.Preview) -> list[Agency]:
     """Agencies offered for an unresolved owner: the issuer's tree, or everything."""
     issuer = preview.resolution.issuer
-    query = select(Agency).order_by(Agency.level, Agency.name)
+    query = select(Agency)
     if issuer is not None:
         root = issuer.ancestors[-1] if issuer.ancestors else issuer.id
         query = query.where(Agency.id.in_(scopes.subtree_ids(db.session, root)))
-    return db.session.scalars(query).all()
+    return sorted(db.session.scalars(query), key=lambda a: directory_order(a.level, a.name))
 
 
 @bp.post("/<int:draft_id>/discard")

@@ -14,6 +14,7 @@ from .. import clock
 from ..accounts import scopes
 from ..extensions import db
 from ..models import STATUS_LABELS_VI, STATUSES, Assignment, Plan, StatusChange, Task
+from ..models.directory import directory_order
 from ..config import reporting_calendar
 from ..directory.store import load_index
 from ..plans import editing, removal
@@ -174,10 +175,7 @@ def _owner_choices(plan: Plan) -> list:
     index = load_index(db.session)
     issuer = index.agencies.get(plan.issuer_id) if plan.issuer_id else None
     entries = index.in_tree(issuer) if issuer is not None else list(index.agencies.values())
-    return sorted(entries, key=lambda e: (LEVEL_ORDER.get(e.level, 9), natural_key(e.name)))
-
-
-LEVEL_ORDER = {"national": 0, "province": 1, "district": 2, "commune": 3}
+    return sorted(entries, key=lambda e: directory_order(e.level, e.name))
 
 
 @bp.route("/plans/<int:plan_id>/tasks/<int:task_id>/edit", methods=["GET", "POST"])
