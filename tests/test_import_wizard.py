@@ -143,14 +143,43 @@ def test_drafts_are_private_to_their_author(app, author, people):
     assert admin.get(f"/imports/{draft.id}").status_code == 200
 
 
-def test_an_author_cannot_publish_another_committees_plan(app, author):
-    text = (SEEDS / "cam-xuyen-2020-kiem-soat-tthc-mot-cua.txt").read_bytes()
-    response = upload(author, text, "cam-xuyen.txt")
-    page = author.get(response.headers["Location"])
-    fields = _form_fields(page) | {"action": "publish"}
-    page = author.post(response.headers["Location"], data=fields, follow_redirects=True)
-    assert "không thuộc UBND" in page.text
+def test_another_committees_plan_is_stopped_at_upload_with_the_reason(app, author):
+    from .test_amendments import HEADER, ROW1
+    text = HEADER.replace("SÓC TRĂNG", "HÀ TĨNH").replace("Sóc Trăng,", "Hà Tĩnh,") + ROW1
+    response = upload(author, text.encode(), "ha-tinh.txt")
+    assert response.status_code == 422
+    assert "Kế hoạch do “Ủy ban nhân dân tỉnh Hà Tĩnh” ban hành, không thuộc UBND" in response.text
+    # A district the 2025 reform ended: said so, rather than "not yours".
+    response = upload(author, (SEEDS / "cam-xuyen-2020-kiem-soat-tthc-mot-cua.txt").read_bytes(), "cx.txt")
+    assert response.status_code == 422 and "không còn từ ngày 30/06/2025" in response.text
+    assert db.session.scalar(select(func.count(ImportDraft.id))) == 0
     assert db.session.scalar(select(func.count(Plan.id))) == 0
+
+
+def test_a_plan_of_a_body_that_no_longer_exists_is_stopped_at_upload(app, people):
+    """UBND tỉnh Sóc Trăng ended on 30/06/2025 (the reform merged the province); someone
+    outside it cannot start tracking its plans."""
+    admin = app.test_client()
+    sign_in(admin, "admin@tracker.example")
+    response = upload(admin, (SEEDS / SOC_TRANG).read_bytes(), "soc-trang.txt")
+    assert response.status_code == 422
+    assert "không còn từ ngày 30/06/2025" in response.text
+    assert db.session.scalar(select(func.count(ImportDraft.id))) == 0
+
+
+def test_a_file_that_does_not_name_its_issuer_defaults_to_the_authors_committee(app, author):
+    """The seed plan as a bare spreadsheet: no header, so no issuer; the author's committee
+    is proposed, said plainly, and the plan publishes."""
+    xlsx = (SEEDS / SOC_TRANG).with_suffix(".xlsx").read_bytes()
+    draft_url = upload(author, xlsx, "soc-trang.xlsx").headers["Location"]
+    page = author.get(draft_url)
+    assert re.search(r'<option value="\d+" selected>(Ủy ban nhân dân tỉnh Sóc Trăng|UBND tỉnh Sóc Trăng)</option>',
+                     page.text)
+    assert "được ghi là do" in page.text
+    response = author.post(draft_url, data=_form_fields(page) | {"action": "publish"})
+    assert response.status_code == 302 and "/plans/" in response.headers["Location"]
+    plan = db.session.scalar(select(Plan))
+    assert plan.issuer is not None and "Sóc Trăng" in plan.issuer.name
 
 
 def test_a_prose_programme_is_imported_as_the_author_confirms(app, people):

@@ -199,15 +199,25 @@ class DirectoryIndex:
 
     # -- a whole plan --------------------------------------------------------------------
 
-    def resolve_plan(self, reading: PlanReading) -> Resolution:
-        """Fill in ``agency`` / ``members`` of every owner, adding warnings where in doubt."""
-        result = Resolution()
+    def issuer_of(self, reading: PlanReading) -> DirectoryEntry | None:
+        """The body the plan's header names as its issuer, if the directory knows exactly one."""
         header = reading.header
         on = header.issued_date or (date(header.year, 1, 1) if header.year else None)
         if header.issuer:
             found = self.match(header.issuer, None, on)
             if len(found) == 1:
-                result.issuer = found[0]
+                return found[0]
+        return None
+
+    def resolve_plan(self, reading: PlanReading, issuer: DirectoryEntry | None = None) -> Resolution:
+        """Fill in ``agency`` / ``members`` of every owner, adding warnings where in doubt.
+
+        ``issuer``: the issuing body when the author chose it (a file that does not say);
+        otherwise the one the header names."""
+        result = Resolution()
+        header = reading.header
+        on = header.issued_date or (date(header.year, 1, 1) if header.year else None)
+        result.issuer = issuer or self.issuer_of(reading)
         if result.issuer is None:
             result.warnings.append(ReadingWarning(
                 "unresolved_issuer",

@@ -263,17 +263,62 @@ def _tracking_choice(choices: dict, existing: Plan | None, today: date | None) -
     return today
 
 
+def upload_refusal(reading: PlanReading, index: DirectoryIndex, allowed_issuers: set[int] | None,
+                   today: date) -> UserError | None:
+    """Why a file cannot become a draft for this author, if it cannot: its issuer no longer
+    exists (the 2025 reform merged or ended it), or is outside the author's People's Committee.
+
+    An account that still belongs to the ended body itself (its plans being wound up) may
+    import them; anyone else is told the body has ended."""
+    issuer = index.issuer_of(reading)
+    if issuer is None:
+        return None
+    in_scope = allowed_issuers is not None and issuer.id in allowed_issuers
+    if issuer.valid_to is not None and issuer.valid_to < today and not in_scope:
+        return UserError(
+            f"Kế hoạch do “{issuer.name}” ban hành; cơ quan này không còn từ ngày {issuer.valid_to:%d/%m/%Y} "
+            "(sắp xếp đơn vị hành chính), nên không thể theo dõi kế hoạch của nó.",
+            f"The plan was issued by “{issuer.name}”, which ceased to exist on {issuer.valid_to:%d/%m/%Y} "
+            "(administrative reorganisation): its plan cannot be tracked.")
+    if allowed_issuers is not None and issuer.id not in allowed_issuers:
+        return UserError(
+            f"Kế hoạch do “{issuer.name}” ban hành, không thuộc UBND mà tài khoản của bạn phụ trách.",
+            f"The plan was issued by “{issuer.name}”, outside your People's Committee.")
+    return None
+
+
 def prepare(session: Session, draft: ImportDraft, calendar, index: DirectoryIndex | None = None,
-            today: date | None = None) -> Preview:
+            today: date | None = None, default_issuer: int | None = None) -> Preview:
     """Read the draft and apply every decision: exactly what publishing would write.
 
     ``today`` (the caller's clock) counts what is already overdue and is the default day
-    tracking starts for a new plan."""
+    tracking starts for a new plan. The issuer is the author's choice, else the one the
+    file names, else ``default_issuer`` (the author's own committee)."""
     choices = draft.choices or {}
     reading = read_draft(draft, calendar)
     apply_deadlines(reading, choices.get("deadlines") or {}, calendar)
     index = index or load_index(session)
-    resolution = index.resolve_plan(reading)
+    issuer = index.agencies.get(choices.get("issuer_id") or -1)
+    issuer_note = None
+    if issuer is None and index.issuer_of(reading) is None and default_issuer in index.agencies:
+        # The file does not name its issuer (a bare spreadsheet), or names one the directory
+        # does not know: the author's own committee, said plainly and changeable.
+        issuer = index.agencies[default_issuer]
+        named = f"ghi “{reading.header.issuer}”, không có trong danh mục" if reading.header.issuer \
+            else "không ghi cơ quan ban hành"
+        named_en = f"names “{reading.header.issuer}”, which is not in the directory" if reading.header.issuer \
+            else "does not name its issuer"
+        issuer_note = ReadingWarning(
+            "issuer_assumed",
+            f"Tệp {named}: kế hoạch được ghi là do {issuer.name} ban hành; đổi ở ô “Cơ quan ban hành” nếu "
+            "không đúng.",
+            f"The file {named_en}: the plan is recorded as issued by {issuer.name}; change it under "
+            "“Issuer” if that is wrong.")
+    if issuer is not None and not reading.header.issuer:
+        reading.header.issuer = issuer.name
+    resolution = index.resolve_plan(reading, issuer=issuer)
+    if issuer_note is not None:
+        resolution.warnings.append(issuer_note)
     owners = {k: list(v) for k, v in (choices.get("owners") or {}).items()}
     refused = apply_owners(reading, index, owners, resolution.issuer)
     refused += apply_prose_owners(reading, index, dict(choices.get("prose_owners") or {}), resolution.issuer)
@@ -315,14 +360,14 @@ class Changes:
                    list(result.removed_with_work))
 
 
-def dry_run(engine, draft_id: int, calendar) -> Changes:
+def dry_run(engine, draft_id: int, calendar, default_issuer: int | None = None) -> Changes:
     """What publishing would change, computed in a transaction that is rolled back."""
     with engine.connect() as connection:
         transaction = connection.begin()
         try:
             with Session(bind=connection, autoflush=False) as session:
                 draft = session.get(ImportDraft, draft_id)
-                preview = prepare(session, draft, calendar)
+                preview = prepare(session, draft, calendar, default_issuer=default_issuer)
                 result = import_plan(session, preview.reading, load_index(session), preview.resolution,
                                      include_prose=preview.prose_selected)
                 return Changes.of(result)
@@ -335,7 +380,8 @@ class PublishError(UserError):
 
 
 def publish(session: Session, draft: ImportDraft, calendar, allowed_issuers: set[int] | None,
-            confirm_removal: bool = False, today: date | None = None) -> ImportResult:
+            confirm_removal: bool = False, today: date | None = None,
+            default_issuer: int | None = None) -> ImportResult:
     """Import the draft as the author decided. The caller commits (one transaction: all or
     nothing), and rolls back on a PublishError.
 
@@ -343,7 +389,7 @@ def publish(session: Session, draft: ImportDraft, calendar, allowed_issuers: set
     ``confirm_removal``: the author has seen which assignments with officers' reports the
     amendment takes out of the plan; without it such an amendment is refused.
     """
-    preview = prepare(session, draft, calendar, today=today)
+    preview = prepare(session, draft, calendar, today=today, default_issuer=default_issuer)
     if not preview.reading.tasks and not preview.prose_selected:
         raise PublishError("Chưa chọn nhiệm vụ nào để nhập.", "No task has been chosen to import.")
     incomplete = incomplete_proposals(preview.reading, preview.prose_selected)

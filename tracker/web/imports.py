@@ -60,7 +60,12 @@ def new():
                                        max_bytes=current_app.config["TRACKER_MAX_UPLOAD_BYTES"])
         except NotAPlanError as exc:
             form.file.errors.append(localized(exc))
-        else:
+            reading = None
+        refusal = reading and drafts.upload_refusal(reading, load_index(db.session), _allowed_issuers(),
+                                                    clock.today())
+        if refusal:
+            form.file.errors.append(localized(refusal))
+        elif reading is not None:
             draft = ImportDraft(account_id=current_user.id, filename=(upload.filename or "ke-hoach")[:300],
                                 sha256=hashlib.sha256(data).hexdigest(), data=data,
                                 choices=drafts.carried_choices(db.session, reading, load_index(db.session),
@@ -100,8 +105,12 @@ def _save_choices(draft: ImportDraft, preview: drafts.Preview) -> None:
             tracking = date.fromisoformat(raw).isoformat() if raw else ""     # "": from the start
         except ValueError:
             flash(_("Ngày bắt đầu theo dõi không hợp lệ: “%(v)s” (cần dạng năm-tháng-ngày).", v=raw[:20]), "error")
+    issuer_id = (draft.choices or {}).get("issuer_id")
+    chosen = request.form.get("issuer_id", type=int)
+    if chosen is not None and chosen in {a.id for a in _issuers()}:
+        issuer_id = chosen
     draft.choices = {"owners": owners, "deadlines": deadlines, "prose": prose, "prose_owners": prose_owners,
-                     "tracking_from": tracking}
+                     "tracking_from": tracking, "issuer_id": issuer_id}
 
 
 @bp.route("/<int:draft_id>", methods=["GET", "POST"])
@@ -111,7 +120,8 @@ def preview(draft_id: int):
     calendar = _calendar()
     index = load_index(db.session)
     try:
-        preview = drafts.prepare(db.session, draft, calendar, index, today=clock.today())
+        preview = drafts.prepare(db.session, draft, calendar, index, today=clock.today(),
+                                 default_issuer=current_user.committee_id)
     except NotAPlanError as exc:
         flash(localized(exc), "error")
         return redirect(url_for(".new"))
@@ -122,7 +132,7 @@ def preview(draft_id: int):
             try:
                 result = drafts.publish(db.session, draft, calendar, _allowed_issuers(),
                                         confirm_removal=request.form.get("confirm_removal") == "1",
-                                        today=clock.today())
+                                        today=clock.today(), default_issuer=current_user.committee_id)
             except drafts.PublishError as exc:
                 db.session.rollback()
                 flash(localized(exc), "error")
@@ -138,13 +148,22 @@ def preview(draft_id: int):
         # Another committee's plan: its contents are not this author's to see, not even as
         # a list of differences.
         preview.existing = None
-    changes = drafts.dry_run(db.engine, draft.id, calendar) if preview.existing is not None else None
+    changes = drafts.dry_run(db.engine, draft.id, calendar, current_user.committee_id) \
+        if preview.existing is not None else None
     agencies = _choosable(preview)
     return render_template("imports/preview.html", draft=draft, p=preview, reading=preview.reading,
                            changes=changes, agencies=agencies, row_key=drafts.row_key, describe=describe,
                            deadlines=(draft.choices or {}).get("deadlines") or {},
                            prose_owners=(draft.choices or {}).get("prose_owners") or {},
+                           issuers=_issuers(),
                            incomplete=set(drafts.incomplete_proposals(preview.reading, preview.prose_selected)))
+
+
+def _issuers() -> list[Agency]:
+    """The bodies this author may publish plans for: their committee and the bodies under it."""
+    allowed = _allowed_issuers()
+    query = select(Agency) if allowed is None else select(Agency).where(Agency.id.in_(allowed))
+    return sorted(db.session.scalars(query), key=lambda a: directory_order(a.level, a.name))
 
 
 def _choosable(preview: drafts.Preview) -> list[Agency]:
