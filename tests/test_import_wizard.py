@@ -271,3 +271,38 @@ def test_a_proposal_needs_an_owner_and_a_deadline_which_the_author_can_give_it(a
     task = db.session.scalar(select(Task))
     assert [(a.agency.name, a.role, a.deadline.due.isoformat()) for a in task.assignments] == [
         ("Sở Tư pháp tỉnh Sóc Trăng", "lead", "2017-09-30")]
+
+
+def test_the_author_adds_a_missed_task_and_takes_out_a_row_and_both_survive_the_next_version(app, author):
+    text = _plan_text()
+    draft_url = upload(author, text.encode(), "v1.txt").headers["Location"]
+    page = author.get(draft_url)
+    fields = _form_fields(page) | {"drop": ["I.2"], "new_content": "Tổ chức tập huấn nghiệp vụ kiểm soát TTHC.",
+                                   "new_owner": "Sở Tư pháp tỉnh Sóc Trăng", "new_deadline": "Trong quý III/2017",
+                                   "new_output": "Hội nghị tập huấn", "action": "preview"}
+    assert author.post(draft_url, data=fields).status_code == 302
+    page = author.get(draft_url)
+    assert "Các dòng đã bỏ" in page.text and 'id="task-BS1"' in page.text
+    # An owner missing on an added task is said, and nothing is added.
+    fields = _form_fields(page) | {"drop": ["I.2"], "new_content": "Không có cơ quan", "action": "preview"}
+    page = author.post(draft_url, data=fields, follow_redirects=True)
+    assert "Chọn cơ quan chủ trì cho nhiệm vụ bổ sung." in page.text and 'id="task-BS2"' not in page.text
+    fields = _form_fields(page) | {"drop": ["I.2"], "action": "publish"}
+    assert author.post(draft_url, data=fields).status_code == 302
+
+    plan = db.session.scalar(select(Plan))
+    refs = set(db.session.scalars(select(Task.ref).where(Task.plan_id == plan.id)))
+    assert "I.2" not in refs and "BS1" in refs
+    added = db.session.scalar(select(Task).where(Task.ref == "BS1"))
+    assert [(a.agency.name, a.deadline.due.isoformat(), a.output) for a in added.assignments] == [
+        ("Sở Tư pháp tỉnh Sóc Trăng", "2017-09-30", "Hội nghị tập huấn")]
+
+    # The next version of the file: the added task is not removed, the dropped row stays out.
+    again = upload(author, _plan_text({"Thực hiện công khai TTHC.": "Thực hiện công khai đầy đủ TTHC."}).encode(),
+                   "v2.txt").headers["Location"]
+    page = author.get(again)
+    assert 'id="task-BS1"' in page.text and "Các dòng đã bỏ" in page.text
+    assert author.post(again, data=_form_fields(page) | {"drop": ["I.2"], "action": "publish"}).status_code == 302
+    db.session.expunge_all()
+    assert db.session.scalar(select(Task).where(Task.ref == "BS1")).removed_at is None
+    assert "I.2" not in set(db.session.scalars(select(Task.ref)))

@@ -114,3 +114,40 @@ def test_an_amendment_dropping_reported_work_needs_a_confirmation_and_keeps_the_
         page.get_by_role("link", name="bien-ban.pdf").click()
     assert download.value.suggested_filename == "bien-ban.pdf"
     assert db.session.scalar(select(Plan.id)) == plan.id
+
+
+def test_author_publishes_a_prose_plan_with_proposals_given_owners_a_missed_task_and_a_spurious_one_out(
+        page: Page, live_url, people):
+    sign_in(page, live_url, "soanthao@soctrang.example")
+    page.get_by_role("link", name="Nhập kế hoạch", exact=True).click()
+    page.get_by_label("Tệp kế hoạch").set_input_files(str(SEEDS / "kien-giang-2017-khac-phuc-cai-cach-hanh-chinh.txt"))
+    page.get_by_role("button", name="Đọc kế hoạch").click()
+    expect(page.get_by_role("heading", name="Nhiệm vụ đề xuất từ văn bản")).to_be_visible()
+    boxes = page.locator('input[name="prose"]')
+    refs = [boxes.nth(i).get_attribute("value") for i in range(boxes.count())]
+    checked = [r for r, i in zip(refs, range(len(refs))) if boxes.nth(i).is_checked()]
+    assert len(refs) >= 3 and checked
+    spurious = checked[0]
+    chosen = [r for r in refs if r != spurious][:2]
+    for i, ref in enumerate(refs):
+        boxes.nth(i).set_checked(ref in chosen)
+    for ref, month in zip(chosen, (9, 10)):
+        page.get_by_label(f"Cơ quan chủ trì của đề xuất {ref}").select_option(label="Sở Nội vụ tỉnh Sóc Trăng")
+        page.get_by_label(f"Thời hạn của đề xuất {ref}").first.fill(f"Trong tháng {month}/2017")
+    page.get_by_label("Nội dung", exact=True).fill("Kiểm tra công vụ tại các sở, ngành.")
+    page.locator("#new_owner").select_option(label="Sở Nội vụ tỉnh Sóc Trăng")
+    page.locator("#new_deadline").fill("Trong quý IV/2017")
+    page.get_by_role("button", name="Thêm nhiệm vụ").click()
+    expect(page.locator("#task-BS1")).to_contain_text("Kiểm tra công vụ")
+    fits_phone(page)
+    page.get_by_role("button", name="Xuất bản kế hoạch").click()
+    expect(page.locator(".flash-success")).to_contain_text("Đã xuất bản kế hoạch")
+
+    plan = db.session.scalar(select(Plan))
+    tasks = {t.ref: t for t in db.session.scalars(select(Task).where(Task.plan_id == plan.id))}
+    assert set(tasks) == set(chosen) | {"BS1"}
+    assert spurious not in tasks
+    for ref, month in zip(chosen, (9, 10)):
+        assert [(a.agency.name, a.deadline.due.month) for a in tasks[ref].assignments] == [
+            ("Sở Nội vụ tỉnh Sóc Trăng", month)]
+    assert tasks["BS1"].assignments[0].deadline.due == date(2017, 12, 31)

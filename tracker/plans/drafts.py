@@ -10,6 +10,9 @@ every preview: reading is pure and fast, and the author's decisions are kept apa
 - ``prose``: [refs] of the prose candidates to import (None: the reader's default by confidence);
 - ``prose_owners``: {ref: [agency names]}: the lead chosen for a proposal read from the prose
   (replacing the reader's owners);
+- ``dropped``: [folded task contents] of rows the author took out (spurious or not to track);
+- ``added``: [{"content", "owners": [agency names], "deadline", "output"}] tasks the reader
+  missed, added by the author (references BS1, BS2 … "bổ sung");
 - ``tracking_from``: ISO date reminders start from, "" for the start of the plan (absent:
   today for a new plan, the plan's own setting for an amendment).
 """
@@ -30,7 +33,8 @@ from ..reading.deadlines import read_deadline
 from ..reading.header import level_of
 from ..reading.plan import read_plan
 from ..reading.prose import CHECKED_CONFIDENCE
-from ..reading.result import OwnerMention, PlanContext, PlanReading, ReadingWarning, TaskReading
+from ..reading.result import (AssignmentReading, OwnerMention, PlanContext, PlanReading, ReadingWarning,
+                              TaskReading)
 from ..reading.text import fold
 from .importer import ImportResult, import_plan, plan_identity
 from .removal import RemovedWork
@@ -62,6 +66,8 @@ class Preview:
     tracking_from: date | None = None
     #: deadlines (per owner and reporting period) already past on the day of the preview
     overdue_now: int = 0
+    #: table rows the author took out (shown, so they can be put back)
+    dropped: list[TaskReading] = field(default_factory=list)
 
     @property
     def unresolved_left(self) -> int:
@@ -89,8 +95,10 @@ def read_draft(draft: ImportDraft, calendar) -> PlanReading:
 
 def carried_choices(session: Session, reading: PlanReading, index: DirectoryIndex,
                     allowed_issuers: set[int] | None) -> dict:
-    """The owner choices of the last published draft of the same plan, for a new draft of it:
-    an amended (or re-uploaded) plan does not make its author choose every owner again.
+    """The choices of the last published draft of the same plan that name things by their
+    text (owners chosen, rows taken out, tasks added), for a new draft of it: an amended (or
+    re-uploaded) plan does not make its author decide everything again, and a task the
+    author added is not removed by the next version of the file.
     Only from a plan whose issuer the author works for (``allowed_issuers``; None: any)."""
     resolution = index.resolve_plan(reading)
     plan = session.scalar(select(Plan).where(
@@ -100,8 +108,10 @@ def carried_choices(session: Session, reading: PlanReading, index: DirectoryInde
     earlier = session.scalar(select(ImportDraft).where(
         ImportDraft.plan_id == plan.id, ImportDraft.published_at.is_not(None))
         .order_by(ImportDraft.published_at.desc(), ImportDraft.id.desc()).limit(1))
-    owners = (earlier.choices or {}).get("owners") if earlier is not None else None
-    return {"owners": dict(owners)} if owners else {}
+    if earlier is None:
+        return {}
+    # Named by text, so they hold in a new version; deadlines and proposals are by number.
+    return {key: earlier.choices[key] for key in ("owners", "dropped", "added") if (earlier.choices or {}).get(key)}
 
 
 def apply_deadlines(reading: PlanReading, edits: dict[str, str], calendar) -> None:
@@ -181,15 +191,53 @@ def apply_prose_owners(reading: PlanReading, index: DirectoryIndex, chosen: dict
     return refused
 
 
+ADDED_PREFIX = "BS"     # "bổ sung": the references of tasks the author adds
+
+
+def apply_rows(reading: PlanReading, choices: dict, index: DirectoryIndex, issuer, calendar,
+               ) -> tuple[list[TaskReading], list[ReadingWarning]]:
+    """The author's rows: the ones taken out (returned, to show) and the missed ones added,
+    each added task with the agencies chosen (the issuer's own only) and its deadline read
+    as any other. Rows are named by their content, not their number, so the choices carry
+    over to an amended version of the plan whose numbering moved."""
+    dropped_keys = set(choices.get("dropped") or [])
+    dropped = [t for t in reading.tasks if key_of(t.content) in dropped_keys]
+    reading.tasks = [t for t in reading.tasks if key_of(t.content) not in dropped_keys]
+    allowed = {a.name for a in index.in_tree(issuer)}
+    header = reading.header
+    context = PlanContext(year=header.year, issued=header.issued_date, level=level_of(header.issuer),
+                          calendar=calendar)
+    refused: list[ReadingWarning] = []
+    last = max((t.position for t in reading.tasks), default=0)
+    for number, added in enumerate(choices.get("added") or [], 1):
+        names = [n for n in added.get("owners") or [] if n in allowed]
+        refused += [ReadingWarning("owner_out_of_scope",
+                                   f"Cơ quan “{n}” không thuộc địa phương ban hành kế hoạch nên không thể giao "
+                                   "nhiệm vụ.", f"“{n}” is outside the issuer's locality.")
+                    for n in added.get("owners") or [] if n not in allowed]
+        ref = f"{ADDED_PREFIX}{number}"
+        deadline = read_deadline((added.get("deadline") or "").strip(), context)
+        reading.tasks.append(TaskReading(
+            ref=ref, section=None, number=ref, content=added["content"], position=last + number, line=0,
+            assignments=[AssignmentReading(lead=[OwnerMention(text=n, agency=n) for n in names], coordinate=[],
+                                           output=added.get("output") or "", deadline=deadline, line=0,
+                                           warnings=list(deadline.warnings))],
+            warnings=[ReadingWarning("added_by_author", "Nhiệm vụ do người lập kế hoạch bổ sung.",
+                                     "Task added by the plan author.")]))
+    return dropped, refused
+
+
 NO_DEADLINE = ("khong thoi han", "khong co thoi han")
 
 
 def incomplete_proposals(reading: PlanReading, prose_refs: set[str]) -> list[str]:
-    """Ticked proposals that cannot be tracked yet: no owner, or a deadline nobody could read
-    (the author types one, or "không thời hạn" to track it without a date)."""
+    """Ticked proposals, and tasks the author added, that cannot be tracked yet: no owner,
+    or a deadline nobody could read (the author types one, or "không thời hạn" to track it
+    without a date)."""
     missing = []
-    for task in reading.prose_tasks:
-        if task.ref not in prose_refs:
+    added = [t for t in reading.tasks if t.ref.startswith(ADDED_PREFIX) and t.number == t.ref]
+    for task in added + reading.prose_tasks:
+        if task not in added and task.ref not in prose_refs:
             continue
         for assignment in task.assignments or [None]:
             if assignment is None or not (assignment.lead or assignment.coordinate) or (
@@ -319,6 +367,7 @@ def prepare(session: Session, draft: ImportDraft, calendar, index: DirectoryInde
     resolution = index.resolve_plan(reading, issuer=issuer)
     if issuer_note is not None:
         resolution.warnings.append(issuer_note)
+    dropped, row_refusals = apply_rows(reading, choices, index, resolution.issuer, calendar)
     owners = {k: list(v) for k, v in (choices.get("owners") or {}).items()}
     refused = apply_owners(reading, index, owners, resolution.issuer)
     refused += apply_prose_owners(reading, index, dict(choices.get("prose_owners") or {}), resolution.issuer)
@@ -328,7 +377,8 @@ def prepare(session: Session, draft: ImportDraft, calendar, index: DirectoryInde
     existing = session.scalar(select(Plan).where(
         Plan.identity == plan_identity(reading, resolution.issuer.id if resolution.issuer else None)))
     preview = Preview(reading, resolution, doubts, prose, existing)
-    preview.choices_warnings = refused
+    preview.choices_warnings = refused + row_refusals
+    preview.dropped = dropped
     preview.tracking_from = _tracking_choice(choices, existing, today)
     if today is not None:
         preview.overdue_now = overdue_on(reading, prose, today)
@@ -396,10 +446,10 @@ def publish(session: Session, draft: ImportDraft, calendar, allowed_issuers: set
     if incomplete:
         refs = ", ".join(incomplete[:10]) + (", …" if len(incomplete) > 10 else "")
         raise PublishError(
-            f"{len(incomplete)} nhiệm vụ đề xuất đã chọn chưa có cơ quan thực hiện hoặc thời hạn ({refs}): chọn cơ "
-            "quan và ghi thời hạn (hoặc “không thời hạn”), hoặc bỏ chọn chúng.",
-            f"{len(incomplete)} chosen proposals have no owner or no deadline yet ({refs}): choose an owner and "
-            "write a deadline (or “không thời hạn”), or untick them.")
+            f"{len(incomplete)} nhiệm vụ đề xuất đã chọn hoặc bổ sung chưa có cơ quan thực hiện hoặc thời hạn "
+            f"({refs}): chọn cơ quan và ghi thời hạn (hoặc “không thời hạn”), hoặc bỏ chúng.",
+            f"{len(incomplete)} chosen or added tasks have no owner or no deadline yet ({refs}): choose an "
+            "owner and write a deadline (or “không thời hạn”), or drop them.")
     issuer = preview.resolution.issuer
     if allowed_issuers is not None and (issuer is None or issuer.id not in allowed_issuers):
         raise PublishError(

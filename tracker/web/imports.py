@@ -105,12 +105,34 @@ def _save_choices(draft: ImportDraft, preview: drafts.Preview) -> None:
             tracking = date.fromisoformat(raw).isoformat() if raw else ""     # "": from the start
         except ValueError:
             flash(_("Ngày bắt đầu theo dõi không hợp lệ: “%(v)s” (cần dạng năm-tháng-ngày).", v=raw[:20]), "error")
+    dropped = set((draft.choices or {}).get("dropped") or [])
+    posted = set(request.form.getlist("drop"))
+    for task in preview.reading.tasks + preview.dropped:
+        if not task.ref.startswith(drafts.ADDED_PREFIX):
+            (dropped.add if task.ref in posted else dropped.discard)(drafts.key_of(task.content))
+    added = [dict(a) for a in (draft.choices or {}).get("added") or []]
+    for number, item in enumerate(added, 1):
+        typed = request.form.get(f"deadline:{drafts.ADDED_PREFIX}{number}/0")
+        if typed is not None:
+            item["deadline"] = typed[:300]
+    gone = {int(v) for v in request.form.getlist("remove_added") if v.isdigit()}
+    added = [a for number, a in enumerate(added, 1) if number not in gone]
+    content = " ".join(request.form.get("new_content", "").split())
+    if content:
+        owner = request.form.get("new_owner", "")
+        if owner and owner in {a.name for a in _choosable(preview)}:
+            added.append({"content": content[:4000], "owners": [owner],
+                          "deadline": request.form.get("new_deadline", "").strip()[:300],
+                          "output": request.form.get("new_output", "").strip()[:2000]})
+        else:
+            flash(_("Chọn cơ quan chủ trì cho nhiệm vụ bổ sung."), "error")
     issuer_id = (draft.choices or {}).get("issuer_id")
     chosen = request.form.get("issuer_id", type=int)
     if chosen is not None and chosen in {a.id for a in _issuers()}:
         issuer_id = chosen
     draft.choices = {"owners": owners, "deadlines": deadlines, "prose": prose, "prose_owners": prose_owners,
-                     "tracking_from": tracking, "issuer_id": issuer_id}
+                     "tracking_from": tracking, "issuer_id": issuer_id, "dropped": sorted(dropped),
+                     "added": added}
 
 
 @bp.route("/<int:draft_id>", methods=["GET", "POST"])
@@ -155,7 +177,7 @@ def preview(draft_id: int):
                            changes=changes, agencies=agencies, row_key=drafts.row_key, describe=describe,
                            deadlines=(draft.choices or {}).get("deadlines") or {},
                            prose_owners=(draft.choices or {}).get("prose_owners") or {},
-                           issuers=_issuers(),
+                           issuers=_issuers(), added_prefix=drafts.ADDED_PREFIX,
                            incomplete=set(drafts.incomplete_proposals(preview.reading, preview.prose_selected)))
 
 
