@@ -11,7 +11,11 @@ merged cells and deadline phrases as written. It then measures, per backend:
 - ``read_plan``: decoding and parsing the bytes (header, table, owners, deadlines);
 - directory: ``load_index`` and ``index.resolve_plan`` against the sample directories;
 - import: ``import_plan`` and the commit, into a freshly migrated database;
-- re-import: the same file imported again (unchanged, so it should write nothing).
+- re-import: the same file imported again (unchanged, so it should write nothing);
+- the import wizard, as an author meets it: "preview" (``drafts.prepare``: read the stored
+  draft and apply the author's decisions), "preview of an amendment" (``prepare`` plus the
+  ``dry_run`` that lists what would change, on a database already holding the plan) and
+  "publish" (``drafts.publish`` + commit, a new plan).
 
 Each timing is the median of 3 runs on a fresh database (time.perf_counter); a separate
 run measures the tracemalloc peak of each stage (above its start) and counts the SQL
@@ -63,6 +67,8 @@ HEADER = "\t".join(("TT", "Nội dung công việc", "Cơ quan chủ trì", "Cơ
                     "Dự kiến sản phẩm", "Thời gian thực hiện"))
 STAGES = ("read_plan (decode + parse)", "load_index + resolve_plan",
           "import_plan + commit (new)", "re-import unchanged + commit")
+WIZARD_STAGES = ("wizard preview (new plan)", "wizard publish + commit (new)",
+                 "wizard preview of an amendment")
 
 
 
@@ -222,6 +228,40 @@ def memory(url: str, data: bytes) -> tuple[list[float], list[Counter]]:
 
 
 
+def wizard(new_url, data: bytes) -> list[float]:
+    """Median seconds of the import wizard's steps over REPEATS fresh databases."""
+    from tracker.accounts.manage import create_account
+    from tracker.models import ImportDraft
+    from tracker.plans import drafts
+    samples: list[list[float]] = [[] for _ in WIZARD_STAGES]
+    for _ in range(REPEATS):
+        app = fresh_app(new_url())
+        calendar = reporting_calendar(app)
+        with app.app_context():
+            account = create_account(db.session, "bench@tracker.example", "Bench", "admin", None,
+                                     secrets.token_urlsafe(12))
+            draft = ImportDraft(account_id=account.id, filename=NAME, sha256="0" * 64, data=data, choices={})
+            db.session.add(draft)
+            db.session.commit()
+            start = perf_counter()
+            drafts.prepare(db.session, draft, calendar)
+            samples[0].append(perf_counter() - start)
+            start = perf_counter()
+            drafts.publish(db.session, draft, calendar, None)
+            db.session.commit()
+            samples[1].append(perf_counter() - start)
+            again = ImportDraft(account_id=account.id, filename=NAME, sha256="0" * 64, data=data, choices={})
+            db.session.add(again)
+            db.session.commit()
+            start = perf_counter()
+            drafts.prepare(db.session, again, calendar)
+            drafts.dry_run(db.engine, again.id, calendar)
+            samples[2].append(perf_counter() - start)
+            db.session.remove()
+            db.engine.dispose()
+    return [statistics.median(s) for s in samples]
+
+
 def main() -> int:
     data, stats = build_plan()
     rows = stats["tasks"] + stats["sub_rows"]
@@ -230,7 +270,7 @@ def main() -> int:
           f"{stats['page_headers']} repeated page headers, {stats['bytes'] / 1024:.0f} KiB")
     versions = [f"Python {platform.python_version()}", f"SQLAlchemy {sa.__version__}",
                 f"SQLite {sqlite3.sqlite_version}"]
-    results = []
+    results, wizard_times = [], []
     with tempfile.TemporaryDirectory() as tmp:
         files = (f"sqlite:///{Path(tmp) / f'bench-{n}.sqlite3'}" for n in itertools.count())
         backends = [("SQLite", lambda: next(files))]
@@ -241,6 +281,7 @@ def main() -> int:
             times, info = timed(new_url, data)
             peaks, statements = memory(new_url(), data)
             results.append((label, times, peaks, statements, info))
+            wizard_times.append((label, wizard(new_url, data)))
             if label == "PostgreSQL":
                 versions.append(f"PostgreSQL {info['version']}")
     print("Versions: " + ", ".join(versions))
@@ -250,6 +291,9 @@ def main() -> int:
     for label, times, peaks, _, _ in results:
         for stage, seconds, peak in zip(STAGES, times, peaks):
             print(f"{label:<11} {stage:<30} {seconds:>9.3f} {rows / seconds:>9,.0f} {peak:>9.1f}")
+    for label, times in wizard_times:
+        for stage, seconds in zip(WIZARD_STAGES, times):
+            print(f"{label:<11} {stage:<30} {seconds:>9.3f} {rows / seconds:>9,.0f} {'':>9}")
     for label, _, _, statements, info in results:
         written = ", ".join(f"{n} {model.lower()}s" for model, n in info["rows"].items())
         print(f"\n{label}: read {info['read'][0]} tasks, {info['read'][1]} table rows; wrote "

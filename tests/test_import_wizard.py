@@ -306,3 +306,20 @@ def test_the_author_adds_a_missed_task_and_takes_out_a_row_and_both_survive_the_
     db.session.expunge_all()
     assert db.session.scalar(select(Task).where(Task.ref == "BS1")).removed_at is None
     assert "I.2" not in set(db.session.scalars(select(Task.ref)))
+
+
+def test_the_owner_chooser_groups_sorts_naturally_and_chooses_a_whole_group(app, author):
+    from tracker.models import AgencyGroup
+    text = _plan_text({"Sở Tư pháp.\tThường xuyên.": "Phòng Hạ tầng số.\tThường xuyên."})
+    draft_url = upload(author, text.encode(), "ke-hoach.txt").headers["Location"]
+    page = author.get(draft_url)
+    key = re.search(r'name="owner:([^"]*ha tang so[^"]*)"', page.text).group(1)
+    chooser = re.search(r'name="owner:' + re.escape(key) + r'"[^>]*>(.*?)</select>', page.text, re.S).group(1)
+    assert '<optgroup label="Chọn cả nhóm">' in chooser and '<optgroup label="UBND cấp xã">' in chooser
+    assert chooser.index("Phường 2, thành phố") < chooser.index("Phường 10, thành phố")    # natural order
+    wards = db.session.scalar(select(AgencyGroup).where(AgencyGroup.name == "UBND các phường"))
+    fields = _form_fields(page) | {f"owner:{key}": [f"group:{wards.id}"], "action": "publish"}
+    assert author.post(draft_url, data=fields).status_code == 302
+    task = db.session.scalar(select(Task).where(Task.ref == "III.4"))
+    chosen = sorted(a.agency.name for a in task.assignments if a.owner_text == "Phòng Hạ tầng số")
+    assert chosen == sorted(m.name for m in wards.members) and len(chosen) == len(wards.members) > 5

@@ -8,6 +8,7 @@ from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -16,7 +17,7 @@ from ..accounts import scopes
 from ..config import reporting_calendar
 from ..directory.store import load_index
 from ..extensions import db
-from ..models import ADMIN, Agency, ImportDraft
+from ..models import ADMIN, Agency, AgencyGroup, ImportDraft
 from ..models.directory import directory_order
 from ..plans import drafts
 from ..reading.deadlines import read_deadline
@@ -84,8 +85,13 @@ def new():
 def _save_choices(draft: ImportDraft, preview: drafts.Preview) -> None:
     """The preview form's fields → the draft's decisions."""
     owners = {}
+    groups = {f"group:{g.id}": [m.name for m in g.members] for g in _groups(preview)}
     for doubt in preview.doubts:
-        names = [n for n in request.form.getlist(f"owner:{doubt.key}") if n]
+        names: list[str] = []
+        for value in request.form.getlist(f"owner:{doubt.key}"):
+            for name in groups.get(value, [value] if value and not value.startswith("group:") else []):
+                if name not in names:
+                    names.append(name)          # "chọn cả nhóm": every member of the group
         if names:
             owners[doubt.key] = names
     deadlines = dict((draft.choices or {}).get("deadlines") or {})
@@ -173,12 +179,49 @@ def preview(draft_id: int):
     changes = drafts.dry_run(db.engine, draft.id, calendar, current_user.committee_id) \
         if preview.existing is not None else None
     agencies = _choosable(preview)
+    groups = option_groups(agencies)
+    whole = _groups(preview)
     return render_template("imports/preview.html", draft=draft, p=preview, reading=preview.reading,
                            changes=changes, agencies=agencies, row_key=drafts.row_key, describe=describe,
                            deadlines=(draft.choices or {}).get("deadlines") or {},
                            prose_owners=(draft.choices or {}).get("prose_owners") or {},
-                           issuers=_issuers(), added_prefix=drafts.ADDED_PREFIX,
+                           issuers=_issuers(), added_prefix=drafts.ADDED_PREFIX, option_groups=groups,
+                           whole_groups=whole,
                            incomplete=set(drafts.incomplete_proposals(preview.reading, preview.prose_selected)))
+
+
+#: how the owner chooser groups the directory, in this order
+CHOOSER_GROUPS = (("ubnd", _l("UBND")), ("departments", _l("Sở, ban, ngành")),
+                  ("district_offices", _l("Phòng, ban cấp huyện")), ("communes", _l("UBND cấp xã")),
+                  ("other", _l("Cơ quan khác")))
+
+
+def _chooser_group(agency: Agency) -> str:
+    if agency.level == "commune":
+        return "communes"
+    if agency.type in ("ubnd_tinh", "ubnd_huyen"):
+        return "ubnd"
+    if agency.level == "district":
+        return "district_offices"
+    if agency.level in ("province", "national"):
+        return "departments"
+    return "other"
+
+
+def option_groups(agencies: list[Agency]) -> list[tuple[str, list[Agency]]]:
+    """The chooser's groups (each in the directory's natural order), empty ones left out."""
+    by_group: dict[str, list[Agency]] = {}
+    for agency in agencies:
+        by_group.setdefault(_chooser_group(agency), []).append(agency)
+    return [(str(label), by_group[key]) for key, label in CHOOSER_GROUPS if key in by_group]
+
+
+def _groups(preview: drafts.Preview) -> list[AgencyGroup]:
+    """The directory's collective owners under the issuer ("UBND cấp xã" …), to choose whole."""
+    choosable = {a.id for a in _choosable(preview)}
+    groups = db.session.scalars(select(AgencyGroup).where(AgencyGroup.scope_id.in_(choosable))
+                                .order_by(AgencyGroup.name)).all()
+    return [g for g in groups if g.members and all(m.id in choosable for m in g.members)]
 
 
 def _issuers() -> list[Agency]:
