@@ -271,3 +271,20 @@ def test_a_plan_tracked_from_part_way_sends_first_notices_only_and_no_escalation
     later = {s.step_key for s in directory.scalars(select(SentStep))}
     assert "escalation_head" in later and "escalation_committee" not in later
     assert directory.scalar(select(OutboxItem.id).where(OutboxItem.step_key == "escalation_head"))
+
+
+@pytest.mark.parametrize("stem", ["soc-trang-2017-kiem-soat-tthc", "cam-xuyen-2020-kiem-soat-tthc-mot-cua"])
+def test_the_same_plan_in_another_format_shows_no_changes(directory, stem):
+    """The text and the Word file of one plan differ in lines, cells and full stops, not in
+    anything an officer sees: the second import reports nothing and moves no calendar."""
+    from .conftest import SEEDS
+    first = import_plan(directory, read_plan((SEEDS / f"{stem}.txt").read_bytes(), f"{stem}.txt"),
+                        load_index(directory))
+    directory.commit()
+    sequences = dict(directory.execute(select(Assignment.id, Assignment.sequence)).all())
+    again = import_plan(directory, read_plan((SEEDS / f"{stem}.docx").read_bytes(), f"{stem}.docx"),
+                        load_index(directory))
+    directory.commit()
+    assert again.plan.id == first.plan.id
+    assert (again.added, again.changed, again.removed) == ([], [], [])
+    assert dict(directory.execute(select(Assignment.id, Assignment.sequence)).all()) == sequences

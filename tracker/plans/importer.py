@@ -12,6 +12,7 @@ again. Importing the same file twice changes nothing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
@@ -155,10 +156,15 @@ def import_plan(session: Session, reading: PlanReading, index: DirectoryIndex,
             elif task.removed_at is not None:
                 task.removed_at = None
                 result.restored.append(reading_task.ref)
-            changed |= _set(task, ref=reading_task.ref, content=reading_task.content,
-                            position=reading_task.position, source_line=reading_task.line,
-                            raw_cells=reading_task.raw_rows, targets=reading_task.targets, section=section,
-                            warnings=[w.as_json() for w in reading_task.warnings])
+            # What officers see changed (a number, the wording, the section), or only how the
+            # file laid it out (lines, cells, a full stop): the latter is kept, not reported.
+            changed |= task.id is not None and (
+                task.ref != reading_task.ref or not _same_text(task.content, reading_task.content)
+                or task.section is not section)
+            _set(task, ref=reading_task.ref, content=reading_task.content,
+                 position=reading_task.position, source_line=reading_task.line,
+                 raw_cells=reading_task.raw_rows, targets=reading_task.targets, section=section,
+                 warnings=[w.as_json() for w in reading_task.warnings])
             if _sync_assignments(session, task, reading_task, agencies, result, now):
                 changed = True
                 task.updated_at = utcnow()    # owners changed: the task's feeds changed
@@ -211,6 +217,14 @@ def forget_due_relative_steps(session: Session, item_keys: set[str]) -> None:
     for step in planned:
         if step.step_key not in kept:
             session.delete(step)
+
+
+def _same_text(a: str | None, b: str | None) -> bool:
+    """The same words, whatever the case, spacing or punctuation a conversion left."""
+    return _WORDS.sub(" ", fold(a or "")).strip() == _WORDS.sub(" ", fold(b or "")).strip()
+
+
+_WORDS = re.compile(r"[\s.,;:!?\-–—()\[\]\"“”'‘’*_]+")
 
 
 def _set(obj, **values) -> bool:
@@ -308,16 +322,20 @@ def _sync_assignments(session: Session, task: Task, reading: TaskReading,
                 session.add(shared[row_index])
             assignment.deadline = shared[row_index]
             differs = False
-        elif assignment.original_due is not None:
-            # An approved extension stands: the plan's text may change, its due date
-            # is the author's decision now (see plans/extensions.py).
-            differs = _set(assignment.deadline, **{k: v for k, v in values.items()
-                                                   if k != "due"})
         else:
-            differs = _set(assignment.deadline, **values)
+            # An approved extension stands: the plan's text may change, its due date is the
+            # author's decision now (see plans/extensions.py).
+            wanted = {k: v for k, v in values.items() if k != "due" or assignment.original_due is None}
+            differs = any(getattr(assignment.deadline, k) != v for k, v in wanted.items()
+                          if k not in ("text", "flags")) \
+                or not _same_text(assignment.deadline.text, wanted["text"])
+            _set(assignment.deadline, **wanted)
         # A sub-row moved, or an owner the author has now resolved: same assignment, new place.
-        differs |= _set(assignment, row=row_index, agency_id=agency_id, owner_text=owner_text,
-                        group_key=group_key, output=sub.output, warnings=[w.as_json() for w in sub.warnings])
+        differs |= (assignment.row != row_index or assignment.agency_id != agency_id
+                    or (agency_id is None and not _same_text(assignment.owner_text, owner_text))
+                    or not _same_text(assignment.output, sub.output)) and assignment.id is not None
+        _set(assignment, row=row_index, agency_id=agency_id, owner_text=owner_text,
+             group_key=group_key, output=sub.output, warnings=[w.as_json() for w in sub.warnings])
         differs |= sync_occurrences(session, assignment, sub.deadline, result.moved_items, now)
         if differs and assignment.id is not None:
             assignment.sequence += 1      # calendars must see the change
