@@ -114,6 +114,7 @@ def test_amended_plan_shows_changes_before_writing(app, author):
     changed = re.search(r"<p>Sửa: ([^<]+)</p>", page.text)
     assert changed is not None and len(changed.group(1).split(", ")) == 1
     assert "<p>Thêm:" not in page.text and "Xóa:" not in page.text
+    assert "Nội dung: “Thực hiện công khai TTHC.” → “Thực hiện công khai đầy đủ các TTHC.”" in page.text
     # The dry run wrote nothing.
     db.session.expire_all()
     assert db.session.scalar(select(func.count(Plan.id))) == 1

@@ -398,6 +398,8 @@ class Changes:
     restored: list[str] = field(default_factory=list)
     #: removed assignments on which officers reported: publishing needs the author's confirmation
     removed_with_work: list[RemovedWork] = field(default_factory=list)
+    #: each changed task's changes in words, old → new
+    details: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def unchanged(self) -> bool:
@@ -407,7 +409,7 @@ class Changes:
     def of(cls, result: ImportResult) -> Changes:
         return cls(result.created, list(result.added), list(result.changed), list(result.removed),
                    result.assignments, result.unresolved, list(result.restored),
-                   list(result.removed_with_work))
+                   list(result.removed_with_work), dict(result.details))
 
 
 def dry_run(engine, draft_id: int, calendar, default_issuer: int | None = None) -> Changes:

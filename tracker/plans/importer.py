@@ -52,6 +52,13 @@ class ImportResult:
     warnings: int = 0
     moved_items: set[str] = field(default_factory=set)   # ledger keys of items whose due moved
     removed_assignments: list[Assignment] = field(default_factory=list)
+    #: what changed in each changed task, old → new, in words ({ref: [lines]})
+    details: dict[str, list[str]] = field(default_factory=dict)
+
+    def note(self, ref: str, line: str) -> None:
+        lines = self.details.setdefault(ref, [])
+        if line not in lines:
+            lines.append(line)
 
     @property
     def unchanged(self) -> bool:
@@ -66,6 +73,8 @@ class ImportResult:
                             ("Đưa lại vào kế hoạch", self.restored)):
             if refs and not self.created:
                 lines.append(f"  {label} ({len(refs)}): {', '.join(refs)}")
+                if refs is self.changed:
+                    lines += [f"    {ref}: {line}" for ref in refs for line in self.details.get(ref, [])]
         return "\n".join(lines)
 
 
@@ -158,9 +167,13 @@ def import_plan(session: Session, reading: PlanReading, index: DirectoryIndex,
                 result.restored.append(reading_task.ref)
             # What officers see changed (a number, the wording, the section), or only how the
             # file laid it out (lines, cells, a full stop): the latter is kept, not reported.
-            changed |= task.id is not None and (
-                task.ref != reading_task.ref or not _same_text(task.content, reading_task.content)
-                or task.section is not section)
+            if task.id is not None:
+                if task.ref != reading_task.ref:
+                    result.note(reading_task.ref, f"Số thứ tự: {task.ref} → {reading_task.ref}")
+                if not _same_text(task.content, reading_task.content):
+                    result.note(reading_task.ref, f"Nội dung: “{task.content}” → “{reading_task.content}”")
+                changed |= (task.ref != reading_task.ref or not _same_text(task.content, reading_task.content)
+                            or task.section is not section)
             _set(task, ref=reading_task.ref, content=reading_task.content,
                  position=reading_task.position, source_line=reading_task.line,
                  raw_cells=reading_task.raw_rows, targets=reading_task.targets, section=section,
@@ -304,6 +317,8 @@ def _sync_assignments(session: Session, task: Task, reading: TaskReading,
     for (row_index, sub, role, agency_id, owner_text, group_key), assignment in zip(wanted, matched):
         values = deadline_values(sub.deadline)
         if assignment is None:
+            if task.id is not None:
+                result.note(reading.ref, f"Thêm {_ROLE_WORDS.get(role, role)}: {_owner_name(agency_id, owner_text)}")
             assignment = Assignment(task=task, row=row_index, role=role, agency_id=agency_id,
                                     owner_text=owner_text)
             session.add(assignment)
@@ -326,11 +341,20 @@ def _sync_assignments(session: Session, task: Task, reading: TaskReading,
             # An approved extension stands: the plan's text may change, its due date is the
             # author's decision now (see plans/extensions.py).
             wanted = {k: v for k, v in values.items() if k != "due" or assignment.original_due is None}
-            differs = any(getattr(assignment.deadline, k) != v for k, v in wanted.items()
-                          if k not in ("text", "flags")) \
+            moved = any(getattr(assignment.deadline, k) != v for k, v in wanted.items()
+                        if k not in ("text", "flags")) \
                 or not _same_text(assignment.deadline.text, wanted["text"])
+            if moved and assignment.id is not None:
+                result.note(reading.ref, f"Thời hạn: “{assignment.deadline.text}” → “{wanted['text']}”")
+            differs = moved
             _set(assignment.deadline, **wanted)
         # A sub-row moved, or an owner the author has now resolved: same assignment, new place.
+        if assignment.id is not None and not _same_text(assignment.output, sub.output):
+            result.note(reading.ref, f"Sản phẩm: “{assignment.output}” → “{sub.output}”")
+        if assignment.id is not None and (assignment.agency_id != agency_id or (
+                agency_id is None and not _same_text(assignment.owner_text, owner_text))):
+            result.note(reading.ref, f"Cơ quan: {_owner_name(assignment.agency_id, assignment.owner_text)} → "
+                                     f"{_owner_name(agency_id, owner_text)}")
         differs |= (assignment.row != row_index or assignment.agency_id != agency_id
                     or (agency_id is None and not _same_text(assignment.owner_text, owner_text))
                     or not _same_text(assignment.output, sub.output)) and assignment.id is not None
@@ -348,9 +372,20 @@ def _sync_assignments(session: Session, task: Task, reading: TaskReading,
         result.unresolved += agency_id is None
     for assignment in task.assignments:
         if id(assignment) not in kept and assignment.removed_at is None:
+            if assignment.id is not None:
+                result.note(reading.ref, f"Bỏ {_ROLE_WORDS.get(assignment.role, assignment.role)}: "
+                                         f"{_owner_name(assignment.agency_id, assignment.owner_text)}")
             _remove_assignment(assignment, now, result)
             changed = True
     return changed
+
+
+_ROLE_WORDS = {"lead": "cơ quan chủ trì", "coordinate": "cơ quan phối hợp"}
+
+
+def _owner_name(agency_id: int | None, owner_text: str) -> str:
+    """An owner as the change list names it: as the plan wrote it (the agency id is internal)."""
+    return owner_text or (f"#{agency_id}" if agency_id else "?")
 
 
 def _match_assignments(existing: list[Assignment], wanted: list[tuple]) -> list[Assignment | None]:
