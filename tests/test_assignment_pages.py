@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -265,3 +265,16 @@ def test_malformed_values_get_vietnamese_errors_next_to_the_field(app, officer, 
     date_bad = officer.post(f"/a/{item.id}/extension", data={"csrf_token": _csrf(page), "requested_due": "31/02",
                                                              "reason": "x"})
     assert date_bad.status_code == 422 and "Ngày không hợp lệ" in date_bad.text
+
+
+def test_the_overdue_filter_shows_the_overdue_period_of_a_recurring_task(app, author, seeded):
+    """A recurring task has no due date of its own: its overdue report period still puts it
+    under "quá hạn" (and its row shows that category)."""
+    from tracker.models import Assignment
+    recurring = next(a for a in db.session.scalars(select(Assignment)) if a.occurrences and a.agency_id)
+    first = recurring.occurrences[0]
+    app.config["TRACKER_NOW"] = datetime.combine(first.due + timedelta(days=3), time(9, 0), tzinfo=timezone.utc)
+    page = author.get(f"/plans/{recurring.task.plan_id}", query_string={"status": "overdue"})
+    assert page.status_code == 200
+    assert f'id="task-{recurring.task.ref}"' in page.text
+    assert f'/a/{recurring.id}"' in page.text

@@ -22,7 +22,8 @@ from ..plans.queries import local_date
 from ..reading.header import level_of
 from ..reading.result import PlanContext
 from ..reading.text import natural_key
-from ..scheduling.ontime import CATEGORIES, LABELS_VI, classify
+from ..scheduling.ontime import (CATEGORIES, DONE_LATE, DONE_ON_TIME, LABELS_VI, OVERDUE, PENDING_ON_TIME,
+                                 classify)
 from .access import get_or_404, require, roles_required
 from .i18n import localized
 
@@ -30,6 +31,8 @@ bp = Blueprint("plans", __name__)
 
 #: the plan page's filter value for what amendments took out of the plan
 REMOVED = "removed"
+#: which on-time category a row shows when its reporting periods differ
+PRESSING = (OVERDUE, PENDING_ON_TIME, DONE_LATE, DONE_ON_TIME)
 
 
 @bp.get("/plans")
@@ -87,10 +90,17 @@ def detail(plan_id: int):
     tz = current_app.config["TRACKER_TIMEZONE"]
     today = clock.today()
 
+    def categories(assignment: Assignment) -> list[str]:
+        """The on-time category of the assignment, or of each of its reporting periods."""
+        items = [(o.status, o.due, o.completed_at) for o in assignment.occurrences] or [
+            (assignment.status, assignment.deadline.due, assignment.completed_at)]
+        found = (classify(status, due, local_date(done, tz), today) for status, due, done in items)
+        return [r.category for r in found if r is not None]
+
     def category(assignment: Assignment) -> str | None:
-        result = classify(assignment.status, assignment.deadline.due,
-                          local_date(assignment.completed_at, tz), today)
-        return result.category if result else None
+        """The one shown beside the owner: the most pressing of its periods (overdue first)."""
+        found = categories(assignment)
+        return min(found, key=PRESSING.index) if found else None
 
     agency_filter = request.args.get("agency", type=int)
     period = request.args.get("due", "")
@@ -104,7 +114,7 @@ def detail(plan_id: int):
             return False
         if status_filter in STATUSES and a.status != status_filter:
             return False
-        if status_filter in CATEGORIES and category(a) != status_filter:
+        if status_filter in CATEGORIES and status_filter not in categories(a):
             return False
         if window[0] is not None:
             dues = [o.due for o in a.occurrences] or [a.deadline.due]
