@@ -324,3 +324,21 @@ def test_the_owner_chooser_groups_sorts_naturally_and_chooses_a_whole_group(app,
     task = db.session.scalar(select(Task).where(Task.ref == "III.4"))
     chosen = sorted(a.agency.name for a in task.assignments if a.owner_text == "Phòng Hạ tầng số")
     assert chosen == sorted(m.name for m in wards.members) and len(chosen) == len(wards.members) > 5
+
+
+def test_the_author_rewrites_a_rows_content_and_it_carries_over(app, author):
+    draft_url = upload(author, _plan_text().encode(), "v1.txt").headers["Location"]
+    page = author.get(draft_url)
+    original = re.search(r'<textarea name="content:I\.2"[^>]*>([^<]*)</textarea>', page.text).group(1)
+    fields = _form_fields(page) | {"content:I.2": "Tham gia ý kiến, thẩm định TTHC trong mọi dự thảo văn bản QPPL.",
+                                   "action": "preview"}
+    assert author.post(draft_url, data=fields).status_code == 302
+    page = author.get(draft_url)
+    assert "Đã sửa; trong tệp:" in page.text and original.split(",")[0] in page.text
+    assert author.post(draft_url, data=_form_fields(page) | {"action": "publish"}).status_code == 302
+    task = db.session.scalar(select(Task).where(Task.ref == "I.2"))
+    assert task.content == "Tham gia ý kiến, thẩm định TTHC trong mọi dự thảo văn bản QPPL."
+    # The same file again: the rewrite holds, nothing changes.
+    again = upload(author, _plan_text().encode(), "v1-lai.txt").headers["Location"]
+    page = author.get(again)
+    assert "Không có gì thay đổi." in page.text

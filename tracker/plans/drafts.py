@@ -10,6 +10,7 @@ every preview: reading is pure and fast, and the author's decisions are kept apa
 - ``prose``: [refs] of the prose candidates to import (None: the reader's default by confidence);
 - ``prose_owners``: {ref: [agency names]}: the lead chosen for a proposal read from the prose
   (replacing the reader's owners);
+- ``contents``: {folded content as read: content as the author rewrote it};
 - ``dropped``: [folded task contents] of rows the author took out (spurious or not to track);
 - ``added``: [{"content", "owners": [agency names], "deadline", "output"}] tasks the reader
   missed, added by the author (references BS1, BS2 … "bổ sung");
@@ -68,6 +69,8 @@ class Preview:
     overdue_now: int = 0
     #: table rows the author took out (shown, so they can be put back)
     dropped: list[TaskReading] = field(default_factory=list)
+    #: {ref: content as the file has it} for the rows whose content the author rewrote
+    original_content: dict[str, str] = field(default_factory=dict)
 
     @property
     def unresolved_left(self) -> int:
@@ -111,7 +114,8 @@ def carried_choices(session: Session, reading: PlanReading, index: DirectoryInde
     if earlier is None:
         return {}
     # Named by text, so they hold in a new version; deadlines and proposals are by number.
-    return {key: earlier.choices[key] for key in ("owners", "dropped", "added") if (earlier.choices or {}).get(key)}
+    return {key: earlier.choices[key] for key in ("owners", "dropped", "added", "contents")
+            if (earlier.choices or {}).get(key)}
 
 
 def apply_deadlines(reading: PlanReading, edits: dict[str, str], calendar) -> None:
@@ -195,14 +199,24 @@ ADDED_PREFIX = "BS"     # "bổ sung": the references of tasks the author adds
 
 
 def apply_rows(reading: PlanReading, choices: dict, index: DirectoryIndex, issuer, calendar,
-               ) -> tuple[list[TaskReading], list[ReadingWarning]]:
-    """The author's rows: the ones taken out (returned, to show) and the missed ones added,
+               ) -> tuple[list[TaskReading], list[ReadingWarning], dict[str, str]]:
+    """The author's rows: contents rewritten, the ones taken out (returned, to show) and the
+    missed ones added,
     each added task with the agencies chosen (the issuer's own only) and its deadline read
     as any other. Rows are named by their content, not their number, so the choices carry
     over to an amended version of the plan whose numbering moved."""
+    rewritten = choices.get("contents") or {}
+    originals = {}
+    for task in reading.tasks + reading.prose_tasks:
+        new = rewritten.get(key_of(task.content))
+        if new:
+            originals[task.ref] = task.content
+            task.content = new
     dropped_keys = set(choices.get("dropped") or [])
-    dropped = [t for t in reading.tasks if key_of(t.content) in dropped_keys]
-    reading.tasks = [t for t in reading.tasks if key_of(t.content) not in dropped_keys]
+    def key(task: TaskReading) -> str:
+        return key_of(originals.get(task.ref, task.content))
+    dropped = [t for t in reading.tasks if key(t) in dropped_keys]
+    reading.tasks = [t for t in reading.tasks if key(t) not in dropped_keys]
     allowed = {a.name for a in index.in_tree(issuer)}
     header = reading.header
     context = PlanContext(year=header.year, issued=header.issued_date, level=level_of(header.issuer),
@@ -224,7 +238,7 @@ def apply_rows(reading: PlanReading, choices: dict, index: DirectoryIndex, issue
                                            warnings=list(deadline.warnings))],
             warnings=[ReadingWarning("added_by_author", "Nhiệm vụ do người lập kế hoạch bổ sung.",
                                      "Task added by the plan author.")]))
-    return dropped, refused
+    return dropped, refused, originals
 
 
 NO_DEADLINE = ("khong thoi han", "khong co thoi han")
@@ -367,7 +381,7 @@ def prepare(session: Session, draft: ImportDraft, calendar, index: DirectoryInde
     resolution = index.resolve_plan(reading, issuer=issuer)
     if issuer_note is not None:
         resolution.warnings.append(issuer_note)
-    dropped, row_refusals = apply_rows(reading, choices, index, resolution.issuer, calendar)
+    dropped, row_refusals, originals = apply_rows(reading, choices, index, resolution.issuer, calendar)
     owners = {k: list(v) for k, v in (choices.get("owners") or {}).items()}
     refused = apply_owners(reading, index, owners, resolution.issuer)
     refused += apply_prose_owners(reading, index, dict(choices.get("prose_owners") or {}), resolution.issuer)
@@ -379,6 +393,7 @@ def prepare(session: Session, draft: ImportDraft, calendar, index: DirectoryInde
     preview = Preview(reading, resolution, doubts, prose, existing)
     preview.choices_warnings = refused + row_refusals
     preview.dropped = dropped
+    preview.original_content = originals
     preview.tracking_from = _tracking_choice(choices, existing, today)
     if today is not None:
         preview.overdue_now = overdue_on(reading, prose, today)

@@ -111,6 +111,17 @@ def _save_choices(draft: ImportDraft, preview: drafts.Preview) -> None:
             tracking = date.fromisoformat(raw).isoformat() if raw else ""     # "": from the start
         except ValueError:
             flash(_("Ngày bắt đầu theo dõi không hợp lệ: “%(v)s” (cần dạng năm-tháng-ngày).", v=raw[:20]), "error")
+    contents = dict((draft.choices or {}).get("contents") or {})
+    for task in preview.reading.tasks + preview.reading.prose_tasks:
+        posted = request.form.get(f"content:{task.ref}")
+        if posted is None or task.ref.startswith(drafts.ADDED_PREFIX):
+            continue
+        original = preview.original_content.get(task.ref, task.content)
+        text = " ".join(posted.split())[:4000]
+        if text and text != original:
+            contents[drafts.key_of(original)] = text
+        else:
+            contents.pop(drafts.key_of(original), None)
     dropped = set((draft.choices or {}).get("dropped") or [])
     posted = set(request.form.getlist("drop"))
     for task in preview.reading.tasks + preview.dropped:
@@ -138,7 +149,7 @@ def _save_choices(draft: ImportDraft, preview: drafts.Preview) -> None:
         issuer_id = chosen
     draft.choices = {"owners": owners, "deadlines": deadlines, "prose": prose, "prose_owners": prose_owners,
                      "tracking_from": tracking, "issuer_id": issuer_id, "dropped": sorted(dropped),
-                     "added": added}
+                     "added": added, "contents": contents}
 
 
 @bp.route("/<int:draft_id>", methods=["GET", "POST"])
