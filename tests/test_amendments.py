@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tracker.directory.store import load_index
 from tracker.mail.planner import plan_messages
@@ -123,6 +123,7 @@ def test_a_renumbered_plan_keeps_the_dropped_tasks_reference_for_the_record(dire
     assert [(t.ref, t.removed_at is not None) for t in tasks] == [("1", False), ("2", True), ("2", False)]
     # Live listings see only the live ones.
     assert [t.ref for t in directory.scalars(select(Task).where(Task.plan_id == first.plan.id))] == ["1", "2"]
+    assert directory.scalar(select(func.count(Task.id)).where(Task.plan_id == first.plan.id)) == 2
     # Its number now belongs to another task: it cannot simply come back.
     with pytest.raises(RestoreError, match="nay là của một nhiệm vụ khác"):
         restore(directory, tasks[1].assignments[0])
