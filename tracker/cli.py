@@ -247,7 +247,7 @@ def import_command(path: str, include_prose: bool, dry_run: bool, yes: bool, tra
         click.echo("(chạy thử, chưa ghi gì / dry run, nothing written)")
     from .plans.drafts import overdue_on
     late = overdue_on(reading, set(), today_local())      # reading.tasks now holds the chosen prose
-    if late and not track_from:
+    if late and not track_from and result.created:
         click.echo(f"{late} thời hạn (theo từng cơ quan, từng kỳ) đã qua trước hôm nay; nếu kế hoạch mới bắt đầu "
                    "được theo dõi, dùng --track-from NGÀY để không nhắc những gì đến hạn trước ngày đó.")
     if work:
