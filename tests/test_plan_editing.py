@@ -13,7 +13,7 @@ from sqlalchemy import select
 from tracker.directory.store import load_index
 from tracker.extensions import db
 from tracker.feeds import tokens
-from tracker.models import Agency, Assignment, SentStep, StatusChange, Task
+from tracker.models import Agency, Assignment, Plan, SentStep, StatusChange, Task
 from tracker.plans.editing import EditError, RowEdit, edit_task
 from tracker.plans.importer import import_plan
 from tracker.reading.plan import read_plan
@@ -142,3 +142,29 @@ def test_the_author_edits_on_the_page_and_the_officers_feed_follows(app, plan, p
     officer = app.test_client()
     sign_in(officer, "tthc.stp@soctrang.example")
     assert officer.get(f"/plans/{plan.id}/tasks/{task.id}/edit").status_code == 403
+
+
+def test_the_plans_number_title_and_issuer_are_corrected_and_recorded(app, plan, people):
+    author = app.test_client()
+    sign_in(author, "soanthao@soctrang.example")
+    form = author.get(f"/plans/{plan.id}/edit")
+    assert form.status_code == 200 and "77/KH-UBND" in form.text
+    done = author.post(f"/plans/{plan.id}/edit", follow_redirects=True, data={
+        "csrf_token": csrf_of(form), "number": "78/KH-UBND", "title": plan.title,
+        "issuer_id": str(plan.issuer_id)})
+    assert "Đã lưu 1 thay đổi" in done.text and "78/KH-UBND" in done.text
+    assignment = db.session.scalar(select(Assignment))
+    assert assignment.history[-1].kind == "edit"
+    assert "“77/KH-UBND” → “78/KH-UBND”" in assignment.history[-1].comment
+    # The corrected file matches this plan on its next import.
+    again = import_plan(db.session, read_plan((HEADER.replace("77/KH", "78/KH") + ROW1 + ROW1_SUB + ROW2 + ROW3)
+                                              .encode(), "plan.txt"), load_index(db.session))
+    db.session.commit()
+    assert again.plan.id == plan.id and again.unchanged
+    # Another committee's body cannot be made the issuer.
+    hatinh = _agency(db.session, "Ủy ban nhân dân tỉnh Hà Tĩnh")
+    refused = author.post(f"/plans/{plan.id}/edit", follow_redirects=True, data={
+        "csrf_token": csrf_of(form), "number": "78/KH-UBND", "title": plan.title, "issuer_id": str(hatinh.id)})
+    assert "không thuộc UBND mà tài khoản của bạn phụ trách" in refused.text
+    db.session.expire_all()
+    assert db.session.get(Plan, plan.id).issuer_id != hatinh.id

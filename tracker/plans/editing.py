@@ -14,14 +14,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import UserError
-from ..models import COORDINATE, LEAD, Agency, Assignment, Occurrence, StatusChange, Task
+from ..models import COORDINATE, LEAD, Agency, Assignment, Occurrence, Plan, StatusChange, Task
 from ..models.base import utcnow
 from ..reading.deadlines import read_deadline
 from ..reading.result import PlanContext
-from .importer import deadline_values, forget_due_relative_steps, sync_occurrences
+from .importer import deadline_values, forget_due_relative_steps, identity_of, sync_occurrences
 
 ROLES = (LEAD, COORDINATE)
 
@@ -166,4 +167,50 @@ def _edit_row(session: Session, task: Task, edit: RowEdit, members: list[Assignm
     if not live:
         raise EditError(f"Dòng {edit.row + 1} của nhiệm vụ {task.ref} phải còn ít nhất một cơ quan thực hiện.",
                         f"Row {edit.row + 1} of task {task.ref} needs at least one owner.")
+    return changes
+
+
+def edit_plan(session: Session, plan: Plan, by: str, allowed_issuers: set[int] | None,
+              number: str | None = None, title: str | None = None, issuer_id: int | None = None) -> list[str]:
+    """Correct a published plan's number, title or issuer (a misread header, a wrong body).
+
+    The change is written into the history of every assignment of the plan (officers see
+    the plan's number in their e-mails and calendars) and the plan keeps matching the
+    corrected file on the next import. Raises EditError for an empty title, an issuer outside
+    ``allowed_issuers`` (None: any), or a number and issuer another plan already has.
+    """
+    changes: list[str] = []
+    if number is None:
+        number = plan.number
+    else:
+        number = " ".join(number.split()) or None      # an empty field: the plan has no number
+    title = " ".join(title.split()) if title is not None else plan.title
+    if not title:
+        raise EditError("Tên kế hoạch không được để trống.", "The plan's title cannot be empty.")
+    issuer = plan.issuer if issuer_id is None else session.get(Agency, issuer_id)
+    if issuer_id is not None and (issuer is None or (allowed_issuers is not None and issuer_id not in allowed_issuers)):
+        raise EditError("Cơ quan ban hành được chọn không thuộc UBND mà tài khoản của bạn phụ trách.",
+                        "The chosen issuer is outside your People's Committee.")
+    if number != plan.number:
+        changes.append(f"Số, ký hiệu của kế hoạch: “{plan.number or '—'}” → “{number or '—'}”")
+    if title != plan.title:
+        changes.append(f"Tên kế hoạch: “{plan.title}” → “{title}”")
+    if issuer is not None and issuer.id != plan.issuer_id:
+        changes.append(f"Cơ quan ban hành: “{plan.issuer_name or '—'}” → “{issuer.name}”")
+    if not changes:
+        return []
+    identity = identity_of(number, title, plan.year, issuer.id if issuer else None,
+                           issuer.name if issuer else plan.issuer_name)
+    clash = session.scalar(select(Plan.id).where(Plan.identity == identity, Plan.id != plan.id))
+    if clash is not None:
+        raise EditError(f"Đã có một kế hoạch khác (#{clash}) với số và cơ quan ban hành này.",
+                        f"Another plan (#{clash}) has this number and issuer.")
+    plan.number, plan.title, plan.identity = number, title, identity
+    if issuer is not None:
+        plan.issuer_id, plan.issuer_name = issuer.id, issuer.name
+    line = "; ".join(changes)
+    for task in plan.tasks:
+        for assignment in task.assignments:
+            _note(assignment, by, line)
+    plan.updated_at = utcnow()
     return changes

@@ -81,10 +81,16 @@ class ImportResult:
 def plan_identity(reading: PlanReading, issuer_id: int | None) -> str:
     """What makes two files the same plan: its number and issuer, else title and year."""
     header = reading.header
-    issuer = f"agency:{issuer_id}" if issuer_id else fold(header.issuer or "")
-    if header.number:
-        return f"number:{fold(header.number).replace(' ', '')}|{issuer}"
-    return f"title:{fold(header.title or reading.source_name)}|{header.year}|{issuer}"
+    return identity_of(header.number, header.title or reading.source_name, header.year, issuer_id,
+                       header.issuer)
+
+
+def identity_of(number: str | None, title: str, year: int | None, issuer_id: int | None,
+                issuer_name: str | None) -> str:
+    issuer = f"agency:{issuer_id}" if issuer_id else fold(issuer_name or "")
+    if number:
+        return f"number:{fold(number).replace(' ', '')}|{issuer}"
+    return f"title:{fold(title)}|{year}|{issuer}"
 
 
 def import_plan(session: Session, reading: PlanReading, index: DirectoryIndex,

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from .. import clock
 from ..accounts import scopes
 from ..extensions import db
-from ..models import STATUS_LABELS_VI, STATUSES, Assignment, Plan, StatusChange, Task
+from ..models import STATUS_LABELS_VI, STATUSES, Agency, Assignment, Plan, StatusChange, Task
 from ..models.directory import directory_order
 from ..config import reporting_calendar
 from ..directory.store import load_index
@@ -225,3 +225,29 @@ def edit_task(plan_id: int, task_id: int):
         rows.setdefault(a.row, []).append(a)
     return render_template("plans/edit_task.html", plan=plan, task=task, rows=sorted(rows.items()),
                            choices=choices, status_labels=STATUS_LABELS_VI)
+
+
+@bp.route("/plans/<int:plan_id>/edit", methods=["GET", "POST"])
+@roles_required("author", "admin")
+def edit_plan(plan_id: int):
+    """The plan's author corrects its number, title or issuer."""
+    plan = get_or_404(Plan, plan_id)
+    require(scopes.can_manage_plan(db.session, current_user, plan))
+    allowed = None if current_user.role == "admin" else (
+        scopes.subtree_ids(db.session, current_user.committee_id) if current_user.committee_id else set())
+    if request.method == "POST":
+        try:
+            changes = editing.edit_plan(db.session, plan, current_user.email, allowed,
+                                        number=request.form.get("number"), title=request.form.get("title"),
+                                        issuer_id=request.form.get("issuer_id", type=int))
+        except editing.EditError as exc:
+            db.session.rollback()
+            flash(localized(exc), "error")
+            return redirect(url_for(".edit_plan", plan_id=plan.id))
+        db.session.commit()
+        flash(_("Đã lưu %(n)s thay đổi; lịch sử của từng cơ quan ghi lại thay đổi.", n=len(changes))
+              if changes else _("Không có gì thay đổi."), "success")
+        return redirect(url_for(".detail", plan_id=plan.id))
+    query = select(Agency) if allowed is None else select(Agency).where(Agency.id.in_(allowed))
+    issuers = sorted(db.session.scalars(query), key=lambda a: directory_order(a.level, a.name))
+    return render_template("plans/edit_plan.html", plan=plan, issuers=issuers)
