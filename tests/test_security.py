@@ -486,10 +486,14 @@ def test_excel_export_writes_formula_like_names_as_text(app, seeded, people):
 # ---- 7. previews -------------------------------------------------------------------------------
 
 def test_a_preview_shows_no_diff_against_another_committees_plan(app, directory, people):
+    import hashlib
+
     from tracker.config import reporting_calendar
     from tracker.directory.store import load_index
+    from tracker.models import Account, ImportDraft
     from tracker.plans.importer import import_plan
     from tracker.reading.plan import read_plan
+    app.config["TRACKER_NOW"] = datetime(2020, 3, 2, 2, 0, tzinfo=ZoneInfo("UTC"))   # Cẩm Xuyên still exists
     path = SEEDS / "cam-xuyen-2020-kiem-soat-tthc-mot-cua.txt"
     import_plan(directory, read_plan(path.read_bytes(), path.name, calendar=reporting_calendar(app.config)),
                 load_index(directory))
@@ -501,7 +505,15 @@ def test_a_preview_shows_no_diff_against_another_committees_plan(app, directory,
     uploaded = client.post("/imports/new", data={"csrf_token": csrf_of(page),
                                                   "file": (io.BytesIO(changed), "cam-xuyen.txt")},
                            content_type="multipart/form-data")
-    preview = client.get(uploaded.headers["Location"])
+    # Refused at upload, with the reason, and no draft is kept to preview.
+    assert uploaded.status_code == 422 and "không thuộc UBND" in uploaded.text
+    # A draft that exists anyway (uploaded before the author changed committee) shows no diff.
+    author_id = directory.scalar(select(Account.id).where(Account.email == AUTHOR))
+    draft = ImportDraft(account_id=author_id, filename="cam-xuyen.txt", sha256=hashlib.sha256(changed).hexdigest(),
+                        data=changed, choices={})
+    directory.add(draft)
+    directory.commit()
+    preview = client.get(f"/imports/{draft.id}")
     assert preview.status_code == 200
     assert 'id="changes"' not in preview.text
     # The administrator (who may see every plan) does get the differences.
