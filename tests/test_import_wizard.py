@@ -342,3 +342,16 @@ def test_the_author_rewrites_a_rows_content_and_it_carries_over(app, author):
     again = upload(author, _plan_text().encode(), "v1-lai.txt").headers["Location"]
     page = author.get(again)
     assert "Không có gì thay đổi." in page.text
+
+
+def test_a_rewritten_row_can_still_be_taken_out_and_put_back(app, author):
+    draft_url = upload(author, _plan_text().encode(), "v1.txt").headers["Location"]
+    page = author.get(draft_url)
+    author.post(draft_url, data=_form_fields(page) | {"content:I.2": "Nội dung viết lại.", "action": "preview"})
+    page = author.get(draft_url)
+    author.post(draft_url, data=_form_fields(page) | {"drop": ["I.2"], "action": "preview"})
+    page = author.get(draft_url)
+    assert "Các dòng đã bỏ" in page.text and 'id="task-I.2"' not in page.text
+    author.post(draft_url, data=_form_fields(page) | {"action": "preview"})      # unticked: back
+    page = author.get(draft_url)
+    assert 'id="task-I.2"' in page.text and "Nội dung viết lại." in page.text

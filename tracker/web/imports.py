@@ -83,7 +83,21 @@ def new():
 
 
 def _save_choices(draft: ImportDraft, preview: drafts.Preview) -> None:
-    """The preview form's fields → the draft's decisions."""
+    """The preview form's fields → the draft's decisions (plans/drafts.py lists them)."""
+    earlier = draft.choices or {}
+    draft.choices = {
+        "owners": _chosen_owners(preview), "deadlines": _typed_deadlines(earlier),
+        "prose": request.form.getlist("prose") if preview.reading.prose_tasks else None,
+        "prose_owners": {t.ref: names for t in preview.reading.prose_tasks
+                         if (names := [n for n in request.form.getlist(f"prose_owner:{t.ref}") if n])},
+        "tracking_from": _tracking_from(earlier), "issuer_id": _issuer_choice(earlier),
+        "contents": _rewritten(earlier, preview), "dropped": _dropped(earlier, preview),
+        "added": _added(earlier, preview),
+    }
+
+
+def _chosen_owners(preview: drafts.Preview) -> dict[str, list[str]]:
+    """Agencies chosen for each unresolved owner; a whole group counts as its members."""
     owners = {}
     groups = {f"group:{g.id}": [m.name for m in g.members] for g in _groups(preview)}
     for doubt in preview.doubts:
@@ -91,43 +105,76 @@ def _save_choices(draft: ImportDraft, preview: drafts.Preview) -> None:
         for value in request.form.getlist(f"owner:{doubt.key}"):
             for name in groups.get(value, [value] if value and not value.startswith("group:") else []):
                 if name not in names:
-                    names.append(name)          # "chọn cả nhóm": every member of the group
+                    names.append(name)
         if names:
             owners[doubt.key] = names
-    deadlines = dict((draft.choices or {}).get("deadlines") or {})
+    return owners
+
+
+def _typed_deadlines(earlier: dict) -> dict[str, str]:
+    deadlines = dict(earlier.get("deadlines") or {})
     for name, value in request.form.items():
-        if name.startswith("deadline:"):
+        if name.startswith("deadline:") and not name.startswith(f"deadline:{drafts.ADDED_PREFIX}"):
             deadlines[name.removeprefix("deadline:")] = value
-    prose = request.form.getlist("prose") if preview.reading.prose_tasks else None
-    prose_owners = {}
-    for task in preview.reading.prose_tasks:
-        names = [n for n in request.form.getlist(f"prose_owner:{task.ref}") if n]
-        if names:
-            prose_owners[task.ref] = names
-    tracking = (draft.choices or {}).get("tracking_from")
+    return deadlines
+
+
+def _tracking_from(earlier: dict) -> str | None:
+    tracking = earlier.get("tracking_from")
     if "tracking_from" in request.form:
         raw = request.form["tracking_from"].strip()
         try:
             tracking = date.fromisoformat(raw).isoformat() if raw else ""     # "": from the start
         except ValueError:
             flash(_("Ngày bắt đầu theo dõi không hợp lệ: “%(v)s” (cần dạng năm-tháng-ngày).", v=raw[:20]), "error")
-    contents = dict((draft.choices or {}).get("contents") or {})
+    return tracking
+
+
+def _issuer_choice(earlier: dict) -> int | None:
+    chosen = request.form.get("issuer_id", type=int)
+    if chosen is not None and chosen in {a.id for a in _issuers()}:
+        return chosen
+    return earlier.get("issuer_id")
+
+
+def _original(preview: drafts.Preview, task) -> str:
+    """A row's content as the file has it (the key its decisions are stored under)."""
+    return preview.original_content.get(task.ref, task.content)
+
+
+def _added_by_author(task) -> bool:
+    return task.ref.startswith(drafts.ADDED_PREFIX) and task.number == task.ref
+
+
+def _rewritten(earlier: dict, preview: drafts.Preview) -> dict[str, str]:
+    contents = dict(earlier.get("contents") or {})
     for task in preview.reading.tasks + preview.reading.prose_tasks:
         posted = request.form.get(f"content:{task.ref}")
-        if posted is None or task.ref.startswith(drafts.ADDED_PREFIX):
+        if posted is None or _added_by_author(task):
             continue
-        original = preview.original_content.get(task.ref, task.content)
+        original = _original(preview, task)
         text = " ".join(posted.split())[:4000]
         if text and text != original:
             contents[drafts.key_of(original)] = text
         else:
             contents.pop(drafts.key_of(original), None)
-    dropped = set((draft.choices or {}).get("dropped") or [])
+    return contents
+
+
+def _dropped(earlier: dict, preview: drafts.Preview) -> list[str]:
+    dropped = set(earlier.get("dropped") or [])
     posted = set(request.form.getlist("drop"))
     for task in preview.reading.tasks + preview.dropped:
-        if not task.ref.startswith(drafts.ADDED_PREFIX):
-            (dropped.add if task.ref in posted else dropped.discard)(drafts.key_of(task.content))
-    added = [dict(a) for a in (draft.choices or {}).get("added") or []]
+        if not _added_by_author(task):
+            key = drafts.key_of(_original(preview, task))
+            (dropped.add if task.ref in posted else dropped.discard)(key)
+    return sorted(dropped)
+
+
+def _added(earlier: dict, preview: drafts.Preview) -> list[dict]:
+    """Tasks the author added: their deadlines as corrected in the table, those unticked gone,
+    and the new one from the form (it needs a lead agency of the issuer's tree)."""
+    added = [dict(a) for a in earlier.get("added") or []]
     for number, item in enumerate(added, 1):
         typed = request.form.get(f"deadline:{drafts.ADDED_PREFIX}{number}/0")
         if typed is not None:
@@ -143,13 +190,7 @@ def _save_choices(draft: ImportDraft, preview: drafts.Preview) -> None:
                           "output": request.form.get("new_output", "").strip()[:2000]})
         else:
             flash(_("Chọn cơ quan chủ trì cho nhiệm vụ bổ sung."), "error")
-    issuer_id = (draft.choices or {}).get("issuer_id")
-    chosen = request.form.get("issuer_id", type=int)
-    if chosen is not None and chosen in {a.id for a in _issuers()}:
-        issuer_id = chosen
-    draft.choices = {"owners": owners, "deadlines": deadlines, "prose": prose, "prose_owners": prose_owners,
-                     "tracking_from": tracking, "issuer_id": issuer_id, "dropped": sorted(dropped),
-                     "added": added, "contents": contents}
+    return added
 
 
 @bp.route("/<int:draft_id>", methods=["GET", "POST"])
