@@ -288,6 +288,14 @@ def test_the_author_adds_a_missed_task_and_takes_out_a_row_and_both_survive_the_
     fields = _form_fields(page) | {"drop": ["I.2"], "new_content": "Không có cơ quan", "action": "preview"}
     page = author.post(draft_url, data=fields, follow_redirects=True)
     assert "Chọn cơ quan chủ trì cho nhiệm vụ bổ sung." in page.text and 'id="task-BS2"' not in page.text
+    # An added task can be taken out again by its own box.
+    fields = _form_fields(page) | {"drop": ["I.2"], "new_content": "Nhiệm vụ thêm nhầm.",
+                                   "new_owner": "Sở Tư pháp tỉnh Sóc Trăng", "action": "preview"}
+    page = author.post(draft_url, data=fields, follow_redirects=True)
+    assert 'id="task-BS2"' in page.text and 'name="remove_added" value="BS2"' in page.text
+    page = author.post(draft_url, data=_form_fields(page) | {"drop": ["I.2"], "remove_added": ["BS2"],
+                                                              "action": "preview"}, follow_redirects=True)
+    assert 'id="task-BS2"' not in page.text and 'id="task-BS1"' in page.text
     fields = _form_fields(page) | {"drop": ["I.2"], "action": "publish"}
     assert author.post(draft_url, data=fields).status_code == 302
 

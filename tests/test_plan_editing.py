@@ -105,7 +105,9 @@ def test_bad_edits_are_refused_and_change_nothing(plan, directory):
             ({"content": "   "}, "không được để trống"),
             ({"rows": [RowEdit(row=0, remove=[only.id])]}, "ít nhất một cơ quan"),
             ({"rows": [RowEdit(row=0, add=[(hatinh.id, "lead")])]}, "không thuộc địa phương"),
-            ({"rows": [RowEdit(row=5)]}, "không có dòng 6")):
+            ({"rows": [RowEdit(row=5)]}, "không có dòng 6"),
+            ({"rows": [RowEdit(row=0, deadline_text="Trong quý " * 40)]}, "dài quá 300 ký tự"),
+            ({"rows": [RowEdit(row=0, add=[(hatinh.id, "chủ trì")])]}, "Vai trò không hợp lệ")):
         with pytest.raises(EditError, match=message):
             edit_task(directory, task, "a", CONTEXT, allowed, **kwargs)
         directory.rollback()
@@ -161,6 +163,10 @@ def test_the_plans_number_title_and_issuer_are_corrected_and_recorded(app, plan,
                                               .encode(), "plan.txt"), load_index(db.session))
     db.session.commit()
     assert again.plan.id == plan.id and again.unchanged
+    # A number longer than the column is said, not a server error.
+    long = author.post(f"/plans/{plan.id}/edit", follow_redirects=True, data={
+        "csrf_token": csrf_of(form), "number": "9" * 101, "title": plan.title, "issuer_id": str(plan.issuer_id)})
+    assert long.status_code == 200 and "Số, ký hiệu dài quá 100 ký tự." in long.text
     # Another committee's body cannot be made the issuer.
     hatinh = _agency(db.session, "Ủy ban nhân dân tỉnh Hà Tĩnh")
     refused = author.post(f"/plans/{plan.id}/edit", follow_redirects=True, data={

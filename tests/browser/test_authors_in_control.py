@@ -41,6 +41,7 @@ def test_author_corrects_a_published_deadline_and_feed_and_reminders_follow(page
     plan = _import_seed()
     item = _justice_item()
     item_id, task_id, old_due, row = item.id, item.task_id, item.deadline.due, item.row
+    sequence = item.sequence
     assert old_due < date(2017, 11, 1)
     web_app.config["TRACKER_NOW"] = datetime(2017, 1, 5, 9, 0, tzinfo=TZ)
     _row, token = tokens.create(db.session, "officer", "test", target_email=STP_OFFICER)
@@ -68,7 +69,10 @@ def test_author_corrects_a_published_deadline_and_feed_and_reminders_follow(page
         run("reminders", datetime.combine(day, time(7, 30), TZ))
     steps = {s.step_key for s in db.session.scalars(select(SentStep).where(SentStep.item_key == f"a{item_id}"))}
     assert steps == {"before-0"}, steps
-    assert db.session.get(Task, task_id).updated_at is not None
+    db.session.expire_all()
+    assert db.session.get(Assignment, item_id).sequence > sequence         # calendars see a change
+    assert db.session.get(Assignment, item_id).deadline.text == "Trong tháng 11/2017"
+    assert db.session.get(Task, task_id).removed_at is None
 
 
 def test_an_amendment_dropping_reported_work_needs_a_confirmation_and_keeps_the_evidence(

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..models import ADMIN, AUTHOR, LEADER, OFFICER, Account, Agency, Assignment, FocalOfficer, Plan, Task
+from ..models.directory import directory_order
 
 
 def officer_agency_ids(session: Session, account: Account) -> set[int]:
@@ -34,6 +35,31 @@ def subtree_ids(session: Session, root_id: int) -> set[int]:
             found.add(current)
             stack.extend(children.get(current, ()))
     return found
+
+
+def publishable_issuer_ids(session: Session, account: Account) -> set[int] | None:
+    """The bodies whose plans this account may publish or correct (None: any, administrators):
+    an author's People's Committee and every body under it."""
+    if account.role == ADMIN:
+        return None
+    if account.committee_id is None:
+        return set()
+    return subtree_ids(session, account.committee_id)
+
+
+def tree_agencies(session: Session, agency_id: int | None, within: set[int] | None = None) -> list[Agency]:
+    """The agencies of ``agency_id``'s whole tree (from its top body down; every agency when
+    None), or of ``within`` (None: no limit), in the order people expect a directory list."""
+    query = select(Agency)
+    if agency_id is not None:
+        root = agency_id
+        parents = dict(session.execute(select(Agency.id, Agency.parent_id)).all())
+        while parents.get(root) is not None:
+            root = parents[root]
+        query = query.where(Agency.id.in_(subtree_ids(session, root)))
+    if within is not None:
+        query = query.where(Agency.id.in_(within))
+    return sorted(session.scalars(query), key=lambda a: directory_order(a.level, a.name))
 
 
 def visible_plan_ids(session: Session, account: Account) -> set[int] | None:

@@ -362,7 +362,6 @@ def _due_key(day: date | None) -> tuple[bool, date]:
     return (day is None, day or date.max)
 
 
-
 def group_items(items: Sequence[MailItem]) -> list[tuple[str, list[MailItem]]]:
     """Items by plan: plans by their earliest due date (then label), items by due date
     then reference. Returns (plan label, items) pairs."""

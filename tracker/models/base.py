@@ -27,10 +27,6 @@ class Removable:
     #: when an amended plan dropped it (None: part of the plan)
     removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
-    @property
-    def removed(self) -> bool:
-        return self.removed_at is not None
-
 
 @event.listens_for(Session, "do_orm_execute")
 def _hide_removed(state) -> None:

@@ -8,6 +8,7 @@ from sqlalchemy import Column, ForeignKey, Index, String, Table, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..reading.text import natural_key
 from .base import Model
 
 # Agency types as plans name them (sở, ban, phòng, UBND huyện ...).
@@ -19,8 +20,8 @@ LEVELS = ("national", "province", "district", "commune")
 def directory_order(level: str, name: str) -> tuple:
     """How people expect a list of agencies: higher levels first, then names in natural
     order ("Phường 2" before "Phường 10")."""
-    from ..reading.text import natural_key
     return (LEVELS.index(level) if level in LEVELS else len(LEVELS), natural_key(name))
+
 
 agency_group_members = Table(
     "agency_group_members",

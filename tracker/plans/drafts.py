@@ -103,9 +103,9 @@ def carried_choices(session: Session, reading: PlanReading, index: DirectoryInde
     re-uploaded) plan does not make its author decide everything again, and a task the
     author added is not removed by the next version of the file.
     Only from a plan whose issuer the author works for (``allowed_issuers``; None: any)."""
-    resolution = index.resolve_plan(reading)
+    issuer = index.issuer_of(reading)
     plan = session.scalar(select(Plan).where(
-        Plan.identity == plan_identity(reading, resolution.issuer.id if resolution.issuer else None)))
+        Plan.identity == plan_identity(reading, issuer.id if issuer else None)))
     if plan is None or (allowed_issuers is not None and plan.issuer_id not in allowed_issuers):
         return {}
     earlier = session.scalar(select(ImportDraft).where(
@@ -135,6 +135,13 @@ def apply_deadlines(reading: PlanReading, edits: dict[str, str], calendar) -> No
                 assignment.warnings.extend(assignment.deadline.warnings)
 
 
+def _out_of_scope(name: str) -> ReadingWarning:
+    return ReadingWarning(
+        "owner_out_of_scope",
+        f"Cơ quan “{name}” không thuộc địa phương ban hành kế hoạch nên không thể giao nhiệm vụ.",
+        f"“{name}” is outside the issuer's locality: the plan cannot assign it tasks.")
+
+
 def apply_owners(reading: PlanReading, index: DirectoryIndex, chosen: dict[str, list[str]],
                  issuer=None) -> list[ReadingWarning]:
     """The author's agencies for unresolved owners; returns what was refused.
@@ -152,10 +159,7 @@ def apply_owners(reading: PlanReading, index: DirectoryIndex, chosen: dict[str, 
                 refused.append(ReadingWarning("owner_gone", f"Cơ quan “{name}” không còn trong danh mục.",
                                               f"“{name}” is no longer in the directory."))
             elif name not in allowed:
-                refused.append(ReadingWarning(
-                    "owner_out_of_scope",
-                    f"Cơ quan “{name}” không thuộc địa phương ban hành kế hoạch nên không thể giao nhiệm vụ.",
-                    f"“{name}” is outside the issuer's locality: the plan cannot assign it tasks."))
+                refused.append(_out_of_scope(name))
         chosen[key] = [n for n in names if n in allowed]
     for task in reading.tasks + reading.prose_tasks:
         for _row, assignment, mention in _mentions(task):
@@ -183,10 +187,7 @@ def apply_prose_owners(reading: PlanReading, index: DirectoryIndex, chosen: dict
         if task is None or not task.assignments:
             continue
         good = [n for n in names if n in allowed]
-        refused += [ReadingWarning("owner_out_of_scope",
-                                   f"Cơ quan “{n}” không thuộc địa phương ban hành kế hoạch nên không thể giao "
-                                   "nhiệm vụ.", f"“{n}” is outside the issuer's locality.")
-                    for n in names if n not in allowed]
+        refused += [_out_of_scope(n) for n in names if n not in allowed]
         if good:
             for assignment in task.assignments:
                 assignment.lead = [OwnerMention(text=n, agency=n) for n in good]
@@ -198,13 +199,18 @@ def apply_prose_owners(reading: PlanReading, index: DirectoryIndex, chosen: dict
 ADDED_PREFIX = "BS"     # "bổ sung": the references of tasks the author adds
 
 
+def is_added(task: TaskReading) -> bool:
+    """A task the author added in the wizard (not read from the file)."""
+    return task.ref.startswith(ADDED_PREFIX) and task.number == task.ref
+
+
 def apply_rows(reading: PlanReading, choices: dict, index: DirectoryIndex, issuer, calendar,
                ) -> tuple[list[TaskReading], list[ReadingWarning], dict[str, str]]:
-    """The author's rows: contents rewritten, the ones taken out (returned, to show) and the
-    missed ones added,
-    each added task with the agencies chosen (the issuer's own only) and its deadline read
-    as any other. Rows are named by their content, not their number, so the choices carry
-    over to an amended version of the plan whose numbering moved."""
+    """The author's rows: contents rewritten, rows taken out (returned, to show them) and
+    missed tasks added, each with the agencies chosen (the issuer's own only) and its
+    deadline read as any other. Rows are named by their content as the file has it, not by
+    their number, so the choices carry over to an amended version whose numbering moved.
+    Returns (rows taken out, refused choices, {ref: content as the file has it})."""
     rewritten = choices.get("contents") or {}
     originals = {}
     for task in reading.tasks + reading.prose_tasks:
@@ -213,10 +219,9 @@ def apply_rows(reading: PlanReading, choices: dict, index: DirectoryIndex, issue
             originals[task.ref] = task.content
             task.content = new
     dropped_keys = set(choices.get("dropped") or [])
-    def key(task: TaskReading) -> str:
-        return key_of(originals.get(task.ref, task.content))
-    dropped = [t for t in reading.tasks if key(t) in dropped_keys]
-    reading.tasks = [t for t in reading.tasks if key(t) not in dropped_keys]
+    dropped = [t for t in reading.tasks if key_of(originals.get(t.ref, t.content)) in dropped_keys]
+    out = {id(t) for t in dropped}
+    reading.tasks = [t for t in reading.tasks if id(t) not in out]
     allowed = {a.name for a in index.in_tree(issuer)}
     header = reading.header
     context = PlanContext(year=header.year, issued=header.issued_date, level=level_of(header.issuer),
@@ -225,10 +230,7 @@ def apply_rows(reading: PlanReading, choices: dict, index: DirectoryIndex, issue
     last = max((t.position for t in reading.tasks), default=0)
     for number, added in enumerate(choices.get("added") or [], 1):
         names = [n for n in added.get("owners") or [] if n in allowed]
-        refused += [ReadingWarning("owner_out_of_scope",
-                                   f"Cơ quan “{n}” không thuộc địa phương ban hành kế hoạch nên không thể giao "
-                                   "nhiệm vụ.", f"“{n}” is outside the issuer's locality.")
-                    for n in added.get("owners") or [] if n not in allowed]
+        refused += [_out_of_scope(n) for n in added.get("owners") or [] if n not in allowed]
         ref = f"{ADDED_PREFIX}{number}"
         deadline = read_deadline((added.get("deadline") or "").strip(), context)
         reading.tasks.append(TaskReading(
@@ -249,10 +251,8 @@ def incomplete_proposals(reading: PlanReading, prose_refs: set[str]) -> list[str
     or a deadline nobody could read (the author types one, or "không thời hạn" to track it
     without a date)."""
     missing = []
-    added = [t for t in reading.tasks if t.ref.startswith(ADDED_PREFIX) and t.number == t.ref]
-    for task in added + reading.prose_tasks:
-        if task not in added and task.ref not in prose_refs:
-            continue
+    chosen = [t for t in reading.tasks if is_added(t)] + [t for t in reading.prose_tasks if t.ref in prose_refs]
+    for task in chosen:
         for assignment in task.assignments or [None]:
             if assignment is None or not (assignment.lead or assignment.coordinate) or (
                     assignment.deadline.kind == "unknown"

@@ -25,6 +25,8 @@ from ..reading.result import PlanContext
 from .importer import deadline_values, forget_due_relative_steps, identity_of, sync_occurrences
 
 ROLES = (LEAD, COORDINATE)
+MAX_DEADLINE = 300      # a deadline phrase; the import wizard's live reading takes as much
+MAX_NUMBER = 100        # models.Plan.number
 
 
 class EditError(UserError):
@@ -55,7 +57,7 @@ def _rows(task: Task) -> dict[int, list[Assignment]]:
 def _note(assignment: Assignment, by: str, text: str) -> None:
     assignment.history.append(StatusChange(changed_by=by, from_status=assignment.status,
                                            to_status=assignment.status, comment=text, kind="edit"))
-    assignment.sequence += 1
+    assignment.sequence = (assignment.sequence or 0) + 1      # a new row has no value until flushed
     assignment.updated_at = utcnow()
 
 
@@ -111,6 +113,9 @@ def _edit_row(session: Session, task: Task, edit: RowEdit, members: list[Assignm
 
     reading = None
     if edit.deadline_text is not None and edit.deadline_text.strip() != (first.deadline.text or "").strip():
+        if len(edit.deadline_text.strip()) > MAX_DEADLINE:
+            raise EditError(f"Thời hạn dài quá {MAX_DEADLINE} ký tự.",
+                            f"The deadline is longer than {MAX_DEADLINE} characters.")
         reading = read_deadline(edit.deadline_text.strip(), context)
         old = first.deadline.text or "—"
         due = f" (hạn {reading.due:%d/%m/%Y})" if reading.due else ""
@@ -184,6 +189,9 @@ def edit_plan(session: Session, plan: Plan, by: str, allowed_issuers: set[int] |
         number = plan.number
     else:
         number = " ".join(number.split()) or None      # an empty field: the plan has no number
+    if number is not None and len(number) > MAX_NUMBER:
+        raise EditError(f"Số, ký hiệu dài quá {MAX_NUMBER} ký tự.",
+                        f"The number is longer than {MAX_NUMBER} characters.")
     title = " ".join(title.split()) if title is not None else plan.title
     if not title:
         raise EditError("Tên kế hoạch không được để trống.", "The plan's title cannot be empty.")

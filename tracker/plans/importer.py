@@ -174,12 +174,13 @@ def import_plan(session: Session, reading: PlanReading, index: DirectoryIndex,
             # What officers see changed (a number, the wording, the section), or only how the
             # file laid it out (lines, cells, a full stop): the latter is kept, not reported.
             if task.id is not None:
-                if task.ref != reading_task.ref:
+                renumbered = task.ref != reading_task.ref
+                reworded = not _same_text(task.content, reading_task.content)
+                if renumbered:
                     result.note(reading_task.ref, f"Số thứ tự: {task.ref} → {reading_task.ref}")
-                if not _same_text(task.content, reading_task.content):
+                if reworded:
                     result.note(reading_task.ref, f"Nội dung: “{task.content}” → “{reading_task.content}”")
-                changed |= (task.ref != reading_task.ref or not _same_text(task.content, reading_task.content)
-                            or task.section is not section)
+                changed |= renumbered or reworded or task.section is not section
             _set(task, ref=reading_task.ref, content=reading_task.content,
                  position=reading_task.position, source_line=reading_task.line,
                  raw_cells=reading_task.raw_rows, targets=reading_task.targets, section=section,
@@ -345,25 +346,27 @@ def _sync_assignments(session: Session, task: Task, reading: TaskReading,
             differs = False
         else:
             # An approved extension stands: the plan's text may change, its due date is the
-            # author's decision now (see plans/extensions.py).
-            wanted = {k: v for k, v in values.items() if k != "due" or assignment.original_due is None}
-            moved = any(getattr(assignment.deadline, k) != v for k, v in wanted.items()
-                        if k not in ("text", "flags")) \
-                or not _same_text(assignment.deadline.text, wanted["text"])
-            if moved and assignment.id is not None:
-                result.note(reading.ref, f"Thời hạn: “{assignment.deadline.text}” → “{wanted['text']}”")
-            differs = moved
-            _set(assignment.deadline, **wanted)
-        # A sub-row moved, or an owner the author has now resolved: same assignment, new place.
-        if assignment.id is not None and not _same_text(assignment.output, sub.output):
-            result.note(reading.ref, f"Sản phẩm: “{assignment.output}” → “{sub.output}”")
-        if assignment.id is not None and (assignment.agency_id != agency_id or (
-                agency_id is None and not _same_text(assignment.owner_text, owner_text))):
-            result.note(reading.ref, f"Cơ quan: {_owner_name(assignment.agency_id, assignment.owner_text)} → "
-                                     f"{_owner_name(agency_id, owner_text)}")
-        differs |= (assignment.row != row_index or assignment.agency_id != agency_id
-                    or (agency_id is None and not _same_text(assignment.owner_text, owner_text))
-                    or not _same_text(assignment.output, sub.output)) and assignment.id is not None
+            # author's decision now (see plans/extensions.py). Only the reading counts as a
+            # change, not how a conversion punctuated the phrase.
+            plan_values = {k: v for k, v in values.items() if k != "due" or assignment.original_due is None}
+            differs = any(getattr(assignment.deadline, k) != v for k, v in plan_values.items()
+                          if k not in ("text", "flags")) \
+                or not _same_text(assignment.deadline.text, plan_values["text"])
+            if differs and assignment.id is not None:
+                result.note(reading.ref, f"Thời hạn: “{assignment.deadline.text}” → “{plan_values['text']}”")
+            _set(assignment.deadline, **plan_values)
+        if assignment.id is not None:
+            # A sub-row moved, a new output, or another owner (an agency the author has now
+            # resolved counts, a reworded name of the same agency does not).
+            new_output = not _same_text(assignment.output, sub.output)
+            new_owner = assignment.agency_id != agency_id or (
+                agency_id is None and not _same_text(assignment.owner_text, owner_text))
+            if new_output:
+                result.note(reading.ref, f"Sản phẩm: “{assignment.output}” → “{sub.output}”")
+            if new_owner:
+                result.note(reading.ref, f"Cơ quan: {_owner_name(assignment.agency_id, assignment.owner_text)}"
+                                         f" → {_owner_name(agency_id, owner_text)}")
+            differs |= assignment.row != row_index or new_output or new_owner
         _set(assignment, row=row_index, agency_id=agency_id, owner_text=owner_text,
              group_key=group_key, output=sub.output, warnings=[w.as_json() for w in sub.warnings])
         differs |= sync_occurrences(session, assignment, sub.deadline, result.moved_items, now)

@@ -18,7 +18,6 @@ from ..config import reporting_calendar
 from ..directory.store import load_index
 from ..extensions import db
 from ..models import ADMIN, Agency, AgencyGroup, ImportDraft
-from ..models.directory import directory_order
 from ..plans import drafts
 from ..reading.deadlines import read_deadline
 from ..reading.header import level_of
@@ -41,11 +40,7 @@ def _draft(draft_id: int) -> ImportDraft:
 
 
 def _allowed_issuers() -> set[int] | None:
-    if current_user.role == ADMIN:
-        return None
-    if current_user.committee_id is None:
-        return set()
-    return scopes.subtree_ids(db.session, current_user.committee_id)
+    return scopes.publishable_issuer_ids(db.session, current_user)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -62,15 +57,14 @@ def new():
         except NotAPlanError as exc:
             form.file.errors.append(localized(exc))
             reading = None
-        refusal = reading and drafts.upload_refusal(reading, load_index(db.session), _allowed_issuers(),
-                                                    clock.today())
+        index = load_index(db.session)
+        refusal = reading and drafts.upload_refusal(reading, index, _allowed_issuers(), clock.today())
         if refusal:
             form.file.errors.append(localized(refusal))
         elif reading is not None:
             draft = ImportDraft(account_id=current_user.id, filename=(upload.filename or "ke-hoach")[:300],
                                 sha256=hashlib.sha256(data).hexdigest(), data=data,
-                                choices=drafts.carried_choices(db.session, reading, load_index(db.session),
-                                                               _allowed_issuers()))
+                                choices=drafts.carried_choices(db.session, reading, index, _allowed_issuers()))
             db.session.add(draft)
             db.session.commit()
             return redirect(url_for(".preview", draft_id=draft.id))
@@ -142,15 +136,11 @@ def _original(preview: drafts.Preview, task) -> str:
     return preview.original_content.get(task.ref, task.content)
 
 
-def _added_by_author(task) -> bool:
-    return task.ref.startswith(drafts.ADDED_PREFIX) and task.number == task.ref
-
-
 def _rewritten(earlier: dict, preview: drafts.Preview) -> dict[str, str]:
     contents = dict(earlier.get("contents") or {})
     for task in preview.reading.tasks + preview.reading.prose_tasks:
         posted = request.form.get(f"content:{task.ref}")
-        if posted is None or _added_by_author(task):
+        if posted is None or drafts.is_added(task):
             continue
         original = _original(preview, task)
         text = " ".join(posted.split())[:4000]
@@ -165,7 +155,7 @@ def _dropped(earlier: dict, preview: drafts.Preview) -> list[str]:
     dropped = set(earlier.get("dropped") or [])
     posted = set(request.form.getlist("drop"))
     for task in preview.reading.tasks + preview.dropped:
-        if not _added_by_author(task):
+        if not drafts.is_added(task):
             key = drafts.key_of(_original(preview, task))
             (dropped.add if task.ref in posted else dropped.discard)(key)
     return sorted(dropped)
@@ -179,8 +169,8 @@ def _added(earlier: dict, preview: drafts.Preview) -> list[dict]:
         typed = request.form.get(f"deadline:{drafts.ADDED_PREFIX}{number}/0")
         if typed is not None:
             item["deadline"] = typed[:300]
-    gone = {int(v) for v in request.form.getlist("remove_added") if v.isdigit()}
-    added = [a for number, a in enumerate(added, 1) if number not in gone]
+    gone = set(request.form.getlist("remove_added"))           # their references, BS1, BS2 …
+    added = [a for number, a in enumerate(added, 1) if f"{drafts.ADDED_PREFIX}{number}" not in gone]
     content = " ".join(request.form.get("new_content", "").split())
     if content:
         owner = request.form.get("new_owner", "")
@@ -237,7 +227,7 @@ def preview(draft_id: int):
                            changes=changes, agencies=agencies, row_key=drafts.row_key, describe=describe,
                            deadlines=(draft.choices or {}).get("deadlines") or {},
                            prose_owners=(draft.choices or {}).get("prose_owners") or {},
-                           issuers=_issuers(), added_prefix=drafts.ADDED_PREFIX, option_groups=groups,
+                           issuers=_issuers(), is_added=drafts.is_added, option_groups=groups,
                            whole_groups=whole,
                            incomplete=set(drafts.incomplete_proposals(preview.reading, preview.prose_selected)))
 
@@ -278,19 +268,13 @@ def _groups(preview: drafts.Preview) -> list[AgencyGroup]:
 
 def _issuers() -> list[Agency]:
     """The bodies this author may publish plans for: their committee and the bodies under it."""
-    allowed = _allowed_issuers()
-    query = select(Agency) if allowed is None else select(Agency).where(Agency.id.in_(allowed))
-    return sorted(db.session.scalars(query), key=lambda a: directory_order(a.level, a.name))
+    return scopes.tree_agencies(db.session, None, within=_allowed_issuers())
 
 
 def _choosable(preview: drafts.Preview) -> list[Agency]:
     """Agencies offered for an unresolved owner: the issuer's tree, or everything."""
     issuer = preview.resolution.issuer
-    query = select(Agency)
-    if issuer is not None:
-        root = issuer.ancestors[-1] if issuer.ancestors else issuer.id
-        query = query.where(Agency.id.in_(scopes.subtree_ids(db.session, root)))
-    return sorted(db.session.scalars(query), key=lambda a: directory_order(a.level, a.name))
+    return scopes.tree_agencies(db.session, issuer.id if issuer is not None else None)
 
 
 @bp.post("/<int:draft_id>/discard")

@@ -14,9 +14,7 @@ from .. import clock
 from ..accounts import scopes
 from ..extensions import db
 from ..models import STATUS_LABELS_VI, STATUSES, Agency, Assignment, Plan, StatusChange, Task
-from ..models.directory import directory_order
 from ..config import reporting_calendar
-from ..directory.store import load_index
 from ..plans import editing, removal
 from ..plans.queries import local_date
 from ..reading.header import level_of
@@ -180,12 +178,9 @@ def restore(plan_id: int, assignment_id: int):
     return redirect(url_for(".detail", plan_id=plan.id, status=REMOVED))
 
 
-def _owner_choices(plan: Plan) -> list:
+def _owner_choices(plan: Plan) -> list[Agency]:
     """The agencies a plan's tasks may be given to: the issuer's tree, in natural order."""
-    index = load_index(db.session)
-    issuer = index.agencies.get(plan.issuer_id) if plan.issuer_id else None
-    entries = index.in_tree(issuer) if issuer is not None else list(index.agencies.values())
-    return sorted(entries, key=lambda e: directory_order(e.level, e.name))
+    return scopes.tree_agencies(db.session, plan.issuer_id)
 
 
 @bp.route("/plans/<int:plan_id>/tasks/<int:task_id>/edit", methods=["GET", "POST"])
@@ -233,8 +228,7 @@ def edit_plan(plan_id: int):
     """The plan's author corrects its number, title or issuer."""
     plan = get_or_404(Plan, plan_id)
     require(scopes.can_manage_plan(db.session, current_user, plan))
-    allowed = None if current_user.role == "admin" else (
-        scopes.subtree_ids(db.session, current_user.committee_id) if current_user.committee_id else set())
+    allowed = scopes.publishable_issuer_ids(db.session, current_user)
     if request.method == "POST":
         try:
             changes = editing.edit_plan(db.session, plan, current_user.email, allowed,
@@ -248,6 +242,5 @@ def edit_plan(plan_id: int):
         flash(_("Đã lưu %(n)s thay đổi; lịch sử của từng cơ quan ghi lại thay đổi.", n=len(changes))
               if changes else _("Không có gì thay đổi."), "success")
         return redirect(url_for(".detail", plan_id=plan.id))
-    query = select(Agency) if allowed is None else select(Agency).where(Agency.id.in_(allowed))
-    issuers = sorted(db.session.scalars(query), key=lambda a: directory_order(a.level, a.name))
-    return render_template("plans/edit_plan.html", plan=plan, issuers=issuers)
+    return render_template("plans/edit_plan.html", plan=plan,
+                           issuers=scopes.tree_agencies(db.session, None, within=allowed))
