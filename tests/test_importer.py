@@ -127,15 +127,15 @@ def test_a_failed_import_leaves_nothing_behind(directory, monkeypatch):
 
     import tracker.plans.importer as importer
     calls = {"n": 0}
-    real = importer._sync_assignments
+    real = importer._owner_rows
 
     def failing(*args, **kwargs):
         calls["n"] += 1
-        if calls["n"] == 10:  # half-way through the plan
+        if calls["n"] == 10:  # half-way through the plan: its tasks are written already
             raise RuntimeError("disk full")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(importer, "_sync_assignments", failing)
+    monkeypatch.setattr(importer, "_owner_rows", failing)
     with pytest.raises(RuntimeError):
         try:
             import_plan(directory, reading, index)

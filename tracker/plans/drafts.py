@@ -20,7 +20,7 @@ every preview: reading is pure and fast, and the author's decisions are kept apa
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import select
@@ -427,15 +427,14 @@ class Changes:
                    list(result.removed_with_work), dict(result.details))
 
 
-def dry_run(engine, draft_id: int, calendar, default_issuer: int | None = None) -> Changes:
-    """What publishing would change, computed in a transaction that is rolled back."""
+def dry_run(engine, preview: Preview, index: DirectoryIndex) -> Changes:
+    """What publishing ``preview`` would change, computed in a transaction that is rolled
+    back (the preview itself is left as it was: the page goes on showing it)."""
     with engine.connect() as connection:
         transaction = connection.begin()
         try:
             with Session(bind=connection, autoflush=False) as session:
-                draft = session.get(ImportDraft, draft_id)
-                preview = prepare(session, draft, calendar, default_issuer=default_issuer)
-                result = import_plan(session, preview.reading, load_index(session), preview.resolution,
+                result = import_plan(session, replace(preview.reading), index, preview.resolution,
                                      include_prose=preview.prose_selected)
                 return Changes.of(result)
         finally:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 # Formatting tags that document conversions leave in cells ("<b>II</b>"). Only these are
@@ -35,6 +36,13 @@ def fold(text: str | None) -> str:
     """Matching form: no diacritics (đ → d), lower case, punctuation kept, spaces collapsed."""
     if not text:
         return ""
+    return _fold(text)
+
+
+@lru_cache(maxsize=1 << 14)
+def _fold(text: str) -> str:
+    # Cached: an import compares the same owner names, outputs and deadline phrases
+    # tens of thousands of times (a 2,000-row plan fans out to 35,000 assignments).
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     stripped = stripped.replace("đ", "d").replace("Đ", "D")

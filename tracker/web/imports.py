@@ -218,7 +218,7 @@ def preview(draft_id: int):
         # Another committee's plan: its contents are not this author's to see, not even as
         # a list of differences.
         preview.existing = None
-    changes = drafts.dry_run(db.engine, draft.id, calendar, current_user.committee_id) \
+    changes = drafts.dry_run(db.engine, preview, index) \
         if preview.existing is not None else None
     agencies = _choosable(preview)
     groups = option_groups(agencies)
