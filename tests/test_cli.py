@@ -55,8 +55,12 @@ def test_import_twice_then_list(runner, directory):
     assert first.exit_code == 0, first.output
     assert "Đã tạo" in first.output
     rows = _rows(directory)
-    second = runner.invoke(args=["plans", "import", str(SOC_TRANG)])
-    assert "Không thay đổi" in second.output
+    assert "[1/2]" not in first.stdout and "[1/2]" not in first.stderr     # not a terminal
+    second = runner.invoke(args=["plans", "import", "--progress", str(SOC_TRANG)])
+    assert "Không thay đổi" in second.stdout
+    steps = second.stderr.splitlines()       # the steps, on standard error, for an operator
+    assert steps[0].startswith("[1/2] Đọc tệp") and steps[1].startswith("[2/2] So sánh và ghi")
+    assert steps[2].startswith("[xong / done]") and steps[2].endswith(" s")
     assert _rows(directory) == rows
     listed = runner.invoke(args=["plans", "list"])
     assert "UBND tỉnh Sóc Trăng" in listed.output and "22 nhiệm vụ" in listed.output

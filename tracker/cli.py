@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -200,6 +201,13 @@ def _deadline(d) -> str:
     return f"{text} → {' '.join(parts)}"
 
 
+def _step(number: int, vi: str, en: str, steps: int = 2) -> None:
+    """A long command's progress, on standard error (standard output stays the result), for
+    an operator at a terminal or when asked with --progress (as pip and git do)."""
+    if click.get_current_context().params.get("progress") or sys.stderr.isatty():
+        click.echo(f"[{number}/{steps}] {vi} / {en} …", err=True)
+
+
 @plans_cli.command("import")
 @click.argument("path")
 @click.option("--include-prose", is_flag=True,
@@ -214,7 +222,11 @@ def _deadline(d) -> str:
               help="Bắt đầu nhắc việc từ ngày này (kế hoạch ban hành giữa năm); mặc định: từ đầu kế hoạch / "
                    "start reminders on this day (a plan adopted part-way through its year); default: from "
                    "the start.")
-def import_command(path: str, include_prose: bool, dry_run: bool, yes: bool, track_from) -> None:
+@click.option("--progress", is_flag=True,
+              help="Cho biết từng bước trên stderr cả khi không chạy ở terminal / show each step on "
+                   "stderr even when not at a terminal.")
+def import_command(path: str, include_prose: bool, dry_run: bool, yes: bool, track_from,
+                   progress: bool) -> None:
     """Nhập (hoặc cập nhật) một kế hoạch / Import or update a plan, all or nothing.
 
     Một bản sửa đổi không xóa gì: nhiệm vụ, phân công không còn trong văn bản được đánh dấu
@@ -222,6 +234,8 @@ def import_command(path: str, include_prose: bool, dry_run: bool, yes: bool, tra
     nothing: what it no longer names is marked removed, with its history, reports and evidence.
     """
     from .plans.drafts import default_prose
+    started = time.perf_counter()
+    _step(1, "Đọc tệp", "reading the file")
     reading = _read(path)
     chosen = default_prose(reading)
     proposed = len(reading.prose_tasks)
@@ -232,6 +246,7 @@ def import_command(path: str, include_prose: bool, dry_run: bool, yes: bool, tra
               "text: review them with `plans parse`, import with --include-prose or in the web import wizard.")
     try:
         extra = {"tracking_from": track_from.date()} if track_from else {}
+        _step(2, "So sánh và ghi vào cơ sở dữ liệu", "comparing and writing to the database")
         result = import_plan(db.session, reading, load_index(db.session),
                              include_prose=chosen if include_prose else False, **extra)
         summary = result.summary()
@@ -243,6 +258,8 @@ def import_command(path: str, include_prose: bool, dry_run: bool, yes: bool, tra
     except Exception:
         db.session.rollback()
         raise
+    if progress or sys.stderr.isatty():
+        click.echo(f"[xong / done] {time.perf_counter() - started:.1f} s", err=True)
     if dry_run:
         click.echo("(chạy thử, chưa ghi gì / dry run, nothing written)")
     from .plans.drafts import overdue_on

@@ -132,3 +132,11 @@ class ImportDraft(Model):
     #: the plan it became, once published
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id", ondelete="SET NULL"))
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: the background publish (plans/publishing.py): "running", "failed", or None (none asked)
+    job_state: Mapped[str | None] = mapped_column(String(10))
+    #: the step it is at: "queued", "reading", "writing" (the page's progress bar)
+    job_step: Mapped[str | None] = mapped_column(String(10))
+    #: why it failed, in both languages ({"vi": ..., "en": ...}), shown to the author once
+    job_error: Mapped[dict | None] = mapped_column(JSON)
+    #: when it last reported a step: a publish silent for too long was interrupted
+    job_updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -447,14 +447,17 @@ class PublishError(UserError):
 
 def publish(session: Session, draft: ImportDraft, calendar, allowed_issuers: set[int] | None,
             confirm_removal: bool = False, today: date | None = None,
-            default_issuer: int | None = None) -> ImportResult:
+            default_issuer: int | None = None, progress=None) -> ImportResult:
     """Import the draft as the author decided. The caller commits (one transaction: all or
     nothing), and rolls back on a PublishError.
 
     ``allowed_issuers``: the agencies whose plans this author may publish (None: any).
     ``confirm_removal``: the author has seen which assignments with officers' reports the
     amendment takes out of the plan; without it such an amendment is refused.
+    ``progress(step)``: told "reading", then "writing" (the page's progress bar).
     """
+    if progress:
+        progress("reading")
     preview = prepare(session, draft, calendar, today=today, default_issuer=default_issuer)
     if not preview.reading.tasks and not preview.prose_selected:
         raise PublishError("Chưa chọn nhiệm vụ nào để nhập.", "No task has been chosen to import.")
@@ -472,6 +475,8 @@ def publish(session: Session, draft: ImportDraft, calendar, allowed_issuers: set
             f"Kế hoạch do “{preview.reading.header.issuer or '?'}” ban hành, không thuộc UBND mà tài khoản "
             "của bạn phụ trách.",
             f"The plan was issued by “{preview.reading.header.issuer or '?'}”, outside your People's Committee.")
+    if progress:
+        progress("writing")
     result = import_plan(session, preview.reading, load_index(session), preview.resolution,
                          include_prose=preview.prose_selected, tracking_from=preview.tracking_from)
     if result.removed_with_work and not confirm_removal:

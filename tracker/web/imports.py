@@ -4,24 +4,27 @@ doubts to settle → publish. Re-uploading an amended plan shows what will chang
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from .. import clock
 from ..accounts import scopes
 from ..config import reporting_calendar
 from ..directory.store import load_index
 from ..extensions import db
-from ..models import ADMIN, Agency, AgencyGroup, ImportDraft
-from ..plans import drafts
+from ..models import ADMIN, Agency, AgencyGroup, Assignment, ImportDraft, Plan, Task
+from ..plans import drafts, publishing
 from ..reading.deadlines import read_deadline
 from ..reading.header import level_of
 from ..reading.result import NotAPlanError, PlanContext
+from . import background
 from .access import get_or_404, require, roles_required
 from .i18n import localized
 from .forms import UploadForm
@@ -187,6 +190,9 @@ def _added(earlier: dict, preview: drafts.Preview) -> list[dict]:
 @roles_required("author", "admin")
 def preview(draft_id: int):
     draft = _draft(draft_id)
+    if publishing.is_running(draft, clock.now()):
+        return redirect(url_for(".progress", draft_id=draft.id))
+    _tell_failure(draft)
     calendar = _calendar()
     index = load_index(db.session)
     try:
@@ -199,19 +205,7 @@ def preview(draft_id: int):
         _save_choices(draft, preview)
         db.session.commit()
         if request.form.get("action") == "publish":
-            try:
-                result = drafts.publish(db.session, draft, calendar, _allowed_issuers(),
-                                        confirm_removal=request.form.get("confirm_removal") == "1",
-                                        today=clock.today(), default_issuer=current_user.committee_id)
-            except drafts.PublishError as exc:
-                db.session.rollback()
-                flash(localized(exc), "error")
-            else:
-                draft.plan_id, draft.published_at = result.plan.id, clock.now()
-                db.session.commit()
-                flash(_("Đã xuất bản kế hoạch: %(n)s nhiệm vụ, %(a)s phân công.",
-                        n=len(result.plan.tasks), a=result.assignments), "success")
-                return redirect(url_for("plans.detail", plan_id=result.plan.id))
+            return _publish(draft, calendar)
         return redirect(url_for(".preview", draft_id=draft.id))
     allowed = _allowed_issuers()
     if preview.existing is not None and allowed is not None and preview.existing.issuer_id not in allowed:
@@ -230,6 +224,64 @@ def preview(draft_id: int):
                            issuers=_issuers(), is_added=drafts.is_added, option_groups=groups,
                            whole_groups=whole,
                            incomplete=set(drafts.incomplete_proposals(preview.reading, preview.prose_selected)))
+
+
+def _publish(draft: ImportDraft, calendar):
+    """Start publishing in the background and wait a little: a usual plan is done by then
+    and the author goes straight to it; a large one shows its progress."""
+    try:
+        publishing.begin(draft, clock.now())
+    except publishing.AlreadyPublishing:
+        return redirect(url_for(".progress", draft_id=draft.id))
+    db.session.commit()
+    job = background.submit(
+        publishing.run, lambda: Session(db.engine), draft.id, calendar, _allowed_issuers(),
+        request.form.get("confirm_removal") == "1", clock.today(), current_user.committee_id, clock.now)
+    try:
+        job.result(timeout=current_app.config["TRACKER_PUBLISH_WAIT_SECONDS"])
+    except FutureTimeout:
+        pass
+    return _after_publish(draft)
+
+
+def _after_publish(draft: ImportDraft):
+    """Where the author goes once the publish has ended (or not yet)."""
+    db.session.refresh(draft)
+    if draft.published_at is not None:
+        plan = db.session.get(Plan, draft.plan_id)
+        tasks = db.session.scalar(select(func.count(Task.id)).where(Task.plan_id == plan.id))
+        assignments = db.session.scalar(select(func.count(Assignment.id)).join(Task)
+                                        .where(Task.plan_id == plan.id))
+        flash(_("Đã xuất bản kế hoạch: %(n)s nhiệm vụ, %(a)s phân công.", n=tasks, a=assignments), "success")
+        return redirect(url_for("plans.detail", plan_id=plan.id))
+    if publishing.is_running(draft, clock.now()):
+        return redirect(url_for(".progress", draft_id=draft.id))
+    return redirect(url_for(".preview", draft_id=draft.id))    # failed: the preview says why
+
+
+def _tell_failure(draft: ImportDraft) -> None:
+    """A publish that failed or was interrupted is said once, on the preview."""
+    if publishing.was_interrupted(draft, clock.now()):
+        draft.job_state = None
+        db.session.commit()
+        flash(localized(publishing.INTERRUPTED), "error")
+    error = publishing.failure(draft)
+    if error is not None:
+        db.session.commit()
+        flash(localized(error), "error")
+
+
+@bp.route("/<int:draft_id>/progress")
+@roles_required("author", "admin")
+def progress(draft_id: int):
+    """The progress of a publish, refreshed by the page itself every two seconds."""
+    draft = _draft(draft_id)
+    db.session.refresh(draft)       # the background thread moved it on
+    if not publishing.is_running(draft, clock.now()):
+        return _after_publish(draft)
+    words = publishing.STEP_WORDS.get(draft.job_step or "queued", publishing.STEP_WORDS["queued"])
+    return render_template("imports/progress.html", draft=draft, step=publishing.step_number(draft),
+                           steps=len(publishing.STEPS), words=localized(*words))
 
 
 #: how the owner chooser groups the directory, in this order
