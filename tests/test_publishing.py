@@ -45,7 +45,7 @@ def _plans() -> int:
 
 
 def test_a_publish_longer_than_the_wait_shows_its_progress_then_the_plan(app, author, monkeypatch):
-    app.config["TRACKER_PUBLISH_WAIT_SECONDS"] = 0
+    app.config["TRACKER_BACKGROUND_WAIT_SECONDS"] = 0
     reached, gate = threading.Event(), threading.Event()
     real = drafts.prepare
 
@@ -121,3 +121,35 @@ def test_a_draft_being_published_cannot_be_started_again(app, people):
         publishing.begin(draft, now + timedelta(minutes=1))
     assert publishing.step_number(draft) == 1
     publishing.begin(draft, now + publishing.SILENT_LIMIT + timedelta(seconds=1))   # that one was lost
+
+
+def test_an_amendments_changes_are_listed_in_the_background_and_kept_for_its_choices(app, author, monkeypatch):
+    first = upload(author, _plan_text().encode(), "v1.txt").headers["Location"]
+    assert "/plans/" in _publish(author, first).headers["Location"]
+    app.config["TRACKER_BACKGROUND_WAIT_SECONDS"] = 0
+    calls, gate = [], threading.Event()
+    real = drafts.dry_run
+
+    def held(*args, **kwargs):
+        calls.append(_in_background())
+        assert gate.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(drafts, "dry_run", held)
+    amended = _plan_text({"Thực hiện công khai TTHC.": "Thực hiện công khai đầy đủ các TTHC."})
+    draft_url = upload(author, amended.encode(), "v2.txt").headers["Location"]
+    page = author.get(draft_url)
+    assert page.status_code == 200 and "Đang so sánh với kế hoạch đã nhập" in page.text
+    assert "Sửa:" not in page.text
+    assert "Đang so sánh" in author.get(draft_url).text and len(calls) == 1     # not started twice
+    gate.set()
+    give_up = time.monotonic() + 30
+    while "Đang so sánh" in (page := author.get(draft_url)).text and time.monotonic() < give_up:
+        time.sleep(0.1)
+    assert "Nội dung: “Thực hiện công khai TTHC.” → “Thực hiện công khai đầy đủ các TTHC.”" in page.text
+    assert calls == [True]                     # computed once, in the background, then kept
+    # Another choice (a row taken out) is another list.
+    author.post(draft_url, data=_form_fields(page) | {"drop": ["I.2"], "action": "preview"})
+    while "Đang so sánh" in (page := author.get(draft_url)).text and time.monotonic() < give_up:
+        time.sleep(0.1)
+    assert len(calls) == 2 and "Bỏ khỏi kế hoạch: I.2" in page.text

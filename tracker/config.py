@@ -118,9 +118,10 @@ def load(instance_path: str) -> dict:
         "TRACKER_REPORT_DAY_DISTRICT": _int("REPORT_DAY_DISTRICT", 17),
         "TRACKER_REPORT_DAY_COMMUNE": _int("REPORT_DAY_COMMUNE", 15),
         "TRACKER_MAX_UPLOAD_BYTES": _int("MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1),
-        # Publishing runs in the background; the page waits this long for it before it
-        # shows a progress bar instead (a usual plan is published by then).
-        "TRACKER_PUBLISH_WAIT_SECONDS": _int("PUBLISH_WAIT_SECONDS", 5),
+        # Publishing a plan, and listing what an amendment changes, run in the background; the
+        # page waits this long for them before it shows their progress instead (a usual plan
+        # is done by then).
+        "TRACKER_BACKGROUND_WAIT_SECONDS": _int("BACKGROUND_WAIT_SECONDS", 5),
         # Evidence files attached to progress reports: size per file, and what types are taken.
         "TRACKER_MAX_EVIDENCE_BYTES": _int("MAX_EVIDENCE_BYTES", 10 * 1024 * 1024, minimum=1),
         # Any request body above this is refused before it is read (413).

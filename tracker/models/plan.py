@@ -140,3 +140,9 @@ class ImportDraft(Model):
     job_error: Mapped[dict | None] = mapped_column(JSON)
     #: when it last reported a step: a publish silent for too long was interrupted
     job_updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: what publishing would change in the existing plan (drafts.Changes as JSON), and the key
+    #: of the choices and plan state it was computed for (None while being computed)
+    changes: Mapped[dict | None] = mapped_column(JSON)
+    changes_key: Mapped[str | None] = mapped_column(String(64))
+    #: when that computation started (one that never finished is started again)
+    changes_started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

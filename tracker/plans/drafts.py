@@ -20,16 +20,19 @@ every preview: reading is pure and fast, and the author's decisions are kept apa
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+import hashlib
+import json
+import logging
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ..directory.resolve import DirectoryIndex, Resolution
 from ..directory.store import load_index
 from ..errors import UserError
-from ..models import ImportDraft, Plan
+from ..models import Assignment, ImportDraft, Plan, Task
 from ..reading.deadlines import read_deadline
 from ..reading.header import level_of
 from ..reading.plan import read_plan
@@ -39,6 +42,8 @@ from ..reading.result import (AssignmentReading, OwnerMention, PlanContext, Plan
 from ..reading.text import fold
 from .importer import ImportResult, import_plan, plan_identity
 from .removal import RemovedWork
+
+log = logging.getLogger(__name__)
 
 OWNER_DOUBTS = ("unresolved_owner", "ambiguous_owner", "vague_owner", "unknown_group")
 
@@ -420,11 +425,32 @@ class Changes:
     def unchanged(self) -> bool:
         return not (self.created or self.added or self.changed or self.removed or self.restored)
 
+    def as_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> Changes:
+        return cls(**{**data, "removed_with_work": [RemovedWork(**w) for w in data.get("removed_with_work", [])]})
+
     @classmethod
     def of(cls, result: ImportResult) -> Changes:
         return cls(result.created, list(result.added), list(result.changed), list(result.removed),
                    result.assignments, result.unresolved, list(result.restored),
                    list(result.removed_with_work), dict(result.details))
+
+
+def changes_key(session: Session, draft: ImportDraft, plan: Plan) -> str:
+    """What a list of changes was computed from: the file, the author's choices and the
+    state of the plan it is compared with (any edit, report or import moves a timestamp or a
+    count), so a stored list is used only while all three are as they were."""
+    tasks = session.execute(select(func.count(Task.id), func.max(Task.updated_at))
+                            .where(Task.plan_id == plan.id).execution_options(include_removed=True)).one()
+    assignments = session.execute(
+        select(func.count(Assignment.id), func.max(Assignment.updated_at), func.sum(Assignment.sequence))
+        .join(Task, Assignment.task_id == Task.id).where(Task.plan_id == plan.id)
+        .execution_options(include_removed=True)).one()
+    state = [draft.sha256, draft.choices or {}, plan.id, *map(str, tasks), *map(str, assignments)]
+    return hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def dry_run(engine, preview: Preview, index: DirectoryIndex) -> Changes:
@@ -439,6 +465,22 @@ def dry_run(engine, preview: Preview, index: DirectoryIndex) -> Changes:
                 return Changes.of(result)
         finally:
             transaction.rollback()
+
+
+def compare_and_keep(make_session, engine, draft_id: int, key: str, preview: Preview,
+                     index: DirectoryIndex) -> Changes:
+    """``dry_run``, kept on the draft for ``key`` (see ``changes_key``): the page shows it
+    when it is done, even if the request that asked has long ended."""
+    try:
+        changes = dry_run(engine, preview, index)
+        with make_session() as session:
+            session.execute(update(ImportDraft).where(ImportDraft.id == draft_id, ImportDraft.changes_key == key)
+                            .values(changes=changes.as_json()))
+            session.commit()
+        return changes
+    except Exception:
+        log.exception("listing the changes of import draft %s failed", draft_id)
+        raise
 
 
 class PublishError(UserError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from concurrent.futures import TimeoutError as FutureTimeout
-from datetime import date
+from datetime import date, timedelta
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -190,6 +190,7 @@ def _added(earlier: dict, preview: drafts.Preview) -> list[dict]:
 @roles_required("author", "admin")
 def preview(draft_id: int):
     draft = _draft(draft_id)
+    db.session.refresh(draft)       # background work may have moved it on since it was loaded
     if publishing.is_running(draft, clock.now()):
         return redirect(url_for(".progress", draft_id=draft.id))
     _tell_failure(draft)
@@ -212,13 +213,13 @@ def preview(draft_id: int):
         # Another committee's plan: its contents are not this author's to see, not even as
         # a list of differences.
         preview.existing = None
-    changes = drafts.dry_run(db.engine, preview, index) \
-        if preview.existing is not None else None
+    changes = _changes(draft, preview, index) if preview.existing is not None else None
     agencies = _choosable(preview)
     groups = option_groups(agencies)
     whole = _groups(preview)
     return render_template("imports/preview.html", draft=draft, p=preview, reading=preview.reading,
-                           changes=changes, agencies=agencies, row_key=drafts.row_key, describe=describe,
+                           changes=changes, comparing=preview.existing is not None and changes is None,
+                           agencies=agencies, row_key=drafts.row_key, describe=describe,
                            deadlines=(draft.choices or {}).get("deadlines") or {},
                            prose_owners=(draft.choices or {}).get("prose_owners") or {},
                            issuers=_issuers(), is_added=drafts.is_added, option_groups=groups,
@@ -238,10 +239,35 @@ def _publish(draft: ImportDraft, calendar):
         publishing.run, lambda: Session(db.engine), draft.id, calendar, _allowed_issuers(),
         request.form.get("confirm_removal") == "1", clock.today(), current_user.committee_id, clock.now)
     try:
-        job.result(timeout=current_app.config["TRACKER_PUBLISH_WAIT_SECONDS"])
+        job.result(timeout=current_app.config["TRACKER_BACKGROUND_WAIT_SECONDS"])
     except FutureTimeout:
         pass
     return _after_publish(draft)
+
+
+#: a list of changes being computed for longer than this was lost (a worker restarted)
+COMPARING_LOST = timedelta(minutes=10)
+
+
+def _changes(draft: ImportDraft, preview: drafts.Preview, index) -> drafts.Changes | None:
+    """What publishing would change in the existing plan, or None while it is being worked
+    out: in the background (a 20,000-row amendment takes longer than a request may), kept
+    on the draft for the file, choices and plan state it was computed for."""
+    key = drafts.changes_key(db.session, draft, preview.existing)
+    if draft.changes_key == key:
+        if draft.changes is not None:
+            return drafts.Changes.from_json(draft.changes)
+        started = clock.as_utc(draft.changes_started_at) if draft.changes_started_at else None
+        if started is not None and clock.now() - started < COMPARING_LOST:
+            return None                     # another request started it
+    draft.changes, draft.changes_key, draft.changes_started_at = None, key, clock.now()
+    db.session.commit()
+    job = background.submit(drafts.compare_and_keep, lambda: Session(db.engine), db.engine, draft.id, key,
+                            preview, index)
+    try:
+        return job.result(timeout=current_app.config["TRACKER_BACKGROUND_WAIT_SECONDS"])
+    except FutureTimeout:
+        return None
 
 
 def _after_publish(draft: ImportDraft):
@@ -276,7 +302,7 @@ def _tell_failure(draft: ImportDraft) -> None:
 def progress(draft_id: int):
     """The progress of a publish, refreshed by the page itself every two seconds."""
     draft = _draft(draft_id)
-    db.session.refresh(draft)       # the background thread moved it on
+    db.session.refresh(draft)       # background work may have moved it on since it was loaded
     if not publishing.is_running(draft, clock.now()):
         return _after_publish(draft)
     words = publishing.STEP_WORDS.get(draft.job_step or "queued", publishing.STEP_WORDS["queued"])

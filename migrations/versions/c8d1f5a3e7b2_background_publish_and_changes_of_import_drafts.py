@@ -1,4 +1,4 @@
-"""Large plans publish in the background: import_drafts.job_state, job_step, job_error, job_updated_at
+"""Large plans publish, and list an amendment's changes, in the background: import_drafts.job_*, changes*
 
 Revision ID: c8d1f5a3e7b2
 Revises: b4e8f0a2c6d1
@@ -21,10 +21,16 @@ def upgrade():
         batch_op.add_column(sa.Column('job_step', sa.String(length=10), nullable=True))
         batch_op.add_column(sa.Column('job_error', sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column('job_updated_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('changes', sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column('changes_key', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('changes_started_at', sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade():
     with op.batch_alter_table('import_drafts', schema=None) as batch_op:
+        batch_op.drop_column('changes_started_at')
+        batch_op.drop_column('changes_key')
+        batch_op.drop_column('changes')
         batch_op.drop_column('job_updated_at')
         batch_op.drop_column('job_error')
         batch_op.drop_column('job_step')
