@@ -15,7 +15,9 @@ merged cells and deadline phrases as written. It then measures, per backend:
 - the import wizard, as an author meets it: "preview" (``drafts.prepare``: read the stored
   draft and apply the author's decisions), "preview of an amendment" (``prepare`` plus the
   ``dry_run`` that lists what would change, on a database already holding the plan) and
-  "publish" (``drafts.publish`` + commit, a new plan).
+  "publish" (``drafts.publish`` + commit, a new plan);
+- the same wizard steps once on a 20,000-row plan (SQLite): the size the web publishes, and
+  lists an amendment's changes for, in the background (tracker/plans/publishing.py).
 
 Each timing is the median of 3 runs on a fresh database (time.perf_counter); a separate
 run measures the tracemalloc peak of each stage (above its start) and counts the SQL
@@ -87,7 +89,7 @@ def seed_patterns() -> tuple[list[tuple[str, list[tuple[str, ...]]]], list[str]]
     return tasks, titles
 
 
-def build_plan() -> tuple[bytes, dict]:
+def build_plan(target_rows: int = TARGET_ROWS) -> tuple[bytes, dict]:
     seed = (SEEDS / SOURCES[1]).read_text("utf-8").split("\n")    # Cẩm Xuyên
     lines = seed[:next(i for i, line in enumerate(seed) if "\t" in line)]  # header + "PHỤ LỤC 1"
     patterns, titles = seed_patterns()
@@ -97,10 +99,10 @@ def build_plan() -> tuple[bytes, dict]:
     lines.append(HEADER)
     for content, rows in itertools.cycle(patterns):
         done = stats["tasks"] + stats["sub_rows"]
-        if done >= TARGET_ROWS:
+        if done >= target_rows:
             break
-        rows = rows[:TARGET_ROWS - done]
-        if stats["appendices"] < APPENDICES and done >= TARGET_ROWS * stats["appendices"] / APPENDICES:
+        rows = rows[:target_rows - done]
+        if stats["appendices"] < APPENDICES and done >= target_rows * stats["appendices"] / APPENDICES:
             stats["appendices"] += 1
             section = number = since_header = 0
             lines += ["", f"**PHỤ LỤC {stats['appendices']}**  ",
@@ -228,13 +230,13 @@ def memory(url: str, data: bytes) -> tuple[list[float], list[Counter]]:
 
 
 
-def wizard(new_url, data: bytes) -> list[float]:
-    """Median seconds of the import wizard's steps over REPEATS fresh databases."""
+def wizard(new_url, data: bytes, repeats: int = REPEATS) -> list[float]:
+    """Median seconds of the import wizard's steps over ``repeats`` fresh databases."""
     from tracker.accounts.manage import create_account
     from tracker.models import ImportDraft
     from tracker.plans import drafts
     samples: list[list[float]] = [[] for _ in WIZARD_STAGES]
-    for _ in range(REPEATS):
+    for _ in range(repeats):
         app = fresh_app(new_url())
         calendar = reporting_calendar(app)
         with app.app_context():
@@ -262,6 +264,15 @@ def wizard(new_url, data: bytes) -> list[float]:
     return [statistics.median(s) for s in samples]
 
 
+LARGE_ROWS = 20000
+
+
+def large(new_url) -> tuple[dict, list[float]]:
+    """One run of the wizard's steps on a 20,000-row plan (the background publish's case)."""
+    data, stats = build_plan(LARGE_ROWS)
+    return stats, wizard(new_url, data, repeats=1)
+
+
 def main() -> int:
     data, stats = build_plan()
     rows = stats["tasks"] + stats["sub_rows"]
@@ -284,6 +295,7 @@ def main() -> int:
             wizard_times.append((label, wizard(new_url, data)))
             if label == "PostgreSQL":
                 versions.append(f"PostgreSQL {info['version']}")
+        large_stats, large_times = large(lambda: next(files))
     print("Versions: " + ", ".join(versions))
     print(f"Median of {REPEATS} runs, each on a fresh database; peak = tracemalloc peak above "
           "the stage's start, in a separate run.\n")
@@ -294,6 +306,10 @@ def main() -> int:
     for label, times in wizard_times:
         for stage, seconds in zip(WIZARD_STAGES, times):
             print(f"{label:<11} {stage:<30} {seconds:>9.3f} {rows / seconds:>9,.0f} {'':>9}")
+    print(f"\nA {LARGE_ROWS:,}-row plan ({large_stats['tasks']} tasks, {large_stats['bytes'] / 2 ** 20:.1f} MiB), "
+          "SQLite, one run (the web runs publishing and the amendment's list of changes in the background):")
+    for stage, seconds in zip(WIZARD_STAGES, large_times):
+        print(f"{'SQLite':<11} {stage:<30} {seconds:>9.3f} {LARGE_ROWS / seconds:>9,.0f}")
     for label, _, _, statements, info in results:
         written = ", ".join(f"{n} {model.lower()}s" for model, n in info["rows"].items())
         print(f"\n{label}: read {info['read'][0]} tasks, {info['read'][1]} table rows; wrote "
