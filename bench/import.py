@@ -21,7 +21,8 @@ merged cells and deadline phrases as written. It then measures, per backend:
 
 Each timing is the median of 3 runs on a fresh database (time.perf_counter); a separate
 run measures the tracemalloc peak of each stage (above its start) and counts the SQL
-statements executed (an executemany counts once). SQLite always (a temporary file); PostgreSQL too when
+statements executed (an executemany counts once; on SQLite an INSERT … RETURNING in
+parameter order is sent one row at a time, so new rows count one each there). SQLite always (a temporary file); PostgreSQL too when
 TRACKER_TEST_DATABASE_URL names a database it may wipe (the public schema is dropped).
 Nothing is asserted about speed.
 """
