@@ -88,7 +88,10 @@ def run(make_session: Callable[[], Session], draft_id: int, calendar, allowed_is
     try:
         with make_session() as session:
             draft = session.get(ImportDraft, draft_id)
-            if draft is None or draft.published_at is not None:
+            if draft is None:
+                return
+            if draft.published_at is not None:      # published meanwhile: nothing left to do
+                record(job_state=None, job_step=None)
                 return
             try:
                 result = publish(session, draft, calendar, allowed_issuers, confirm_removal=confirm_removal,
