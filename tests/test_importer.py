@@ -173,3 +173,16 @@ def test_an_inserted_row_renumbers_without_moving_statuses(directory):
     moved = directory.scalar(select(Task).where(Task.plan_id == first.plan.id, Task.ref == "I.3"))
     assert moved.content == content and moved.assignments[0].status == DONE
     assert not second.removed
+
+
+def test_another_provinces_committee_is_in_doubt_not_every_committee_of_this_one(directory):
+    """The recovery of owner names a conversion shuffled must not read "Ủy ban nhân dân tỉnh
+    Hà Tĩnh" in a Sóc Trăng plan as every "Ủy ban nhân dân …" of Sóc Trăng."""
+    text = SOC_TRANG.read_text(encoding="utf-8").replace("Sở Tư pháp.\tThường xuyên.",
+                                                         "UBND tỉnh Hà Tĩnh.\tThường xuyên.")
+    reading = read_plan(text.encode(), SOC_TRANG.name)
+    load_index(directory).resolve_plan(reading)
+    task = next(t for t in reading.tasks if t.ref == "III.4")
+    mentions = [m for a in task.assignments for m in a.lead if "Hà Tĩnh" in m.text]
+    assert [(m.text, m.agency) for m in mentions] == [("UBND tỉnh Hà Tĩnh", None)]
+    assert not any(w.code == "garbled_owner" for a in task.assignments for w in a.warnings)

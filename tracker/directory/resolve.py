@@ -303,6 +303,9 @@ class DirectoryIndex:
         core_bag = bag - allowed
         if len(core_bag) < 2:
             return None
+        # Place names count too when the text has any: "Ủy ban nhân dân tỉnh Hà Tĩnh" is not
+        # every "Ủy ban nhân dân …" of the issuer's province.
+        places_bag = bag & self._place_words - _LEVEL_WORDS
         picked: list[DirectoryEntry] = []
         explained: set[str] = set()
         for agency in self.in_tree(scope):
@@ -310,11 +313,13 @@ class DirectoryIndex:
                 continue
             for _, words in self._names[agency.id]:
                 core = words - allowed
-                if len(core) >= 1 and core <= core_bag and len(words & bag) >= 2:
+                places = words & self._place_words - _LEVEL_WORDS
+                if len(core) >= 1 and core <= core_bag and len(words & bag) >= 2 \
+                        and (not places_bag or places <= bag):
                     picked.append(agency)
-                    explained |= core
+                    explained |= core | places
                     break
-        if not picked or explained != core_bag:
+        if not picked or explained & core_bag != core_bag or not places_bag <= explained:
             return None
         picked = list({a.id: a for a in picked}.values())
         original = "; ".join(m.text for m in lost)
