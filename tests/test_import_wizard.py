@@ -363,3 +363,93 @@ def test_a_rewritten_row_can_still_be_taken_out_and_put_back(app, author):
     author.post(draft_url, data=_form_fields(page) | {"action": "preview"})      # unticked: back
     page = author.get(draft_url)
     assert 'id="task-I.2"' in page.text and "Nội dung viết lại." in page.text
+
+
+def _shown(page, name: str) -> str:
+    return re.search(r'name="' + re.escape(name) + r'" value="([^"]*)"', page.text).group(1)
+
+
+def test_the_author_retypes_a_resolved_rows_owners_and_output_and_it_carries_over(app, author):
+    draft_url = upload(author, _plan_text().encode(), "v1.txt").headers["Location"]
+    page = author.get(draft_url)
+    assert _shown(page, "lead:I.2/0") == "Sở Tư pháp tỉnh Sóc Trăng"        # the directory's name
+    assert _shown(page, "coordinate:I.2/0") == ""
+    fields = _form_fields(page) | {"lead:I.2/0": "Sở Nội vụ", "coordinate:I.2/0": "Sở Kế hoạch và Đầu tư; Sở Tư pháp",
+                                   "output:I.2/0": "Báo cáo thẩm định", "action": "preview"}
+    assert author.post(draft_url, data=fields).status_code == 302
+    page = author.get(draft_url)
+    assert "Cơ quan hoặc sản phẩm đã được sửa." in page.text
+    assert _shown(page, "lead:I.2/0") == "Sở Nội vụ tỉnh Sóc Trăng"
+    # Posting the fields as shown changes nothing more.
+    shown = {n: _shown(page, n) for n in ("lead:I.2/0", "coordinate:I.2/0", "output:I.2/0")}
+    assert author.post(draft_url, data=_form_fields(page) | shown | {"action": "publish"}).status_code == 302
+    task = db.session.scalar(select(Task).where(Task.ref == "I.2"))
+    assert sorted((a.role, a.agency.name, a.output) for a in task.assignments) == [
+        ("coordinate", "Sở Kế hoạch và Đầu tư tỉnh Sóc Trăng", "Báo cáo thẩm định"),
+        ("coordinate", "Sở Tư pháp tỉnh Sóc Trăng", "Báo cáo thẩm định"),
+        ("lead", "Sở Nội vụ tỉnh Sóc Trăng", "Báo cáo thẩm định")]
+    ids = sorted(db.session.scalars(select(Assignment.id)))
+    # The same file again: the author's owners and output hold, nothing changes.
+    again = upload(author, _plan_text().encode(), "v1-lai.txt").headers["Location"]
+    page = author.get(again)
+    assert "Không có gì thay đổi." in page.text
+    assert author.post(again, data=_form_fields(page) | {"action": "publish"}).status_code == 302
+    db.session.expunge_all()
+    assert sorted(db.session.scalars(select(Assignment.id))) == ids
+
+
+def test_a_typed_owner_outside_the_issuers_tree_is_a_doubt_never_an_assignment(app, author):
+    draft_url = upload(author, _plan_text().encode(), "v1.txt").headers["Location"]
+    page = author.get(draft_url)
+    fields = _form_fields(page) | {"lead:I.2/0": "Ủy ban nhân dân tỉnh Hà Tĩnh", "coordinate:I.2/0": "",
+                                   "action": "preview"}
+    author.post(draft_url, data=fields)
+    page = author.get(draft_url)
+    assert re.search(r'name="owner:[^"]*ha tinh[^"]*"', page.text)          # to be settled, like any unknown
+    author.post(draft_url, data=_form_fields(page) | {"action": "publish"})
+    hatinh = db.session.scalar(select(Agency.id).where(Agency.name == "Ủy ban nhân dân tỉnh Hà Tĩnh"))
+    assert not db.session.scalars(select(Assignment).where(Assignment.agency_id == hatinh)).all()
+
+
+def test_the_author_splits_a_row_in_two_and_each_part_is_tracked(app, author):
+    draft_url = upload(author, _plan_text().encode(), "v1.txt").headers["Location"]
+    page = author.get(draft_url)
+    second = "thẩm định TTHC trong dự thảo văn bản QPPL quy định về TTHC."
+    fields = _form_fields(page) | {"split:I.2": second, "action": "preview"}
+    assert author.post(draft_url, data=fields).status_code == 302
+    page = author.get(draft_url)
+    assert 'id="task-I.2a"' in page.text and 'name="unsplit"' in page.text
+    assert re.search(r'<textarea name="content:I\.2"[^>]*>Tham gia ý kiến</textarea>', page.text)
+    # Each part has its own deadline and owners now.
+    fields = _form_fields(page) | {"deadline:I.2a/0": "Trong quý III/2017", "lead:I.2a/0": "Sở Nội vụ",
+                                   "coordinate:I.2a/0": "", "action": "preview"}
+    author.post(draft_url, data=fields)
+    # Merged back, then split again: the choice is undone and redone.
+    page = author.get(draft_url)
+    author.post(draft_url, data=_form_fields(page) | {"unsplit": ["I.2"], "action": "preview"})
+    page = author.get(draft_url)
+    assert 'id="task-I.2a"' not in page.text
+    author.post(draft_url, data=_form_fields(page) | {"split:I.2": second, "action": "preview"})
+    page = author.get(draft_url)
+    assert author.post(draft_url, data=_form_fields(page) | {"action": "publish"}).status_code == 302
+    first = db.session.scalar(select(Task).where(Task.ref == "I.2"))
+    part = db.session.scalar(select(Task).where(Task.ref == "I.2a"))
+    assert (first.content, part.content) == ("Tham gia ý kiến", second)
+    assert first.position < part.position < db.session.scalar(select(Task.position).where(Task.ref == "II.1"))
+    assert part.section_id == first.section_id is not None
+    assert [(a.agency.name, a.deadline.due.isoformat()) for a in part.assignments] == [
+        ("Sở Nội vụ tỉnh Sóc Trăng", "2017-09-30")]
+    # The next upload of the file is split the same way: nothing changes.
+    page = author.get(upload(author, _plan_text().encode(), "v1-lai.txt").headers["Location"])
+    assert 'id="task-I.2a"' in page.text
+
+
+def test_a_row_read_with_nobody_gets_its_owners_from_the_author(app, author):
+    text = _plan_text({"Sở Tư pháp.\tThường xuyên.": "\tThường xuyên."})
+    draft_url = upload(author, text.encode(), "v1.txt").headers["Location"]
+    page = author.get(draft_url)
+    name = next(n for n in re.findall(r'name="(lead:III\.4/\d)" value=""', page.text))
+    coordinate = name.replace("lead:", "coordinate:")
+    author.post(draft_url, data=_form_fields(page) | {name: "Sở Tư pháp", coordinate: "", "action": "publish"})
+    task = db.session.scalar(select(Task).where(Task.ref == "III.4"))
+    assert "Sở Tư pháp tỉnh Sóc Trăng" in {a.agency.name for a in task.assignments if a.agency}

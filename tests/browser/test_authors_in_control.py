@@ -155,3 +155,31 @@ def test_author_publishes_a_prose_plan_with_proposals_given_owners_a_missed_task
         assert [(a.agency.name, a.deadline.due.month) for a in tasks[ref].assignments] == [
             ("Sở Nội vụ tỉnh Sóc Trăng", month)]
     assert tasks["BS1"].assignments[0].deadline.due == date(2017, 12, 31)
+
+
+def test_author_retypes_a_rows_owners_and_output_and_splits_a_row_in_two(page: Page, live_url, people):
+    sign_in(page, live_url, "soanthao@soctrang.example")
+    page.get_by_role("link", name="Nhập kế hoạch", exact=True).click()
+    page.get_by_label("Tệp kế hoạch").set_input_files(str(SEEDS / SOC_TRANG))
+    page.get_by_role("button", name="Đọc kế hoạch").click()
+    row = page.locator('[id="task-I.2"]')
+    row.get_by_text("sửa cơ quan, sản phẩm").click()
+    page.get_by_label("Cơ quan chủ trì I.2", exact=True).fill("Sở Nội vụ")
+    page.get_by_label("Cơ quan phối hợp I.2", exact=True).fill("Sở Tư pháp")
+    page.get_by_label("Sản phẩm I.2", exact=True).fill("Báo cáo thẩm định")
+    row.get_by_text("sửa nội dung, tách").click()
+    row.locator('textarea[name="split:I.2"]').fill("thẩm định TTHC trong dự thảo văn bản QPPL quy định về TTHC.")
+    page.get_by_role("button", name="Cập nhật xem trước").click()
+    expect(page.locator('[id="task-I.2a"]')).to_contain_text("thẩm định TTHC")
+    expect(page.locator('[id="task-I.2"]')).to_contain_text("Sở Nội vụ tỉnh Sóc Trăng")
+    fits_phone(page)
+    page.get_by_label("Thời hạn của nhiệm vụ I.2a", exact=True).fill("Trong quý III/2017")
+    page.get_by_role("button", name="Xuất bản kế hoạch").click()
+    expect(page.locator(".flash-success")).to_contain_text("Đã xuất bản kế hoạch")
+
+    tasks = {t.ref: t for t in db.session.scalars(select(Task).where(Task.ref.in_(["I.2", "I.2a"])))}
+    assert tasks["I.2"].content == "Tham gia ý kiến"
+    for ref in ("I.2", "I.2a"):
+        assert sorted((a.role, a.agency.name, a.output) for a in tasks[ref].assignments) == [
+            ("coordinate", JUSTICE, "Báo cáo thẩm định"), ("lead", "Sở Nội vụ tỉnh Sóc Trăng", "Báo cáo thẩm định")]
+    assert {a.deadline.due for a in tasks["I.2a"].assignments} == {date(2017, 9, 30)}

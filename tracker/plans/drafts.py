@@ -15,7 +15,12 @@ every preview: reading is pure and fast, and the author's decisions are kept apa
 - ``added``: [{"content", "owners": [agency names], "deadline", "output"}] tasks the reader
   missed, added by the author (references BS1, BS2 … "bổ sung");
 - ``tracking_from``: ISO date reminders start from, "" for the start of the plan (absent:
-  today for a new plan, the plan's own setting for an amendment).
+  today for a new plan, the plan's own setting for an amendment);
+- ``row_owners``: {"<folded content>/<sub-row>": {"lead": text, "coordinate": text}}: a row's
+  owners as the author retyped them, read and resolved like the file's own cells;
+- ``outputs``: {"<folded content>/<sub-row>": text}: a row's expected output, rewritten;
+- ``splits``: {folded content: [first part, second part]}: a table row that held two tasks,
+  split by the author (the second becomes "<ref>a", as an inserted article does in law).
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from copy import deepcopy
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 
@@ -35,6 +41,7 @@ from ..errors import UserError
 from ..models import Assignment, ImportDraft, Plan, Task
 from ..reading.deadlines import read_deadline
 from ..reading.header import level_of
+from ..reading.owners import read_owners
 from ..reading.plan import read_plan
 from ..reading.prose import CHECKED_CONFIDENCE
 from ..reading.result import (AssignmentReading, OwnerMention, PlanContext, PlanReading, ReadingWarning,
@@ -76,6 +83,10 @@ class Preview:
     dropped: list[TaskReading] = field(default_factory=list)
     #: {ref: content as the file has it} for the rows whose content the author rewrote
     original_content: dict[str, str] = field(default_factory=dict)
+    #: {ref: (split key, 0 or 1)} for the two parts of each row the author split
+    split_parts: dict[str, tuple[str, int]] = field(default_factory=dict)
+    #: edit keys (see ``edit_key``) of the rows whose owners or output the author changed
+    edited_rows: set[str] = field(default_factory=set)
 
     @property
     def unresolved_left(self) -> int:
@@ -88,6 +99,18 @@ def key_of(text: str) -> str:
 
 def row_key(task: TaskReading, row: int) -> str:
     return f"{task.ref}/{row}"
+
+
+def edit_key(content: str, row: int) -> str:
+    """A sub-row named by its task's content as read (not its number): the author's changes
+    to its owners and output carry over to an amended file whose numbering moved."""
+    return f"{key_of(content)}/{row}"
+
+
+def owner_text(mentions: list[OwnerMention]) -> str:
+    """Owners as the author would type them: the directory's name when resolved to one
+    agency, the text as written otherwise (a group, or a name still in doubt)."""
+    return "; ".join(m.agency if m.agency and not m.members else m.text for m in mentions)
 
 
 def _mentions(task: TaskReading):
@@ -119,17 +142,96 @@ def carried_choices(session: Session, reading: PlanReading, index: DirectoryInde
     if earlier is None:
         return {}
     # Named by text, so they hold in a new version; deadlines and proposals are by number.
-    return {key: earlier.choices[key] for key in ("owners", "dropped", "added", "contents")
+    return {key: earlier.choices[key]
+            for key in ("owners", "dropped", "added", "contents", "row_owners", "outputs", "splits")
             if (earlier.choices or {}).get(key)}
+
+
+def _context(reading: PlanReading, calendar) -> PlanContext:
+    header = reading.header
+    return PlanContext(year=header.year, issued=header.issued_date, level=level_of(header.issuer),
+                       calendar=calendar)
+
+
+SPLIT_SUFFIX = "a"
+
+
+def apply_splits(reading: PlanReading, splits: dict[str, list[str]]) -> dict[str, tuple[str, int]]:
+    """Rows the author split in two: the first part keeps the row's number, the second is
+    inserted after it as "<number>a"; both keep the row's owners, deadlines and output (the
+    author then corrects each). Returns {ref: (split key, part)} for the parts."""
+    if not splits:
+        return {}
+    parts: dict[str, tuple[str, int]] = {}
+    taken = {t.ref for t in reading.tasks}
+    tasks: list[TaskReading] = []
+    for task in reading.tasks:
+        key = key_of(task.content)
+        texts = [t for t in splits.get(key) or [] if t.strip()]
+        if len(texts) != 2:
+            tasks.append(task)
+            continue
+        second = deepcopy(task, {id(task.section): task.section})     # the same section, not a copy
+        second.ref = second.number = _free_ref(f"{task.ref}{SPLIT_SUFFIX}", taken)
+        taken.add(second.ref)
+        task.content, second.content = texts
+        note = ReadingWarning("split_by_author", "Người lập kế hoạch tách dòng này thành hai nhiệm vụ.",
+                              "The plan author split this row into two tasks.")
+        for i, part in enumerate((task, second)):
+            part.warnings = [*part.warnings, note]
+            parts[part.ref] = (key, i)
+        tasks += [task, second]
+    for position, task in enumerate(tasks, 1):      # the inserted parts take their place in order
+        task.position = position
+    reading.tasks = tasks
+    return parts
+
+
+def _free_ref(ref: str, taken: set[str]) -> str:
+    while ref in taken:
+        ref += SPLIT_SUFFIX
+    return ref
+
+
+def apply_row_edits(reading: PlanReading, owners: dict[str, dict], outputs: dict[str, str], calendar,
+                    split_parts: dict[str, tuple[str, int]] | None = None) -> set[str]:
+    """The author's owners and outputs for rows, before the directory resolves them: typed
+    owners are read like the file's own cells ("X chủ trì, phối hợp với Y" too), so what the
+    directory does not know, or knows in another province only, becomes a doubt to settle
+    (never an agency outside the issuer's tree). A row read with nobody gets one. The two
+    parts of a split row start from what the author gave the whole row.
+    Returns the edit keys of the rows changed."""
+    if not owners and not outputs:
+        return set()
+    split_parts = split_parts or {}
+    applied = set()
+    for task in reading.tasks + reading.prose_tasks:
+        whole = split_parts[task.ref][0] if task.ref in split_parts else None
+        if not task.assignments and (edit_key(task.content, 0) in owners or f"{whole}/0" in owners):
+            task.assignments.append(AssignmentReading(lead=[], coordinate=[], output="",
+                                                      deadline=read_deadline("", _context(reading, calendar)),
+                                                      line=task.line))
+        for row, assignment in enumerate(task.assignments):
+            key = edit_key(task.content, row)
+            keys = (key, f"{whole}/{row}") if whole is not None else (key,)
+            typed = next((owners[k] for k in keys if k in owners), None)
+            if typed and (typed.get("lead") or typed.get("coordinate")):
+                read = read_owners(typed.get("lead") or "", typed.get("coordinate") or "")
+                assignment.lead, assignment.coordinate = read.lead, read.coordinate
+                assignment.warnings = [w for w in assignment.warnings if "owner" not in w.code] + read.warnings
+                applied.add(key)
+            output = next((outputs[k] for k in keys if k in outputs), None)
+            if output is not None:
+                assignment.output = output
+                applied.add(key)
+    return applied
 
 
 def apply_deadlines(reading: PlanReading, edits: dict[str, str], calendar) -> None:
     """Corrected deadline phrases replace the cells' readings (with the reader's own flags)."""
     if not edits:
         return
-    header = reading.header
-    context = PlanContext(year=header.year, issued=header.issued_date, level=level_of(header.issuer),
-                          calendar=calendar)
+    context = _context(reading, calendar)
     for task in reading.tasks + reading.prose_tasks:
         for row, assignment in enumerate(task.assignments):
             text = edits.get(row_key(task, row))
@@ -228,9 +330,7 @@ def apply_rows(reading: PlanReading, choices: dict, index: DirectoryIndex, issue
     out = {id(t) for t in dropped}
     reading.tasks = [t for t in reading.tasks if id(t) not in out]
     allowed = {a.name for a in index.in_tree(issuer)}
-    header = reading.header
-    context = PlanContext(year=header.year, issued=header.issued_date, level=level_of(header.issuer),
-                          calendar=calendar)
+    context = _context(reading, calendar)
     refused: list[ReadingWarning] = []
     last = max((t.position for t in reading.tasks), default=0)
     for number, added in enumerate(choices.get("added") or [], 1):
@@ -363,6 +463,9 @@ def prepare(session: Session, draft: ImportDraft, calendar, index: DirectoryInde
     file names, else ``default_issuer`` (the author's own committee)."""
     choices = draft.choices or {}
     reading = read_draft(draft, calendar)
+    split_parts = apply_splits(reading, choices.get("splits") or {})
+    edited = apply_row_edits(reading, choices.get("row_owners") or {}, choices.get("outputs") or {}, calendar,
+                             split_parts)
     apply_deadlines(reading, choices.get("deadlines") or {}, calendar)
     index = index or load_index(session)
     issuer = index.agencies.get(choices.get("issuer_id") or -1)
@@ -399,6 +502,8 @@ def prepare(session: Session, draft: ImportDraft, calendar, index: DirectoryInde
     preview.choices_warnings = refused + row_refusals
     preview.dropped = dropped
     preview.original_content = originals
+    preview.split_parts = split_parts
+    preview.edited_rows = edited
     preview.tracking_from = _tracking_choice(choices, existing, today)
     if today is not None:
         preview.overdue_now = overdue_on(reading, prose, today)

@@ -89,8 +89,11 @@ def _save_choices(draft: ImportDraft, preview: drafts.Preview) -> None:
                          if (names := [n for n in request.form.getlist(f"prose_owner:{t.ref}") if n])},
         "tracking_from": _tracking_from(earlier), "issuer_id": _issuer_choice(earlier),
         "contents": _rewritten(earlier, preview), "dropped": _dropped(earlier, preview),
-        "added": _added(earlier, preview),
+        "added": _added(earlier, preview), "splits": _splits(earlier, preview),
+        **_row_edits(earlier, preview),
     }
+    for key in draft.choices["splits"]:         # a split row's parts carry its content now
+        draft.choices["contents"].pop(key, None)
 
 
 def _chosen_owners(preview: drafts.Preview) -> dict[str, list[str]]:
@@ -139,19 +142,73 @@ def _original(preview: drafts.Preview, task) -> str:
     return preview.original_content.get(task.ref, task.content)
 
 
+def _tidy(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _posted_text(name: str, limit: int) -> str | None:
+    posted = request.form.get(name)
+    return None if posted is None else _tidy(posted)[:limit]
+
+
 def _rewritten(earlier: dict, preview: drafts.Preview) -> dict[str, str]:
     contents = dict(earlier.get("contents") or {})
     for task in preview.reading.tasks + preview.reading.prose_tasks:
-        posted = request.form.get(f"content:{task.ref}")
-        if posted is None or drafts.is_added(task):
+        text = _posted_text(f"content:{task.ref}", 4000)
+        if text is None or drafts.is_added(task) or task.ref in preview.split_parts:
             continue
         original = _original(preview, task)
-        text = " ".join(posted.split())[:4000]
         if text and text != original:
             contents[drafts.key_of(original)] = text
         else:
             contents.pop(drafts.key_of(original), None)
     return contents
+
+
+def _splits(earlier: dict, preview: drafts.Preview) -> dict[str, list[str]]:
+    """Rows split in two: the text typed as the second task leaves the first one (when it
+    is part of it); a part's content box rewrites that part; "gộp lại" undoes the split."""
+    splits = {k: list(v) for k, v in (earlier.get("splits") or {}).items()}
+    for ref, (key, part) in preview.split_parts.items():
+        text = _posted_text(f"content:{ref}", 4000)
+        if text and key in splits:
+            splits[key][part] = text
+    for ref in request.form.getlist("unsplit"):
+        if ref in preview.split_parts:
+            splits.pop(preview.split_parts[ref][0], None)
+    for task in preview.reading.tasks:
+        second = _posted_text(f"split:{task.ref}", 4000)
+        if not second or drafts.is_added(task) or task.ref in preview.split_parts:
+            continue
+        whole = _posted_text(f"content:{task.ref}", 4000) or task.content
+        first = " ".join(whole.replace(second, " ").split()).strip(" ;,") if second in whole else whole
+        if first and first != second:
+            splits[drafts.key_of(_original(preview, task))] = [first, second]
+        else:
+            flash(_("Không tách được nhiệm vụ %(ref)s: phần tách ra phải khác phần còn lại.", ref=task.ref), "error")
+    return splits
+
+
+def _row_edits(earlier: dict, preview: drafts.Preview) -> dict[str, dict]:
+    """Owners and outputs retyped in the table (a field left as shown changes nothing; owners
+    left empty are not a choice: a row nobody does is taken out with "bỏ")."""
+    owners = {k: dict(v) for k, v in (earlier.get("row_owners") or {}).items()}
+    outputs = dict(earlier.get("outputs") or {})
+    for task in preview.reading.tasks + preview.reading.prose_tasks:
+        if drafts.is_added(task):
+            continue
+        for row, assignment in enumerate(task.assignments or [None]):
+            name = drafts.row_key(task, row)
+            key = drafts.edit_key(_original(preview, task), row)
+            lead, coordinate = _posted_text(f"lead:{name}", 1000), _posted_text(f"coordinate:{name}", 1000)
+            shown = (_tidy(drafts.owner_text(assignment.lead)), _tidy(drafts.owner_text(assignment.coordinate))) \
+                if assignment else ("", "")
+            if lead is not None and coordinate is not None and (lead, coordinate) != shown and (lead or coordinate):
+                owners[key] = {"lead": lead, "coordinate": coordinate}
+            output = _posted_text(f"output:{name}", 2000)
+            if output is not None and assignment is not None and output != _tidy(assignment.output):
+                outputs[key] = output
+    return {"row_owners": owners, "outputs": outputs}
 
 
 def _dropped(earlier: dict, preview: drafts.Preview) -> list[str]:
@@ -223,7 +280,7 @@ def preview(draft_id: int):
                            deadlines=(draft.choices or {}).get("deadlines") or {},
                            prose_owners=(draft.choices or {}).get("prose_owners") or {},
                            issuers=_issuers(), is_added=drafts.is_added, option_groups=groups,
-                           whole_groups=whole,
+                           whole_groups=whole, owner_text=drafts.owner_text, edit_key=drafts.edit_key,
                            incomplete=set(drafts.incomplete_proposals(preview.reading, preview.prose_selected)))
 
 
