@@ -153,3 +153,25 @@ def test_an_amendments_changes_are_listed_in_the_background_and_kept_for_its_cho
     while "Đang so sánh" in (page := author.get(draft_url)).text and time.monotonic() < give_up:
         time.sleep(0.1)
     assert len(calls) == 2 and "Bỏ khỏi kế hoạch: I.2" in page.text
+
+
+def test_a_failed_list_of_changes_is_said_and_can_be_asked_again(app, author, monkeypatch):
+    first = upload(author, _plan_text().encode(), "v1.txt").headers["Location"]
+    assert "/plans/" in _publish(author, first).headers["Location"]
+    real = drafts.dry_run
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(drafts, "dry_run", broken)
+    amended = _plan_text({"Thực hiện công khai TTHC.": "Thực hiện công khai đầy đủ các TTHC."})
+    draft_url = upload(author, amended.encode(), "v2.txt").headers["Location"]
+    page = author.get(draft_url)
+    assert page.status_code == 200 and "Không liệt kê được các thay đổi" in page.text
+    assert "Đang so sánh" not in author.get(draft_url).text          # said, not waited on
+    monkeypatch.setattr(drafts, "dry_run", real)
+    assert "Không liệt kê được" in author.get(draft_url).text         # kept until asked again
+    page = author.get(draft_url + "?compare=again")
+    assert "Nội dung: “Thực hiện công khai TTHC.” →" in page.text and "Không liệt kê được" not in page.text
+    assert author.post(draft_url, data=_form_fields(page) | {"action": "publish"}).status_code == 302
+    assert _plans() == 1

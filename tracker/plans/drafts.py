@@ -572,20 +572,35 @@ def dry_run(engine, preview: Preview, index: DirectoryIndex) -> Changes:
             transaction.rollback()
 
 
+#: what ``compare_and_keep`` leaves on a draft, and the view gets, when the comparison failed
+COMPARE_FAILED = "failed"
+
+
 def compare_and_keep(make_session, engine, draft_id: int, key: str, preview: Preview,
-                     index: DirectoryIndex) -> Changes:
+                     index: DirectoryIndex) -> Changes | str:
     """``dry_run``, kept on the draft for ``key`` (see ``changes_key``): the page shows it
-    when it is done, even if the request that asked has long ended."""
+    when it is done, even if the request that asked has long ended. A failure is kept too
+    (``COMPARE_FAILED``, the error in the log), so the page says so instead of waiting."""
     try:
         changes = dry_run(engine, preview, index)
-        with make_session() as session:
-            session.execute(update(ImportDraft).where(ImportDraft.id == draft_id, ImportDraft.changes_key == key)
-                            .values(changes=changes.as_json()))
-            session.commit()
-        return changes
+        kept, result = changes.as_json(), changes
     except Exception:
         log.exception("listing the changes of import draft %s failed", draft_id)
-        raise
+        kept, result = {COMPARE_FAILED: True}, COMPARE_FAILED
+    with make_session() as session:
+        session.execute(update(ImportDraft).where(ImportDraft.id == draft_id, ImportDraft.changes_key == key)
+                        .values(changes=kept))
+        session.commit()
+    return result
+
+
+def compare_failed(draft: ImportDraft) -> bool:
+    return bool((draft.changes or {}).get(COMPARE_FAILED))
+
+
+def stored_changes(draft: ImportDraft) -> Changes | str:
+    """The list of changes kept on the draft (``COMPARE_FAILED`` if working it out failed)."""
+    return COMPARE_FAILED if compare_failed(draft) else Changes.from_json(draft.changes)
 
 
 class PublishError(UserError):

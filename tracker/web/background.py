@@ -8,6 +8,7 @@ simply not committed (see plans/publishing.py for how a draft notices).
 from __future__ import annotations
 
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 
 from flask import Flask, current_app
 
@@ -24,3 +25,18 @@ def submit(fn, *args, **kwargs) -> Future:
             return fn(*args, **kwargs)
 
     return _executor.submit(work)
+
+
+#: what ``submit_and_wait`` returns for work that goes on after the wait
+UNFINISHED = object()
+
+
+def submit_and_wait(fn, *args, **kwargs):
+    """``submit``, then wait up to ``TRACKER_BACKGROUND_WAIT_SECONDS``: what ``fn`` returned
+    when it was done by then (a usual plan is), else ``UNFINISHED`` (the page says it is
+    being worked on; the work goes on)."""
+    job = submit(fn, *args, **kwargs)
+    try:
+        return job.result(timeout=current_app.config["TRACKER_BACKGROUND_WAIT_SECONDS"])
+    except FutureTimeout:
+        return UNFINISHED

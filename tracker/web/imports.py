@@ -4,7 +4,6 @@ doubts to settle → publish. Re-uploading an amended plan shows what will chang
 from __future__ import annotations
 
 import hashlib
-from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import date, timedelta
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
@@ -274,8 +273,10 @@ def preview(draft_id: int):
     agencies = _choosable(preview)
     groups = option_groups(agencies)
     whole = _groups(preview)
+    failed = changes is drafts.COMPARE_FAILED
     return render_template("imports/preview.html", draft=draft, p=preview, reading=preview.reading,
-                           changes=changes, comparing=preview.existing is not None and changes is None,
+                           changes=None if failed else changes, compare_failed=failed,
+                           comparing=preview.existing is not None and changes is None,
                            agencies=agencies, row_key=drafts.row_key, describe=describe,
                            deadlines=(draft.choices or {}).get("deadlines") or {},
                            prose_owners=(draft.choices or {}).get("prose_owners") or {},
@@ -292,13 +293,9 @@ def _publish(draft: ImportDraft, calendar):
     except publishing.AlreadyPublishing:
         return redirect(url_for(".progress", draft_id=draft.id))
     db.session.commit()
-    job = background.submit(
+    background.submit_and_wait(
         publishing.run, lambda: Session(db.engine), draft.id, calendar, _allowed_issuers(),
         request.form.get("confirm_removal") == "1", clock.today(), current_user.committee_id, clock.now)
-    try:
-        job.result(timeout=current_app.config["TRACKER_BACKGROUND_WAIT_SECONDS"])
-    except FutureTimeout:
-        pass
     return _after_publish(draft)
 
 
@@ -309,22 +306,22 @@ COMPARING_LOST = timedelta(minutes=10)
 def _changes(draft: ImportDraft, preview: drafts.Preview, index) -> drafts.Changes | None:
     """What publishing would change in the existing plan, or None while it is being worked
     out: in the background (a 20,000-row amendment takes longer than a request may), kept
-    on the draft for the file, choices and plan state it was computed for."""
+    on the draft for the file, choices and plan state it was computed for. A comparison
+    that failed is said (``drafts.COMPARE_FAILED``) until any of those change, or the author
+    asks again."""
     key = drafts.changes_key(db.session, draft, preview.existing)
-    if draft.changes_key == key:
+    again = request.args.get("compare") == "again"
+    if draft.changes_key == key and not (again and drafts.compare_failed(draft)):
         if draft.changes is not None:
-            return drafts.Changes.from_json(draft.changes)
+            return drafts.stored_changes(draft)
         started = clock.as_utc(draft.changes_started_at) if draft.changes_started_at else None
         if started is not None and clock.now() - started < COMPARING_LOST:
             return None                     # another request started it
     draft.changes, draft.changes_key, draft.changes_started_at = None, key, clock.now()
     db.session.commit()
-    job = background.submit(drafts.compare_and_keep, lambda: Session(db.engine), db.engine, draft.id, key,
-                            preview, index)
-    try:
-        return job.result(timeout=current_app.config["TRACKER_BACKGROUND_WAIT_SECONDS"])
-    except FutureTimeout:
-        return None
+    done = background.submit_and_wait(drafts.compare_and_keep, lambda: Session(db.engine), db.engine, draft.id,
+                                      key, preview, index)
+    return None if done is background.UNFINISHED else done
 
 
 def _after_publish(draft: ImportDraft):
