@@ -222,6 +222,27 @@ def test_hard_wrapped_markdown_is_read_as_paragraphs():
     assert leads(task) == ["Sở Nội vụ"] and deadline(task).due == date(2024, 12, 31)
 
 
+def test_page_numbers_and_breaks_of_a_converted_pdf_do_not_cut_a_duty():
+    converted = [
+        "I. NHIỆM VỤ", "",
+        "1. Bộ Tài chính", "",
+        "- Trình Chính phủ ban hành Nghị định về gia hạn nộp thuế và tiền thuê", "",
+        "đất cho các doanh nghiệp bị ảnh hưởng, báo cáo Thủ tướng", "",
+        "3", "", "--- PAGE BREAK ---", "",
+        "Chính phủ trong tháng 5 năm 2024.", "",
+        "- Rà soát các khoản phí, lệ phí có thể miễn, giảm, trình cấp có thẩm quyền trong tháng 6 năm 2024.", "",
+        "- 4 -", "",
+    ]
+    texts = [p.text for p in paragraphs("\n".join(converted))]
+    assert "- Trình Chính phủ ban hành Nghị định về gia hạn nộp thuế và tiền thuê đất cho các doanh nghiệp bị " \
+           "ảnh hưởng, báo cáo Thủ tướng Chính phủ trong tháng 5 năm 2024." in texts
+    assert not any(t in ("3", "- 4 -") or "PAGE BREAK" in t for t in texts)
+    _reading, tasks = tasks_of(converted)
+    task = find(tasks, "gia hạn nộp thuế")
+    assert leads(task) == ["Bộ Tài chính"] and deadline(task).due == date(2024, 5, 31)
+    assert not [t for t in tasks if t.content.startswith(("đất cho", "Chính phủ trong"))]
+
+
 def test_cells_flattened_one_per_line_become_table_rows():
     flattened = ["|", "**TT**", "|", "**Nội dung**", "|", "**Cơ quan chủ trì**", "|", "**Thời hạn hoàn**",
                  "**thành**", "|", "|", "1", "|", "Xây dựng kho dữ liệu", "dùng chung của tỉnh", "|",

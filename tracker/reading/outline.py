@@ -38,6 +38,10 @@ _CLOSING = re.compile(r"^(nơi nhận|tm\.|tm |kt\.|kt |t/m)", re.IGNORECASE)
 # plan a decision issues ("KẾ HOẠCH" on its own line after the decision's signature).
 _ATTACHED = re.compile(r"^(?:phụ lục\b|(?:kế hoạch|chương trình|đề án|quy chế|danh mục)\s*$)", re.IGNORECASE)
 _END = re.compile(r"[.;:!?…”\")]\s*$")
+# What a page leaves in converted text: a break marker, a bare page number ("2", "- 3 -",
+# "Trang 4/12"). A paragraph the page cut goes on after it.
+_PAGE_FURNITURE = re.compile(r"^(?:-{2,}\s*page\s*break\s*-{2,}|\f|[-–]?\s*\d{1,3}\s*[-–]?|"
+                             r"trang\s+\d{1,3}(?:\s*/\s*\d{1,3})?)$", re.IGNORECASE)
 
 _ROMAN = re.compile(r"^(?P<num>[IVX]{1,5})\s*[.:)]\s*(?P<text>\S.*)$")
 _NUM = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2})*)\s*[.)]\s*(?P<text>\S.*)$"
@@ -84,12 +88,15 @@ def paragraphs(text: str) -> list[Paragraph]:
     width = lengths[len(lengths) // 2] if lengths else 80
     previous_raw = ""
     out: list[Paragraph] = []
-    closing, in_block = False, False
+    closing, in_block, after_page = False, False, False
     for number, raw in enumerate(lines, start=1):
         if "\t" in raw or raw.lstrip().startswith("|"):
             in_block = False
             continue                            # table rows are the table reader's
         line = clean(_MARKDOWN.sub(" ", raw))
+        if _PAGE_FURNITURE.match(raw.strip()):
+            after_page = True
+            continue
         if not line:
             in_block = False
             continue
@@ -106,17 +113,21 @@ def paragraphs(text: str) -> list[Paragraph]:
         heading_before = (len(previous_raw) < 0.6 * width and _marker(line)
                           and re.match(r"^\S+\s+[A-ZĐÀ-Ỹ]", line) is not None)
         previous_raw = line
-        if out and in_block and wrapped and not heading_before \
+        if after_page and out and not _END.search(previous) and not _marker(line) and not closing:
+            out[-1].text = f"{previous} {line}"         # the sentence the page cut
+        elif out and in_block and wrapped and not heading_before \
                 and not (_END.search(previous) and (_marker(line) or line[:1].isupper())):
             out[-1].text = f"{previous} {line}"
-        elif (out and not wrapped and not _END.search(previous)
-              and (line[:1].islower() and not _marker(line) or re.match(r"^[-–]\s*\d", line)
-                   or is_label_only(previous) and not _marker(line) and not _LABEL.match(fold_chars(line)))):
-            # Lower case goes on; so does "- 2030 …" after "giai đoạn 2026" (a range, not an item).
+        elif (out and not _END.search(previous)
+              and (line[:1].islower() and not _marker(line)
+                   or not wrapped and (re.match(r"^[-–]\s*\d", line) or is_label_only(previous)
+                                       and not _marker(line) and not _LABEL.match(fold_chars(line))))):
+            # Lower case goes on (after a blank line too: a conversion's stray break); so does
+            # "- 2030 …" after "giai đoạn 2026" (a range, not an item).
             out[-1].text = f"{previous} {line}"
         else:
             out.append(Paragraph(number, line))
-        in_block = True
+        in_block, after_page = True, False
     # "3." alone, then the item's text: one item.
     merged: list[Paragraph] = []
     for paragraph in out:
