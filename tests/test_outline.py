@@ -243,6 +243,22 @@ def test_page_numbers_and_breaks_of_a_converted_pdf_do_not_cut_a_duty():
     assert not [t for t in tasks if t.content.startswith(("đất cho", "Chính phủ trong"))]
 
 
+def test_a_named_body_an_owner_directs_leads_with_it_its_own_units_do_not():
+    _reading, tasks = tasks_of([
+        "I. TỔ CHỨC THỰC HIỆN", "",
+        "1. Sở Nông nghiệp và Môi trường chỉ đạo Chi cục Thủy lợi thực hiện các nội dung sau:", "",
+        "- Rà soát hiện trạng các công trình thủy lợi xuống cấp, báo cáo UBND tỉnh trước ngày 30/6/2024.", "",
+        "2. Giao Công an tỉnh: (i) Chỉ đạo Phòng Cảnh sát giao thông chủ trì tuần tra, kiểm soát các tuyến "
+        "đường ven biển trong mùa mưa bão. (ii) Chỉ đạo các đơn vị trực thuộc tăng cường nắm tình hình "
+        "an ninh trật tự tại cơ sở.", "",
+        "3. Sở Xây dựng chỉ đạo các đơn vị quản lý đường bộ kiểm tra cầu yếu, hoàn thành trong quý III/2024.", "",
+    ])
+    assert leads(find(tasks, "công trình thủy lợi")) == ["Sở Nông nghiệp và Môi trường", "Chi cục Thủy lợi"]
+    assert leads(find(tasks, "tuần tra, kiểm soát")) == ["Công an tỉnh", "Phòng Cảnh sát giao thông"]
+    assert leads(find(tasks, "nắm tình hình")) == ["Công an tỉnh"]
+    assert leads(find(tasks, "kiểm tra cầu yếu")) == ["Sở Xây dựng"]
+
+
 def test_cells_flattened_one_per_line_become_table_rows():
     flattened = ["|", "**TT**", "|", "**Nội dung**", "|", "**Cơ quan chủ trì**", "|", "**Thời hạn hoàn**",
                  "**thành**", "|", "|", "1", "|", "Xây dựng kho dữ liệu", "dùng chung của tỉnh", "|",

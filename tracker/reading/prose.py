@@ -331,8 +331,11 @@ _VERBS = (
     "dua tin", "giam sat", "ho tro", "tham gia", "van dong", "kiem soat", "phan bo", "thuc thi",
     "nghiem tuc", "phai", "can(?!\\s*bo)", "se",
 )
+# "giao" hands work to someone; "giao thông", "giáo dục", "giao ban" are names and nouns.
+_NOT_GIVING = r"(?!\s+(?:thong|duc|dich|luu|ban|nhan|tiep|thuong)\b)"
 _VERB = re.compile(r"(?<!quy )(?<!chuong )(?<!cong )\b(?:" + "|".join(
-    v.replace(" ", r"\s+") for v in sorted(_VERBS, key=len, reverse=True)) + r")\b", _A)
+    v.replace(" ", r"\s+") + (_NOT_GIVING if v == "giao" else "")
+    for v in sorted(_VERBS, key=len, reverse=True)) + r")\b", _A)
 # Who is asked to do something ("Giao Sở Nội vụ ...", "Đề nghị Ủy ban MTTQ ...").
 _ASSIGN = re.compile(r"^(?:giao\s+nhiem\s+vu\s+cho|giao\s+cho|giao|de\s+nghi|yeu\s+cau|uy\s+quyen\s+cho)\s+",
                      _A)
@@ -435,8 +438,41 @@ def _owner_at(text: str, folded: str, pos: int, limit_words: int = 22) -> _Owner
         reading = _read_owner_phrase(owner_text, text, folded, verb)
         if not reading.lead:
             return None
-        return _Owner(owner_text, reading, "own", end=verb.start())
+        owner = _Owner(owner_text, reading, "own", end=verb.start())
+        if verb_word == "chi dao":
+            directed = _owner_at(text, folded, verb.end() + 1, limit_words)
+            if directed is not None and not re.search(r"[;.]", text[verb.end():directed.end]):
+                return _with_directed(owner, directed)
+        return owner
     return None
+
+
+_DIRECTING = re.compile(r"^[-+•\s]*chi\s+dao\s+", _A)
+
+
+def _with_directed(owner: _Owner, directed: _Owner) -> _Owner:
+    """"Sở X chỉ đạo Chi cục Y thực hiện …": the body directed does the work with X (both lead)."""
+    known = {m.text for m in owner.reading.lead}
+    # A body named ("Chi cục Biển đảo và Thủy sản") leads with it; "các đơn vị trực thuộc",
+    # "cơ quan chuyên môn …" are its own staff, not owners of their own.
+    named = [m for m in directed.reading.lead if m.text not in known and not m.vague and not m.group
+             and not re.match(r"^(cac|nhung|co quan|don vi|luc luong)\b", fold(m.text))]
+    if not named:
+        return owner
+    reading = OwnerReading(lead=owner.reading.lead + named,
+                           coordinate=owner.reading.coordinate + directed.reading.coordinate,
+                           warnings=owner.reading.warnings + directed.reading.warnings)
+    return _Owner(owner.text, reading, owner.source, note=owner.note, end=directed.end)
+
+
+def _directed_by(text: str, folded: str, owner: _Owner | None) -> _Owner | None:
+    """A duty under an owner's heading that opens "Chỉ đạo Y chủ trì …" (the heading's owner
+    directs Y): both lead."""
+    opening = _DIRECTING.match(folded)
+    if owner is None or opening is None:
+        return None
+    directed = _owner_at(text, folded, opening.end())
+    return _with_directed(owner, directed) if directed is not None else None
 
 
 def _read_owner_phrase(owner_text: str, text: str, folded: str, verb: re.Match) -> OwnerReading:
@@ -805,7 +841,8 @@ def _read_pieces(node: _Node, pieces: list[str], ctx: _Context,
             previous.deadlines.extend(sentence.deadlines)
             previous.text = f"{previous.text} {piece}"
             continue
-        sentence.owner = _sentence_owner(piece, sentence.folded, sentence.deadlines)
+        sentence.owner = (_sentence_owner(piece, sentence.folded, sentence.deadlines)
+                          or _directed_by(piece, sentence.folded, ctx.owner))
         sentence.targets = _targets(piece)
         previous = sentence
         if node.kind == "roman" or node.children and not (sentence.owner or sentence.deadlines):
