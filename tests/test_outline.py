@@ -259,6 +259,21 @@ def test_a_named_body_an_owner_directs_leads_with_it_its_own_units_do_not():
     assert leads(find(tasks, "kiểm tra cầu yếu")) == ["Sở Xây dựng"]
 
 
+def test_a_list_of_violations_and_fines_is_not_a_list_of_duties():
+    _reading, tasks = tasks_of([
+        "Sở Nội vụ đề nghị Ban Quản lý các khu công nghiệp thực hiện các nội dung sau:", "",
+        "1. Kiểm tra việc chấp hành pháp luật lao động tại các doanh nghiệp trong khu công nghiệp, "
+        "hoàn thành trước ngày 30/9/2024.", "",
+        "2. Lưu ý về xử lý vi phạm:", "",
+        "Các hành vi vi phạm quy định về lao động thì bị xử phạt vi phạm hành chính theo Nghị định "
+        "số 12/2022/NĐ-CP như:", "",
+        "- Không báo cáo tình hình sử dụng lao động theo quy định trước ngày 30/6 hằng năm.", "",
+        "- Không niêm yết công khai nội quy lao động tại nơi làm việc.", "",
+    ])
+    assert find(tasks, "chấp hành pháp luật lao động")
+    assert not [t for t in tasks if "báo cáo tình hình sử dụng" in t.content or "niêm yết" in t.content]
+
+
 def test_cells_flattened_one_per_line_become_table_rows():
     flattened = ["|", "**TT**", "|", "**Nội dung**", "|", "**Cơ quan chủ trì**", "|", "**Thời hạn hoàn**",
                  "**thành**", "|", "|", "1", "|", "Xây dựng kho dữ liệu", "dùng chung của tỉnh", "|",

@@ -745,6 +745,12 @@ class _Candidate:
 class _Context:
     owner: _Owner | None = None
     deadline: _Deadline | None = None
+    listing: bool = False         # the items list what is punished or described, not duties
+
+
+# A lead-in whose list is of violations and their fines ("Các hành vi vi phạm … bị xử phạt
+# … như:"), not of duties.
+_LISTS_VIOLATIONS = re.compile(r"\b(?:hanh\s*vi\s*vi\s*pham|bi\s*xu\s*phat|xu\s*phat\s*vi\s*pham)\b", _A)
 
 
 _ASKED = re.compile(r"\b(?:de\s*nghi|yeu\s*cau|giao)\s+", _A)
@@ -813,7 +819,8 @@ def _sentences(root: _Node, context: PlanContext) -> list[tuple[_Sentence, _Cont
             if _is_lead_in(child):
                 given = _lead_in(child, context)
                 deadline = given.deadline if given.deadline and given.deadline.strength >= MEDIUM else None
-                given = _Context(given.owner or ctx.owner, deadline or ctx.deadline)
+                given = _Context(given.owner or ctx.owner, deadline or ctx.deadline,
+                                 ctx.listing or bool(_LISTS_VIOLATIONS.search(_masked_fold(child.text))))
                 pieces = _split_sentences(child.text)
                 if len(pieces) > 1 and child.role != "skip":
                     out.extend(_read_pieces(child, pieces[:-1], ctx, context))
@@ -822,7 +829,7 @@ def _sentences(root: _Node, context: PlanContext) -> list[tuple[_Sentence, _Cont
                 else:
                     following = given          # a paragraph "... như sau:" leads its followers
                 continue
-            if child.role != "skip":
+            if child.role != "skip" and not ctx.listing:
                 out.extend(_read_pieces(child, _split_sentences(child.text), ctx, context))
             visit(child, ctx)
 
