@@ -274,6 +274,26 @@ def test_a_list_of_violations_and_fines_is_not_a_list_of_duties():
     assert not [t for t in tasks if "báo cáo tình hình sử dụng" in t.content or "niêm yết" in t.content]
 
 
+def test_the_addressees_of_a_dispatch_are_not_duties_nor_its_sender_an_owner():
+    text = "\n".join([
+        "BỘ CÔNG THƯƠNG", "", "Số: 12/CĐ-BCT", "", "Hà Nội, ngày 5 tháng 8 năm 2024", "",
+        "CÔNG ĐIỆN", "Về việc bảo đảm cung ứng điện mùa khô", "",
+        "BỘ TRƯỞNG BỘ CÔNG THƯƠNG điện:", "",
+        "- Tập đoàn Điện lực Việt Nam;", "- Sở Công Thương các tỉnh, thành phố trực thuộc Trung ương.", "",
+        "Để bảo đảm cung ứng điện trong mùa khô, Bộ trưởng yêu cầu:", "",
+        "1. Các Tập đoàn, Tổng công ty nhà nước: rà soát kế hoạch bảo dưỡng các nhà máy điện, "
+        "hoàn thành trước ngày 31/8/2024.", "",
+        "2. Giao các Thứ trưởng theo lĩnh vực được phân công kiểm tra, đôn đốc việc thực hiện Công điện này.", "",
+        "", "Nơi nhận:", "- Như trên;", "- Lưu: VT.", "", "BỘ TRƯỞNG", "", "Nguyễn Văn B",
+    ])
+    reading = read_plan_text(text, "cd.txt")
+    tasks = list(reading.tasks) + list(reading.prose_tasks)
+    assert not [t for t in tasks if t.content.startswith(("Tập đoàn Điện lực", "Sở Công Thương các tỉnh"))]
+    assert leads(find(tasks, "bảo dưỡng các nhà máy")) == ["Các Tập đoàn", "Tổng công ty nhà nước"]
+    assert leads(find(tasks, "kiểm tra, đôn đốc việc thực hiện")) == ["các Thứ trưởng theo lĩnh vực được phân công"]
+    assert not any("điện" in m for t in tasks for m in leads(t))
+
+
 def test_cells_flattened_one_per_line_become_table_rows():
     flattened = ["|", "**TT**", "|", "**Nội dung**", "|", "**Cơ quan chủ trì**", "|", "**Thời hạn hoàn**",
                  "**thành**", "|", "|", "1", "|", "Xây dựng kho dữ liệu", "dùng chung của tỉnh", "|",

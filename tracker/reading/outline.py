@@ -135,7 +135,28 @@ def paragraphs(text: str) -> list[Paragraph]:
             merged[-1].text = f"{merged[-1].text} {paragraph.text}"
             continue
         merged.append(paragraph)
+    merged = _without_addressees(merged)
     return [piece for paragraph in merged for piece in _enumerated(paragraph)]
+
+
+# The addressees of a letter or dispatch: "Kính gửi: …", "THỦ TƯỚNG CHÍNH PHỦ điện:" and the
+# dashed names under it. Who a letter is sent to, not duties.
+_SENDS = re.compile(r"^(?:kinh\s*gui\b|(?P<sender>.{3,80}?)\s+dien\s*:\s*$)")
+
+
+def _without_addressees(paragraphs_: list[Paragraph]) -> list[Paragraph]:
+    kept: list[Paragraph] = []
+    addressees = False
+    for index, paragraph in enumerate(paragraphs_):
+        sends = _SENDS.match(fold(paragraph.text)) if index < 40 else None
+        if sends and (not sends.group("sender") or paragraph.text.split(" điện")[0].isupper()):
+            addressees = True
+            continue
+        if addressees and re.match(r"^[-–+•]", paragraph.text):
+            continue
+        addressees = False
+        kept.append(paragraph)
+    return kept
 
 
 # "(i) …; (ii) …": duties enumerated inside one paragraph, each its own item.

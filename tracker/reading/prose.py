@@ -333,7 +333,7 @@ _VERBS = (
 )
 # "giao" hands work to someone; "giao thông", "giáo dục", "giao ban" are names and nouns.
 _NOT_GIVING = r"(?!\s+(?:thong|duc|dich|luu|ban|nhan|tiep|thuong)\b)"
-_VERB = re.compile(r"(?<!quy )(?<!chuong )(?<!cong )\b(?:" + "|".join(
+_VERB = re.compile(r"(?<!quy )(?<!chuong )(?:(?<=phan cong )|(?<!cong ))\b(?:" + "|".join(
     v.replace(" ", r"\s+") + (_NOT_GIVING if v == "giao" else "")
     for v in sorted(_VERBS, key=len, reverse=True)) + r")\b", _A)
 # Who is asked to do something ("Giao Sở Nội vụ ...", "Đề nghị Ủy ban MTTQ ...").
@@ -354,7 +354,8 @@ _TWO_WORD_STARTS = {s.strip() for s in _STARTS if " " in s.strip()}
 _COLLECTIVE = re.compile(
     r"^(?:cac|tung|moi|toan the)\s+(?:so|ban|nganh|phong|co quan|don vi|dia phuong|huyen|xa|phuong|"
     r"thi tran|thanh pho|quan|doan the|hoi|truong(?! hop)|trung tam|chi cuc|cuc|bo|uy ban|ubnd|cap|"
-    r"thanh vien|chu dau tu|to chuc doan the|doanh nghiep nha nuoc)\b", _A)
+    r"thanh vien|chu dau tu|to chuc doan the|doanh nghiep nha nuoc|tap doan|tong cong ty|"
+    r"pho thu tuong|bo truong|thu truong|chu tich|giam doc)\b", _A)
 _GENERIC_START = re.compile(r"^(?:co quan|don vi|dia phuong|nguoi dung dau|lanh dao)\b", _A)
 # Starts the owner reader's list lacks, seen in district and commune plans ("Trạm Y tế xã",
 # "Công chức Văn phòng - Thống kê", "Bệnh viện ...", "Hội đồng ..."); a person's post needs a name.
