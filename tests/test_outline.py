@@ -294,6 +294,21 @@ def test_the_addressees_of_a_dispatch_are_not_duties_nor_its_sender_an_owner():
     assert not any("điện" in m for t in tasks for m in leads(t))
 
 
+def test_an_agency_heading_whose_name_holds_a_verb_after_a_dash_leads_its_duties():
+    # Hard-wrapped, no blank lines, the heading shorter than the wrapped lines around it.
+    _reading, tasks = tasks_of([
+        "I. NHIỆM VỤ",
+        "1. Trung tâm Phát triển quỹ đất - Đầu tư xây dựng",
+        "- Chỉ đạo các tổ công tác kiểm tra hiện trạng các công trình đang thi công trong",
+        "mùa mưa lũ, hoàn thành trước ngày 15/10/2024.",
+        "- Rà soát, bổ sung phương án bảo đảm an toàn cho người và phương tiện tại các công",
+        "trường, báo cáo trước ngày 30/10/2024.",
+    ])
+    assert leads(find(tasks, "kiểm tra hiện trạng")) == ["Trung tâm Phát triển quỹ đất - Đầu tư xây dựng"]
+    assert leads(find(tasks, "phương án bảo đảm an toàn")) == ["Trung tâm Phát triển quỹ đất - Đầu tư xây dựng"]
+    assert not [t for t in tasks if t.content.startswith("Trung tâm Phát triển")]
+
+
 def test_cells_flattened_one_per_line_become_table_rows():
     flattened = ["|", "**TT**", "|", "**Nội dung**", "|", "**Cơ quan chủ trì**", "|", "**Thời hạn hoàn**",
                  "**thành**", "|", "|", "1", "|", "Xây dựng kho dữ liệu", "dùng chung của tỉnh", "|",

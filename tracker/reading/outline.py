@@ -85,7 +85,7 @@ def paragraphs(text: str) -> list[Paragraph]:
     running_on = sum(1 for a, b in zip(lines, lines[1:]) if a.strip() and b.strip()[:1].islower())
     wrapped = bool(nonblank) and running_on >= 0.15 * nonblank
     lengths = sorted(len(line.strip()) for line in lines if line.strip())
-    width = lengths[len(lengths) // 2] if lengths else 80
+    width = lengths[len(lengths) * 4 // 5] if lengths else 80     # the wrap width: most full lines reach it
     previous_raw = ""
     out: list[Paragraph] = []
     closing, in_block, after_page = False, False, False
@@ -141,15 +141,19 @@ def paragraphs(text: str) -> list[Paragraph]:
 
 # The addressees of a letter or dispatch: "Kính gửi: …", "THỦ TƯỚNG CHÍNH PHỦ điện:" and the
 # dashed names under it. Who a letter is sent to, not duties.
-_SENDS = re.compile(r"^(?:kinh\s*gui\b|(?P<sender>.{3,80}?)\s+dien\s*:\s*$)")
+def _sends(paragraph: Paragraph) -> bool:
+    folded = fold(paragraph.text)
+    if folded.startswith("kinh gui"):
+        return True
+    # "… BỘ XÂY DỰNG điện:": the sender in capitals (a wrapped title may run into it)
+    return bool(re.search(r"\sdien\s*:\s*$", folded)) and paragraph.text.rsplit(" điện", 1)[0].isupper()
 
 
 def _without_addressees(paragraphs_: list[Paragraph]) -> list[Paragraph]:
     kept: list[Paragraph] = []
     addressees = False
     for index, paragraph in enumerate(paragraphs_):
-        sends = _SENDS.match(fold(paragraph.text)) if index < 40 else None
-        if sends and (not sends.group("sender") or paragraph.text.split(" điện")[0].isupper()):
+        if index < 40 and _sends(paragraph):
             addressees = True
             continue
         if addressees and re.match(r"^[-–+•]", paragraph.text):

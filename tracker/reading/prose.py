@@ -529,7 +529,10 @@ def _pure_owner(text: str) -> _Owner | None:
     folded = fold_chars(body)
     if not body or not _agency_start(body) or len(body.split()) > 20:
         return None
-    if any(text[m.start()].islower() for m in _VERB.finditer(folded)):
+    # A verb ends a sentence's owner; one after a dash that goes on with a capital is a name's
+    # ("Cục Kinh tế - Quản lý đầu tư xây dựng").
+    dash = re.search(r"\s[-–]\s+(?=[A-ZĐÀ-Ỹ])", body)
+    if any(body[m.start()].islower() for m in _VERB.finditer(folded) if not dash or m.start() < dash.start()):
         return None
     reading = read_owners(_SPLIT_AND.sub(", ", _TITLES.sub("", body)))
     reading.lead = [_vague_if_generic(m) for m in reading.lead]
