@@ -358,3 +358,31 @@ def test_a_flattened_appendix_table_with_group_rows():
     assert data.ref.endswith("B.1") and data.content == "Xây dựng kho dữ liệu dùng chung"
     assert leads(data) == ["Sở Khoa học và Công nghệ"]
     assert deadline(data).due == date(2024, 12, 31) and data.assignments[0].output == "Kho dữ liệu"
+
+
+def test_a_letter_with_an_appendix_table_hands_out_duties_in_its_own_items_too():
+    # Hard-wrapped as crawled: a heading runs into "1.1.", a list of ministries wraps after ";".
+    letter = [
+        "Kính gửi: Các", "đồng chí Bộ trưởng, Thủ trưởng cơ quan ngang Bộ",
+        "Thực hiện Kết luận số 12-KL/TW ngày 05/9/2025 của Bộ Chính trị, Ban Chỉ đạo yêu cầu các đồng chí",
+        "Bộ trưởng, Thủ trưởng cơ quan ngang Bộ khẩn trương chỉ đạo thực hiện các nội dung sau:",
+        "1. Về phân cấp, phân quyền khi vận hành chính quyền địa phương",
+        "1.1. Đối với các nhiệm vụ cần ban hành văn bản hướng dẫn, các Bộ, cơ quan ngang Bộ khẩn",
+        "trương rà soát, ban hành văn bản hướng dẫn theo thẩm quyền. Thời hạn hoàn thành chậm nhất",
+        "ngày 25/12/2025.",
+        "1.2. Đối với các nhiệm vụ cần điều chỉnh thẩm quyền, yêu cầu các Bộ: Tài chính; Xây dựng;",
+        "Khoa học và Công nghệ xây dựng phương án điều chỉnh, báo cáo Ban Chỉ đạo trước ngày 15/12/2025.",
+        "", "Nơi nhận:", "- Như trên;", "- Lưu: VT.", "", "TRƯỞNG BAN", "", "Nguyễn Văn C", "",
+        "PHỤ LỤC", "KIẾN NGHỊ CỦA CÁC ĐỊA PHƯƠNG",
+        "TT\tNội dung kiến nghị\tCơ quan chủ trì\tThời hạn",
+        "1\tHướng dẫn thủ tục đất đai cấp xã\tBộ Nông nghiệp và Môi trường\tTháng 12/2025",
+    ]
+    reading = read_plan_text("\n".join(letter), "cv.txt")
+    assert [t.content for t in reading.tasks] == ["Hướng dẫn thủ tục đất đai cấp xã"]
+    proposals = reading.prose_tasks
+    guidance = find(proposals, "ban hành văn bản hướng dẫn theo thẩm quyền")
+    assert deadline(guidance).due == date(2025, 12, 25)
+    adjust = find(proposals, "xây dựng phương án điều chỉnh")
+    assert "Khoa học và Công nghệ xây dựng phương án" in adjust.content
+    assert deadline(adjust).due == date(2025, 12, 15)
+    assert not [t for t in proposals if t.content.startswith(("Khoa học", "Về phân cấp", "Kính gửi"))]

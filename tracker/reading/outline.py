@@ -40,6 +40,8 @@ _ATTACHED = re.compile(r"^(?:phụ lục\b|(?:kế hoạch|chương trình|đề
 _END = re.compile(r"[.;:!?…”\")]\s*$")
 # What a page leaves in converted text: a break marker, a bare page number ("2", "- 3 -",
 # "Trang 4/12"). A paragraph the page cut goes on after it.
+# Numbering no wrapped sentence starts a line with: "1.2. Đối với …", "II. NHIỆM VỤ".
+_STRONG_MARKER = re.compile(r"^(?:[IVX]{1,5}\.\s+[A-ZĐÀ-Ỹ]{2}|\d{1,2}\.\d{1,2}(?:\.\d{1,2})*\.\s+[A-ZĐÀ-Ỹ])")
 _PAGE_FURNITURE = re.compile(r"^(?:-{2,}\s*page\s*break\s*-{2,}|\f|[-–]?\s*\d{1,3}\s*[-–]?|"
                              r"trang\s+\d{1,3}(?:\s*/\s*\d{1,3})?)$", re.IGNORECASE)
 
@@ -115,8 +117,11 @@ def paragraphs(text: str) -> list[Paragraph]:
         previous_raw = line
         if after_page and out and not _END.search(previous) and not _marker(line) and not closing:
             out[-1].text = f"{previous} {line}"         # the sentence the page cut
-        elif out and in_block and wrapped and not heading_before \
-                and not (_END.search(previous) and (_marker(line) or line[:1].isupper())):
+        elif out and in_block and wrapped and not heading_before and not _STRONG_MARKER.match(line) \
+                and not (_END.search(previous) and (_marker(line) or line[:1].isupper()
+                                                    and not previous.endswith(";"))):
+            # (After ";" a capital is a name the enumeration goes on with: "các Bộ: Xây dựng;
+            # Khoa học và Công nghệ …".)
             out[-1].text = f"{previous} {line}"
         elif (out and not _END.search(previous)
               and (line[:1].islower() and not _marker(line)
@@ -149,12 +154,20 @@ def _sends(paragraph: Paragraph) -> bool:
     return bool(re.search(r"\sdien\s*:\s*$", folded)) and paragraph.text.rsplit(" điện", 1)[0].isupper()
 
 
+_OPENING = re.compile(r"\s(?=(?:Thực hiện|Căn cứ|Để|Nhằm|Theo|Triển khai|Trên cơ sở|Thời gian qua|Vừa qua|"
+                      r"Hiện nay|Qua|Tiếp theo|Ngày \d)\b)")
+
+
 def _without_addressees(paragraphs_: list[Paragraph]) -> list[Paragraph]:
     kept: list[Paragraph] = []
     addressees = False
     for index, paragraph in enumerate(paragraphs_):
         if index < 40 and _sends(paragraph):
-            addressees = True
+            # A wrapped "Kính gửi: …" may run into the letter's first sentence: that is kept.
+            opening = _OPENING.search(paragraph.text)
+            if opening:
+                kept.append(Paragraph(paragraph.line, paragraph.text[opening.end():]))
+            addressees = not opening
             continue
         if addressees and re.match(r"^[-–+•]", paragraph.text):
             continue

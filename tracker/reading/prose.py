@@ -1186,8 +1186,17 @@ def appendix_deadline(text: str, context: PlanContext) -> _Deadline | None:
 
 
 def read_prose_tasks(text: str, context: PlanContext) -> list[TaskReading]:
-    """Dated tasks in a tabular plan's "Tổ chức thực hiện" section (candidates to confirm)."""
-    return read_prose(text, context, whole_document=False).tasks
+    """Dated tasks in a tabular plan's "Tổ chức thực hiện" section (candidates to confirm).
+
+    A letter ("Kính gửi: …") with a table is another thing: the table is an appendix (requests
+    to handle, a list of tasks), and the letter's own numbered items hand out duties too."""
+    return read_prose(text, context, whole_document=is_letter(text)).tasks
+
+
+def is_letter(text: str) -> bool:
+    """Addressed to someone ("Kính gửi:" near the start): a letter, dispatch or notice."""
+    head = "\n".join(text.split("\n")[:60])
+    return re.search(r"^\W*k[ií]nh\s+g[uử]i\b", head, re.IGNORECASE | re.MULTILINE) is not None
 
 
 _DEADLINE_CELL = re.compile(r"\b(?:quy|qui|thang|nam\s*\d{4}|thuong\s*xuyen|hang\s*(?:nam|quy|thang)|dinh\s*ky|"
