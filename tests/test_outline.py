@@ -386,3 +386,19 @@ def test_a_letter_with_an_appendix_table_hands_out_duties_in_its_own_items_too()
     assert "Khoa học và Công nghệ xây dựng phương án" in adjust.content
     assert deadline(adjust).due == date(2025, 12, 15)
     assert not [t for t in proposals if t.content.startswith(("Khoa học", "Về phân cấp", "Kính gửi"))]
+
+
+def test_undated_duties_under_a_collective_heading_are_proposed_unticked_not_those_of_a_sentence():
+    _reading, tasks = tasks_of([
+        "I. NHIỆM VỤ", "",
+        "1. Các cơ quan, đơn vị, địa phương:", "",
+        "- Rà soát, cắt giảm thủ tục hành chính nội bộ trong phạm vi quản lý.", "",
+        "2. Nội dung khắc phục", "",
+        "Các cơ quan, đơn vị tập trung khắc phục các nội dung sau:", "",
+        "- Đẩy mạnh tuyên truyền về cải cách hành chính trong cán bộ, công chức.", "",
+        "", "PHỤ LỤC", "DANH MỤC TỔNG HỢP", "",
+        "Tổng hợp các chỉ tiêu theo từng lĩnh vực quản lý của các cơ quan, đơn vị.",
+    ])
+    duty = find(tasks, "cắt giảm thủ tục hành chính nội bộ")
+    assert leads(duty) == ["Các cơ quan, đơn vị, địa phương"] and duty.confidence < 0.6
+    assert not [t for t in tasks if "Đẩy mạnh tuyên truyền" in t.content or "Tổng hợp các chỉ tiêu" in t.content]

@@ -50,6 +50,7 @@ _CONFIDENCE: dict[str, tuple[float | None, ...]] = {
     "explicit": (0.6, 0.75, 0.85, 0.9),    # named in the sentence or in its lead-in
     "vague":    (0.45, 0.55, 0.7, 0.8),    # named, but as "các cơ quan, đơn vị ..."
     "vague_lead_in": (None, None, 0.65, 0.75),  # a whole section handed to "các cơ quan, đơn vị"
+    "vague_heading": (0.4, 0.45, 0.65, 0.75),  # duties under a heading "Các bộ, ngành, địa phương:"
     "inferred": (None, None, 0.65, 0.75),  # from the assignment section; "hằng năm" is too little
     "none":     (None, None, 0.4, 0.5),    # a deadline, nobody named
 }
@@ -101,9 +102,11 @@ def _logical_lines(text: str, tcth_only: bool) -> list[tuple[int, str]]:
 def _outline(lines: list[tuple[int, str]]) -> _Node:
     root = _Node("root", -1, "", "", 0)
     stack = [root]
-    from .outline import item_marker
+    from .outline import _APPENDIX_TITLE, item_marker
     for number, line in lines:
         kind, num, body, level = item_marker(line)
+        if kind == "para" and _APPENDIX_TITLE.match(line):
+            kind, level = "roman", 0          # an appendix starts a new part: nothing carries over
         node = _Node(kind, level, num, body.strip(), number)
         while stack[-1].level >= level:
             stack.pop()
@@ -375,6 +378,7 @@ class _Owner:
     source: str                   # own, lead_in, inferred
     note: str = ""                # the lead-in or the assignment that gave it
     end: int = 0                  # where the owner phrase ends in the sentence
+    heading: bool = False         # a lead-in that only names owners ("d) Các bộ, ngành, địa phương:")
 
     @property
     def vague(self) -> bool:
@@ -776,7 +780,8 @@ def _lead_in(node: _Node, context: PlanContext) -> _Context:
     text = sentences[-1]
     folded = _masked_fold(text)
     deadlines = _deadlines(text, context, folded)
-    owner = (_pure_owner(text) or _named_group(node) or _sentence_owner(text, folded, deadlines)
+    pure = _pure_owner(text)
+    owner = (pure or _named_group(node) or _sentence_owner(text, folded, deadlines)
              or _asked_owner(text, folded))
     for earlier in reversed(sentences[:-1]):
         if owner is not None or len(text.split()) > 4:
@@ -785,7 +790,8 @@ def _lead_in(node: _Node, context: PlanContext) -> _Context:
         owner = (_sentence_owner(earlier, folded_earlier, _deadlines(earlier, context, folded_earlier))
                  or _asked_owner(earlier, folded_earlier))
     if owner:
-        owner = _Owner(owner.text, owner.reading, "lead_in", note=text.rstrip(" :"))
+        owner = _Owner(owner.text, owner.reading, "lead_in", note=text.rstrip(" :"),
+                       heading=owner is pure and node.kind != "para")
     best = max(deadlines, key=lambda d: d.strength) if deadlines else None
     return _Context(owner, best)
 
@@ -934,7 +940,7 @@ def _judge(sentence: _Sentence, ctx: _Context, mapping_ids: set[int],
         who = ("Câu giao việc cho cơ quan" if row == "explicit"
                else "Câu giao việc chung cho các cơ quan, đơn vị")
     elif owner is not None:
-        row = "vague_lead_in" if owner.vague else "explicit"
+        row = ("vague_heading" if owner.heading else "vague_lead_in") if owner.vague else "explicit"
         who = f"Cơ quan chủ trì lấy từ câu dẫn “{_short(owner.note, 70)}”"
     elif (mapping := _inferred_for(sentence.node)) is not None:
         owner = _Owner(mapping.owner.text, mapping.owner.reading, "inferred", note=mapping.sentence)
