@@ -402,3 +402,18 @@ def test_undated_duties_under_a_collective_heading_are_proposed_unticked_not_tho
     duty = find(tasks, "cắt giảm thủ tục hành chính nội bộ")
     assert leads(duty) == ["Các cơ quan, đơn vị, địa phương"] and duty.confidence < 0.6
     assert not [t for t in tasks if "Đẩy mạnh tuyên truyền" in t.content or "Tổng hợp các chỉ tiêu" in t.content]
+
+
+def test_a_decisions_closing_articles_are_not_duties_and_a_duty_may_open_with_can_cu():
+    _reading, tasks = tasks_of([
+        "I. TỔ CHỨC THỰC HIỆN", "",
+        "1. Ủy ban nhân dân các xã, phường", "",
+        "a) Căn cứ mục tiêu, nội dung của Kế hoạch, xây dựng kế hoạch chuyển đổi số của địa phương.", "",
+        "b) Căn cứ Nghị định số 47/2024/NĐ-CP ngày 09/5/2024 của Chính phủ.", "",
+        "Điều 2. Quyết định này có hiệu lực kể từ ngày ký ban hành.", "",
+        "Điều 3. Chánh Văn phòng UBND tỉnh, Giám đốc các sở và Chủ tịch UBND các xã, phường chịu "
+        "trách nhiệm thi hành Quyết định này.", "",
+    ])
+    assert find(tasks, "xây dựng kế hoạch chuyển đổi số của địa phương")
+    assert not [t for t in tasks if t.content.startswith(("Căn cứ Nghị định", "Điều", "Quyết định này"))
+                or "thi hành Quyết định này" in t.content]

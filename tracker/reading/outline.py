@@ -248,7 +248,13 @@ _NOT_TASKS = re.compile(
     r"muc phat|che tai|thong tin lien he)\b")
 
 
-_APPENDIX_TITLE = re.compile(r"^phụ lục\b", re.IGNORECASE)
+# A new part of the document, whatever came before: an appendix, or a decision's article
+# ("Điều 2. Quyết định này có hiệu lực …"). Nothing carries over into it.
+_NEW_PART = re.compile(r"^(?:phụ lục\b|điều\s+\d+\s*\.)", re.IGNORECASE)
+
+
+def starts_part(text: str) -> bool:
+    return _NEW_PART.match(text) is not None
 
 
 @dataclass
@@ -296,8 +302,8 @@ def outline(paragraphs_: list[Paragraph]) -> Node:
     stack = [root]
     for paragraph in paragraphs_:
         kind, number, body, level = item_marker(paragraph.text)
-        if kind == "para" and _APPENDIX_TITLE.match(paragraph.text):
-            kind, level = "roman", 0          # an appendix starts a new part of the document
+        if kind == "para" and starts_part(paragraph.text):
+            kind, level = "roman", 0
         content, fields = split_fields(body.strip())
         node = Node(kind, level, number, content, paragraph.line, fields)
         while stack[-1].level >= level:

@@ -102,11 +102,11 @@ def _logical_lines(text: str, tcth_only: bool) -> list[tuple[int, str]]:
 def _outline(lines: list[tuple[int, str]]) -> _Node:
     root = _Node("root", -1, "", "", 0)
     stack = [root]
-    from .outline import _APPENDIX_TITLE, item_marker
+    from .outline import item_marker, starts_part
     for number, line in lines:
         kind, num, body, level = item_marker(line)
-        if kind == "para" and _APPENDIX_TITLE.match(line):
-            kind, level = "roman", 0          # an appendix starts a new part: nothing carries over
+        if kind == "para" and starts_part(line):
+            kind, level = "roman", 0
         node = _Node(kind, level, num, body.strip(), number)
         while stack[-1].level >= level:
             stack.pop()
@@ -970,8 +970,12 @@ def _judge(sentence: _Sentence, ctx: _Context, mapping_ids: set[int],
 
 # Not duties: legal bases, the closing request to report difficulties.
 _BOILERPLATE = re.compile(
-    r"^(?:can cu\b|trong qua trinh (?:to chuc )?(?:thuc hien|trien khai)[^,]*, (?:neu|truong hop) co|"
-    r"phu luc\b|noi nhan\b|chi tiet lien he\b|.{0,80}\bdien thoai(?: so)?\s*[:(]?\s*\(?0\d)")
+    r"^(?:can cu\b(?!\s*(?:vao\s*)?(?:chuc nang|muc tieu|noi dung|nhiem vu|tinh hinh|dieu kien|ke hoach nay|"
+    r"de an nay|chuong trinh nay|thuc te|kha nang))|trong qua trinh (?:to chuc )?(?:thuc hien|trien khai)[^,]*, (?:neu|truong hop) co|"
+    r"phu luc\b|noi nhan\b|chi tiet lien he\b|.{0,80}\bdien thoai(?: so)?\s*[:(]?\s*\(?0\d|"
+    # A decision's closing articles: when it takes effect, who executes it.
+    r"(?:dieu \d+\.?\s*)?(?:quyet dinh|chi thi|nghi quyet|thong tu|ke hoach) nay co hieu luc|"
+    r"(?:dieu \d+\.?\s*)?.{0,300}\bchiu trach nhiem thi hanh (?:quyet dinh|chi thi|nghi quyet|thong tu) nay)")
 
 
 def _one_per_item(candidates: list[_Candidate]) -> list[_Candidate]:
