@@ -417,3 +417,20 @@ def test_a_decisions_closing_articles_are_not_duties_and_a_duty_may_open_with_ca
     assert find(tasks, "xây dựng kế hoạch chuyển đổi số của địa phương")
     assert not [t for t in tasks if t.content.startswith(("Căn cứ Nghị định", "Điều", "Quyết định này"))
                 or "thi hành Quyết định này" in t.content]
+
+
+def test_a_table_plans_reporting_section_after_tchuc_thuc_hien_is_read_like_it():
+    lines = HEAD + [
+        "I. NHIỆM VỤ",
+        "TT\tNội dung\tCơ quan chủ trì\tThời gian hoàn thành",
+        "1\tXây dựng cơ sở dữ liệu doanh nghiệp công nghệ\tSở Khoa học và Công nghệ\tQuý IV/2024", "",
+        "II. TỔ CHỨC THỰC HIỆN", "",
+        "1. Sở Tài chính bố trí kinh phí thực hiện Kế hoạch trước ngày 31/7/2024.", "",
+        "III. TỔ CHỨC THEO DÕI, KIỂM TRA VÀ CHẾ ĐỘ BÁO CÁO", "",
+        "- Sở Khoa học và Công nghệ tổng hợp, báo cáo Ủy ban nhân dân tỉnh trước ngày 30/11/2024.", "",
+    ] + TAIL
+    reading = read_plan_text("\n".join(lines), "kh.txt")
+    assert [t.content for t in reading.tasks] == ["Xây dựng cơ sở dữ liệu doanh nghiệp công nghệ"]
+    report = find(reading.prose_tasks, "tổng hợp, báo cáo Ủy ban nhân dân tỉnh")
+    assert leads(report) == ["Sở Khoa học và Công nghệ"] and deadline(report).due == date(2024, 11, 30)
+    assert find(reading.prose_tasks, "bố trí kinh phí").ref.startswith("TCTH.")

@@ -62,6 +62,8 @@ _RESPONSIBILITY = re.compile(
     r"^(to chuc thuc hien|trach nhiem thuc hien|trach nhiem cua|phan cong( thuc hien| trach nhiem|"
     r" nhiem vu)?|giao nhiem vu)\b")
 _OBJECTIVES = re.compile(r"^(muc tieu|chi tieu)\b")
+_IMPLEMENTATION = re.compile(r"^(to chuc thuc hien|trach nhiem thuc hien|to chuc theo doi|theo doi,? kiem tra|"
+                             r"kiem tra,? giam sat|che do bao cao|phan cong (thuc hien|trach nhiem|nhiem vu))\b")
 _NOT_TASKS = re.compile(
     r"^(su can thiet|co so phap ly|can cu phap ly|can cu xay dung|muc dich|yeu cau|quan diem|"
     r"thuc trang|tinh hinh|ket qua (dat duoc|thuc hien)|danh gia (ket qua|tinh hinh|thuc trang)|"
@@ -1020,12 +1022,15 @@ def read_prose(text: str, context: PlanContext, whole_document: bool) -> ProseRe
     _assign_roles(root)
     sections: dict[int, SectionReading] = {}
     if tcth_only:
-        tcth = next((n for n in root.children if n.kind == "roman"
-                     and re.match(r"^to chuc thuc hien", _title_key(n.text))), None)
-        if tcth is None:
+        # "Tổ chức thực hiện", and the sections that go on with it ("Tổ chức theo dõi, kiểm
+        # tra và chế độ báo cáo", "Trách nhiệm thực hiện").
+        parts = [n for n in root.children if n.kind == "roman" and _IMPLEMENTATION.match(_title_key(n.text))]
+        if not parts:
             return ProseReading([], [])
-        root = _Node("root", -1, "", "", 0, children=[tcth])
-        sections[id(tcth)] = SectionReading(None, "TCTH", tcth.heading, -1)
+        root = _Node("root", -1, "", "", 0, children=parts)
+        for number, part in enumerate(parts):
+            sections[id(part)] = SectionReading(None, "TCTH" if number == 0 else f"TCTH{number + 1}",
+                                                part.heading, -1 + number)
     pairs = _sentences(root, context)
     mappings, mapping_ids = _mappings(pairs) if not tcth_only else ([], set())
     _infer_owners(root, mappings)
