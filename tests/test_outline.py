@@ -434,3 +434,20 @@ def test_a_table_plans_reporting_section_after_tchuc_thuc_hien_is_read_like_it()
     report = find(reading.prose_tasks, "tổng hợp, báo cáo Ủy ban nhân dân tỉnh")
     assert leads(report) == ["Sở Khoa học và Công nghệ"] and deadline(report).due == date(2024, 11, 30)
     assert find(reading.prose_tasks, "bố trí kinh phí").ref.startswith("TCTH.")
+
+
+def test_a_ministrys_departments_and_working_groups_head_their_duties():
+    # Crawled with each dash alone on its line and the heading short.
+    _reading, tasks = tasks_of([
+        "I. TỔ CHỨC THỰC HIỆN",
+        "1. Tiểu ban giúp việc Ban Chỉ đạo",
+        "- Thực",
+        "hiện phân công nhiệm vụ kịp thời cho các cơ quan, đơn vị và thành viên Tiểu ban.",
+        "2. Vụ Tổ chức cán bộ",
+        "-",
+        "Hướng dẫn các cơ quan, đơn vị đưa kết quả thực hiện nhiệm vụ chuyển đổi số vào công tác thi đua,",
+        "khen thưởng.",
+    ])
+    assert leads(find(tasks, "phân công nhiệm vụ kịp thời")) == ["Tiểu ban giúp việc Ban Chỉ đạo"]
+    guide = find(tasks, "đưa kết quả thực hiện nhiệm vụ chuyển đổi số")
+    assert leads(guide) == ["Vụ Tổ chức cán bộ"] and guide.content.startswith("Hướng dẫn")

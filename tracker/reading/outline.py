@@ -113,7 +113,7 @@ def paragraphs(text: str) -> list[Paragraph]:
         # A short line before an item that starts with a capital ("b) Bộ Tài chính" / "- Trình
         # Chính phủ …") is a heading, not a wrapped line ("… giai đoạn 2026" / "- 2030 …").
         heading_before = (len(previous_raw) < 0.6 * width and _marker(line)
-                          and re.match(r"^\S+\s+[A-ZĐÀ-Ỹ]", line) is not None)
+                          and (re.match(r"^\S+\s+[A-ZĐÀ-Ỹ]", line) is not None or line in ("-", "–", "+", "•")))
         previous_raw = line
         if after_page and out and not _END.search(previous) and not _marker(line) and not closing:
             out[-1].text = f"{previous} {line}"         # the sentence the page cut

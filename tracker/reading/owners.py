@@ -25,6 +25,8 @@ _STARTS = (
     "dang uy", "dang bo", "cap uy", "tinh uy", "thanh uy", "huyen uy", "ban thuong vu",
     "bo chinh tri", "ban bi thu", "chinh phu", "thu tuong", "quoc hoi", "tong cuc", "tap doan",
     "tong cong ty", "benh vien", "dai hoc",
+    # A ministry's departments and a steering committee's working groups.
+    "vu ", "tieu ban", "hoi dong", "to cong tac", "vien ",
 )
 # Words that only enumerate kinds of agency ("ban", "ngành", "đơn vị"): never a new owner.
 _KIND_WORDS = {"so", "ban", "nganh", "phong", "don", "vi", "co", "quan", "dia", "phuong", "cac",

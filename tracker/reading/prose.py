@@ -336,10 +336,11 @@ _VERBS = (
     "dua tin", "giam sat", "ho tro", "tham gia", "van dong", "kiem soat", "phan bo", "thuc thi",
     "nghiem tuc", "phai", "can(?!\\s*bo)", "se",
 )
-# "giao" hands work to someone; "giao thông", "giáo dục", "giao ban" are names and nouns.
+# "giao" hands work to someone; "giao thông", "giáo dục", "giao ban" are names and nouns (and
+# "giúp việc" is part of one: "Tổ giúp việc").
 _NOT_GIVING = r"(?!\s+(?:thong|duc|dich|luu|ban|nhan|tiep|thuong)\b)"
 _VERB = re.compile(r"(?<!quy )(?<!chuong )(?:(?<=phan cong )|(?<!cong ))\b(?:" + "|".join(
-    v.replace(" ", r"\s+") + (_NOT_GIVING if v == "giao" else "")
+    v.replace(" ", r"\s+") + (_NOT_GIVING if v == "giao" else r"(?!\s+viec)" if v == "giup" else "")
     for v in sorted(_VERBS, key=len, reverse=True)) + r")\b", _A)
 # Who is asked to do something ("Giao Sở Nội vụ ...", "Đề nghị Ủy ban MTTQ ...").
 _ASSIGN = re.compile(r"^(?:giao\s+nhiem\s+vu\s+cho|giao\s+cho|giao|de\s+nghi|yeu\s+cau|uy\s+quyen\s+cho)\s+",
@@ -350,7 +351,7 @@ _BAD_OWNER_TAIL = re.compile(r"\b(?:cua|cho|voi|tai|ve|trong|theo|de|nham|duoc|k
 # First words that may start an owner only when a name follows ("Ban Chỉ đạo", not "Ban hành").
 _AMBIGUOUS_START = {"ban", "bao", "bo", "phong", "so", "hoi", "doan", "dai", "cuc", "truong",
                     "thanh", "chi", "vien", "to", "trung", "cong", "kho", "ngan", "lien", "mat",
-                    "toa", "quan"}
+                    "toa", "quan", "vu", "tieu"}
 _NAME_FOLLOWERS = {"tinh", "huyen", "xa", "thanh", "thi", "quan", "cap", "cac", "chi", "quan",
                    "nhan", "dong", "phong", "ban", "tam", "an", "tra", "cuc", "bac", "hang", "doan",
                    "kiem", "tu", "tran", "pho", "ly", "dao", "quan"}
