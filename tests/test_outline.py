@@ -451,3 +451,13 @@ def test_a_ministrys_departments_and_working_groups_head_their_duties():
     assert leads(find(tasks, "phân công nhiệm vụ kịp thời")) == ["Tiểu ban giúp việc Ban Chỉ đạo"]
     guide = find(tasks, "đưa kết quả thực hiện nhiệm vụ chuyển đổi số")
     assert leads(guide) == ["Vụ Tổ chức cán bộ"] and guide.content.startswith("Hướng dẫn")
+
+
+def test_the_agencies_to_work_with_are_not_the_owner_of_a_duty_under_an_agency_heading():
+    _reading, tasks = tasks_of([
+        "I. TỔ CHỨC THỰC HIỆN", "",
+        "1. Sở Tài chính", "",
+        "- Trên cơ sở chức năng nhiệm vụ, chủ trì, phối hợp với các cơ quan, đơn vị có liên quan tham mưu "
+        "Ủy ban nhân dân tỉnh bố trí kinh phí bảo vệ rừng cho các địa phương.", "",
+    ])
+    assert leads(find(tasks, "bố trí kinh phí bảo vệ rừng")) == ["Sở Tài chính"]

@@ -572,7 +572,8 @@ def _sentence_owner(text: str, folded: str, deadlines: list[_Deadline]) -> _Owne
             clause_start = i + 1
         # After a comma only when the clause opened with an adverbial ("Để ...,", "Trên cơ sở
         # ...,"): elsewhere a comma is far more often an enumeration ("của các sở, ngành, UBND ...").
-        if (ch == ";" or ch == "," and _INTRO.match(folded[clause_start:].lstrip())) and depth == 0:
+        if (ch == ";" or ch == "," and _INTRO.match(folded[clause_start:].lstrip())
+                and not _IN_COORDINATORS.search(folded[clause_start:i])) and depth == 0:
             j = i + 1
             while j < len(text) and text[j] == " ":
                 j += 1
@@ -588,6 +589,10 @@ def _sentence_owner(text: str, folded: str, deadlines: list[_Deadline]) -> _Owne
     return clause_owners[0][1]
 
 
+# Inside the list of whom to work with ("phối hợp với các cơ quan, đơn vị …"): a comma there
+# goes on with the list, it does not open a clause with an owner of its own.
+_IN_COORDINATORS = re.compile(r"phoi\s*hop\s*(?:chat\s*che\s*)?voi\b(?:(?!" + r"\b(?:tham muu|thuc hien|trien khai|"
+                              r"to chuc|xay dung|bao cao|de xuat)\b).)*$", _A)
 _INTRO = re.compile(r"(?:de|tren\s*co\s*so|can\s*cu|sau\s*khi|trong\s*qua\s*trinh|truong\s*hop|neu|khi|"
                     r"ngoai\s*ra|dong\s*thoi|ben\s*canh\s*do|theo\s*do|tu\s*nay|"
                     r"trong\s*(?:thang|quy|qui|nam)|"
