@@ -461,3 +461,23 @@ def test_the_agencies_to_work_with_are_not_the_owner_of_a_duty_under_an_agency_h
         "Ủy ban nhân dân tỉnh bố trí kinh phí bảo vệ rừng cho các địa phương.", "",
     ])
     assert leads(find(tasks, "bố trí kinh phí bảo vệ rừng")) == ["Sở Tài chính"]
+
+
+def test_the_sentence_after_kinh_gui_is_the_letters_own_whatever_its_first_word():
+    letter = [
+        "Kính gửi: Các sở, ban, ngành tỉnh và", "Ủy ban nhân dân các xã, phường",
+        "Trước diễn biến phức tạp của mưa lũ, Ủy ban nhân dân tỉnh yêu cầu các sở, ban,",
+        "ngành tỉnh thực hiện các việc sau, hoàn thành trước ngày",
+        "15/10/2024:",
+        "- Rà soát phương án sơ tán dân tại các khu vực có nguy",
+        "cơ sạt lở đất, lũ quét ở vùng núi.",
+        "- Kiểm tra an toàn các hồ chứa thủy lợi trên địa bàn,",
+        "nhất là các hồ xung yếu.",
+        "", "Nơi nhận:", "- Như trên;", "- Lưu: VT.", "", "TM. ỦY BAN NHÂN DÂN", "", "Nguyễn Văn D",
+    ]
+    reading = read_plan_text("\n".join(HEAD[:-2] + ["CÔNG VĂN", "Về việc ứng phó mưa lũ", ""] + letter), "cv.txt")
+    tasks = list(reading.prose_tasks)
+    for words in ("phương án sơ tán dân", "an toàn các hồ chứa"):
+        task = find(tasks, words)
+        assert deadline(task).due == date(2024, 10, 15)
+    assert not [t for t in tasks if t.content.startswith(("Kính gửi", "Ủy ban nhân dân các xã, phường"))]

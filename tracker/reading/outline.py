@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from .deadlines import read_deadline
-from .owners import fold_chars, read_owners
+from .owners import _starts_agency, fold_chars, read_owners
 from .prose import (_BOILERPLATE, _CONFIDENCE, _MAPPING, MEDIUM, STRONG, _Deadline, _deadlines, _masked_fold, _Owner, _pure_owner,
                     _sentence_owner, _split_sentences, _title_key, _vague_if_generic)
 from .result import (AssignmentReading, DeadlineReading, OwnerMention, OwnerReading, PlanContext,
@@ -59,6 +59,7 @@ _LEVELS = {"roman": 0, "letter": 7, "dash": 8, "plus": 9, "para": 10}
 class Paragraph:
     line: int       # 1-based line where it starts
     text: str       # cleaned, markdown marks removed, wrapped lines joined
+    addressees: bool = False    # "Kính gửi: …" and the names under it: whom a letter is sent to
 
 
 def _marker(text: str) -> bool:
@@ -90,7 +91,7 @@ def paragraphs(text: str) -> list[Paragraph]:
     width = lengths[len(lengths) * 4 // 5] if lengths else 80     # the wrap width: most full lines reach it
     previous_raw = ""
     out: list[Paragraph] = []
-    closing, in_block, after_page = False, False, False
+    closing, in_block, after_page, addressing = False, False, False, False
     for number, raw in enumerate(lines, start=1):
         if "\t" in raw or raw.lstrip().startswith("|"):
             in_block = False
@@ -109,6 +110,26 @@ def paragraphs(text: str) -> list[Paragraph]:
             if not (_ATTACHED.match(line) and (line.isupper() or line[:1].isupper() and "lục" in line.lower())):
                 continue
             closing = False
+        if _ADDRESSED.match(fold(line)):
+            # "Kính gửi: …": the addressees, on this line, its lower-case continuation and the
+            # dashed lines under it; the first other line starts the letter itself.
+            out.append(Paragraph(number, line, addressees=True))
+            addressing, in_block, previous_raw = True, True, line
+            continue
+        if addressing:
+            # The list goes on in lower case, or with another name after an unfinished line
+            # ("Kính gửi: Các sở, ban, ngành tỉnh và" / "Ủy ban nhân dân các xã, phường").
+            if (line[:1].islower() and not _marker(line)
+                    or not _END.search(out[-1].text) and _starts_agency(line) and len(line.split()) <= 12):
+                out[-1].text = f"{out[-1].text} {line}"
+                continue
+            if re.match(r"^[-–+•]", line):
+                out.append(Paragraph(number, line, addressees=True))
+                continue
+            addressing = False
+            out.append(Paragraph(number, line))
+            in_block, previous_raw = True, line
+            continue
         previous = out[-1].text if out else ""
         # A short line before an item that starts with a capital ("b) Bộ Tài chính" / "- Trình
         # Chính phủ …") is a heading, not a wrapped line ("… giai đoạn 2026" / "- 2030 …").
@@ -124,11 +145,11 @@ def paragraphs(text: str) -> list[Paragraph]:
             # Khoa học và Công nghệ …".)
             out[-1].text = f"{previous} {line}"
         elif (out and not _END.search(previous)
-              and (line[:1].islower() and not _marker(line)
+              and ((line[:1].islower() or line[:1].isdigit()) and not _marker(line)
                    or not wrapped and (re.match(r"^[-–]\s*\d", line) or is_label_only(previous)
                                        and not _marker(line) and not _LABEL.match(fold_chars(line))))):
-            # Lower case goes on (after a blank line too: a conversion's stray break); so does
-            # "- 2030 …" after "giai đoạn 2026" (a range, not an item).
+            # Lower case or a number goes on ("… trước ngày" / "15/10/2024:"), after a blank line
+            # too (a conversion's stray break); so does "- 2030 …" after "giai đoạn 2026".
             out[-1].text = f"{previous} {line}"
         else:
             out.append(Paragraph(number, line))
@@ -144,30 +165,25 @@ def paragraphs(text: str) -> list[Paragraph]:
     return [piece for paragraph in merged for piece in _enumerated(paragraph)]
 
 
-# The addressees of a letter or dispatch: "Kính gửi: …", "THỦ TƯỚNG CHÍNH PHỦ điện:" and the
-# dashed names under it. Who a letter is sent to, not duties.
+# The addressees of a letter or dispatch: "Kính gửi: …" (marked as the lines are read) and
+# "THỦ TƯỚNG CHÍNH PHỦ điện:" with the dashed names under it. Whom a letter is sent to, not duties.
+_ADDRESSED = re.compile(r"^kinh\s*gui\b")
+
+
 def _sends(paragraph: Paragraph) -> bool:
-    folded = fold(paragraph.text)
-    if folded.startswith("kinh gui"):
-        return True
-    # "… BỘ XÂY DỰNG điện:": the sender in capitals (a wrapped title may run into it)
-    return bool(re.search(r"\sdien\s*:\s*$", folded)) and paragraph.text.rsplit(" điện", 1)[0].isupper()
-
-
-_OPENING = re.compile(r"\s(?=(?:Thực hiện|Căn cứ|Để|Nhằm|Theo|Triển khai|Trên cơ sở|Thời gian qua|Vừa qua|"
-                      r"Hiện nay|Qua|Tiếp theo|Ngày \d)\b)")
+    """"… BỘ XÂY DỰNG điện:": the sender in capitals (a wrapped title may run into it)."""
+    return bool(re.search(r"\sdien\s*:\s*$", fold(paragraph.text))) \
+        and paragraph.text.rsplit(" điện", 1)[0].isupper()
 
 
 def _without_addressees(paragraphs_: list[Paragraph]) -> list[Paragraph]:
     kept: list[Paragraph] = []
     addressees = False
     for index, paragraph in enumerate(paragraphs_):
+        if paragraph.addressees:
+            continue
         if index < 40 and _sends(paragraph):
-            # A wrapped "Kính gửi: …" may run into the letter's first sentence: that is kept.
-            opening = _OPENING.search(paragraph.text)
-            if opening:
-                kept.append(Paragraph(paragraph.line, paragraph.text[opening.end():]))
-            addressees = not opening
+            addressees = True
             continue
         if addressees and re.match(r"^[-–+•]", paragraph.text):
             continue
