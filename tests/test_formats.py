@@ -404,10 +404,20 @@ def test_docx_prose_plan_reaches_the_prose_reader():
     assert [t.assignments[0].deadline.due for t in proposed] == [date(2021, 6, 30)]
 
 
-def test_docx_with_a_table_that_is_not_a_task_table():
+def test_docx_task_rows_under_a_header_in_other_words_are_proposed():
     document = _docx()
     _header_block(document)
-    _table(document, [["Việc", "Ai làm", "Khi nào"], ["Rà soát", "Sở Tư pháp", "Tháng 6"]], cols=3)
+    _table(document, [["Việc", "Ai làm", "Khi nào"], ["Rà soát thủ tục", "Sở Tư pháp", "Tháng 6"]], cols=3)
+    reading = read_plan(_save(document), "kh.docx")
+    (task,) = reading.prose_tasks
+    assert task.content == "Rà soát thủ tục" and [m.text for m in task.assignments[0].lead] == ["Sở Tư pháp"]
+    assert "headerless_table" in {w.code for w in reading.warnings}
+
+
+def test_docx_with_only_a_data_table_is_refused_in_words_for_word():
+    document = _docx()
+    _header_block(document)
+    _table(document, [["Địa điểm quan trắc", "Số mẫu"], ["Xã Tân Tiến", "12"]], cols=2)
     with pytest.raises(NotAPlanError) as caught:
         read_plan(_save(document), "kh.docx")
     assert caught.value.code == "no_table"

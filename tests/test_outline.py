@@ -174,10 +174,19 @@ def test_data_tables_fall_back_to_the_prose_with_a_notice():
     assert leads(survey) == ["Sở Nông nghiệp và Môi trường"] and deadline(survey).due == date(2024, 12, 15)
 
 
-def test_task_rows_without_a_header_are_refused_with_the_reason():
-    with pytest.raises(NotAPlanError) as refused:
-        tasks_of(["\t".join(["1", "Rà soát thủ tục hành chính", "Sở Tư pháp", "Quý II/2024"])])
-    assert "tiêu đề cột" in refused.value.message_vi and "header row" in refused.value.message_en
+def test_task_rows_without_a_header_are_proposed_with_their_columns_guessed():
+    reading, tasks = tasks_of([
+        "\t".join(["1", "Rà soát thủ tục hành chính nội bộ", "Sở Tư pháp", "Các sở, ngành", "Quý II/2024"]),
+        "\t".join(["2", "Báo cáo kết quả", "Văn phòng UBND tỉnh", "Trước ngày 15/12/2024", "Báo cáo"]),
+    ])
+    review, report = tasks
+    assert (review.content, leads(review), coordinators(review)) == (
+        "Rà soát thủ tục hành chính nội bộ", ["Sở Tư pháp"], ["Các sở, ngành"])
+    assert deadline(review).due == date(2024, 6, 30) and deadline(report).due == date(2024, 12, 15)
+    assert report.assignments[0].output == "Báo cáo" and report.content == "Báo cáo kết quả"
+    assert all(t.confidence < 0.6 for t in tasks)        # proposed, not ticked: the columns were guessed
+    notice = next(w for w in reading.warnings if w.code == "headerless_table")
+    assert "tiêu đề cột" in notice.message and "header row" in notice.message_en
 
 
 # ---- 7. wider task tables --------------------------------------------------------------------------

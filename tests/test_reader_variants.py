@@ -864,12 +864,13 @@ def test_text_without_table():
     assert info.value.code == "no_table"
 
 
-def test_tab_separated_text_without_header_is_no_table():
+def test_tab_separated_task_rows_without_a_header_are_proposals_not_a_table():
     text = "\n".join(PROVINCE_HEAD + [T("1", "Rà soát thủ tục hành chính.", "Sở Tư pháp", "Quý II")]
                      + TAIL)
-    with pytest.raises(NotAPlanError) as info:
-        read_plan_text(text, "p.txt")
-    assert info.value.code == "no_table"
+    reading = read_plan_text(text, "p.txt")
+    assert reading.tasks == [] and reading.prose_tasks[0].content == "Rà soát thủ tục hành chính."
+    assert reading.prose_tasks[0].ref.startswith("BANG.")
+    assert "headerless_table" in {w.code for w in reading.warnings}
 
 
 @pytest.mark.parametrize("rows", [[FIVE], [FIVE, T("I", "Rà soát thủ tục hành chính", "", "", "")],

@@ -1220,14 +1220,6 @@ def is_letter(text: str) -> bool:
     return re.search(r"^\W*k[ií]nh\s+g[uử]i\b", head, re.IGNORECASE | re.MULTILINE) is not None
 
 
-_DEADLINE_CELL = re.compile(r"\b(?:quy|qui|thang|nam\s*\d{4}|thuong\s*xuyen|hang\s*(?:nam|quy|thang)|dinh\s*ky|"
-                            r"truoc\s*ngay|\d{1,2}/\d{4})\b", _A)
-
-
-_AGENCY_CELL = re.compile(r"^(?:cac\s+)?(?:so|ban|ubnd|uy\s*ban|phong|van\s*phong|cong\s*an|bo|cuc|chi\s*cuc|"
-                          r"trung\s*tam|thanh\s*tra|kho\s*bac|co\s*quan|don\s*vi)\b", _A)
-
-
 def _headerless_table() -> NotAPlanError:
     return NotAPlanError(
         "no_table",
@@ -1238,27 +1230,33 @@ def _headerless_table() -> NotAPlanError:
         "chủ trì | ... | Thời gian thực hiện”: add a header row to the task table.")
 
 
-def _task_like(cells: list[str]) -> bool:
-    """A table row that reads like a task: an agency in one cell, a deadline in another."""
-    return (any(_AGENCY_CELL.match(fold(c)) and _agency_start(c) for c in cells[1:])
-            and any(_DEADLINE_CELL.search(fold(c)) and len(c.split()) <= 12 for c in cells[1:]))
-
-
 def read_prose_plan(text: str, name: str, header: PlanHeader, warnings: list[ReadingWarning],
                     calendar: object | None = None) -> PlanReading:
     """A plan without a task table: its tasks proposed from the text, or ``NotAPlanError``."""
     table_rows = [[c.strip() for c in line.split("\t") if c.strip()] for line in text.split("\n")
                   if len([c for c in line.split("\t") if c.strip()]) >= 3]
     tabled = bool(table_rows)
-    if any(_task_like(row) for row in table_rows):
-        # Rows that read like tasks (an agency, a deadline) under no header the table reader
-        # knows: a task table whose header row is missing. Reading only the prose around it
-        # would silently drop its rows.
-        raise _headerless_table()
     year = header.year or date.today().year
     context = PlanContext(year=year, issued=header.issued_date, level=level_of(header.issuer),
                           calendar=calendar)
     prose = read_prose(text, context, whole_document=True)
+    # Rows that read like tasks (an agency, a deadline) under no header the table reader
+    # knows: a task table whose header row is missing. They are proposed, columns guessed
+    # (reading only the prose around them would silently drop them).
+    from .headerless import read_headerless_rows
+    headerless = read_headerless_rows(text, context) if tabled else []
+    if headerless:
+        prose.tasks = sorted(prose.tasks + headerless, key=lambda t: t.line)
+        for position, task in enumerate(prose.tasks):
+            task.position = position
+        warnings = warnings + [ReadingWarning(
+            "headerless_table",
+            f"Có {len(headerless)} dòng bảng trông như nhiệm vụ nhưng bảng không có dòng tiêu đề cột (như “TT | "
+            "Nội dung công việc | Cơ quan chủ trì | ... | Thời gian thực hiện”): chúng được đề xuất, cột được "
+            "đoán theo nội dung ô; hãy kiểm tra, hoặc thêm dòng tiêu đề cột rồi tải lên lại.",
+            f"{len(headerless)} table rows read like tasks but the table has no header row (such as “TT | "
+            "Nội dung công việc | Cơ quan chủ trì | ... | Thời gian thực hiện”): they are proposed with their "
+            "columns guessed from the cells; check them, or add a header row and upload again.")]
     if not prose.tasks and tabled:
         # Tables of data and no task in the prose either.
         raise _headerless_table()
@@ -1286,7 +1284,7 @@ def read_prose_plan(text: str, name: str, header: PlanHeader, warnings: list[Rea
         f"The document has no task table: {len(prose.tasks)} tasks were proposed from its text "
         f"({checked} with confidence {CHECKED_CONFIDENCE:.1f} or more); the plan's author must confirm "
         "each task's owner and deadline before it is tracked.")
-    if tabled:
+    if tabled and not headerless:
         # Tables of data (monitoring sites, budgets, indicators) are not task tables: the
         # tasks come from the prose, and the author is told the tables were not read as tasks.
         notice_tables = ReadingWarning(
