@@ -490,3 +490,16 @@ def test_the_sentence_after_kinh_gui_is_the_letters_own_whatever_its_first_word(
         task = find(tasks, words)
         assert deadline(task).due == date(2024, 10, 15)
     assert not [t for t in tasks if t.content.startswith(("Kính gửi", "Ủy ban nhân dân các xã, phường"))]
+
+
+def test_a_heading_asking_associations_to_take_part_leads_its_items():
+    _reading, tasks = tasks_of([
+        "I. TỔ CHỨC THỰC HIỆN", "",
+        # hard-wrapped, as crawled
+        "1. Đề nghị: Hiệp hội", "Doanh nghiệp tỉnh, Liên minh Hợp tác xã tỉnh", "",
+        "a) Tuyên truyền, vận động hội", "viên tham gia các hoạt động chuyển đổi số; phối hợp giới thiệu",
+        "mô hình tiêu biểu, hỗ trợ chia sẻ kinh nghiệm giữa các", "đơn vị.", "",
+        "b) Tiếp nhận các kiến nghị,", "phản ánh của các doanh nghiệp trong quá trình thực hiện Kế", "hoạch.", "",
+    ])
+    assert leads(find(tasks, "vận động hội viên")) == ["Hiệp hội Doanh nghiệp tỉnh", "Liên minh Hợp tác xã tỉnh"]
+    assert not [t for t in tasks if t.content.startswith("Doanh nghiệp tỉnh")]

@@ -27,6 +27,8 @@ _STARTS = (
     "tong cong ty", "benh vien", "dai hoc",
     # A ministry's departments and a steering committee's working groups.
     "vu ", "tieu ban", "hoi dong", "to cong tac", "vien ",
+    # Associations a plan asks to take part ("Đề nghị: Hiệp hội Doanh nghiệp tỉnh, Liên minh HTX").
+    "hiep hoi", "lien minh",
 )
 # Words that only enumerate kinds of agency ("ban", "ngành", "đơn vị"): never a new owner.
 _KIND_WORDS = {"so", "ban", "nganh", "phong", "don", "vi", "co", "quan", "dia", "phuong", "cac",

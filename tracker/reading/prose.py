@@ -521,7 +521,7 @@ def _pure_owner(text: str) -> _Owner | None:
     # not a name with a dash in it ("Văn phòng - Thống kê").
     body = re.split(r"\s+[-–]\s+(?=(?:cơ quan|đơn vị|thường trực|thành viên|trưởng|phó|chủ trì|đầu mối)\b)"
                     r"|\s*\((?=[^)]*\)?\s*:?\s*$)", text.rstrip(" :."), maxsplit=1, flags=re.IGNORECASE)[0]
-    body = re.sub(r"^(?:giao|đề nghị|yêu cầu)\s+(?=\S)", "", body.rstrip(" :."), flags=re.IGNORECASE)
+    body = re.sub(r"^(?:giao|đề nghị|yêu cầu)\s*:?\s+(?=\S)", "", body.rstrip(" :."), flags=re.IGNORECASE)
     # "Đối với các sở, ngành:", "Trách nhiệm của đối tượng thực hiện kiểm kê:": a heading that
     # names whose duties follow, even when it is not an agency's name.
     named = re.match(r"^(?:\d+(?:\.\d+)*\.?\s*)?(?:đối với|trách nhiệm của|nhiệm vụ của|nhiệm vụ cụ thể của)\s+(?P<who>.+)$",
