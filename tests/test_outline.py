@@ -503,3 +503,23 @@ def test_a_heading_asking_associations_to_take_part_leads_its_items():
     ])
     assert leads(find(tasks, "vận động hội viên")) == ["Hiệp hội Doanh nghiệp tỉnh", "Liên minh Hợp tác xã tỉnh"]
     assert not [t for t in tasks if t.content.startswith("Doanh nghiệp tỉnh")]
+
+
+def test_web_tables_two_row_time_headings_line_breaks_in_cells_and_owner_cells_merged_down():
+    reading, _tasks = tasks_of([
+        "I. NHIỆM VỤ", "",
+        "| STT | Nội dung | Cơ quan thực hiện | Thời gian thực hiện | | Sản phẩm |",
+        "|---|---|---|---|---|---|",
+        "| | | | Bắt đầu | Hoàn thành | |",
+        "| 1 | Xây dựng kho dữ liệu<br>dùng chung | Chủ trì: Sở Khoa học và Công nghệ<br/>Phối hợp: Các sở, ngành "
+        "| 2024 | Quý II/2025 | Kho dữ liệu |",
+        "| 2 | Chuẩn hóa dữ liệu danh mục dùng chung | | 2024 | Quý IV/2025 | Bộ danh mục |",
+        "",
+    ])
+    store, catalogue = reading.tasks
+    assert store.content == "Xây dựng kho dữ liệu dùng chung"
+    assert (leads(store), coordinators(store)) == (["Sở Khoa học và Công nghệ"], ["Các sở, ngành"])
+    assert deadline(store).due == date(2025, 6, 30)             # when it ends, not when it starts
+    assert leads(catalogue) == ["Sở Khoa học và Công nghệ"]     # the owner cell merged down
+    assert "merged_owner" in {w.code for a in catalogue.assignments for w in a.warnings}
+    assert deadline(catalogue).due == date(2025, 12, 31)

@@ -102,10 +102,20 @@ def _presplit(cell: str | None) -> str:
     return text.strip(" .;,")
 
 
+# One cell with labelled roles: "Chủ trì: Sở Tư pháp; Phối hợp: Văn phòng UBND tỉnh".
+_LABELLED_ROLES = re.compile(
+    r"^\s*(?:co quan |don vi )?chu tri\s*:\s*(?P<lead>.+?)\s*[;,.]?\s*(?:(?:co quan |don vi )?phoi hop\s*:\s*"
+    r"(?P<coord>.+))?$")
+
+
 def _split_roles(text: str) -> tuple[str, str]:
     if not text:
         return "", ""
     folded = fold_chars(text)
+    labelled = _LABELLED_ROLES.match(folded)
+    if labelled:
+        coordinate = text[labelled.start("coord"):] if labelled.group("coord") else ""
+        return text[labelled.start("lead"):labelled.end("lead")], coordinate
     for pattern in (_ROLE_LEAD_THEN_COORD, _ROLE_LEAD_COORD):
         match = pattern.match(folded)
         if match:

@@ -96,7 +96,12 @@ def read_plan_parts(rows: list[SourceRow], header_text: str, text: str, name: st
             "Could not tell the plan's year (no issue date and no year in the title).")
     context = PlanContext(year=header.year, issued=header.issued_date,
                           level=level_of(header.issuer), calendar=calendar)
-    tasks = [_task(raw, position, context) for position, raw in enumerate(table.tasks)]
+    tasks: list[TaskReading] = []
+    for position, raw in enumerate(table.tasks):
+        # An owner cell merged down over several tasks (a web page's rowspan) is written only
+        # in the first of them: the tasks below it in the same section take its owners.
+        above = tasks[-1] if tasks and tasks[-1].section is raw.section and tasks[-1].assignments else None
+        tasks.append(_task(raw, position, context, above.assignments[-1] if above else None))
     _deadline_from_body(tasks, text, context)
     _unique_refs(tasks)
     if header.title is None:
@@ -112,7 +117,8 @@ def _ref(raw: RawTask, position: int) -> str:
     return f"{prefix}.{number}" if prefix else number
 
 
-def _task(raw: RawTask, position: int, context: PlanContext) -> TaskReading:
+def _task(raw: RawTask, position: int, context: PlanContext,
+          above: AssignmentReading | None = None) -> TaskReading:
     task = TaskReading(ref=_ref(raw, position), section=raw.section, number=raw.number,
                        content=raw.content, position=position, line=raw.line,
                        raw_rows=raw.raw_rows, warnings=list(raw.warnings))
@@ -122,6 +128,11 @@ def _task(raw: RawTask, position: int, context: PlanContext) -> TaskReading:
             f"Line {raw.line}: the task has no content."))
     previous: AssignmentReading | None = None
     for row in raw.rows:
+        if previous is None and above is not None:
+            # Its owners only: every task has one, so an empty owner cell was merged; an empty
+            # deadline may well mean "none" (a merged one within a task is inherited below).
+            previous = AssignmentReading(lead=above.lead, coordinate=above.coordinate, output="",
+                                         deadline=read_deadline("", context), line=above.line)
         cells = row.cells
         warnings = list(row.warnings)
         if LEAD in cells or COORDINATE in cells:
@@ -131,7 +142,7 @@ def _task(raw: RawTask, position: int, context: PlanContext) -> TaskReading:
         warnings.extend(owners.warnings)
         lead, coordinate = owners.lead, owners.coordinate
         if not lead and not coordinate:
-            if previous is not None:
+            if previous is not None and (previous.lead or previous.coordinate):
                 lead = [_copy(m) for m in previous.lead]
                 coordinate = [_copy(m) for m in previous.coordinate]
                 warnings.append(ReadingWarning(
@@ -147,7 +158,7 @@ def _task(raw: RawTask, position: int, context: PlanContext) -> TaskReading:
                 "missing_lead", f"Dòng {row.line}: có cơ quan phối hợp nhưng không có cơ quan chủ trì.",
                 f"Line {row.line}: coordinating agencies but no lead."))
         deadline_text = cells.get(DEADLINE, "")
-        if not deadline_text and previous is not None:
+        if not deadline_text and previous is not None and (previous.deadline.text or previous.deadline.kind != "unknown"):
             deadline = _inherit(previous.deadline)
             warnings.append(ReadingWarning(
                 "merged_deadline",

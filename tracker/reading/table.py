@@ -481,16 +481,30 @@ class _Reader:
     def _second_header_row(self, cells: list[str]) -> bool:
         """A second header row under merged headings ("Phân công thực hiện" over "Chủ trì |
         Phối hợp"): its names refine the columns they sit in."""
-        named = {i: cell_meaning(c) for i, c in enumerate(cells) if c}
+        named = {i: _SPAN_ENDS.get(_words(c)) or cell_meaning(c) for i, c in enumerate(cells) if c}
         if not named or any(m is None for m in named.values()):
             return False
         assert self.columns is not None
+        if _END_OF_SPAN in named.values():
+            # "Thời gian" over "Bắt đầu | Hoàn thành": the deadline is when the work ends.
+            self.columns = {i: (OTHER if m == DEADLINE else m) for i, m in self.columns.items()}
         for index, meaning in named.items():
-            self.columns[index] = meaning
+            self.columns[index] = DEADLINE if meaning == _END_OF_SPAN else meaning
         self.width = max(self.width, max(named) + 1)
         if LEAD in self.columns.values() or COORDINATE in self.columns.values():
             self.columns = {i: (OTHER if m == OWNERS else m) for i, m in self.columns.items()}
         return True
+
+
+_END_OF_SPAN = "end_of_span"
+# Under a merged "Thời gian" heading: when the work starts (not tracked) and when it ends.
+_SPAN_ENDS = {"bat dau": OTHER, "tu": OTHER, "tu ngay": OTHER, "khoi cong": OTHER, "thoi gian bat dau": OTHER,
+              "hoan thanh": _END_OF_SPAN, "ket thuc": _END_OF_SPAN, "den": _END_OF_SPAN,
+              "den ngay": _END_OF_SPAN, "thoi gian hoan thanh": _END_OF_SPAN}
+
+
+def _words(cell: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", fold(clean(cell))))
 
 
 def read_rows(rows: list[SourceRow]) -> TableReading:

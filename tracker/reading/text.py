@@ -14,6 +14,7 @@ from functools import lru_cache
 _SPACES = re.compile(r"\s+")
 # Formatting tags that document conversions leave in cells ("<b>II</b>"). Only these are
 # removed: any other markup is text the author wrote, kept and escaped when shown.
+_BREAKS = re.compile(r"<\s*br\s*/?>|</?\s*(?:p|div)(?:\s[^<>]*)?>", re.IGNORECASE)
 _TAGS = re.compile(r"</?\s*(b|i|u|em|strong|span|font|sup|sub|p|br|div)(\s[^<>]*)?/?>", re.IGNORECASE)
 
 
@@ -27,6 +28,7 @@ def clean(text: str | None) -> str:
     if not text:
         return ""
     text = nfc(text)
+    text = _BREAKS.sub(" ", text)       # a line break inside a cell separates words
     text = _TAGS.sub("", text)
     text = text.replace("\u00a0", " ").replace("\u200b", "")
     return _SPACES.sub(" ", text).strip()
