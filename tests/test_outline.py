@@ -523,3 +523,16 @@ def test_web_tables_two_row_time_headings_line_breaks_in_cells_and_owner_cells_m
     assert leads(catalogue) == ["Sở Khoa học và Công nghệ"]     # the owner cell merged down
     assert "merged_owner" in {w.code for a in catalogue.assignments for w in a.warnings}
     assert deadline(catalogue).due == date(2025, 12, 31)
+
+
+def test_a_day_each_year_is_a_deadline_a_bare_hang_nam_is_not_enough():
+    lines = HEAD + [
+        "I. NHIỆM VỤ",
+        "TT\tNội dung\tCơ quan chủ trì\tThời gian hoàn thành",
+        "1\tXây dựng cơ sở dữ liệu doanh nghiệp công nghệ\tSở Khoa học và Công nghệ\tQuý IV/2024", "",
+        "II. TỔ CHỨC THỰC HIỆN", "",
+        "1. Sở Khoa học và Công nghệ tổng hợp, báo cáo Ủy ban nhân dân tỉnh trước ngày 30/11 hằng năm.", "",
+    ] + TAIL
+    reading = read_plan_text("\n".join(lines), "kh.txt")
+    report = find(reading.prose_tasks, "tổng hợp, báo cáo")
+    assert deadline(report).kind == "recurring" and deadline(report).periods == ("annual",)
