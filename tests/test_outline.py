@@ -536,3 +536,22 @@ def test_a_day_each_year_is_a_deadline_a_bare_hang_nam_is_not_enough():
     reading = read_plan_text("\n".join(lines), "kh.txt")
     report = find(reading.prose_tasks, "tổng hợp, báo cáo")
     assert deadline(report).kind == "recurring" and deadline(report).periods == ("annual",)
+
+
+def test_ministries_listed_after_their_kind_a_form_of_address_and_a_weekday_before_a_date():
+    letter = [
+        "Kính gửi: Các đồng chí Bộ trưởng, Thủ trưởng cơ quan ngang Bộ",
+        "Ban Chỉ đạo yêu cầu các đồng chí Bộ trưởng, Thủ trưởng cơ quan ngang Bộ khẩn trương chỉ đạo thực hiện "
+        "các nội dung sau:",
+        "1. Đối với các nhiệm vụ cần điều chỉnh thẩm quyền, yêu cầu các Bộ: Tài chính; Xây dựng; Khoa học và "
+        "Công nghệ xây dựng phương án điều chỉnh, báo cáo trước ngày 15/12/2025.",
+        "2. Khẩn trương giải quyết các kiến nghị của địa phương, báo cáo kết quả trước Thứ Tư ngày 03/12/2025.",
+        "", "Nơi nhận:", "- Như trên;", "", "TRƯỞNG BAN", "", "Nguyễn Văn E",
+    ]
+    reading = read_plan_text("\n".join(HEAD[:-2] + ["CÔNG VĂN", "Về việc tháo gỡ vướng mắc", ""] + letter), "cv.txt")
+    tasks = list(reading.prose_tasks)
+    adjust = find(tasks, "xây dựng phương án điều chỉnh")
+    assert leads(adjust) == ["Bộ Tài chính", "Bộ Xây dựng", "Bộ Khoa học và Công nghệ"]
+    requests = find(tasks, "giải quyết các kiến nghị")
+    assert leads(requests) == ["Bộ trưởng", "Thủ trưởng cơ quan ngang Bộ"]
+    assert deadline(requests).kind == "date" and deadline(requests).due == date(2025, 12, 3)

@@ -730,6 +730,11 @@ def _assumed(item: _Item, context: PlanContext, notes: _Notes) -> None:
                   f"No year written: the plan year ({context.year}) is assumed.")
 
 
+#: a weekday before a date ("trước Thứ Tư ngày 03/12/2025"): says nothing more, and "tư"
+#: folds to "tu", which would read as "từ" (from)
+WEEKDAY = re.compile(r"\b(?:thu\s*(?:hai|ba|tu|nam|sau|bay)|chu\s*nhat)\s*,?\s*(?=ngay\b)", re.ASCII)
+
+
 def _read(raw: object, context: PlanContext) -> DeadlineReading:
     """The reader proper; may raise on a bug, which ``read_deadline`` turns into ``unknown``."""
     text = nfc(raw if isinstance(raw, str) else ("" if raw is None else str(raw))).strip()
@@ -741,6 +746,7 @@ def _read(raw: object, context: PlanContext) -> DeadlineReading:
                   f"Conversion slips repaired: {shown}.", repaired)
     f = re.sub(r"\bqui\b", "quy", _DASHES.sub("-", fold(repaired)), flags=_A)
     f = _DOC_REF.sub(" ", f)
+    f = WEEKDAY.sub(" ", f)
 
     def done(kind: str, **kw: object) -> DeadlineReading:
         if kind == UNKNOWN:

@@ -29,6 +29,8 @@ _STARTS = (
     "vu ", "tieu ban", "hoi dong", "to cong tac", "vien ",
     # Associations a plan asks to take part ("Đề nghị: Hiệp hội Doanh nghiệp tỉnh, Liên minh HTX").
     "hiep hoi", "lien minh",
+    # Heads of ministries, named by their post ("Bộ trưởng các Bộ, Thủ trưởng cơ quan ngang Bộ").
+    "bo truong",
 )
 # Words that only enumerate kinds of agency ("ban", "ngành", "đơn vị"): never a new owner.
 _KIND_WORDS = {"so", "ban", "nganh", "phong", "don", "vi", "co", "quan", "dia", "phuong", "cac",

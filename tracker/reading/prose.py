@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from .deadlines import read_deadline
+from .deadlines import WEEKDAY, read_deadline
 from .header import level_of
 from .owners import _KIND_WORDS, _STARTS, _starts_agency, fold_chars, read_owners
 from .result import (CONTINUOUS, DATE, EVENT, RANGE, RECURRING, AssignmentReading, DeadlineReading,
@@ -218,6 +218,7 @@ class _Deadline:
 
 def _masked_fold(text: str) -> str:
     folded = fold_chars(text)
+    folded = WEEKDAY.sub(lambda m: " " * len(m.group(0)), folded)
     return _DOC_REF.sub(lambda m: " " * len(m.group(0)), folded)
 
 
@@ -390,8 +391,13 @@ class _Owner:
         return bool(self.reading.lead) and all(m.vague for m in self.reading.lead)
 
 
+# "các đồng chí Bộ trưởng, Thủ trưởng …": a form of address before the owner.
+_ADDRESS = re.compile(r"^[-–•+ ]*(?:các\s+)?đồng\s+chí\s+(?=\S)", re.IGNORECASE)
+
+
 def _agency_start(text: str) -> bool:
     """Does ``text`` start with an agency name (not a verb that shares its first word)?"""
+    text = _ADDRESS.sub("", text)
     folded = fold(text).lstrip("-–•+ ")
     if _COLLECTIVE.match(folded) or _GENERIC_START.match(folded):
         return True
@@ -425,6 +431,9 @@ def _owner_at(text: str, folded: str, pos: int, limit_words: int = 22) -> _Owner
     assign = _ASSIGN.match(folded[pos:])
     if assign:
         pos += assign.end()
+    enumerated = _enumerated_kind(text, folded, pos)
+    if enumerated is not None:
+        return enumerated
     if not _agency_start(text[pos:]):
         return None
     for verb in _VERB.finditer(folded, pos):
@@ -438,7 +447,8 @@ def _owner_at(text: str, folded: str, pos: int, limit_words: int = 22) -> _Owner
         words = fold_words(owner_text)
         if words and words[-1] in ("da", "dang", "vua"):
             return None                            # the past: "Sở Nội vụ đã tham mưu ..."
-        if not words or _BAD_OWNER_TAIL.search(" ".join(words)) or words[-1] in _BARE_KINDS:
+        if not words or _BAD_OWNER_TAIL.search(" ".join(words)) or (
+                words[-1] in _BARE_KINDS and words[-2:] != ["ngang", "bo"]):
             continue                               # "các đơn vị được | giao ...", "Sở | Xây dựng"
         verb_word = fold(verb.group(0))
         if verb_word in ("giao", "yeu cau", "de nghi"):    # "UBND tỉnh giao Sở Tư pháp ...": the next one
@@ -455,6 +465,27 @@ def _owner_at(text: str, folded: str, pos: int, limit_words: int = 22) -> _Owner
                 return _with_directed(owner, directed)
         return owner
     return None
+
+
+# "các Bộ: Tài chính; Xây dựng; Khoa học và Công nghệ …", "các Sở: Nội vụ, Tư pháp …": one kind
+# of body, then the names of those meant.
+_KIND_LIST = re.compile(r"(?:cac\s+)?(?P<kind>bo|so)\s*:\s*", _A)
+
+
+def _enumerated_kind(text: str, folded: str, pos: int) -> _Owner | None:
+    opening = _KIND_LIST.match(folded, pos)
+    if opening is None or not text[opening.start("kind")].isupper():
+        return None
+    verb = next((v for v in _VERB.finditer(folded, opening.end()) if text[v.start()].islower()), None)
+    if verb is None:
+        return None
+    names = text[opening.end():verb.start()].strip(" ,;.")
+    parts = [n.strip(" ,.") for n in (names.split(";") if ";" in names else re.split(r",\s*|\s+và\s+", names))]
+    if not parts or any(not p or not p[:1].isupper() or len(p.split()) > 8 for p in parts):
+        return None
+    kind = text[opening.start("kind"):opening.end("kind")]
+    reading = read_owners("; ".join(f"{kind} {p}" for p in parts))
+    return _Owner(text[pos:verb.start()].strip(" ,;"), reading, "own", end=verb.start())
 
 
 _DIRECTING = re.compile(r"^[-+•\s]*chi\s+dao\s+", _A)
@@ -487,7 +518,7 @@ def _directed_by(text: str, folded: str, owner: _Owner | None) -> _Owner | None:
 
 def _read_owner_phrase(owner_text: str, text: str, folded: str, verb: re.Match) -> OwnerReading:
     """Lead and coordinating owners: "X chủ trì, phối hợp với Y <verb>", "X phối hợp với Y <verb>"."""
-    lead = _SPLIT_AND.sub(", ", _TITLES.sub("", owner_text)).strip(" ,;:")
+    lead = _SPLIT_AND.sub(", ", _TITLES.sub("", _ADDRESS.sub("", owner_text))).strip(" ,;:")
     rest = folded[verb.start():]
     coord = ""
     match = re.match(r"(?:chu\s*tri\s*,?\s*(?:va\s*)?)?phoi\s*hop\s*(?:chat\s*che\s*)?(?:voi\s*)?", rest)
@@ -555,6 +586,10 @@ def _sentence_owner(text: str, folded: str, deadlines: list[_Deadline]) -> _Owne
     if deadlines and deadlines[0].start <= 2:
         rest = re.match(r"\s*[,:]?\s*", folded[deadlines[0].end:])
         head = deadlines[0].end + (rest.end() if rest else 0)
+    asked = _ASSIGN.match(folded[head:])
+    enumerated = _enumerated_kind(text, folded, head + (asked.end() if asked else 0))
+    if enumerated is not None:                        # "Yêu cầu các Bộ: Tài chính; Xây dựng …"
+        return enumerated
     inline = re.match(r"^(?P<owner>[^:;]{2,120}?)\s*:\s*(?=\S)", text[head:])
     if inline:                                        # "Trung tâm Văn hóa huyện: Dành thời lượng ..."
         owner = _pure_owner(inline.group("owner"))
@@ -595,7 +630,7 @@ def _sentence_owner(text: str, folded: str, deadlines: list[_Deadline]) -> _Owne
 # goes on with the list, it does not open a clause with an owner of its own.
 _IN_COORDINATORS = re.compile(r"phoi\s*hop\s*(?:chat\s*che\s*)?voi\b(?:(?!" + r"\b(?:tham muu|thuc hien|trien khai|"
                               r"to chuc|xay dung|bao cao|de xuat)\b).)*$", _A)
-_INTRO = re.compile(r"(?:de|tren\s*co\s*so|can\s*cu|sau\s*khi|trong\s*qua\s*trinh|truong\s*hop|neu|khi|"
+_INTRO = re.compile(r"(?:de|tren\s*co\s*so|can\s*cu|sau\s*khi|trong\s*qua\s*trinh|truong\s*hop|neu|khi|doi\s*voi|"
                     r"ngoai\s*ra|dong\s*thoi|ben\s*canh\s*do|theo\s*do|tu\s*nay|"
                     r"trong\s*(?:thang|quy|qui|nam)|"
                     r"thang|quy|qui|nam\s*\d)\b", _A)
