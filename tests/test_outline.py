@@ -555,3 +555,16 @@ def test_ministries_listed_after_their_kind_a_form_of_address_and_a_weekday_befo
     requests = find(tasks, "giải quyết các kiến nghị")
     assert leads(requests) == ["Bộ trưởng", "Thủ trưởng cơ quan ngang Bộ"]
     assert deadline(requests).kind == "date" and deadline(requests).due == date(2025, 12, 3)
+
+
+def test_a_heading_among_agency_headings_names_its_owners_even_when_not_an_agency():
+    _reading, tasks = tasks_of([
+        "1. Sở Nông nghiệp và Môi trường", "",
+        "- Hướng dẫn các địa phương rà soát diện tích rừng bị lấn chiếm.", "",
+        "2. Công an tỉnh", "",
+        "- Điều tra, xử lý nghiêm các hành vi vi phạm về rừng.", "",
+        "3. Các chủ rừng là tổ chức (các Ban quản lý rừng phòng hộ, các Công ty lâm nghiệp)", "",
+        "- Tiếp tục kiểm tra, rà soát toàn bộ diện tích rừng được giao quản lý.", "",
+    ])
+    owners = leads(find(tasks, "diện tích rừng được giao quản lý"))
+    assert owners == ["Các chủ rừng là tổ chức"]

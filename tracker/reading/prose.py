@@ -825,9 +825,8 @@ def _lead_in(node: _Node, context: PlanContext) -> _Context:
     text = sentences[-1]
     folded = _masked_fold(text)
     deadlines = _deadlines(text, context, folded)
-    pure = _pure_owner(text)
-    owner = (pure or _named_group(node) or _sentence_owner(text, folded, deadlines)
-             or _asked_owner(text, folded))
+    pure = _pure_owner(text) or _named_group(node)
+    owner = pure or _sentence_owner(text, folded, deadlines) or _asked_owner(text, folded)
     for earlier in reversed(sentences[:-1]):
         if owner is not None or len(text.split()) > 4:
             break                          # only a bare "Cụ thể:" / "như sau:" looks further back
@@ -844,15 +843,29 @@ def _lead_in(node: _Node, context: PlanContext) -> _Context:
 def _named_group(node: _Node) -> _Owner | None:
     """In "Tổ chức thực hiện", a numbered heading with duties under it and no verb names who
     has them, even when it is not an agency's name ("5. Các chủ rừng là tổ chức (…)")."""
-    if node.role != "responsibility" or node.kind not in ("num", "letter") or not node.children:
+    if node.kind not in ("num", "letter") or not node.children:
+        return None
+    if node.role != "responsibility" and not _among_owner_headings(node):
         return None
     body = re.sub(r"\s*\(.*$", "", node.text).rstrip(" :.")
     folded = fold_chars(body)
-    if not body or len(body.split()) > 15 or any(body[m.start()].islower() for m in _VERB.finditer(folded)):
+    # (After "là" a verb's word is a noun: "Các chủ rừng là tổ chức".)
+    if not body or len(body.split()) > 15 or any(body[m.start()].islower() and not folded[:m.start()].endswith("la ")
+                                                 for m in _VERB.finditer(folded)):
         return None
     reading = read_owners(body)
     reading.lead = [_vague_if_generic(m) for m in reading.lead]
     return _Owner(body, reading, "own") if reading.lead else None
+
+
+def _among_owner_headings(node: _Node) -> bool:
+    """Is ``node`` one of a run of headings most of which name an agency ("1. UBND các xã", "2. Sở
+    Nông nghiệp …", "5. Các chủ rừng là tổ chức (…)")? Then it names whose duties follow too."""
+    if node.parent is None:
+        return False
+    headings = [n for n in node.parent.children if n is not node and n.kind == node.kind and n.children]
+    owners = sum(1 for n in headings if _pure_owner(n.text) is not None)
+    return len(headings) >= 2 and owners * 3 >= len(headings) * 2
 
 
 def _is_lead_in(node: _Node) -> bool:
