@@ -568,3 +568,17 @@ def test_a_heading_among_agency_headings_names_its_owners_even_when_not_an_agenc
     ])
     owners = leads(find(tasks, "diện tích rừng được giao quản lý"))
     assert owners == ["Các chủ rừng là tổ chức"]
+
+
+def test_item_numbers_a_scan_misread_are_read_as_meant():
+    _reading, tasks = tasks_of([
+        "I. NHIỆM VỤ", "",
+        "1. Các bộ, ngành", "",
+        "©) Bộ Giao thông vận tải chủ trì tháo gỡ khó khăn cho ngành hàng không, báo cáo trong tháng 3 năm 2024.", "",
+        "Il. TỔ CHỨC THỰC HIỆN", "",
+        "1. Văn phòng Chính phủ theo dõi, đôn đốc việc thực hiện, báo cáo trước ngày 30/6/2024.", "",
+    ])
+    aviation = find(tasks, "ngành hàng không")
+    assert aviation.content.startswith("Bộ Giao thông vận tải") and leads(aviation) == ["Bộ Giao thông vận tải"]
+    follow_up = find(tasks, "theo dõi, đôn đốc")
+    assert follow_up.ref.startswith("II.") and follow_up.section.title.startswith("II. TỔ CHỨC")

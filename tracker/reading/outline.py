@@ -40,6 +40,21 @@ _ATTACHED = re.compile(r"^(?:phụ lục\b|(?:kế hoạch|chương trình|đề
 _END = re.compile(r"[.;:!?…”\")]\s*$")
 # What a page leaves in converted text: a break marker, a bare page number ("2", "- 3 -",
 # "Trang 4/12"). A paragraph the page cut goes on after it.
+# Item numbers a scan's text recognition misread: "©)" for "c)", "Il." or "I1." for "II.".
+_OCR_LETTER = re.compile(r"^©\s*\)")
+_OCR_ROMAN = re.compile(r"^(?P<num>[IVX]*[l1][IVXl1]*|[l1][IVX]+)\s*\.\s+(?=[A-ZĐÀ-Ỹ]{2})")
+
+
+def _ocr_markers(line: str) -> str:
+    line = _OCR_LETTER.sub("c)", line)
+    roman = _OCR_ROMAN.match(line)
+    if roman and len(roman.group("num")) <= 4 and re.search(r"[IVXl]", roman.group("num")) \
+            and line[roman.end():].isupper():
+        numeral = roman.group("num").replace("l", "I").replace("1", "I")
+        line = f"{numeral}. {line[roman.end():]}"
+    return line
+
+
 # Numbering no wrapped sentence starts a line with: "1.2. Đối với …", "II. NHIỆM VỤ".
 _STRONG_MARKER = re.compile(r"^(?:[IVX]{1,5}\.\s+[A-ZĐÀ-Ỹ]{2}|\d{1,2}\.\d{1,2}(?:\.\d{1,2})*\.\s+[A-ZĐÀ-Ỹ])")
 _PAGE_FURNITURE = re.compile(r"^(?:-{2,}\s*page\s*break\s*-{2,}|\f|[-–]?\s*\d{1,3}\s*[-–]?|"
@@ -96,7 +111,7 @@ def paragraphs(text: str) -> list[Paragraph]:
         if "\t" in raw or raw.lstrip().startswith("|"):
             in_block = False
             continue                            # table rows are the table reader's
-        line = clean(_MARKDOWN.sub(" ", raw))
+        line = _ocr_markers(clean(_MARKDOWN.sub(" ", raw)))
         if _PAGE_FURNITURE.match(raw.strip()):
             after_page = True
             continue

@@ -349,7 +349,7 @@ _VERB = re.compile(r"(?<!quy )(?<!chuong )(?:(?<=phan cong )|(?<!cong ))\b(?:" +
 _ASSIGN = re.compile(r"^(?:giao\s+nhiem\s+vu\s+cho|giao\s+cho|giao|de\s+nghi|yeu\s+cau|uy\s+quyen\s+cho)\s+",
                      _A)
 _BARE_KINDS = {"so", "phong", "ban", "bo", "cuc", "trung", "van", "uy", "ubnd"}
-_BAD_OWNER_TAIL = re.compile(r"\b(?:cua|cho|voi|tai|ve|trong|theo|de|nham|duoc|khong|nhung|"
+_BAD_OWNER_TAIL = re.compile(r"\b(?:cua|cho|voi|(?<!van )tai|ve|trong|theo|de|nham|duoc|khong|nhung|"
                              r"khi|neu|truoc|sau|la|va|hoac|da|dang)\s*$", _A)
 # First words that may start an owner only when a name follows ("Ban Chỉ đạo", not "Ban hành").
 _AMBIGUOUS_START = {"ban", "bao", "bo", "phong", "so", "hoi", "doan", "dai", "cuc", "truong",
