@@ -189,6 +189,12 @@ def test_task_rows_without_a_header_are_proposed_with_their_columns_guessed():
     assert "tiêu đề cột" in notice.message and "header row" in notice.message_en
 
 
+def test_a_headerless_row_whose_task_starts_like_an_agency_keeps_it_as_the_task():
+    _reading, tasks = tasks_of(["\t".join(["1", "Ban hành quy chế phối hợp liên ngành", "Sở Nội vụ", "Quý III/2024"])])
+    (task,) = tasks
+    assert task.content == "Ban hành quy chế phối hợp liên ngành" and leads(task) == ["Sở Nội vụ"]
+
+
 # ---- 7. wider task tables --------------------------------------------------------------------------
 
 def test_a_seven_column_table_with_merged_cells_and_range_deadlines():

@@ -204,16 +204,20 @@ def apply_row_edits(reading: PlanReading, owners: dict[str, dict], outputs: dict
     if not owners and not outputs:
         return set()
     split_parts = split_parts or {}
+
+    def keys_of(task: TaskReading, row: int) -> list[str]:
+        """The row's own key, then (a split part) the whole row's."""
+        return [edit_key(task.content, row)] + ([f"{split_parts[task.ref][0]}/{row}"] if task.ref in split_parts else [])
+
     applied = set()
     for task in reading.tasks + reading.prose_tasks:
-        whole = split_parts[task.ref][0] if task.ref in split_parts else None
-        if not task.assignments and (edit_key(task.content, 0) in owners or f"{whole}/0" in owners):
+        if not task.assignments and any(k in owners for k in keys_of(task, 0)):
             task.assignments.append(AssignmentReading(lead=[], coordinate=[], output="",
                                                       deadline=read_deadline("", _context(reading, calendar)),
                                                       line=task.line))
         for row, assignment in enumerate(task.assignments):
-            key = edit_key(task.content, row)
-            keys = (key, f"{whole}/{row}") if whole is not None else (key,)
+            keys = keys_of(task, row)
+            key = keys[0]
             typed = next((owners[k] for k in keys if k in owners), None)
             if typed and (typed.get("lead") or typed.get("coordinate")):
                 read = read_owners(typed.get("lead") or "", typed.get("coordinate") or "")

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..errors import UserError
 from ..models import ImportDraft
 from .drafts import publish
@@ -47,17 +48,12 @@ class AlreadyPublishing(UserError):
                          "This plan is being published; wait until it is done.")
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    # SQLite hands timestamps back naive; they are stored in UTC.
-    return moment.replace(tzinfo=timezone.utc) if moment is not None and moment.tzinfo is None else moment
-
-
 def is_running(draft: ImportDraft, now: datetime) -> bool:
     return draft.job_state == RUNNING and not was_interrupted(draft, now)
 
 
 def was_interrupted(draft: ImportDraft, now: datetime) -> bool:
-    updated = _aware(draft.job_updated_at)
+    updated = clock.as_utc(draft.job_updated_at) if draft.job_updated_at else None
     return draft.job_state == RUNNING and (updated is None or now - updated > SILENT_LIMIT)
 
 

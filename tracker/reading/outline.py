@@ -384,7 +384,8 @@ def _attach_labels(root: Node) -> None:
 def _skipped(node: Node) -> bool:
     """Inside a section of purpose, objectives, targets or funding: no tasks there."""
     for heading in [node, *node.ancestors()]:
-        if heading.kind in ("roman", "num", "letter") and heading.items and _NOT_TASKS.match(_title_key(heading.text)):
+        # (The title first: listing a long section's items for every item in it is quadratic.)
+        if heading.kind in ("roman", "num", "letter") and _NOT_TASKS.match(_title_key(heading.text)) and heading.items:
             return True
     return False
 

@@ -82,6 +82,8 @@ class _Node:
     children: list["_Node"] = field(default_factory=list)
     role: str = "tasks"          # tasks, objectives, responsibility, skip
     inferred: "_Mapping | None" = None
+    #: {item kind: (headings, those naming an agency)} among the children, counted once
+    owner_headings: dict = field(default_factory=dict)
 
     @property
     def heading(self) -> str:
@@ -765,18 +767,21 @@ def _infer_owners(root: _Node, mappings: list[_Mapping]) -> None:
                     best, best_score = mapping, score
         if best is not None and best_score >= 0.5:
             node.inferred = best
+    numbered: dict[str, list[_Node]] = {}           # the numbered task items, by number, found once
+    for node in _walk(root):
+        if node.kind == "num" and node.role == "tasks":
+            numbered.setdefault(node.number, []).append(node)
     for mapping in mappings:
         for number in mapping.numbers:
-            for node in _numbered(root, number):
+            for node in _numbered(numbered, number):
                 node.inferred = mapping
 
 
-def _numbered(root: _Node, number: str) -> list[_Node]:
+def _numbered(numbered: dict[str, list[_Node]], number: str) -> list[_Node]:
     """The task items "nhiệm vụ 3" / "mục II.3" refers to (outside the assignment section)."""
     roman, _, rest = number.rpartition(".") if re.match(r"^[ivx]+\.", number) else ("", "", number)
     roman = roman.upper()
-    nodes = [n for n in _walk(root) if n.kind == "num" and n.number == rest
-             and n.role == "tasks" and (not roman or any(a.number == roman for a in n.ancestors()))]
+    nodes = [n for n in numbered.get(rest, []) if not roman or any(a.number == roman for a in n.ancestors())]
     # Prefer items under a "NHIỆM VỤ" / "NỘI DUNG" heading when the number repeats.
     preferred = [n for n in nodes if any(re.match(r"^(nhiem vu|noi dung|cac nhiem vu)", _title_key(a.text))
                                          for a in n.ancestors())]
@@ -861,11 +866,16 @@ def _named_group(node: _Node) -> _Owner | None:
 def _among_owner_headings(node: _Node) -> bool:
     """Is ``node`` one of a run of headings most of which name an agency ("1. UBND các xã", "2. Sở
     Nông nghiệp …", "5. Các chủ rừng là tổ chức (…)")? Then it names whose duties follow too."""
-    if node.parent is None:
+    parent = node.parent
+    if parent is None:
         return False
-    headings = [n for n in node.parent.children if n is not node and n.kind == node.kind and n.children]
-    owners = sum(1 for n in headings if _pure_owner(n.text) is not None)
-    return len(headings) >= 2 and owners * 3 >= len(headings) * 2
+    if node.kind not in parent.owner_headings:      # counted once per list, not once per item
+        headings = [n for n in parent.children if n.kind == node.kind and n.children]
+        parent.owner_headings[node.kind] = (len(headings), sum(1 for n in headings if _pure_owner(n.text) is not None))
+    headings, owners = parent.owner_headings[node.kind]
+    if node.children:                               # the others: leave this one out
+        headings, owners = headings - 1, owners - (_pure_owner(node.text) is not None)
+    return headings >= 2 and owners * 3 >= headings * 2
 
 
 def _is_lead_in(node: _Node) -> bool:
