@@ -134,10 +134,52 @@ def page_table(html: str) -> tuple[list[tuple[str, dict]], dict]:
     return body, (totals[0] if totals else {})
 
 
-def page_escalations(html: str) -> list[int]:
+def page_escalations(html: str) -> list[dict]:
+    """The escalation list's lines: their data attributes (agency or task, count, days late)."""
     reader = _Tables("escalations-table")
     reader.feed(html)
-    return [int(attrs["data-assignment"]) for section, attrs, _ in reader.rows if section == "tbody"]
+    return [attrs for section, attrs, _ in reader.rows if section == "tbody"]
+
+
+def escalation_lines(client, **query) -> list[dict]:
+    """Every line of the dashboard's escalation list, page after page."""
+    found, page = [], 1
+    while True:
+        response = client.get("/dashboard/", query_string={**query, "esc_page": page})
+        assert response.status_code == 200
+        lines = page_escalations(response.text)
+        found += lines
+        if f"esc_page={page + 1}" not in response.text.replace("&amp;", "&"):
+            return found
+        page += 1
+
+
+def listed_items(client, url: str, **query) -> list[tuple[int, int | None]]:
+    """(assignment, occurrence) of every line of a cell's list, page after page (``url`` may
+    carry its own query string)."""
+    from urllib.parse import parse_qsl, urlsplit
+    parts = urlsplit(url.replace("&amp;", "&"))
+    url, query = parts.path, {**dict(parse_qsl(parts.query)), **query}
+    found, page = [], 1
+    while True:
+        response = client.get(url, query_string={**query, "page": page})
+        assert response.status_code == 200, (url, query, response.status_code)
+        reader = _Tables("items-table")
+        reader.feed(response.text)
+        rows = [attrs for section, attrs, _ in reader.rows if section == "tbody"]
+        found += [(int(a["data-assignment"]), int(a["data-occurrence"]) if a["data-occurrence"] else None)
+                  for a in rows]
+        total = int(_attr(response.text, "items-count", "data-total"))
+        if len(found) >= total or not rows:
+            assert len(found) == total, (url, query, len(found), total)
+            return found
+        page += 1
+
+
+def _attr(html: str, element_id: str, name: str) -> str:
+    import re
+    tag = re.search(rf'<[^>]*\bid="{element_id}"[^>]*>', html).group(0)
+    return re.search(rf'\b{name}="([^"]*)"', tag).group(1)
 
 
 def workbook_table(data: bytes):
@@ -151,7 +193,7 @@ def workbook_table(data: bytes):
 XLSX_COLUMNS = {"Hoàn thành đúng hạn": "done_on_time", "Hoàn thành quá hạn": "done_late",
                 "Đang thực hiện trong hạn": "pending_on_time", "Quá hạn chưa hoàn thành": "overdue",
                 "Tổng số": "total", "Đã đến hạn": "fallen_due", "Tỷ lệ đúng hạn": "rate",
-                "Được gia hạn": "extended", "Báo cáo vượt cấp còn mở": "escalations"}
+                "Được gia hạn": "extended", "Đã cảnh báo, vẫn quá hạn": "escalations"}
 
 
 def _check_row(where: str, got: dict, want: Counter) -> None:
@@ -287,8 +329,10 @@ def test_numbers_equal_the_classification_as_the_year_goes_on(app, seeded, peopl
     assert totals["escalations"] == totals["overdue"] > 0
     assert want["Sở Công Thương tỉnh Sóc Trăng"]["done_late"] == 1
     assert want["Sở Công Thương tỉnh Sóc Trăng"]["escalations"] == 0
-    page = client.get("/dashboard/", query_string={"plan": plan.id, "period": "q1"})
-    listed = page_escalations(page.text)
+    lines = escalation_lines(client, plan=plan.id, period="q1")
+    assert sum(int(line["data-count"]) for line in lines) == totals["escalations"]
+    listed = {a for a, _o in listed_items(client, "/dashboard/items", plan=plan.id, period="q1",
+                                          category="escalations")}
     assert len(listed) == totals["escalations"] and trade.id not in listed
     assert lead(session, "IV.1", "Sở Y tế tỉnh Sóc Trăng").id in listed
 
@@ -497,8 +541,17 @@ def test_text_is_escaped_and_bad_input_is_explained(app, seeded, people):
     page = client.get("/dashboard/", query_string={"plan": plan.id, "period": "q1"})
     assert page.status_code == 200
     assert "<script>alert(1)" not in page.text and "&lt;script&gt;alert(1)" in page.text
+    assert str(justice.id) in {line["data-agency"] for line in page_escalations(page.text)}
+    page = client.get("/dashboard/", query_string={"plan": plan.id, "period": "q1", "esc": "task"})
+    assert str(lead_item.task_id) in {line["data-task"] for line in page_escalations(page.text)}
     assert "<img src=x" not in page.text and "&lt;img src=x" in page.text
-    assert lead_item.id in page_escalations(page.text)
+    assert "<script>alert(1)" not in page.text
+    listed = client.get("/dashboard/items", query_string={"plan": plan.id, "period": "q1",
+                                                          "category": "escalations", "agency": justice.id})
+    assert "<script>alert(1)" not in listed.text and "&lt;script&gt;alert(1)" in listed.text
+    assert "<img src=x" not in listed.text and "&lt;img src=x" in listed.text
+    assert lead_item.id in {a for a, _o in listed_items(client, "/dashboard/items", plan=plan.id, period="q1",
+                                                        category="escalations", agency=justice.id)}
 
     page = client.get("/dashboard/", query_string={
         "period": "custom", "from": "2017-03-31", "to": "2017-01-01", "asof": "31/02/2017"})

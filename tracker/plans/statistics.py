@@ -19,6 +19,17 @@ Open escalations
   Items (each counted once) an escalation message was planned for, to the agency head or the
   issuing committee, that are still overdue on the as-of day judged against the working due
   date: an approved extension answers an escalation. So they are a subset of the overdue column.
+  Their days late, like every item's, count from the plan's own date; the dashboard lists them
+  by agency or by task (``group_escalations``).
+
+Cells and their lists
+  ``counted_items`` classifies every item once; the table's numbers are tallies of those items
+  by ``in_column``, and a cell's list is the same items picked by the same rule, so the
+  dashboard's "5" opens a list of exactly five.
+
+Plans list
+  ``plan_progress`` gives, in one query for many plans, done / total items and the overdue ones
+  (against the plan's own date, every role), the same items the dashboard counts.
 """
 
 from __future__ import annotations
@@ -27,15 +38,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from ..models import COORDINATE, DONE, IN_PROGRESS, LEAD, Assignment, OutboxItem, OutboxMessage, Task
+from ..models import (CANCELLED, COORDINATE, DONE, IN_PROGRESS, LEAD, PAUSED, Assignment, Deadline,
+                      Occurrence, OutboxItem, OutboxMessage, Task)
 from ..reading.text import fold
-from ..scheduling.ontime import DONE_LATE, DONE_ON_TIME, OVERDUE, PENDING_ON_TIME, classify
+from ..scheduling.ontime import CATEGORIES, OVERDUE, PENDING_ON_TIME, classify
 from .queries import local_date
 
 ESCALATION_KINDS = ("escalation_head", "escalation_committee")   # lowest level first
+#: the table's number columns that are counts of items (a list can be opened for each)
+COLUMNS = (*CATEGORIES, "total", "fallen_due", "extended", "escalations")
+#: the columns an item adds one to (``total`` and ``fallen_due`` are sums of categories)
+_TALLIED = (*CATEGORIES, "extended", "escalations")
+#: how a list of items can be ordered
+SORTS = ("deadline", "agency", "late")
 
 
 @dataclass(frozen=True)
@@ -98,34 +116,75 @@ class AgencyRow:
         """Done on time / fallen due; None when nothing has fallen due."""
         return self.done_on_time / self.fallen_due if self.fallen_due else None
 
-    def count(self, category: str) -> int:
-        return getattr(self, category)
+    def count(self, column: str) -> int:
+        """The number in ``column`` (any of ``COLUMNS``)."""
+        return getattr(self, column)
+
+    def tally(self, item: CountedItem) -> None:
+        """Count one item in every column it belongs to (``in_column``)."""
+        for name in _TALLIED:
+            if in_column(item, name):
+                setattr(self, name, getattr(self, name) + 1)
 
     def add(self, other: AgencyRow) -> None:
-        for name in (DONE_ON_TIME, DONE_LATE, PENDING_ON_TIME, OVERDUE, "extended", "escalations"):
+        for name in _TALLIED:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
 @dataclass(frozen=True)
-class OpenEscalation:
+class CountedItem:
+    """One item the table counts (an assignment, or one reporting period of a recurring one)
+    as it stood on the as-of day: a line of a cell's list."""
+
     assignment_id: int
     occurrence_id: int | None
+    #: None for an owner not resolved to an agency (``owner_text`` says who)
+    agency_id: int | None
     agency_name: str | None
     owner_text: str
+    #: lead or coordinate
+    role: str
     plan_id: int
     plan_label: str
+    task_id: int
     task_ref: str
     task_content: str
+    #: the task's place in its plan and the sub-row's in the task: the plan's own order
+    task_position: int
+    row: int
     #: the label of the occurrence ("6 tháng đầu năm 2017") or the deadline as written
     deadline_text: str
+    #: the status on the as-of day (done later counts as in progress)
+    status: str
+    #: on-time category against the plan's own date, and the days past it (overdue: on the
+    #: as-of day; done late: when done; 0 otherwise)
+    category: str
+    days_late: int
     #: the working due date (after extensions) and the plan's own date
     due: date
     plan_due: date
-    days_overdue: int
-    #: escalation_head or escalation_committee: the highest level reached
-    level: str
-    #: local date the first message of that level was planned
-    escalated_on: date
+    #: an approved extension moved the due date
+    extended: bool
+    #: escalation_head or escalation_committee when an escalation is open (the highest level
+    #: reached), with the local date it was first planned; None otherwise
+    escalation_level: str | None = None
+    escalated_on: date | None = None
+
+
+def in_column(item: CountedItem, column: str) -> bool:
+    """Whether ``item`` is counted in the table's ``column``: the one rule behind a cell's number
+    and the list it opens."""
+    if column in CATEGORIES:
+        return item.category == column
+    if column == "total":
+        return True
+    if column == "fallen_due":
+        return item.category != PENDING_ON_TIME
+    if column == "extended":
+        return item.extended
+    if column == "escalations":
+        return item.escalation_level is not None
+    raise ValueError(f"unknown column {column!r}")
 
 
 @dataclass
@@ -135,7 +194,14 @@ class Statistics:
     include_coordinating: bool
     rows: list[AgencyRow]
     totals: AgencyRow
-    escalations: list[OpenEscalation] = field(default_factory=list)
+    #: every item counted, in the plans' order
+    items: list[CountedItem] = field(default_factory=list)
+
+    @property
+    def escalations(self) -> list[CountedItem]:
+        """The items with an open escalation, most days late first."""
+        found = [i for i in self.items if i.escalation_level is not None]
+        return sort_items(found, "late", descending=True)
 
 
 @dataclass(frozen=True)
@@ -170,55 +236,186 @@ def plan_label(plan) -> str:
     return f"{head} – {plan.title}"
 
 
+def counted_items(session: Session, as_of: date, tz: str, period: Period,
+                  plan_ids: Iterable[int] | None = None, include_coordinating: bool = False,
+                  agency_ids: Iterable[int | None] | None = None,
+                  task_id: int | None = None) -> list[CountedItem]:
+    """Every item the table counts for the plans ``plan_ids`` (None: every plan) on ``as_of``,
+    classified, in the plans' order. ``agency_ids`` keeps only those agencies' items (None in
+    it: the owners not resolved to an agency; None: every agency's), ``task_id`` only that
+    task's.
+
+    Lead assignments only unless ``include_coordinating``.
+    """
+    plan_ids = None if plan_ids is None else sorted(set(plan_ids))
+    if plan_ids == []:
+        return []
+    roles = (LEAD, COORDINATE) if include_coordinating else (LEAD,)
+    escalated = _escalated(session, plan_ids, as_of, tz)
+    query = (select(Assignment).join(Assignment.task).where(Assignment.role.in_(roles))
+             .options(selectinload(Assignment.occurrences), selectinload(Assignment.deadline),
+                      selectinload(Assignment.agency),
+                      selectinload(Assignment.task).selectinload(Task.plan))
+             .order_by(Task.plan_id, Task.position, Assignment.row, Assignment.id))
+    if plan_ids is not None:
+        query = query.where(Task.plan_id.in_(plan_ids))
+    if agency_ids is not None:
+        wanted = set(agency_ids)
+        known = sorted(a for a in wanted if a is not None)
+        condition = Assignment.agency_id.in_(known)
+        if None in wanted:
+            condition = or_(condition, Assignment.agency_id.is_(None))
+        query = query.where(condition)
+    if task_id is not None:
+        query = query.where(Assignment.task_id == task_id)
+    found: list[CountedItem] = []
+    labels: dict[int, str] = {}
+    for assignment in session.scalars(query):
+        task = assignment.task
+        if task.plan_id not in labels:
+            labels[task.plan_id] = plan_label(task.plan)
+        for item in _items(assignment, as_of, tz):
+            if item.plan_due is None or not period.contains(item.plan_due):
+                continue
+            result = classify(item.status, item.plan_due, item.completed_on, as_of)
+            if result is None:
+                continue
+            occurrence = item.occurrence
+            level = on = None
+            escalation = escalated.get((assignment.id, occurrence.id if occurrence is not None else None))
+            if escalation is not None:
+                # Open while still overdue against the working date: an extension answers it.
+                working = classify(item.status, item.due, item.completed_on, as_of)
+                if working is not None and working.category == OVERDUE:
+                    level, on = escalation
+            found.append(CountedItem(
+                assignment_id=assignment.id,
+                occurrence_id=occurrence.id if occurrence is not None else None,
+                agency_id=assignment.agency_id,
+                agency_name=assignment.agency.name if assignment.agency is not None else None,
+                owner_text=assignment.owner_text, role=assignment.role, plan_id=task.plan_id,
+                plan_label=labels[task.plan_id], task_id=task.id, task_ref=task.ref,
+                task_content=task.content, task_position=task.position, row=assignment.row,
+                deadline_text=occurrence.label if occurrence is not None else (assignment.deadline.text or ""),
+                status=item.status, category=result.category, days_late=result.days_late,
+                due=item.due, plan_due=item.plan_due, extended=item.extended,
+                escalation_level=level, escalated_on=on))
+    return found
+
+
 def agency_statistics(session: Session, as_of: date, tz: str, period: Period,
                       plan_ids: Iterable[int] | None = None,
                       include_coordinating: bool = False) -> Statistics:
-    """The table by agency for the plans ``plan_ids`` (None: every plan) on ``as_of``.
+    """The table by agency for the plans ``plan_ids`` (None: every plan) on ``as_of``: the
+    items of ``counted_items`` tallied by agency.
 
     Lead assignments only unless ``include_coordinating``. Rows are sorted by overdue count
     (most first), then name; unresolved owners come after agencies with the same count.
     """
-    plan_ids = None if plan_ids is None else sorted(set(plan_ids))
-    roles = (LEAD, COORDINATE) if include_coordinating else (LEAD,)
+    items = counted_items(session, as_of, tz, period, plan_ids, include_coordinating)
     rows: dict[int | None, AgencyRow] = {}
-    escalations: list[OpenEscalation] = []
-    if plan_ids != []:
-        escalated = _escalated(session, plan_ids, as_of, tz)
-        query = (select(Assignment).join(Assignment.task).where(Assignment.role.in_(roles))
-                 .options(selectinload(Assignment.occurrences), selectinload(Assignment.deadline),
-                          selectinload(Assignment.agency),
-                          selectinload(Assignment.task).selectinload(Task.plan))
-                 .order_by(Task.plan_id, Task.position, Assignment.row, Assignment.id))
-        if plan_ids is not None:
-            query = query.where(Task.plan_id.in_(plan_ids))
-        for assignment in session.scalars(query):
-            for item in _items(assignment, as_of, tz):
-                if item.plan_due is None or not period.contains(item.plan_due):
-                    continue
-                result = classify(item.status, item.plan_due, item.completed_on, as_of)
-                if result is None:
-                    continue
-                agency = assignment.agency
-                row = rows.get(assignment.agency_id)
-                if row is None:
-                    row = rows[assignment.agency_id] = AgencyRow(
-                        assignment.agency_id, agency.name if agency is not None else None)
-                setattr(row, result.category, row.count(result.category) + 1)
-                row.extended += item.extended
-                key = (assignment.id, item.occurrence.id if item.occurrence is not None else None)
-                if key in escalated:
-                    working = classify(item.status, item.due, item.completed_on, as_of)
-                    if working is not None and working.category == OVERDUE:
-                        row.escalations += 1
-                        level, on = escalated[key]
-                        escalations.append(_open_escalation(item, working.days_late, level, on))
+    for item in items:
+        row = rows.get(item.agency_id)
+        if row is None:
+            row = rows[item.agency_id] = AgencyRow(item.agency_id, item.agency_name)
+        row.tally(item)
     ordered = sorted(rows.values(), key=lambda r: (-r.overdue, r.name is None, fold(r.name), r.name or ""))
     totals = AgencyRow(None, None)
     for row in ordered:
         totals.add(row)
-    escalations.sort(key=lambda e: (-e.days_overdue, fold(e.agency_name or e.owner_text), e.task_ref,
-                                    e.assignment_id, e.occurrence_id or 0))
-    return Statistics(as_of, period, include_coordinating, ordered, totals, escalations)
+    return Statistics(as_of, period, include_coordinating, ordered, totals, items)
+
+
+def select_items(items: Iterable[CountedItem], column: str) -> list[CountedItem]:
+    """The items counted in ``column`` (``COLUMNS``): the list behind a cell."""
+    if column not in COLUMNS:
+        raise ValueError(f"unknown column {column!r}")
+    return [item for item in items if in_column(item, column)]
+
+
+def _plan_order(item: CountedItem) -> tuple:
+    return (item.plan_id, item.task_position, item.row, item.assignment_id, item.plan_due)
+
+
+def _agency_key(item: CountedItem) -> tuple:
+    name = item.agency_name or item.owner_text
+    return (item.agency_id is None, fold(name), name)
+
+
+def sort_items(items: Iterable[CountedItem], by: str = "deadline",
+               descending: bool = False) -> list[CountedItem]:
+    """``items`` by deadline (the plan's own date), agency or days late (``SORTS``); ties in a
+    fixed order (date, agency, the plans' order), so a page of the list is always the same."""
+    primary = {"deadline": lambda i: i.plan_due, "agency": _agency_key,
+               "late": lambda i: i.days_late}[by]
+    ordered = sorted(items, key=lambda i: (i.plan_due, _agency_key(i), _plan_order(i)))
+    return sorted(ordered, key=primary, reverse=descending)   # stable: ties keep that order
+
+
+@dataclass
+class EscalationGroup:
+    """The open escalations of one agency (``agency_id``, ``name``) or of one task (``items[0]``
+    names it): one line of the dashboard's list."""
+
+    agency_id: int | None
+    name: str | None
+    items: list[CountedItem]
+
+    @property
+    def count(self) -> int:
+        return len(self.items)
+
+    @property
+    def oldest(self) -> int:
+        """The most days late among them."""
+        return max(item.days_late for item in self.items)
+
+    @property
+    def task(self) -> CountedItem:
+        return self.items[0]
+
+    def agencies(self) -> list[CountedItem]:
+        """One item per agency (its most late), most late first: who a task's line names."""
+        seen: dict[tuple, CountedItem] = {}
+        for item in sort_items(self.items, "late", descending=True):
+            seen.setdefault((item.agency_id, item.agency_id is None and item.owner_text), item)
+        return list(seen.values())
+
+
+#: how the escalation lines can be ordered
+GROUP_SORTS = ("count", "late", "name")
+
+
+def group_escalations(items: Iterable[CountedItem], by: str = "agency") -> list[EscalationGroup]:
+    """The items with an open escalation, one group per agency (owners not resolved to one
+    together, as in the table) or per task (``by="task"``), in the order of the list."""
+    groups: dict[object, EscalationGroup] = {}
+    for item in items:
+        if item.escalation_level is None:
+            continue
+        key = item.task_id if by == "task" else item.agency_id
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = EscalationGroup(
+                None if by == "task" else item.agency_id, None if by == "task" else item.agency_name, [])
+        group.items.append(item)
+    return sort_groups(list(groups.values()), "late", descending=True, by=by)
+
+
+def sort_groups(groups: Iterable[EscalationGroup], key: str = "late", descending: bool = True,
+                by: str = "agency") -> list[EscalationGroup]:
+    """Escalation groups by number of items, most days late or name (``GROUP_SORTS``); the
+    name of a task's group is its place in its plan. Ties by name."""
+    def name(group: EscalationGroup) -> tuple:
+        if by == "task":
+            return (group.task.plan_id, group.task.task_position)
+        return (group.agency_id is None, fold(group.name), group.name or "")
+    ordered = sorted(groups, key=name)
+    if key == "count":
+        return sorted(ordered, key=lambda g: g.count, reverse=descending)
+    if key == "late":
+        return sorted(ordered, key=lambda g: g.oldest, reverse=descending)
+    return ordered[::-1] if descending else ordered
 
 
 def _escalated(session: Session, plan_ids: list[int] | None, as_of: date,
@@ -251,13 +448,46 @@ def _rank(entry: tuple[str, date]) -> tuple[int, int]:
     return ESCALATION_KINDS.index(kind), -day.toordinal()
 
 
-def _open_escalation(item: _Item, days_overdue: int, level: str, on: date) -> OpenEscalation:
-    assignment, occurrence = item.assignment, item.occurrence
-    task = assignment.task
-    label = occurrence.label if occurrence is not None else (assignment.deadline.text or "")
-    return OpenEscalation(
-        assignment_id=assignment.id, occurrence_id=occurrence.id if occurrence is not None else None,
-        agency_name=assignment.agency.name if assignment.agency is not None else None,
-        owner_text=assignment.owner_text, plan_id=task.plan_id, plan_label=plan_label(task.plan),
-        task_ref=task.ref, task_content=task.content, deadline_text=label, due=item.due,
-        plan_due=item.plan_due, days_overdue=days_overdue, level=level, escalated_on=on)
+@dataclass(frozen=True)
+class PlanProgress:
+    """Where a plan stands today: its items done, all of them, and those overdue."""
+
+    done: int = 0
+    #: every item (assignment, or reporting period of a recurring one) of every role, but
+    #: those the author cancelled
+    total: int = 0
+    #: not done (nor paused or cancelled) and past the plan's own date: the dashboard's overdue
+    #: column for every role and every due date
+    overdue: int = 0
+
+    @property
+    def share(self) -> float | None:
+        """Done / total; None for a plan with nothing to do."""
+        return self.done / self.total if self.total else None
+
+
+def plan_progress(session: Session, plan_ids: Iterable[int], today: date) -> dict[int, PlanProgress]:
+    """``PlanProgress`` of each plan in ``plan_ids``, in one query (plans with no items are
+    left out). The items are the dashboard's: one per assignment without reporting periods,
+    one per period of a recurring one, removed ones left out."""
+    plan_ids = sorted(set(plan_ids))
+    if not plan_ids:
+        return {}
+    periodic = Occurrence.id.is_not(None)
+    status = case((periodic, Occurrence.status), else_=Assignment.status)
+    plan_due = case((periodic, func.coalesce(Occurrence.original_due, Occurrence.due)),
+                    else_=func.coalesce(Assignment.original_due, Deadline.due))
+
+    def number(condition):
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    query = (select(Task.plan_id, number(status == DONE), number(status != CANCELLED),
+                    number(status.not_in((DONE, PAUSED, CANCELLED)) & (plan_due < today)))
+             .select_from(Assignment)
+             .join(Task, Assignment.task_id == Task.id)
+             .join(Deadline, Assignment.deadline_id == Deadline.id)
+             .outerjoin(Occurrence, Occurrence.assignment_id == Assignment.id)
+             .where(Task.plan_id.in_(plan_ids))
+             .group_by(Task.plan_id))
+    return {plan_id: PlanProgress(int(done), int(total), int(overdue))
+            for plan_id, done, total, overdue in session.execute(query)}

@@ -1,8 +1,10 @@
 """Bảng điều hành: the leadership dashboard. On-time statistics by agency for the plans one
 may see, over a due-date window, with a chart, the open escalations and an Excel export.
+Every number opens the list of the items behind it (``/dashboard/items``), with the same
+filters.
 
-The numbers come from ``tracker.plans.statistics``; this module reads the filters, names
-things in the interface language and renders the page or the workbook.
+The numbers and the lists come from ``tracker.plans.statistics``; this module reads the
+filters, names things in the interface language, pages and renders the page or the workbook.
 """
 
 from __future__ import annotations
@@ -24,11 +26,13 @@ from sqlalchemy import select
 from .. import clock
 from ..accounts import scopes
 from ..extensions import db
-from ..models import ADMIN, AUTHOR, LEADER, Plan
-from ..plans.statistics import Period, Statistics, agency_statistics, plan_label
+from ..models import ADMIN, AUTHOR, LEADER, STATUS_LABELS_VI, Agency, Assignment, Plan, Task
+from ..plans.statistics import (COLUMNS, Period, Statistics, agency_statistics, counted_items,
+                                group_escalations, plan_label, select_items, sort_groups, sort_items)
 from ..reading.text import fold
-from ..scheduling.ontime import CATEGORIES, LABELS_VI
+from ..scheduling.ontime import CATEGORIES, DONE_LATE, LABELS_VI, OVERDUE
 from .access import require, roles_required
+from .forms import parse_day
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
@@ -36,6 +40,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 PERIODS = ("year", "q1", "q2", "q3", "q4", *(f"m{m:02d}" for m in range(1, 13)), "custom", "all")
 RATE_FORMAT = "#,##0.0%"
+#: items per page of a cell's list, escalation lines per page of the dashboard
+PAGE_SIZE = 50
+ESCALATION_PAGE_SIZE = 20
+#: the ``agency`` value of a list of owners not resolved to an agency
+UNRESOLVED = "none"
 
 
 @dataclass
@@ -83,7 +92,7 @@ def _date_arg(name: str, notes: list[str]) -> date | None:
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
+        return parse_day(raw)
     except ValueError:
         notes.append(_("Ngày “%(v)s” không hợp lệ, đã bỏ qua.", v=raw))
         return None
@@ -149,7 +158,7 @@ def _period_options() -> list[tuple[str, str]]:
 def _plans_label(f: Filters) -> str:
     if f.plan is not None:
         return plan_label(f.plan)
-    return _("Tất cả kế hoạch được xem (%(n)s)", n=len(f.visible))
+    return _("Tất cả kế hoạch bạn được xem (%(n)s)", n=len(f.visible))
 
 
 def _scope_label(f: Filters) -> str:
@@ -167,7 +176,7 @@ def _columns() -> list[tuple[str, str]]:
     return ([(c, _(LABELS_VI[c])) for c in CATEGORIES]
             + [("total", _("Tổng số")), ("fallen_due", _("Đã đến hạn")),
                ("on_time_rate", _("Tỷ lệ đúng hạn")), ("extended", _("Được gia hạn")),
-               ("escalations", _("Báo cáo vượt cấp còn mở"))])
+               ("escalations", _("Đã cảnh báo, vẫn quá hạn"))])
 
 
 def _footnotes(f: Filters) -> list[str]:
@@ -184,11 +193,65 @@ def _footnotes(f: Filters) -> list[str]:
          if f.coordinating else
          _("Chỉ tính phân công của cơ quan chủ trì; cơ quan phối hợp không được đếm (chọn “Tính cả "
            "cơ quan phối hợp” để xem).")),
-        _("Báo cáo vượt cấp còn mở: nhiệm vụ đã được báo lên thủ trưởng cơ quan hoặc UBND và đến ngày "
-          "thống kê vẫn quá hạn theo hạn đang áp dụng (kể cả gia hạn đã duyệt)."),
-        _("Tình trạng là tình trạng hiện tại; nhiệm vụ báo hoàn thành sau ngày thống kê được coi là "
+        _("Đã cảnh báo, vẫn quá hạn: nhiệm vụ đã được cảnh báo đến Thủ trưởng cơ quan hoặc UBND và "
+          "đến ngày thống kê vẫn quá hạn theo hạn đang áp dụng (kể cả gia hạn đã được đồng ý)."),
+        _("Bấm vào một con số để xem danh sách các nhiệm vụ được đếm trong đó."),
+        _("Trạng thái là trạng thái hiện tại; nhiệm vụ báo cáo hoàn thành sau ngày thống kê được coi là "
           "chưa hoàn thành vào ngày đó."),
     ]
+
+
+def _level_labels() -> dict[str, str]:
+    return {"escalation_head": _("Thủ trưởng cơ quan"), "escalation_committee": _("UBND ban hành kế hoạch")}
+
+
+def _cell_url(f: Filters, column: str, agency_id: int | None = None, every_agency: bool = False,
+              task_id: int | None = None) -> str:
+    """The list behind one number: ``column`` of an agency's row (``agency_id``; None: the
+    owners not resolved to one), or of the totals (``every_agency``), with the same filters;
+    of one task only with ``task_id``."""
+    agency = None if every_agency else (UNRESOLVED if agency_id is None else agency_id)
+    return url_for(".items", **f.args(), agency=agency, task=task_id, category=column)
+
+
+def _page(rows: list, page: int, size: int) -> tuple[list, int, int]:
+    """One page of ``rows`` (pages start at 1; a page past the end shows the last one)."""
+    pages = max((len(rows) + size - 1) // size, 1)
+    page = min(max(page, 1), pages)
+    return rows[(page - 1) * size:page * size], page, pages
+
+
+@dataclass
+class Order:
+    """How a list is sorted and which page of it is shown, read from the query string."""
+
+    key: str
+    descending: bool
+    page: int
+
+
+#: each sort key (statistics.SORTS, GROUP_SORTS) with its first direction, descending or not:
+#: most days late and most items first, dates and names in order
+ITEM_SORTS = {"deadline": False, "agency": False, "late": True}
+GROUP_DIRECTIONS = {"count": True, "late": True, "name": False}
+
+
+def _order(prefix: str, natural: dict[str, bool], default: str) -> Order:
+    key = request.args.get(f"{prefix}sort")
+    if key not in natural:
+        key = default
+    direction = request.args.get(f"{prefix}dir")
+    down = natural[key] if direction not in ("asc", "desc") else direction == "desc"
+    return Order(key, down, request.args.get(f"{prefix}page", 1, type=int) or 1)
+
+
+def _sorter(order: Order, natural: dict[str, bool], prefix: str, url):
+    """A sort link's URL: the column sorted now flips its direction; another starts from its
+    first direction, on the first page."""
+    def sort_url(key: str) -> str:
+        down = not order.descending if key == order.key else natural[key]
+        return url(**{f"{prefix}sort": key, f"{prefix}dir": "desc" if down else "asc", f"{prefix}page": None})
+    return sort_url
 
 
 @bp.get("/")
@@ -196,15 +259,98 @@ def _footnotes(f: Filters) -> list[str]:
 def index():
     f = _filters()
     stats = _statistics(f)
+    by = "task" if request.args.get("esc") == "task" else "agency"
+    order = _order("esc_", GROUP_DIRECTIONS, "late")
+    groups = sort_groups(group_escalations(stats.items, by), order.key, order.descending, by)
+    shown, page, pages = _page(groups, order.page, ESCALATION_PAGE_SIZE)
+
+    def esc_url(**changes) -> str:
+        """The dashboard with its filters, the escalations' grouping, order and page (changed)."""
+        args = {**f.args(), "esc": "task" if by == "task" else None, "esc_sort": order.key,
+                "esc_dir": "desc" if order.descending else "asc", "esc_page": page, **changes}
+        return url_for(".index", **args, _anchor="escalations")
+
     return render_template(
         "dashboard/index.html", f=f, stats=stats, columns=_columns(), categories=CATEGORIES,
         labels=LABELS_VI, period_label=_period_label(f), period_options=_period_options(),
         plans_label=_plans_label(f), scope_label=_scope_label(f), footnotes=_footnotes(f),
-        unresolved=_("(chưa xác định cơ quan)"), rate_format=RATE_FORMAT,
-        level_labels={"escalation_head": _("Thủ trưởng cơ quan"),
-                      "escalation_committee": _("UBND ban hành kế hoạch")},
-        max_total=max((r.total for r in stats.rows), default=0),
+        unresolved=_("(chưa xác định cơ quan)"), rate_format=RATE_FORMAT, linked=COLUMNS,
+        cell_url=lambda column, agency_id=None, every=False, task=None: _cell_url(f, column, agency_id, every, task),
+        esc_by=by, esc_groups=shown, esc_page=page, esc_pages=pages, esc_order=order,
+        esc_count=len(stats.escalations), esc_url=esc_url,
+        esc_sort_url=_sorter(order, GROUP_DIRECTIONS, "esc_", esc_url),
+        esc_group_url=lambda kind: url_for(".index", **f.args(), esc="task" if kind == "task" else None,
+                                           _anchor="escalations"),
+        level_labels=_level_labels(), max_total=max((r.total for r in stats.rows), default=0),
         plan_label=plan_label, export_url=url_for(".export", **f.args()))
+
+
+def _agency_arg(f: Filters) -> tuple[list[int | None] | None, str | None]:
+    """The ``agency`` of a list: (None, None) for every agency, ([None], label) for the owners
+    not resolved to one, ([id], name) for one agency; 404 for an agency with no assignment in
+    the plans one may see (its name is not for everyone)."""
+    raw = (request.args.get("agency") or "").strip()
+    if not raw:
+        return None, None
+    if raw == UNRESOLVED:
+        return [None], _("(chưa xác định cơ quan)")
+    require(raw.isdigit() and len(raw) < 10)
+    agency = db.session.get(Agency, int(raw))
+    require(agency is not None and db.session.scalar(
+        select(Assignment.id).join(Task, Assignment.task_id == Task.id)
+        .where(Assignment.agency_id == agency.id, Task.plan_id.in_([p.id for p in f.visible])).limit(1))
+        is not None)
+    return [agency.id], agency.name
+
+
+def _task_arg(f: Filters) -> Task | None:
+    """The ``task`` a list is narrowed to (the escalations of one task); 404 for a task outside
+    the plans one may see."""
+    task_id = request.args.get("task", type=int)
+    if task_id is None:
+        return None
+    task = db.session.get(Task, task_id)
+    require(task is not None and task.plan_id in {p.id for p in f.visible})
+    return task
+
+
+@bp.get("/items")
+@roles_required(LEADER, AUTHOR, ADMIN)
+def items():
+    """The items behind one number of the dashboard: a column (``category``) of an agency's row
+    or of the totals, with the dashboard's filters; paged and sorted."""
+    f = _filters()
+    column = request.args.get("category") or "total"
+    if column not in COLUMNS:
+        f.notes.append(_("Không rõ cột “%(v)s”, đã hiện mọi nhiệm vụ được tính.", v=column))
+        column = "total"
+    agency_ids, agency_label = _agency_arg(f)
+    task = _task_arg(f)
+    found = counted_items(db.session, f.as_of, current_app.config["TRACKER_TIMEZONE"], f.period,
+                          plan_ids=[p.id for p in f.plans], include_coordinating=f.coordinating,
+                          agency_ids=agency_ids, task_id=task.id if task is not None else None)
+    chosen = select_items(found, column)
+    late_first = column in (OVERDUE, DONE_LATE, "escalations")
+    order = _order("", ITEM_SORTS, "late" if late_first else "deadline")
+    rows, page, pages = _page(sort_items(chosen, order.key, order.descending), order.page, PAGE_SIZE)
+
+    def list_url(**changes) -> str:
+        """This list with its filters, order and page (changed)."""
+        args = {**f.args(), "agency": request.args.get("agency") or None,
+                "task": task.id if task is not None else None, "category": column,
+                "sort": order.key, "dir": "desc" if order.descending else "asc", "page": page, **changes}
+        return url_for(".items", **args)
+
+    headings = dict(_columns())
+    return render_template(
+        "dashboard/items.html", f=f, column=column, heading=headings[column],
+        agency_label=agency_label or _("Tất cả cơ quan"), task=task, rows=rows, total=len(chosen),
+        # one agency chosen: its name is the heading's, not a column (unresolved owners differ)
+        one_agency=agency_ids is not None and None not in agency_ids, page=page, pages=pages,
+        order=order, list_url=list_url, sort_url=_sorter(order, ITEM_SORTS, "", list_url), labels=LABELS_VI,
+        status_labels=STATUS_LABELS_VI, level_labels=_level_labels(), categories=CATEGORIES,
+        period_label=_period_label(f), plans_label=_plans_label(f), scope_label=_scope_label(f),
+        dashboard_url=url_for(".index", **f.args()))
 
 
 @bp.get("/export.xlsx")

@@ -13,10 +13,12 @@ from sqlalchemy.orm import selectinload
 from .. import clock
 from ..accounts import scopes
 from ..extensions import db
-from ..models import STATUS_LABELS_VI, STATUSES, Agency, Assignment, Plan, StatusChange, Task
+from ..models import (ADMIN, AUTHOR, LEADER, STATUS_LABELS_VI, STATUSES, Agency, Assignment, Plan,
+                      StatusChange, Task)
 from ..config import reporting_calendar
 from ..plans import editing, removal
 from ..plans.queries import local_date
+from ..plans.statistics import plan_progress
 from ..reading.header import level_of
 from ..reading.result import PlanContext
 from ..reading.text import natural_key
@@ -42,7 +44,15 @@ def index():
         query = query.where(Plan.id.in_(visible))
     plans = db.session.scalars(query).all()
     counts = dict(db.session.execute(select(Task.plan_id, func.count(Task.id)).group_by(Task.plan_id)).all())
-    return render_template("plans/index.html", plans=plans, counts=counts,
+    today = clock.today()
+    # Done / total and overdue for every plan listed, in one query; the overdue number opens
+    # the dashboard's list of those items (every role, every due date, as of today).
+    progress = plan_progress(db.session, [p.id for p in plans], today)
+    can_drill = current_user.role in (LEADER, AUTHOR, ADMIN)
+    return render_template("plans/index.html", plans=plans, counts=counts, progress=progress,
+                           overdue_url=lambda plan: url_for(
+                               "dashboard.items", plan=plan.id, period="all", asof=today.isoformat(),
+                               coord=1, category=OVERDUE) if can_drill else None,
                            can_import=current_user.role in ("author", "admin"))
 
 
@@ -172,7 +182,7 @@ def restore(plan_id: int, assignment_id: int):
     else:
         assignment.history.append(StatusChange(
             changed_by=current_user.email, from_status=assignment.status, to_status=assignment.status,
-            comment=_("Đưa lại vào kế hoạch"), kind="system"))
+            comment="Đưa lại vào kế hoạch", comment_en="Put back into the plan", kind="system"))
         db.session.commit()
         flash(_("Đã đưa phân công trở lại kế hoạch."), "success")
     return redirect(url_for(".detail", plan_id=plan.id, status=REMOVED))
