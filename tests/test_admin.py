@@ -227,7 +227,7 @@ def test_form_errors_are_shown_next_to_their_field_in_vietnamese(app, session, s
     html = response.text
     assert any("cùng tên" in e for e in errors_next_to(html, "name"))
     assert any("không hợp lệ" in e for e in errors_next_to(html, "head_email"))
-    assert errors_next_to(html, "valid_to") == ["Ngày hết hiệu lực phải sau ngày bắt đầu."]
+    assert errors_next_to(html, "valid_to") == ["Ngày ngừng hoạt động phải sau ngày bắt đầu hoạt động."]
     assert errors_next_to(html, "leader_email") == []
     session.expire_all()
     assert justice(session).head_email == "giamdoc.stp@soctrang.example"     # nothing saved
@@ -245,7 +245,7 @@ def test_form_errors_are_shown_next_to_their_field_in_vietnamese(app, session, s
         "Nhập các số ngày làm việc cách nhau bằng dấu phẩy, ví dụ 7, 3, 1, 0."]
     response = post(admin, policy_page, {"escalate_head_after": "20"})
     assert errors_next_to(response.text, "escalate_committee_after") == [
-        "Số ngày báo UBND (10) phải lớn hơn số ngày báo thủ trưởng (20)."]
+        "Số ngày cảnh báo gửi UBND (10) phải lớn hơn số ngày cảnh báo gửi Thủ trưởng cơ quan (20)."]
     session.expire_all()
     assert not session.get(Plan, plan.id).reminder_policy
 
@@ -256,7 +256,22 @@ def test_form_errors_are_shown_next_to_their_field_in_vietnamese(app, session, s
                                                    "committee": "0", "language": "vi", "password": "ngan"})
     assert response.status_code == 422
     assert errors_next_to(response.text, "committee") == [
-        "Người soạn kế hoạch và lãnh đạo cần thuộc một UBND (committee)."]
+        "Chuyên viên theo dõi và lãnh đạo cần thuộc một UBND: chọn UBND của họ."]
+    assert session.scalar(select(Account).where(Account.email == "moi@soctrang.example")) is None
+
+    # No role is chosen in advance (a forgotten field must not make an administrator).
+    form = admin.get("/admin/accounts/new").text
+    role_select = re.search(r'<select[^>]*id="role"[^>]*>(.*?)</select>', form, re.S).group(1)
+    assert "selected" not in role_select and 'value=""' in role_select
+    # Committees are a tree: a district's committee is indented under its province's.
+    committees = re.findall(r'<option value="\d+">(.*?)</option>',
+                            re.search(r'<select[^>]*id="committee"[^>]*>(.*?)</select>', form, re.S).group(1))
+    province = committees.index("Ủy ban nhân dân tỉnh Sóc Trăng")
+    district = committees.index("\u00a0" * 3 + "Ủy ban nhân dân huyện Châu Thành")
+    assert province < district and all(c.startswith("\u00a0") for c in committees[province + 1:district + 1])
+    response = post(admin, "/admin/accounts/new", {"email": "moi@soctrang.example", "role": "",
+                                                   "committee": "0", "language": "vi"})
+    assert response.status_code == 422 and errors_next_to(response.text, "role") == ["Chọn vai trò."]
     assert session.scalar(select(Account).where(Account.email == "moi@soctrang.example")) is None
 
 
@@ -312,7 +327,7 @@ def test_a_plan_policy_override_changes_the_schedule(app, session, seeded, peopl
     assert post(author, page, {"before_offsets": "5", "overdue_every": ""}).status_code == 302
     assert session.get(Plan, plan.id).reminder_policy == {"before_offsets": [5]}
     html = author.get(page).text
-    assert "riêng của kế hoạch" in html and "theo chính sách chung" in html
+    assert "riêng của kế hoạch" in html and "theo thiết lập chung" in html
     shown = runner.invoke(args=["policy", "show", "--plan", str(plan.id)])
     assert '"before_offsets": [\n  5\n ]' in shown.output          # the CLI reads the same override
 

@@ -159,7 +159,7 @@ def test_report_done_with_evidence(app, officer, seeded, author):
 
     # The author does not accept it and sends it back: open again, the officer sees why.
     page = author.get(f"/a/{item.id}")
-    assert "Không chấp nhận kết quả" in page.text
+    assert "<h2>Trả lại kết quả</h2>" in page.text
     back = author.post(f"/a/{item.id}/return", data={"csrf_token": _csrf(page), "comment": "Thiếu phụ lục"})
     assert back.status_code == 302
     db.session.expire_all()
@@ -196,7 +196,7 @@ def test_extension_requested_and_approved_keeps_the_original_date(app, officer, 
     assert early.status_code == 422 and "phải sau hạn hiện tại" in early.text
     wanted = due + timedelta(days=30)
     asked = officer.post(f"/a/{item.id}/extension", data={
-        "csrf_token": _csrf(page), "requested_due": wanted.isoformat(), "reason": "Chờ hướng dẫn của Bộ"})
+        "csrf_token": _csrf(page), "requested_due": f"{wanted:%d/%m/%Y}", "reason": "Chờ hướng dẫn của Bộ"})
     assert asked.status_code == 302
     listing = author.get("/extensions")
     assert "Chờ hướng dẫn của Bộ" in listing.text
@@ -228,7 +228,7 @@ def test_my_work_lists_overdue_and_due_items(app, officer, seeded):
     recurring = _recurring(db.session, _stp(db.session))
     assert recurring
     page = officer.get("/my/")
-    assert "Việc của tôi" in page.text and "Nhiệm vụ thường xuyên chờ cập nhật kỳ này" in page.text
+    assert "Việc của tôi" in page.text and "Nhiệm vụ thường xuyên cần báo cáo kỳ này" in page.text
     assert "/my/calendar" in page.text
     subscribe = officer.get("/my/calendar", follow_redirects=True)
     assert subscribe.status_code == 200 and "webcal://" in subscribe.text
@@ -260,7 +260,7 @@ def test_malformed_values_get_vietnamese_errors_next_to_the_field(app, officer, 
     page = officer.get(f"/a/{item.id}")
     bad = officer.post(f"/a/{item.id}/report", data={"csrf_token": _csrf(page), "status": "xyz", "progress": "abc"})
     assert bad.status_code == 422
-    assert "Tiến độ phải là một số từ 0 đến 100." in bad.text and "Tình trạng không hợp lệ." in bad.text
+    assert "Tiến độ phải là một số từ 0 đến 100." in bad.text and "Trạng thái không hợp lệ." in bad.text
     assert "Not a valid" not in bad.text
     date_bad = officer.post(f"/a/{item.id}/extension", data={"csrf_token": _csrf(page), "requested_due": "31/02",
                                                              "reason": "x"})

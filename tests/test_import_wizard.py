@@ -80,7 +80,7 @@ def test_upload_preview_choose_owner_and_publish(app, author):
     fields["action"] = "preview"
     assert author.post(draft_url, data=fields).status_code == 302
     page = author.get(draft_url)
-    assert "người lập kế hoạch chọn Sở Tư pháp tỉnh Sóc Trăng" in page.text
+    assert "chuyên viên theo dõi chọn Sở Tư pháp tỉnh Sóc Trăng" in page.text
     assert "31/10/2017" in page.text                    # the corrected deadline's reading
     fields = _form_fields(page)
     fields[f"owner:{key}"] = ["Sở Tư pháp tỉnh Sóc Trăng"]
@@ -111,9 +111,9 @@ def test_amended_plan_shows_changes_before_writing(app, author):
     response = upload(author, amended.encode(), "v2.txt")
     page = author.get(response.headers["Location"])
     assert "So với kế hoạch đã nhập" in page.text
-    changed = re.search(r"<p>Sửa: ([^<]+)</p>", page.text)
+    changed = re.search(r"<p>Sửa đổi: ([^<]+)</p>", page.text)
     assert changed is not None and len(changed.group(1).split(", ")) == 1
-    assert "<p>Thêm:" not in page.text and "Xóa:" not in page.text
+    assert "<p>Bổ sung:" not in page.text and "Xóa:" not in page.text
     assert "Nội dung: “Thực hiện công khai TTHC.” → “Thực hiện công khai đầy đủ các TTHC.”" in page.text
     # The dry run wrote nothing.
     db.session.expire_all()
@@ -238,7 +238,7 @@ def test_owner_choices_carry_over_to_the_next_draft_and_keep_every_assignment(ap
 
     again = upload(author, text.encode(), "v1-lan-2.txt").headers["Location"]
     page = author.get(again)
-    assert "người lập kế hoạch chọn Sở Tư pháp tỉnh Sóc Trăng" in page.text
+    assert "chuyên viên theo dõi chọn Sở Tư pháp tỉnh Sóc Trăng" in page.text
     assert "Không có gì thay đổi." in page.text
     assert author.post(again, data=_form_fields(page) | {"action": "publish"}).status_code == 302
     db.session.expunge_all()

@@ -118,7 +118,7 @@ def test_overdue_and_today_wording():
     items = [item("1", "Quá hạn", date(2020, 3, 6), -12, step_kind="overdue", step_number=2),
              item("2", "Hôm nay", TODAY, 0)]
     text = reminder(items, kind="overdue").text
-    assert "quá hạn 12 ngày làm việc (nhắc lần 2)" in text
+    assert "quá hạn 12 ngày (nhắc lần 2)" in text
     assert "đến hạn hôm nay" in text
 
 
@@ -126,18 +126,18 @@ def test_overdue_and_today_wording():
 
 
 def test_vietnamese_subjects_count_and_name_the_earliest_date():
-    assert reminder().subject == "[Nhắc hạn] 6 nhiệm vụ đến hạn, sớm nhất 27/03/2020"
+    assert reminder().subject == "[Nhắc trước hạn] 6 nhiệm vụ đến hạn, sớm nhất 27/03/2020"
     one = reminder([item("1", "Niêm yết công khai thủ tục", date(2020, 3, 27), 3)])
-    assert one.subject == "[Nhắc hạn] 1 nhiệm vụ đến hạn 27/03/2020: Niêm yết công khai thủ tục"
+    assert one.subject == "[Nhắc trước hạn] 1 nhiệm vụ đến hạn 27/03/2020: Niêm yết công khai thủ tục"
     overdue = [item("1", "A", date(2020, 3, 6), -12), item("2", "B", date(2020, 3, 10), -9)]
-    assert reminder(overdue, kind="overdue").subject == "[Quá hạn] 2 nhiệm vụ quá hạn, lâu nhất 12 ngày làm việc"
+    assert reminder(overdue, kind="overdue").subject == "[Nhắc quá hạn] 2 nhiệm vụ quá hạn, lâu nhất 12 ngày"
     head = Recipient("giamdoc@sotuphap.example", "Giám đốc Sở Tư pháp", role="agency_head")
     assert (reminder(overdue, head, kind="escalation_head").subject
-            == "[Báo cáo vượt cấp] Sở Tư pháp: 2 nhiệm vụ quá hạn, lâu nhất 12 ngày làm việc")
+            == "[Cảnh báo quá hạn] Sở Tư pháp: 2 nhiệm vụ quá hạn, lâu nhất 12 ngày")
     committee = Recipient("vp@ubnd.example", "Văn phòng UBND tỉnh", role="committee")
     two_agencies = [overdue[0], replace(overdue[1], agency="UBND huyện Cẩm Xuyên")]
     assert (reminder(two_agencies, committee, kind="escalation_committee").subject
-            == "[Báo cáo vượt cấp] 2 cơ quan: 2 nhiệm vụ quá hạn, lâu nhất 12 ngày làm việc")
+            == "[Cảnh báo quá hạn] 2 cơ quan: 2 nhiệm vụ quá hạn, lâu nhất 12 ngày")
     checkin = [item("5", "Theo dõi", date(2020, 6, 14), 3, step_kind="checkin", step_number=None,
                     deadline_text="Thường xuyên"),
                item("6", "Kiểm soát", date(2020, 6, 14), 3, step_kind="checkin", step_number=None,
@@ -145,14 +145,14 @@ def test_vietnamese_subjects_count_and_name_the_earliest_date():
     assert (reminder(checkin, kind="checkin").subject
             == "[Báo cáo định kỳ] 2 nhiệm vụ thường xuyên cần báo cáo trước 14/06/2020")
     digest = overdue + [item("3", "C", date(2020, 4, 1), 6)]
-    assert reminder(digest, committee, kind="digest").subject == "[Tổng hợp] 3 nhiệm vụ cần theo dõi: 2 quá hạn, 1 chưa đến hạn"
+    assert reminder(digest, committee, kind="digest").subject == "[Tổng hợp hằng tuần] 3 nhiệm vụ cần theo dõi: 2 quá hạn, 1 sắp đến hạn"
 
 
 def test_english_subjects_and_body():
     mail = reminder(recipient=OFFICER_EN)
     assert mail.subject == "[Reminder] 6 tasks due, earliest 27/03/2020"
     one = reminder([item("1", "Niêm yết", date(2020, 3, 6), -1)], OFFICER_EN, kind="overdue")
-    assert one.subject == "[Overdue] 1 task overdue by 1 working day: Niêm yết"
+    assert one.subject == "[Overdue] 1 task overdue by 1 day: Niêm yết"
     assert "Dear Lan Nguyen," in mail.text
     assert "Agency: Sở Tư pháp (lead)" in mail.text
     assert "5 working days left" in mail.text
@@ -225,7 +225,7 @@ def test_title_with_crlf_never_reaches_a_header():
         # (gluing the pieces together could make a valid address of someone else).
         assert mail.to == "canbo@sotuphap.example Bcc: q@r"
     one = compose("reminder", recipient, items, today=TODAY, feed_url=FEED, app_url=APP)
-    assert one.subject == "[Nhắc hạn] 1 nhiệm vụ đến hạn 27/03/2020: Niêm yết công khai Bcc: x@y"
+    assert one.subject == "[Nhắc trước hạn] 1 nhiệm vụ đến hạn 27/03/2020: Niêm yết công khai Bcc: x@y"
 
 
 def test_to_message_never_raises_on_dirty_stored_values():
@@ -356,7 +356,7 @@ def test_round_trip_keeps_vietnamese_subject_and_bodies():
     raw = to_message(mail, SENDER, "<abc123@tracker.example>", sent_at=sent_at).as_bytes()
     assert all(b < 128 for b in raw)                         # 7-bit clean for any relay
     parsed = email.message_from_bytes(raw, policy=email.policy.default)
-    assert parsed["Subject"] == mail.subject == "[Nhắc hạn] 6 nhiệm vụ đến hạn, sớm nhất 27/03/2020"
+    assert parsed["Subject"] == mail.subject == "[Nhắc trước hạn] 6 nhiệm vụ đến hạn, sớm nhất 27/03/2020"
     assert parsed["From"] == SENDER
     assert parsed["Message-ID"] == "<abc123@tracker.example>"
     assert parsed["Date"].datetime == sent_at
@@ -372,23 +372,40 @@ def test_english_message_header():
     assert message["Content-Language"] == "en"
 
 
-def test_a_huge_escalation_lists_the_most_overdue_and_links_to_the_dashboard():
+def test_a_huge_escalation_is_a_table_by_agency_then_the_most_overdue():
     from datetime import timedelta
 
-    from tracker.mail.compose import MAX_LISTED
+    from tracker.mail.compose import COMMITTEE_LISTED, MAX_LISTED
+    agencies = [("Sở Tư pháp", 11), ("Sở Nội vụ", 12), ("UBND huyện Cẩm Xuyên", None)]
     many = [item(f"{n}", f"Việc số {n}", TODAY - timedelta(days=n % 90 + 1), -(n % 90 + 1),
-                 step_kind="escalation_committee", uid=f"assignment-{n}@tracker.example")
+                 step_kind="escalation_committee", uid=f"assignment-{n}@tracker.example",
+                 agency=agencies[n % 3][0], agency_id=agencies[n % 3][1])
             for n in range(MAX_LISTED * 3)]
     committee = Recipient("vanphong@ubnd.example", "Văn phòng UBND", role="committee")
     mail = compose("escalation_committee", committee, many, today=TODAY, feed_url=None, app_url=APP)
-    assert f"{MAX_LISTED * 3 - MAX_LISTED} việc khác" in mail.text
+    # One line per agency: how many, the longest, a link to that agency's list (none
+    # for an owner the directory does not know); the longest overdue first.
+    assert "Tổng hợp theo cơ quan" in mail.text and "Tổng hợp theo cơ quan" in mail.html
+    for name, agency_id in agencies:
+        mine = [i for i in many if i.agency == name]
+        longest = max(-i.days for i in mine)
+        line = next(l for l in mail.text.splitlines() if l.startswith(f"- {name}: "))
+        assert line.startswith(f"- {name}: {len(mine)} / {longest} ngày")
+        link = f"{APP}/dashboard/items?agency={agency_id}&amp;category=escalations"
+        assert (link in mail.html) == (agency_id is not None)
+    # Then only the longest overdue items, and a link to the dashboard for the rest.
+    assert mail.text.count("Việc số ") == COMMITTEE_LISTED
+    assert f"{len(many) - COMMITTEE_LISTED} nhiệm vụ khác" in mail.text
     assert f"{APP}/dashboard/" in mail.text and f"{APP}/dashboard/" in mail.html
-    assert mail.text.count("Việc số ") == MAX_LISTED
-    # The most overdue are the ones listed; the calendar holds the same items.
-    most = sorted(many, key=lambda i: i.days)[:MAX_LISTED]
+    most = sorted(many, key=lambda i: i.days)[:COMMITTEE_LISTED]
     assert all(f"Việc số {i.task_ref}" in mail.text for i in most)
-    assert mail.ics.count(b"BEGIN:VEVENT") == MAX_LISTED
+    assert mail.ics.count(b"BEGIN:VEVENT") == COMMITTEE_LISTED
     assert str(len(many)) in mail.subject          # the subject still counts every item
+    # The agency head's warning (one agency) stays a list, capped at MAX_LISTED.
+    head = Recipient("gd@stp.example", "Giám đốc", role="agency_head")
+    own = [replace(i, step_kind="escalation_head") for i in many]
+    assert compose("escalation_head", head, own, today=TODAY, feed_url=None,
+                   app_url=APP).text.count("Việc số ") == MAX_LISTED
     # An officer's long list points to their own work list instead.
     officer = compose("overdue", OFFICER, many, today=TODAY, feed_url=None, app_url=APP)
     assert f"{APP}/my/" in officer.text

@@ -52,12 +52,15 @@ def test_a_corrected_deadline_is_recorded_and_reminders_start_again(app, plan, d
     changes = edit_task(directory, task, "soanthao@soctrang.example", CONTEXT, None,
                         rows=[RowEdit(row=0, deadline_text="Trong tháng 9/2017")])
     directory.commit()
-    assert changes == ["Thời hạn: “Trong tháng 5/2017.” → “Trong tháng 9/2017”"
-                       " (hạn 30/09/2017)"]
+    assert [c.vi for c in changes] == ["Thời hạn: “Trong tháng 5/2017.” → “Trong tháng 9/2017”"
+                                       " (hạn 30/09/2017)"]
+    assert [c.en for c in changes] == ["Deadline: “Trong tháng 5/2017.” → “Trong tháng 9/2017”"
+                                       " (due 30/09/2017)"]
     assert assignment.deadline.due == date(2017, 9, 30) and assignment.sequence > sequence
     edit = assignment.history[-1]
     assert (edit.kind, edit.changed_by) == ("edit", "soanthao@soctrang.example")
     assert "Trong tháng 5/2017." in edit.comment and "Trong tháng 9/2017" in edit.comment
+    assert edit.comment_en.startswith("Deadline: ")       # the English page shows the system's words in English
     # The "7 days before" of the old date is forgotten: the new date gets its own.
     assert not directory.scalars(select(SentStep).where(SentStep.item_key == f"a{assignment.id}")).all()
 

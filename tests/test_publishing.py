@@ -34,7 +34,7 @@ def _until_done(client, progress_url: str, limit: float = 60):
         response = client.get(progress_url)
         if response.status_code == 302:
             return response
-        assert response.status_code == 200 and "Đang xuất bản kế hoạch" in response.text
+        assert response.status_code == 200 and "Đang đưa kế hoạch vào theo dõi" in response.text
         time.sleep(0.1)
     raise AssertionError("the publish did not end")
 
@@ -77,7 +77,7 @@ def test_a_publish_longer_than_the_wait_shows_its_progress_then_the_plan(app, au
     assert "/plans/" in done.headers["Location"]
     shown = author.get(done.headers["Location"])
     tasks = db.session.scalar(select(func.count(Task.id)))
-    assert f"Đã xuất bản kế hoạch: {tasks} nhiệm vụ" in shown.text
+    assert f"Đã đưa kế hoạch vào theo dõi: {tasks} nhiệm vụ" in shown.text
     draft = db.session.scalar(select(ImportDraft))
     assert draft.published_at is not None and draft.plan_id is not None and draft.job_state is None
 
@@ -91,8 +91,8 @@ def test_a_failed_background_publish_writes_nothing_and_says_why_once(app, autho
     response = _publish(author, draft_url)
     assert response.headers["Location"].endswith(draft_url)          # back to the preview
     page = author.get(draft_url)
-    assert "Xuất bản không thành công do lỗi hệ thống; chưa có gì được ghi" in page.text
-    assert "Xuất bản không thành công" not in author.get(draft_url).text      # said once
+    assert "Chưa đưa được kế hoạch vào theo dõi do lỗi hệ thống; chưa có gì được ghi" in page.text
+    assert "Chưa đưa được kế hoạch vào theo dõi" not in author.get(draft_url).text      # said once
     assert _plans() == 0 and db.session.scalar(select(func.count(Task.id))) == 0
 
     monkeypatch.undo()
@@ -108,7 +108,7 @@ def test_an_interrupted_publish_is_said_and_can_be_done_again(app, author):
     draft.job_updated_at = clock.now() - publishing.SILENT_LIMIT - timedelta(minutes=1)
     db.session.commit()
     page = author.get(draft_url)
-    assert page.status_code == 200 and "Lần xuất bản trước bị gián đoạn" in page.text
+    assert page.status_code == 200 and "Lần đưa vào theo dõi trước bị gián đoạn" in page.text
     response = _publish(author, draft_url)
     assert "/plans/" in response.headers["Location"] and _plans() == 1
 
@@ -140,7 +140,7 @@ def test_an_amendments_changes_are_listed_in_the_background_and_kept_for_its_cho
     draft_url = upload(author, amended.encode(), "v2.txt").headers["Location"]
     page = author.get(draft_url)
     assert page.status_code == 200 and "Đang so sánh với kế hoạch đã nhập" in page.text
-    assert "Sửa:" not in page.text
+    assert "Sửa đổi:" not in page.text
     assert "Đang so sánh" in author.get(draft_url).text and len(calls) == 1     # not started twice
     gate.set()
     give_up = time.monotonic() + 30

@@ -91,7 +91,7 @@ def test_a_week_of_downtime_sends_what_was_due_once_without_a_storm(app, session
     per_person = Counter((tuple(r), m["Subject"].split("]")[0]) for r, m in catch_up)
     assert catch_up and max(per_person.values()) == 1
     # No stale "before" reminders for what is already overdue.
-    assert not any(m["Subject"].startswith("[Nhắc hạn]") and "31/01/2017" in m["Subject"] for _, m in catch_up)
+    assert not any(m["Subject"].startswith("[Nhắc trước hạn]") and "31/01/2017" in m["Subject"] for _, m in catch_up)
 
 
 def test_an_item_done_meanwhile_gets_nothing_more(app, session, seeded):
@@ -136,7 +136,7 @@ def test_weekly_digest_reaches_the_committee_with_on_time_figures(app, session, 
     _walk(app, date(2017, 2, 13), date(2017, 2, 13))
     run("digest", datetime.combine(date(2017, 2, 13), time(8, 0), TZ))
     run("send", datetime.combine(date(2017, 2, 13), time(8, 1), TZ))
-    digests = [(r, m) for r, m in seeded.messages if m["Subject"].startswith("[Tổng hợp]")]
+    digests = [(r, m) for r, m in seeded.messages if m["Subject"].startswith("[Tổng hợp hằng tuần]")]
     assert digests
     recipients = {r[0] for r, _ in digests}
     committee = session.scalar(select(Agency).where(Agency.name == "Ủy ban nhân dân tỉnh Sóc Trăng"))
@@ -147,7 +147,7 @@ def test_weekly_digest_reaches_the_committee_with_on_time_figures(app, session, 
     # Running the digest again the same day adds nothing.
     run("digest", datetime.combine(date(2017, 2, 13), time(8, 5), TZ))
     run("send", datetime.combine(date(2017, 2, 13), time(8, 6), TZ))
-    assert len([1 for _, m in seeded.messages if m["Subject"].startswith("[Tổng hợp]")]) == len(digests)
+    assert len([1 for _, m in seeded.messages if m["Subject"].startswith("[Tổng hợp hằng tuần]")]) == len(digests)
 
 
 def test_reminders_carry_the_officers_calendar_link(app, session, seeded):
@@ -155,7 +155,7 @@ def test_reminders_carry_the_officers_calendar_link(app, session, seeded):
 
     from tracker.feeds import tokens
     _walk(app, date(2017, 1, 16), date(2017, 1, 20))
-    officer_mail = next(m for r, m in seeded.messages if m["Subject"].startswith("[Nhắc hạn]"))
+    officer_mail = next(m for r, m in seeded.messages if m["Subject"].startswith("[Nhắc trước hạn]"))
     body = officer_mail.get_body(("plain",)).get_content()
     link = re.search(r"https://tracker.example.gov.vn/feeds/([A-Za-z0-9_-]+)/", body)
     assert link, body
@@ -211,5 +211,5 @@ def test_the_expected_steps_arrive_on_exactly_the_expected_days(app, session, se
         ("overdue-5", date(2017, 10, 20)),
     }
     # The head got exactly one escalation about it, the committee one.
-    heads = [m for r, m in seeded.messages if justice.head_email in r and m["Subject"].startswith("[Báo cáo vượt cấp]")]
+    heads = [m for r, m in seeded.messages if justice.head_email in r and m["Subject"].startswith("[Cảnh báo quá hạn]")]
     assert len(heads) >= 1

@@ -144,7 +144,7 @@ def test_json_shape(seed):
     for t in data["tasks"]:
         for a in t["assignments"]:
             for w in a["warnings"]:
-                assert set(w) == {"code", "message", "suggestion"}
+                assert set(w) == {"code", "message", "message_en", "suggestion"}
                 assert re.search(r"[àáảãạăâđêôơư]", w["message"].lower()), w  # Vietnamese
 
 

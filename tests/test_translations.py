@@ -166,14 +166,30 @@ def test_an_officer_switches_to_english(app, seeded, people):
     assert '<html lang="vi">' in back.text and "Việc của tôi" in back.text and "My work" not in back.text
 
 
+def test_the_language_chosen_on_the_sign_in_page_holds_after_signing_in(app, seeded, people):
+    from tracker.extensions import db
+    from tracker.models import Account
+
+    client = app.test_client()
+    _to_english(client, "/login")
+    login = client.get("/login")
+    assert '<html lang="en">' in login.text
+    signed = client.post("/login", data={"csrf_token": _csrf(login), "email": STP_OFFICER, "password": PASSWORD})
+    assert signed.status_code == 302
+    _assert_english(client.get("/my/"), ["My work"], ["Việc của tôi"])
+    account = db.session.scalar(db.select(Account).where(Account.email == STP_OFFICER))
+    db.session.refresh(account)
+    assert account.language == "en"          # and it is remembered for the next sign-in
+
+
 def test_the_dashboard_in_english(app, seeded, people):
     client = app.test_client()
     sign_in(client, AUTHOR)
     _to_english(client, "/dashboard/")
     _assert_english(client.get("/dashboard/"),
                     ["Dashboard", "On-time rate", "Open escalations", "By agency", "Lead agencies only",
-                     "Completed on time", "Notes", "Import plan", "Extensions"],
-                    ["Bảng điều hành", "Tỷ lệ đúng hạn", "Báo cáo vượt cấp còn mở", "Ghi chú",
+                     "Completed on time", "Notes", "Import plan", "Extension requests"],
+                    ["Bảng điều hành", "Tỷ lệ đúng hạn", "Đã cảnh báo, vẫn quá hạn", "Ghi chú",
                      "Nhập kế hoạch", "Đăng xuất"])
     _assert_english(client.get("/plans"), ["Plans", "Import a new plan"], ["Nhập kế hoạch mới", "Đăng xuất"])
 

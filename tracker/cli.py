@@ -530,7 +530,7 @@ def list_feeds() -> None:
     rows = db.session.scalars(select(FeedToken).order_by(FeedToken.id)).all()
     for row in rows:
         state = "đã thu hồi" if row.revoked_at else "đang dùng"
-        used = _local_time(row.last_used_at) if row.last_used_at else "chưa dùng"
+        used = clock.local_time(row.last_used_at) if row.last_used_at else "chưa dùng"
         target = f"{FEED_KINDS_VI.get(row.kind, row.kind)}: {_feed_target_name(row)}"
         click.echo(f"{row.id:>4}  {target}  “{row.label}” …{row.hint}  {state}  lần cuối: {used}")
     if not rows:
@@ -709,16 +709,6 @@ DEMO_PASSWORD = "thu-nghiem-2017"   # development server only; printed when it s
 outbox_cli = TrackerGroup("outbox", help="Hộp thư đi / The outbox.")
 
 
-def _local_time(moment) -> str:
-    """A stored moment (UTC; SQLite gives it back naive) as local dd/mm/yyyy HH:MM
-    (TRACKER_TIMEZONE)."""
-    from datetime import timezone
-    from zoneinfo import ZoneInfo
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(ZoneInfo(current_app.config["TRACKER_TIMEZONE"])).strftime("%d/%m/%Y %H:%M")
-
-
 @outbox_cli.command("list")
 @click.option("--state", type=click.Choice(["queued", "sending", "sent", "failed"]),
               help="Chỉ thư ở trạng thái này / only messages in this state.")
@@ -734,7 +724,7 @@ def outbox_list(state: str | None, limit: int) -> None:
     for row in rows[:limit]:
         when = row.sent_at or row.next_attempt_at
         error = f"  ! {row.last_error}" if row.last_error else ""
-        click.echo(f"{row.id:>6} {row.state:<7} {row.kind:<21} {_local_time(when)} "
+        click.echo(f"{row.id:>6} {row.state:<7} {row.kind:<21} {clock.local_time(when)} "
                    f"{row.recipient or '(không có địa chỉ) ' + row.recipient_name}  "
                    f"“{row.subject}” ({len(row.items)} mục, {row.attempts} lần){error}")
     if not rows:
@@ -794,13 +784,13 @@ def calendar_show(year: int) -> None:
         click.echo(f"{line.day:%a %d/%m/%Y}  {state:<9} {line.reason}")
 
 
-policy_cli = TrackerGroup("policy", help="Chính sách nhắc việc / The reminder policy.")
+policy_cli = TrackerGroup("policy", help="Thiết lập nhắc việc / The reminder policy.")
 
 
 @policy_cli.command("show")
 @click.option("--plan", "plan_id", type=int, help="Mã kế hoạch / the policy in force for a plan.")
 def policy_show(plan_id: int | None) -> None:
-    """Chính sách đang áp dụng / The policy in force (global, or for one plan)."""
+    """Thiết lập đang áp dụng / The policy in force (global, or for one plan)."""
     from .mail.settings import effective_policy
     plan = None
     if plan_id is not None:
@@ -815,7 +805,7 @@ def policy_show(plan_id: int | None) -> None:
 @click.argument("assignments", nargs=-1, required=True)
 @click.option("--plan", "plan_id", type=int, help="Chỉ cho kế hoạch này / override for one plan.")
 def policy_set(assignments: tuple[str, ...], plan_id: int | None) -> None:
-    """Đặt chính sách, ví dụ: overdue_every=5 before_offsets=5,2,0 send_at=08:00."""
+    """Đặt thiết lập nhắc việc, ví dụ: overdue_every=5 before_offsets=5,2,0 send_at=08:00."""
     from .mail.settings import set_global_policy, set_plan_policy
     values: dict[str, object] = {}
     for item in assignments:
@@ -843,7 +833,7 @@ def policy_set(assignments: tuple[str, ...], plan_id: int | None) -> None:
                 _fail(f"không có kế hoạch #{plan_id}.", f"no plan #{plan_id}.")
             merged = set_plan_policy(db.session, plan, {**(plan.reminder_policy or {}), **values})
     except ValueError as exc:
-        _fail(f"chính sách không hợp lệ: {exc}", f"invalid policy: {exc}")
+        _fail(f"thiết lập nhắc việc không hợp lệ: {exc}", f"invalid policy: {exc}")
     db.session.commit()
     click.echo(json.dumps(merged.as_dict(), ensure_ascii=False, indent=1))
 
@@ -855,7 +845,7 @@ accounts_cli = TrackerGroup("accounts", help="Tài khoản đăng nhập / Accou
 @click.argument("email")
 @click.option("--name", default="", help="Họ tên / Full name.")
 @click.option("--role", required=True, type=click.Choice(["admin", "author", "leader", "officer"]))
-@click.option("--committee", help="UBND của người soạn / lãnh đạo, ví dụ “UBND tỉnh Sóc Trăng”.")
+@click.option("--committee", help="UBND của chuyên viên theo dõi / lãnh đạo, ví dụ “UBND tỉnh Sóc Trăng”.")
 @click.option("--password", help="Mật khẩu (bỏ trống để nhập ẩn) / Password (prompted when omitted).")
 @click.option("--no-password", is_flag=True, help="Chỉ đăng nhập bằng liên kết qua thư / Link sign-in only.")
 def accounts_create(email, name, role, committee, password, no_password) -> None:
@@ -905,7 +895,7 @@ def accounts_set_password(email, password) -> None:
 @accounts_cli.command("set-role")
 @click.argument("email")
 @click.option("--role", required=True, type=click.Choice(["admin", "author", "leader", "officer"]))
-@click.option("--committee", help="UBND của người soạn / lãnh đạo / the author's or leader's committee.")
+@click.option("--committee", help="UBND của chuyên viên theo dõi / lãnh đạo / the author's or leader's committee.")
 def accounts_set_role(email, role, committee) -> None:
     """Đổi vai trò (mọi phiên đăng nhập của tài khoản kết thúc) / Change an account's role
     (its sessions end)."""

@@ -31,3 +31,14 @@ def as_utc(moment: datetime) -> datetime:
 def today() -> date:
     """Today's date in ``TRACKER_TIMEZONE``."""
     return now().astimezone(ZoneInfo(current_app.config["TRACKER_TIMEZONE"])).date()
+
+
+MOMENT = "%d/%m/%Y %H:%M"
+
+
+def local_time(moment: datetime | None, pattern: str = MOMENT) -> str:
+    """A stored timestamp written in ``TRACKER_TIMEZONE`` (pages, CLI): an officer in Hà Nội
+    who reported at 05:13 reads 05:13, not 22:13 the day before. Empty for none."""
+    if moment is None:
+        return ""
+    return as_utc(moment).astimezone(ZoneInfo(current_app.config["TRACKER_TIMEZONE"])).strftime(pattern)

@@ -98,15 +98,15 @@ def test_an_amendment_dropping_reported_work_needs_a_confirmation_and_keeps_the_
     expect(work).to_contain_text("1 báo cáo")
     fits_phone(page)
 
-    page.get_by_role("button", name="Xuất bản kế hoạch").click()        # not confirmed
+    page.get_by_role("button", name="Đưa vào theo dõi").click()        # not confirmed
     expect(page.locator(".flash-error")).to_contain_text("Tôi đồng ý bỏ các phân công này khỏi kế hoạch")
     db.session.expire_all()
     assert db.session.scalar(select(Assignment.removed_at).where(Assignment.id == dropped_id)) is None
 
     page.get_by_label("Tôi đồng ý bỏ các phân công này khỏi kế hoạch").check()
-    page.get_by_role("button", name="Xuất bản kế hoạch").click()
-    expect(page.locator(".flash-success")).to_contain_text("Đã xuất bản kế hoạch")
-    page.get_by_label("Tình trạng").select_option(label="Đã bỏ khỏi kế hoạch (1)")
+    page.get_by_role("button", name="Đưa vào theo dõi").click()
+    expect(page.locator(".flash-success")).to_contain_text("Đã đưa kế hoạch vào theo dõi")
+    page.get_by_label("Trạng thái").select_option(label="Đã bỏ khỏi kế hoạch (1)")
     page.get_by_role("button", name="Lọc").click()
     expect(page.locator("#removed-note")).to_be_visible()
     removed_row = page.locator('[id="task-I.2"]')
@@ -144,8 +144,8 @@ def test_author_publishes_a_prose_plan_with_proposals_given_owners_a_missed_task
     page.get_by_role("button", name="Thêm nhiệm vụ").click()
     expect(page.locator("#task-BS1")).to_contain_text("Kiểm tra công vụ")
     fits_phone(page)
-    page.get_by_role("button", name="Xuất bản kế hoạch").click()
-    expect(page.locator(".flash-success")).to_contain_text("Đã xuất bản kế hoạch")
+    page.get_by_role("button", name="Đưa vào theo dõi").click()
+    expect(page.locator(".flash-success")).to_contain_text("Đã đưa kế hoạch vào theo dõi")
 
     plan = db.session.scalar(select(Plan))
     tasks = {t.ref: t for t in db.session.scalars(select(Task).where(Task.plan_id == plan.id))}
@@ -174,8 +174,8 @@ def test_author_retypes_a_rows_owners_and_output_and_splits_a_row_in_two(page: P
     expect(page.locator('[id="task-I.2"]')).to_contain_text("Sở Nội vụ tỉnh Sóc Trăng")
     fits_phone(page)
     page.get_by_label("Thời hạn của nhiệm vụ I.2a", exact=True).fill("Trong quý III/2017")
-    page.get_by_role("button", name="Xuất bản kế hoạch").click()
-    expect(page.locator(".flash-success")).to_contain_text("Đã xuất bản kế hoạch")
+    page.get_by_role("button", name="Đưa vào theo dõi").click()
+    expect(page.locator(".flash-success")).to_contain_text("Đã đưa kế hoạch vào theo dõi")
 
     tasks = {t.ref: t for t in db.session.scalars(select(Task).where(Task.ref.in_(["I.2", "I.2a"])))}
     assert tasks["I.2"].content == "Tham gia ý kiến"

@@ -30,7 +30,7 @@ def find_committee(session: Session, name: str) -> Agency:
     if not found:
         found = [al.agency for al in session.scalars(select(AgencyAlias)) if normal(al.alias) == key]
     if len(found) != 1:
-        raise AccountError(f"Không tìm thấy duy nhất một cơ quan tên “{name}” trong danh bạ.",
+        raise AccountError(f"Không tìm thấy duy nhất một cơ quan tên “{name}” trong danh mục cơ quan.",
                            f"No single agency named “{name}” in the directory.", "committee")
     return found[0]
 
@@ -58,7 +58,7 @@ def set_role(session: Session, account: Account, role: str, committee: Agency | 
     if role not in ROLES:
         raise AccountError(f"Vai trò “{role}” không có ({', '.join(ROLES)}).", f"Unknown role “{role}”.", "role")
     if role in (AUTHOR, LEADER) and committee is None and account.committee_id is None:
-        raise AccountError("Người soạn kế hoạch và lãnh đạo cần thuộc một UBND (committee).",
+        raise AccountError("Chuyên viên theo dõi và lãnh đạo cần thuộc một UBND: chọn UBND của họ.",
                            "Authors and leaders need a People's Committee.", "committee")
     if role != ADMIN:
         _keep_an_administrator(session, account, "Không thể bỏ quyền của tài khoản quản trị cuối cùng.",
@@ -101,7 +101,7 @@ def create_account(session: Session, email: str, name: str, role: str, committee
     if role not in ROLES:
         raise AccountError(f"Vai trò “{role}” không có ({', '.join(ROLES)}).", f"Unknown role “{role}”.", "role")
     if role in (AUTHOR, LEADER) and committee is None:
-        raise AccountError("Người soạn kế hoạch và lãnh đạo cần thuộc một UBND (committee).",
+        raise AccountError("Chuyên viên theo dõi và lãnh đạo cần thuộc một UBND: chọn UBND của họ.",
                            "Authors and leaders need a People's Committee.", "committee")
     if session.scalar(select(Account).where(func.lower(Account.email) == email)) is not None:
         raise AccountError(f"Đã có tài khoản {email}.", f"An account {email} already exists.", "email")

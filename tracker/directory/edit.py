@@ -146,7 +146,7 @@ def _validate(session: Session, agency: Agency | None, parent_id: int | None,
         if value and not valid_address(value):
             problems.add(key, f"Địa chỉ thư “{value}” không hợp lệ.", f"“{value}” is not an e-mail address.")
     if data.valid_from and data.valid_to and data.valid_to < data.valid_from:
-        problems.add("valid_to", "Ngày hết hiệu lực phải sau ngày bắt đầu.",
+        problems.add("valid_to", "Ngày ngừng hoạt động phải sau ngày bắt đầu hoạt động.",
                      "The end date must not be before the start date.")
     if agency is not None:
         if data.office_id is not None and data.office_id not in {a.id for a in office_choices(session, agency)}:
@@ -264,6 +264,25 @@ def tree_rows(session: Session, search: str | None = None, root_id: int | None =
     return order
 
 
+def committee_tree(session: Session) -> list[tuple[Agency, int]]:
+    """The People's Committees in tree order with their depth among committees (province,
+    then its districts and communes under it), for choosing one in a form."""
+    committees = {a.id: a for a in session.scalars(select(Agency).where(Agency.type.like("ubnd%")))}
+    rows = []
+    for agency_id, _depth in tree_rows(session):
+        agency = committees.get(agency_id)
+        if agency is None:
+            continue
+        depth, parent = 0, agency.parent
+        seen = {agency.id}
+        while parent is not None and parent.id not in seen:
+            seen.add(parent.id)
+            depth += parent.id in committees
+            parent = parent.parent
+        rows.append((agency, depth))
+    return rows
+
+
 def tree_roots(session: Session) -> list[Agency]:
     """The committees a listing can be narrowed to: top-level bodies and the province and
     district People's Committees."""
@@ -272,5 +291,5 @@ def tree_roots(session: Session) -> list[Agency]:
         .order_by(Agency.level, Agency.name)))
 
 
-__all__ = ["AgencyFields", "DirectoryEditError", "OFFICER_LANGUAGES", "add_agency", "group_choices",
+__all__ = ["AgencyFields", "DirectoryEditError", "OFFICER_LANGUAGES", "add_agency", "committee_tree", "group_choices",
            "office_choices", "save_officer", "successor_choices", "tree_roots", "tree_rows", "update_agency"]

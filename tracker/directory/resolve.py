@@ -268,7 +268,7 @@ class DirectoryIndex:
         if mention.vague:
             return (ReadingWarning(
                 "vague_owner",
-                f"“{mention.text}” không chỉ rõ cơ quan nào; người lập kế hoạch cần chọn cơ quan cụ thể.",
+                f"“{mention.text}” không chỉ rõ cơ quan nào; chuyên viên theo dõi cần chọn cơ quan cụ thể.",
                 f"“{mention.text}” does not say which agencies; the plan author must choose."))
         found = self.match(mention.text, scope, on)
         if len(found) == 1:

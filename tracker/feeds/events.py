@@ -275,7 +275,7 @@ def build_feed(session: Session, token: FeedToken, ctx: FeedContext) -> Feed:
         committee = session.get(Agency, token.target_id)
         if committee is None:
             return Feed("Hạn công việc", "", [])
-        return Feed(f"Việc quá hạn – {committee.name}",
+        return Feed(f"Nhiệm vụ quá hạn – {committee.name}",
                     f"Nhiệm vụ quá hạn trong các kế hoạch do {committee.name} ban hành, và các ngày chốt số liệu báo cáo.",
                     _leadership_events(session, committee, ctx))
     agencies = _feed_agencies(session, token)

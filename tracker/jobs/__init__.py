@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from .. import clock
 from ..extensions import db
+from ..mail import kinds
 from ..mail.outbox import SendReport, send_due
 from ..mail.planner import JOB_TRACKS, PlanReport, plan_digest, plan_messages
 from ..models import JobRun
@@ -54,7 +55,7 @@ def run(name: str, at: datetime | None = None):
             db.session.rollback()
             _record(name, started, timer, FAILED_RUN, _error_text(exc))
             raise
-        _record(name, started, timer, OK_RUN, describe(report))
+        _record(name, started, timer, OK_RUN, describe(report), describe(report, "en"))
         return report
 
 
@@ -103,19 +104,24 @@ OK_RUN, FAILED_RUN = "ok", "failed"
 KEEP_RUNS = timedelta(days=90)   # the sender runs every minute: older runs are pruned
 
 
-def describe(report) -> str:
-    """A job's report as one line of Vietnamese for the runs page."""
+def describe(report, language: str = "vi") -> str:
+    """A job's report as one line for the runs page, in Vietnamese or English."""
+    en = language == "en"
     if isinstance(report, SendReport):
-        text = f"đã gửi {report.sent}, gửi lại sau {report.retried}, lỗi {report.failed}"
+        text = (f"sent {report.sent}, to retry {report.retried}, failed {report.failed}" if en else
+                f"đã gửi {report.sent}, gửi lại sau {report.retried}, lỗi {report.failed}")
         if report.errors:
             text += " — " + "; ".join(report.errors[:3])
         return text
     if isinstance(report, PlanReport):
-        text = f"{report.messages} thư, {report.steps} bước nhắc"
+        text = (f"{report.messages} messages, {report.steps} reminder steps" if en else
+                f"{report.messages} thư, {report.steps} bước nhắc")
         if report.without_recipient:
-            text += f", {report.without_recipient} bước không có người nhận"
+            text += (f", {report.without_recipient} steps without a recipient" if en else
+                     f", {report.without_recipient} bước không có người nhận")
         if report.kinds:
-            text += " (" + ", ".join(f"{k}: {n}" for k, n in sorted(report.kinds.items())) + ")"
+            text += " (" + ", ".join(f"{kinds.label(k, language)}: {n}"
+                                     for k, n in sorted(report.kinds.items())) + ")"
         return text
     return str(report)
 
@@ -124,7 +130,8 @@ def _error_text(exc: BaseException) -> str:
     return "".join(traceback.format_exception_only(type(exc), exc)).strip()[:4000]
 
 
-def _record(name: str, started: datetime, timer: float, outcome: str, summary: str) -> None:
+def _record(name: str, started: datetime, timer: float, outcome: str, summary: str,
+            summary_en: str | None = None) -> None:
     """Write the run in its own transaction (its own session and connection): a failed
     job's rollback cannot take the record with it, and recording never commits the job's
     session. A failure to record is logged, never raised over the job's own outcome."""
@@ -132,7 +139,7 @@ def _record(name: str, started: datetime, timer: float, outcome: str, summary: s
     try:
         with Session(db.engine) as session, session.begin():
             session.add(JobRun(job=name, started_at=started, finished_at=finished, outcome=outcome,
-                               summary=summary[:4000]))
+                               summary=summary[:4000], summary_en=summary_en and summary_en[:4000]))
             session.execute(delete(JobRun).where(JobRun.job == name,
                                                  JobRun.started_at < started - KEEP_RUNS))
     except Exception:

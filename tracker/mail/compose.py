@@ -77,12 +77,15 @@ class MailItem:
     due: date | None         # for a check-in: the reporting cut-off
     step_kind: str           # before / overdue / escalation_head / escalation_committee / checkin
     step_number: int | None
-    days: int                # working days until due; negative: overdue by that many
+    #: working days left until due (when the next reminders come); negative: calendar days
+    #: overdue, the one unit of lateness on every page, export and e-mail
+    days: int
     url: str
     uid: str                 # stable calendar UID
     #: the recipient's own signed sign-in link to the item (text and HTML only: never put in
     #: the .ics, which outlives the link)
     signin_url: str = ""
+    agency_id: int | None = None    # the directory's agency (a committee's summary links to its list)
 
 
 @dataclass(frozen=True)
@@ -147,25 +150,29 @@ WORDING: dict[str, dict] = {
         "due_on": "hạn {date}",
         "days_left": ("còn {n} ngày làm việc", "còn {n} ngày làm việc"),
         "due_today": "đến hạn hôm nay",
-        "days_over": ("quá hạn {n} ngày làm việc", "quá hạn {n} ngày làm việc"),
+        "days_over": ("quá hạn {n} ngày", "quá hạn {n} ngày"),
         "notice": "nhắc lần {n}",
         "open": "Xem và cập nhật",
         "tasks": ("{n} nhiệm vụ", "{n} nhiệm vụ"),
         "agencies": ("{n} cơ quan", "{n} cơ quan"),
-        "working_days": ("{n} ngày làm việc", "{n} ngày làm việc"),
+        "days": ("{n} ngày", "{n} ngày"),
         "digest_overdue": "{n} quá hạn",
+        "summary_title": "Tổng hợp theo cơ quan",
+        "summary_columns": ("Cơ quan", "Số nhiệm vụ quá hạn", "Quá hạn lâu nhất"),
+        "summary_open": "Xem danh sách",
+        "listed": "{n} nhiệm vụ quá hạn lâu nhất:",
         "stats_title": "Tình hình thực hiện theo cơ quan",
         "stats_columns": ("Cơ quan", "Hoàn thành đúng hạn", "Hoàn thành quá hạn",
                           "Đang thực hiện trong hạn", "Quá hạn chưa hoàn thành", "Tỷ lệ đúng hạn"),
-        "digest_soon": "{n} chưa đến hạn",
+        "digest_soon": "{n} sắp đến hạn",
         "feed": {"officer": "Lịch hạn công việc của anh/chị",
                  "agency_head": "Lịch hạn công việc của cơ quan",
-                 "committee": "Lịch theo dõi việc quá hạn"},
+                 "committee": "Lịch theo dõi nhiệm vụ quá hạn"},
         "feed_howto": _FEED_HOWTO_VI,
         "ics_note": ("Tệp đính kèm {file} chứa các thời hạn trong thư này: mở tệp để thêm vào lịch "
                      "(bản tại thời điểm gửi thư)."),
         "app": "Hệ thống theo dõi thực hiện kế hoạch",
-        "more": "… và {n} việc khác. Xem đầy đủ tại: {url}",
+        "more": "… và {n} nhiệm vụ khác. Xem đầy đủ tại: {url}",
         "automatic": ("Thư này được gửi tự động từ hệ thống theo dõi thực hiện kế hoạch; "
                       "vui lòng không trả lời thư này."),
         "overdue_prefix": "[Quá hạn] ",
@@ -175,22 +182,22 @@ WORDING: dict[str, dict] = {
         "subject_many_plain": "{tasks}",
         "kinds": {
             REMINDER: {
-                "tag": "Nhắc hạn",
+                "tag": "Nhắc trước hạn",
                 "one": "{tasks} đến hạn {first}: {title}",
                 "many": "{tasks} đến hạn, sớm nhất {first}",
                 "intro": ("Các nhiệm vụ dưới đây sắp đến hạn. Đề nghị hoàn thành đúng hạn và cập nhật "
                           "kết quả trên hệ thống."),
             },
             OVERDUE: {
-                "tag": "Quá hạn",
+                "tag": "Nhắc quá hạn",
                 "one": "{tasks} quá hạn {longest}: {title}",
                 "many": "{tasks} quá hạn, lâu nhất {longest}",
-                "intro": ("Các nhiệm vụ dưới đây đã quá hạn nhưng chưa được cập nhật là hoàn thành. "
+                "intro": ("Các nhiệm vụ dưới đây đã quá hạn nhưng chưa có báo cáo hoàn thành. "
                           "Đề nghị khẩn trương thực hiện; nếu đã hoàn thành, đề nghị cập nhật kết quả "
                           "trên hệ thống."),
             },
             ESCALATION_HEAD: {
-                "tag": "Báo cáo vượt cấp",
+                "tag": "Cảnh báo quá hạn",
                 "one": "{who}{tasks} quá hạn {longest}: {title}",
                 "many": "{who}{tasks} quá hạn, lâu nhất {longest}",
                 "intro": ("Các nhiệm vụ dưới đây của cơ quan đã quá hạn; cán bộ đầu mối đã được nhắc "
@@ -198,13 +205,13 @@ WORDING: dict[str, dict] = {
                           "thực hiện."),
             },
             ESCALATION_COMMITTEE: {
-                "tag": "Báo cáo vượt cấp",
+                "tag": "Cảnh báo quá hạn",
                 "one": "{who}{tasks} quá hạn {longest}: {title}",
                 "many": "{who}{tasks} quá hạn, lâu nhất {longest}",
-                "intro": ("Các nhiệm vụ dưới đây thuộc kế hoạch do Ủy ban nhân dân ban hành đã quá hạn; "
-                          "cán bộ đầu mối và Thủ trưởng cơ quan đã được nhắc nhưng nhiệm vụ vẫn chưa "
-                          "hoàn thành. Kính báo cáo Văn phòng và lãnh đạo phụ trách để theo dõi, "
-                          "chỉ đạo."),
+                "intro": ("Các nhiệm vụ dưới đây thuộc kế hoạch do UBND ban hành đã quá hạn; cán bộ đầu "
+                          "mối đã được nhắc và Thủ trưởng cơ quan đã được cảnh báo nhưng nhiệm vụ vẫn "
+                          "chưa hoàn thành. Kính báo cáo lãnh đạo UBND phụ trách xem xét, chỉ đạo; đề "
+                          "nghị Văn phòng UBND theo dõi, đôn đốc."),
             },
             CHECKIN: {
                 "tag": "Báo cáo định kỳ",
@@ -216,7 +223,7 @@ WORDING: dict[str, dict] = {
                 "due_on": "báo cáo trước {date}",
             },
             DIGEST: {
-                "tag": "Tổng hợp",
+                "tag": "Tổng hợp hằng tuần",
                 "one": "{tasks} cần theo dõi: {breakdown}",
                 "many": "{tasks} cần theo dõi: {breakdown}",
                 "intro": "Tổng hợp các nhiệm vụ quá hạn và sắp đến hạn cần theo dõi.",
@@ -234,17 +241,21 @@ WORDING: dict[str, dict] = {
         "due_on": "due {date}",
         "days_left": ("{n} working day left", "{n} working days left"),
         "due_today": "due today",
-        "days_over": ("{n} working day overdue", "{n} working days overdue"),
+        "days_over": ("{n} day overdue", "{n} days overdue"),
         "notice": "notice no. {n}",
         "open": "View and update",
         "tasks": ("{n} task", "{n} tasks"),
         "agencies": ("{n} agency", "{n} agencies"),
-        "working_days": ("{n} working day", "{n} working days"),
+        "days": ("{n} day", "{n} days"),
         "digest_overdue": "{n} overdue",
+        "summary_title": "By agency",
+        "summary_columns": ("Agency", "Tasks overdue", "Longest overdue"),
+        "summary_open": "See the list",
+        "listed": "The {n} longest overdue:",
         "stats_title": "Progress by agency",
         "stats_columns": ("Agency", "Done on time", "Done late", "In progress, on time",
                           "Overdue, not done", "On-time rate"),
-        "digest_soon": "{n} not yet due",
+        "digest_soon": "{n} due soon",
         "feed": {"officer": "Your deadline calendar",
                  "agency_head": "Your agency's deadline calendar",
                  "committee": "Overdue-items calendar"},
@@ -274,19 +285,20 @@ WORDING: dict[str, dict] = {
                           "them urgently; if they are done, record the result in the system."),
             },
             ESCALATION_HEAD: {
-                "tag": "Escalation",
+                "tag": "Overdue warning",
                 "one": "{who}{tasks} overdue by {longest}: {title}",
                 "many": "{who}{tasks} overdue, longest by {longest}",
                 "intro": ("The tasks below, assigned to your agency, are overdue; the focal officers "
                           "were reminded but the tasks are still not done. Please direct their completion."),
             },
             ESCALATION_COMMITTEE: {
-                "tag": "Escalation",
+                "tag": "Overdue warning",
                 "one": "{who}{tasks} overdue by {longest}: {title}",
                 "many": "{who}{tasks} overdue, longest by {longest}",
                 "intro": ("The tasks below, from plans issued by the People's Committee, are overdue; "
-                          "the focal officers and the heads of their agencies were reminded but the tasks "
-                          "are still not done. Reported to the Committee's office and the leader in charge."),
+                          "the focal officers were reminded and the heads of their agencies warned, but the "
+                          "tasks are still not done. For the leader in charge to review and direct; the "
+                          "Committee's office to follow up."),
             },
             CHECKIN: {
                 "tag": "Progress report",
@@ -445,7 +457,7 @@ def _subject(kind: str, words: dict, items: Sequence[MailItem]) -> str:
     facts = {
         "tasks": _plural(words["tasks"], n),
         "first": _ddmmyyyy(min(dues)) if dues else "",
-        "longest": _plural(words["working_days"], max((-i.days for i in overdue), default=0)),
+        "longest": _plural(words["days"], max((-i.days for i in overdue), default=0)),
         "title": shorten(items[0].task_content, SUBJECT_TITLE_LIMIT),
         "who": (f"{shorten(agencies[0], SUBJECT_TITLE_LIMIT)}: " if len(agencies) == 1 else
                 f"{_plural(words['agencies'], len(agencies))}: " if agencies else ""),
@@ -478,7 +490,8 @@ def compose(kind: str, recipient: Recipient, items: Sequence[MailItem], *, today
     words = WORDING[language]
     kind_words = words["kinds"][kind]
     name = clean_line(recipient.name)
-    listed, more = _listed(items)
+    summary = _summary(words, items, app_url) if kind == ESCALATION_COMMITTEE else []
+    listed, more = _listed(items, COMMITTEE_LISTED if summary else MAX_LISTED)
     groups = [(label, [_row(words, kind_words, i) for i in members])
               for label, members in group_items(listed)]
     has_dates = any(i.due is not None for i in items)
@@ -496,6 +509,8 @@ def compose(kind: str, recipient: Recipient, items: Sequence[MailItem], *, today
         "app_url": _safe_url(app_url),
         "more": words["more"].format(n=more, url=_safe_url(
             app_url.rstrip("/") + ("/my/" if recipient.role == "officer" else "/dashboard/"))) if more else "",
+        "summary": summary,
+        "listed_note": words["listed"].format(n=len(listed)) if summary and more else "",
         "stats": [(clean_line(a.agency), a.done_on_time, a.done_late, a.pending_on_time, a.overdue,
                    "—" if a.on_time_rate is None else f"{a.on_time_rate:.0%}") for a in stats],
     }
@@ -510,14 +525,35 @@ def compose(kind: str, recipient: Recipient, items: Sequence[MailItem], *, today
 # A committee's escalation can name thousands of items; a message lists the most overdue
 # (then the soonest due) and points to the dashboard for the rest.
 MAX_LISTED = 50
+# A committee's warning opens with one line per agency (how many, how late, a link to the
+# list): its leaders act on agencies, and 273 rows made a message 8,600 px tall. Only the
+# longest overdue items follow.
+COMMITTEE_LISTED = 10
 
 
-def _listed(items: Sequence[MailItem]) -> tuple[Sequence[MailItem], int]:
-    if len(items) <= MAX_LISTED:
+def _listed(items: Sequence[MailItem], limit: int = MAX_LISTED) -> tuple[Sequence[MailItem], int]:
+    if len(items) <= limit:
         return items, 0
-    first = sorted(items, key=lambda i: (i.days, i.plan_key, i.task_ref))[:MAX_LISTED]
+    first = sorted(items, key=lambda i: (i.days, i.plan_key, i.task_ref))[:limit]
     keep = {id(i) for i in first}
-    return [i for i in items if id(i) in keep], len(items) - MAX_LISTED
+    return [i for i in items if id(i) in keep], len(items) - limit
+
+
+def _summary(words: dict, items: Sequence[MailItem], app_url: str) -> list[tuple[str, int, str, str]]:
+    """(agency, tasks overdue, longest overdue, link to the agency's escalated items) per agency,
+    the longest overdue first."""
+    by_agency: dict[tuple[int | None, str], list[MailItem]] = {}
+    for item in items:
+        by_agency.setdefault((item.agency_id, clean_line(item.agency)), []).append(item)
+    base = _safe_url(app_url).rstrip("/")
+    rows = []
+    for (agency_id, agency), members in by_agency.items():
+        longest = max((-i.days for i in members if i.due is not None and i.days < 0), default=0)
+        url = (f"{base}/dashboard/items?agency={agency_id}&category=escalations&period=all&coord=1"
+               if base and agency_id is not None else "")
+        rows.append((agency, len(members), _plural(words["days"], longest), url, longest))
+    rows.sort(key=lambda r: (-r[4], -r[1], r[0]))
+    return [r[:4] for r in rows]
 
 
 # --- calendar -----------------------------------------------------------------------------

@@ -198,13 +198,13 @@ def _mail_item(assignment: Assignment, occurrence, item: rules.Item, step: rules
     due = item.due or step.cutoff
     days = 0
     if due is not None:
-        days = calendar.working_days_between(today, due) if due >= today else \
-            -calendar.working_days_between(due, today)
+        days = calendar.working_days_between(today, due) if due >= today else (due - today).days
     label = occurrence.label if occurrence is not None else (assignment.deadline.text or "")
     return MailItem(
         plan_label=f"{plan.kind} {plan.number or ''} – {plan.title}".replace("  ", " "),
         plan_key=str(plan.id), task_ref=task.ref, task_content=task.content,
         agency=assignment.agency.name if assignment.agency else assignment.owner_text,
+        agency_id=assignment.agency_id,
         role=assignment.role, output=assignment.output, deadline_text=label, due=due,
         step_kind=step.kind, step_number=step.number, days=days,
         url=f"{base_url}/a/{assignment.id}" + (f"?o={occurrence.id}" if occurrence is not None else ""),

@@ -50,15 +50,16 @@ def _checked(base: ReminderPolicy, values: Mapping[str, object]) -> ReminderPoli
     except ValueError as exc:
         text = str(exc)
         if text.startswith("unknown reminder policy setting"):
-            raise PolicyError(text, None, "Có khóa chính sách không tồn tại "
+            raise PolicyError(text, None, "Có khóa thiết lập không tồn tại "
                               f"(các khóa: {', '.join(POLICY_FIELDS)}).") from exc
         # The message names the offending field first; the committee level's message also
         # names the head's, so it is checked before the longer scan.
         if text.startswith("escalate_committee_after"):
             merged = {**base.as_dict(), **values}
             raise PolicyError(text, "escalate_committee_after",
-                              f"Số ngày báo UBND ({merged['escalate_committee_after']}) phải lớn hơn số "
-                              f"ngày báo thủ trưởng ({merged['escalate_head_after']}).") from exc
+                              f"Số ngày cảnh báo gửi UBND ({merged['escalate_committee_after']}) phải lớn "
+                              f"hơn số ngày cảnh báo gửi Thủ trưởng cơ quan "
+                              f"({merged['escalate_head_after']}).") from exc
         field = min((f for f in POLICY_FIELDS if f in text), key=text.index, default=None)
         raise PolicyError(text, field, _RULES_VI.get(field, "Giá trị không hợp lệ.")) from exc
 
@@ -127,9 +128,10 @@ class CalendarLine:
     exception: bool        # an administrator's exception rather than the library's holiday
 
 
-def unusual_days(session: Session, year: int) -> list[CalendarLine]:
+def unusual_days(session: Session, year: int, language: str = "vi") -> list[CalendarLine]:
     """The days of ``year`` that are not what their weekday suggests: weekdays off (public
-    holidays and exceptions) and weekend days worked, plus every exception of the year."""
+    holidays and exceptions) and weekend days worked, plus every exception of the year; the
+    holidays named in ``language``."""
     calendar = working_calendar(session)
     exceptions = calendar.exceptions
     lines = []
@@ -138,7 +140,7 @@ def unusual_days(session: Session, year: int) -> list[CalendarLine]:
         working = calendar.is_working_day(day)
         exception = exceptions.get(day)
         if exception is not None or working != (day.weekday() < 5):
-            reason = calendar.day_off_reason(day) or (exception.note if exception else "")
+            reason = calendar.day_off_reason(day, language) or (exception.note if exception else "")
             lines.append(CalendarLine(day, working, reason or "", exception is not None))
         day += timedelta(days=1)
     return lines

@@ -22,10 +22,10 @@ from .outbox import enqueue, idempotency_key
 KIND = "signin_link"
 
 _WORDS = {
-    "vi": ("Liên kết đăng nhập mới", "Chào {name},",
+    "vi": ("Liên kết đăng nhập mới", "Kính gửi {name},",
            "Theo yêu cầu từ trang đăng nhập, đây là liên kết mới để vào hệ thống theo dõi kế hoạch. "
            "Liên kết chỉ dùng được một lần.", "Đăng nhập",
-           "Nếu bạn không yêu cầu, hãy bỏ qua thư này: không ai khác nhận được liên kết."),
+           "Nếu anh/chị không yêu cầu, xin bỏ qua thư này: không ai khác nhận được liên kết."),
     "en": ("A new sign-in link", "Dear {name},",
            "As asked from the sign-in page, here is a new link to the plan tracker. It works once.",
            "Sign in", "If you did not ask for it, ignore this message: nobody else received the link."),

@@ -13,7 +13,7 @@ from .base import Model, utcnow
 
 ADMIN, AUTHOR, LEADER, OFFICER = "admin", "author", "leader", "officer"
 ROLES = (ADMIN, AUTHOR, LEADER, OFFICER)
-ROLE_LABELS_VI = {ADMIN: "Quản trị", AUTHOR: "Soạn kế hoạch", LEADER: "Lãnh đạo",
+ROLE_LABELS_VI = {ADMIN: "Quản trị", AUTHOR: "Chuyên viên theo dõi", LEADER: "Lãnh đạo",
                   OFFICER: "Cán bộ đầu mối"}
 
 

@@ -134,6 +134,9 @@ class StatusChange(Model):
     to_status: Mapped[str] = mapped_column(String(20))
     progress: Mapped[int | None]
     comment: Mapped[str] = mapped_column(Text, default="")
+    #: the English of a comment the system wrote (edits, extensions, restores); None for a
+    #: person's own words, which are shown as written
+    comment_en: Mapped[str | None] = mapped_column(Text)
     #: what kind of entry: report (officer's update), returned (output not accepted),
     #: extension (due date moved), edit (the plan author corrected the plan), import, system
     kind: Mapped[str] = mapped_column(String(20), default="report", server_default="report")

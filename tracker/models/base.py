@@ -48,7 +48,7 @@ STATUS_LABELS_VI = {
     IN_PROGRESS: "Đang thực hiện",
     DONE: "Hoàn thành",
     PAUSED: "Tạm dừng",
-    CANCELLED: "Hủy",
+    CANCELLED: "Đã hủy",
 }
 
 # Role of an agency in a task.

@@ -24,5 +24,7 @@ class JobRun(Model):
     outcome: Mapped[str] = mapped_column(String(10), default="ok")
     #: the job's own report ("12 messages planned"), or the error
     summary: Mapped[str] = mapped_column(Text, default="")
+    #: the same report in English (None for an error, which is the exception's own text)
+    summary_en: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (Index("ix_job_runs_job_started", "job", "started_at"),)

@@ -65,6 +65,7 @@ class Doubt:
     suggestions: list[str]
     refs: list[str] = field(default_factory=list)
     chosen: list[str] = field(default_factory=list)
+    message_en: str = ""
 
 
 @dataclass
@@ -175,7 +176,7 @@ def apply_splits(reading: PlanReading, splits: dict[str, list[str]]) -> dict[str
         second.ref = second.number = _free_ref(f"{task.ref}{SPLIT_SUFFIX}", taken)
         taken.add(second.ref)
         task.content, second.content = texts
-        note = ReadingWarning("split_by_author", "Người lập kế hoạch tách dòng này thành hai nhiệm vụ.",
+        note = ReadingWarning("split_by_author", "Chuyên viên theo dõi tách dòng này thành hai nhiệm vụ.",
                               "The plan author split this row into two tasks.")
         for i, part in enumerate((task, second)):
             part.warnings = [*part.warnings, note]
@@ -281,7 +282,7 @@ def apply_owners(reading: PlanReading, index: DirectoryIndex, chosen: dict[str, 
             assignment.warnings = [w for w in assignment.warnings
                                    if not (w.code in OWNER_DOUBTS and f"“{mention.text}”" in w.message)]
             assignment.warnings.append(ReadingWarning(
-                "owner_chosen", f"“{mention.text}”: người lập kế hoạch chọn {'; '.join(names)}.",
+                "owner_chosen", f"“{mention.text}”: chuyên viên theo dõi chọn {'; '.join(names)}.",
                 f"“{mention.text}”: chosen by the plan author: {'; '.join(names)}."))
     return refused
 
@@ -347,7 +348,7 @@ def apply_rows(reading: PlanReading, choices: dict, index: DirectoryIndex, issue
             assignments=[AssignmentReading(lead=[OwnerMention(text=n, agency=n) for n in names], coordinate=[],
                                            output=added.get("output") or "", deadline=deadline, line=0,
                                            warnings=list(deadline.warnings))],
-            warnings=[ReadingWarning("added_by_author", "Nhiệm vụ do người lập kế hoạch bổ sung.",
+            warnings=[ReadingWarning("added_by_author", "Nhiệm vụ do chuyên viên theo dõi bổ sung.",
                                      "Task added by the plan author.")]))
     return dropped, refused, originals
 
@@ -390,12 +391,13 @@ def doubts_of(reading: PlanReading, index: DirectoryIndex, scope, chosen: dict[s
                 continue
             doubt = found.get(key)
             if doubt is None:
-                message = next((w.message for w in assignment.warnings
-                                if w.code in OWNER_DOUBTS and f"“{mention.text}”" in w.message),
-                               f"Không tìm thấy “{mention.text}” trong danh mục cơ quan.")
-                doubt = found[key] = Doubt(key, mention.text, message,
-                                           index.suggestions(mention.text, scope),
-                                           chosen=list(chosen.get(key, [])))
+                said = next((w for w in assignment.warnings
+                             if w.code in OWNER_DOUBTS and f"“{mention.text}”" in w.message), None)
+                doubt = found[key] = Doubt(
+                    key, mention.text,
+                    said.message if said else f"Không tìm thấy “{mention.text}” trong danh mục cơ quan.",
+                    index.suggestions(mention.text, scope), chosen=list(chosen.get(key, [])),
+                    message_en=said.message_en if said else f"“{mention.text}” is not in the agency directory.")
             if task.ref not in doubt.refs:
                 doubt.refs.append(task.ref)
     return list(found.values())
@@ -658,7 +660,7 @@ class RemovalNotConfirmed(PublishError):
         listed = "; ".join(w.describe() for w in work[:5]) + ("; …" if len(work) > 5 else "")
         super().__init__(
             f"Bản sửa đổi bỏ {len(work)} phân công đã có báo cáo của cơ quan ({listed}). Báo cáo và tệp minh "
-            "chứng vẫn được giữ; hãy đánh dấu “Tôi đồng ý bỏ các phân công này khỏi kế hoạch” rồi xuất bản lại.",
+            "chứng vẫn được giữ; hãy đánh dấu “Tôi đồng ý bỏ các phân công này khỏi kế hoạch” rồi đưa vào theo dõi lại.",
             f"The amendment removes {len(work)} assignments that agencies have reported on ({listed}). Their "
             "reports and evidence are kept; tick “I agree to remove these assignments from the plan” and "
             "publish again.")

@@ -13,6 +13,7 @@ Plain Python over a session; the caller commits, or rolls back on an ``EditError
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -54,29 +55,41 @@ def _rows(task: Task) -> dict[int, list[Assignment]]:
     return rows
 
 
-def _note(assignment: Assignment, by: str, text: str) -> None:
+class Note(NamedTuple):
+    """One change as the history says it, in Vietnamese and in English."""
+
+    vi: str
+    en: str
+
+
+def _role_words(role: str) -> Note:
+    return Note("chủ trì", "lead") if role == LEAD else Note("phối hợp", "coordinating")
+
+
+def _note(assignment: Assignment, by: str, note: Note) -> None:
     assignment.history.append(StatusChange(changed_by=by, from_status=assignment.status,
-                                           to_status=assignment.status, comment=text, kind="edit"))
+                                           to_status=assignment.status, comment=note.vi, comment_en=note.en,
+                                           kind="edit"))
     assignment.sequence = (assignment.sequence or 0) + 1      # a new row has no value until flushed
     assignment.updated_at = utcnow()
 
 
 def edit_task(session: Session, task: Task, by: str, context: PlanContext, allowed_agencies: set[int] | None,
-              content: str | None = None, rows: list[RowEdit] | None = None) -> list[str]:
-    """Apply the author's corrections to ``task``; returns one line per change (Vietnamese).
+              content: str | None = None, rows: list[RowEdit] | None = None) -> list[Note]:
+    """Apply the author's corrections to ``task``; returns one note per change.
 
     ``allowed_agencies``: the agencies owners may be chosen from (the issuer's tree; None:
     any). Raises EditError, changing nothing the caller commits, for empty content, an
     unreadable role, an agency outside the tree, or a sub-row left with no owner.
     """
-    changes: list[str] = []
+    changes: list[Note] = []
     current = _rows(task)
     if content is not None:
         content = " ".join(content.split())
         if not content:
             raise EditError("Nội dung nhiệm vụ không được để trống.", "The task's content cannot be empty.")
         if content != task.content:
-            line = f"Nội dung: “{task.content}” → “{content}”"
+            line = Note(f"Nội dung: “{task.content}” → “{content}”", f"Content: “{task.content}” → “{content}”")
             task.content = content
             for assignments in current.values():
                 for assignment in assignments:
@@ -98,14 +111,16 @@ def edit_task(session: Session, task: Task, by: str, context: PlanContext, allow
 
 
 def _edit_row(session: Session, task: Task, edit: RowEdit, members: list[Assignment], by: str,
-              context: PlanContext, allowed: set[int] | None, moved: set[str]) -> list[str]:
-    changes: list[str] = []
+              context: PlanContext, allowed: set[int] | None, moved: set[str]) -> list[Note]:
+    changes: list[Note] = []
     first = members[0]
-    where = f"dòng {edit.row + 1}: " if len(_rows(task)) > 1 else ""
+    several = len(_rows(task)) > 1
+    where = Note(f"dòng {edit.row + 1}: " if several else "", f"row {edit.row + 1}: " if several else "")
     if edit.output is not None:
         output = edit.output.strip()
         if output != first.output:
-            line = f"{where}Sản phẩm: “{first.output}” → “{output}”"
+            line = Note(f"{where.vi}Sản phẩm: “{first.output}” → “{output}”",
+                        f"{where.en}Output: “{first.output}” → “{output}”")
             for assignment in members:
                 assignment.output = output
                 _note(assignment, by, line)
@@ -118,8 +133,9 @@ def _edit_row(session: Session, task: Task, edit: RowEdit, members: list[Assignm
                             f"The deadline is longer than {MAX_DEADLINE} characters.")
         reading = read_deadline(edit.deadline_text.strip(), context)
         old = first.deadline.text or "—"
-        due = f" (hạn {reading.due:%d/%m/%Y})" if reading.due else ""
-        line = f"{where}Thời hạn: “{old}” → “{reading.text}”{due}"
+        due = Note(f" (hạn {reading.due:%d/%m/%Y})", f" (due {reading.due:%d/%m/%Y})") if reading.due else Note("", "")
+        line = Note(f"{where.vi}Thời hạn: “{old}” → “{reading.text}”{due.vi}",
+                    f"{where.en}Deadline: “{old}” → “{reading.text}”{due.en}")
         for assignment in members:
             old_due = assignment.deadline.due
             for name, value in deadline_values(reading).items():
@@ -137,7 +153,7 @@ def _edit_row(session: Session, task: Task, edit: RowEdit, members: list[Assignm
         if assignment is None:
             continue
         name = assignment.agency.name if assignment.agency else assignment.owner_text
-        line = f"{where}Bỏ cơ quan “{name}” khỏi nhiệm vụ"
+        line = Note(f"{where.vi}Bỏ cơ quan “{name}” khỏi nhiệm vụ", f"{where.en}“{name}” removed from the task")
         _note(assignment, by, line)
         assignment.removed_at = utcnow()
         changes.append(line)
@@ -165,7 +181,9 @@ def _edit_row(session: Session, task: Task, edit: RowEdit, members: list[Assignm
             for occ in template.occurrences:
                 assignment.occurrences.append(Occurrence(period=occ.period, label=occ.label, start=occ.start,
                                                          cutoff=occ.cutoff, due=occ.due))
-        line = f"{where}Thêm cơ quan “{agency.name}” ({'chủ trì' if role == LEAD else 'phối hợp'})"
+        words = _role_words(role)
+        line = Note(f"{where.vi}Thêm cơ quan “{agency.name}” ({words.vi})",
+                    f"{where.en}“{agency.name}” added ({words.en})")
         _note(assignment, by, line)
         live.append(assignment)
         changes.append(line)
@@ -176,7 +194,7 @@ def _edit_row(session: Session, task: Task, edit: RowEdit, members: list[Assignm
 
 
 def edit_plan(session: Session, plan: Plan, by: str, allowed_issuers: set[int] | None,
-              number: str | None = None, title: str | None = None, issuer_id: int | None = None) -> list[str]:
+              number: str | None = None, title: str | None = None, issuer_id: int | None = None) -> list[Note]:
     """Correct a published plan's number, title or issuer (a misread header, a wrong body).
 
     The change is written into the history of every assignment of the plan (officers see
@@ -184,7 +202,7 @@ def edit_plan(session: Session, plan: Plan, by: str, allowed_issuers: set[int] |
     corrected file on the next import. Raises EditError for an empty title, an issuer outside
     ``allowed_issuers`` (None: any), or a number and issuer another plan already has.
     """
-    changes: list[str] = []
+    changes: list[Note] = []
     if number is None:
         number = plan.number
     else:
@@ -200,11 +218,13 @@ def edit_plan(session: Session, plan: Plan, by: str, allowed_issuers: set[int] |
         raise EditError("Cơ quan ban hành được chọn không thuộc UBND mà tài khoản của bạn phụ trách.",
                         "The chosen issuer is outside your People's Committee.")
     if number != plan.number:
-        changes.append(f"Số, ký hiệu của kế hoạch: “{plan.number or '—'}” → “{number or '—'}”")
+        changes.append(Note(f"Số, ký hiệu của kế hoạch: “{plan.number or '—'}” → “{number or '—'}”",
+                            f"The plan's number: “{plan.number or '—'}” → “{number or '—'}”"))
     if title != plan.title:
-        changes.append(f"Tên kế hoạch: “{plan.title}” → “{title}”")
+        changes.append(Note(f"Tên kế hoạch: “{plan.title}” → “{title}”", f"The plan's title: “{plan.title}” → “{title}”"))
     if issuer is not None and issuer.id != plan.issuer_id:
-        changes.append(f"Cơ quan ban hành: “{plan.issuer_name or '—'}” → “{issuer.name}”")
+        changes.append(Note(f"Cơ quan ban hành: “{plan.issuer_name or '—'}” → “{issuer.name}”",
+                            f"Issued by: “{plan.issuer_name or '—'}” → “{issuer.name}”"))
     if not changes:
         return []
     identity = identity_of(number, title, plan.year, issuer.id if issuer else None,
@@ -216,7 +236,7 @@ def edit_plan(session: Session, plan: Plan, by: str, allowed_issuers: set[int] |
     plan.number, plan.title, plan.identity = number, title, identity
     if issuer is not None:
         plan.issuer_id, plan.issuer_name = issuer.id, issuer.name
-    line = "; ".join(changes)
+    line = Note("; ".join(c.vi for c in changes), "; ".join(c.en for c in changes))
     for task in plan.tasks:
         for assignment in task.assignments:
             _note(assignment, by, line)

@@ -82,8 +82,13 @@ def decide(session: Session, request: ExtensionRequest, approve: bool, by: str, 
             assignment.deadline = own
             forget_due_relative_steps(session, {f"a{assignment.id}"})
         assignment.sequence += 1
-    text = (f"Gia hạn đến {request.requested_due:%d/%m/%Y} (hạn cũ {request.current_due:%d/%m/%Y})"
-            if approve else f"Không đồng ý gia hạn đến {request.requested_due:%d/%m/%Y}")
+    said = f": {comment.strip()}" if comment.strip() else ""
+    if approve:
+        text = f"Gia hạn đến {request.requested_due:%d/%m/%Y} (hạn cũ {request.current_due:%d/%m/%Y})"
+        text_en = f"Extended to {request.requested_due:%d/%m/%Y} (was due {request.current_due:%d/%m/%Y})"
+    else:
+        text = f"Không đồng ý gia hạn đến {request.requested_due:%d/%m/%Y}"
+        text_en = f"Extension to {request.requested_due:%d/%m/%Y} refused"
     session.add(StatusChange(assignment=assignment, occurrence_id=occurrence.id if occurrence else None,
                              changed_by=by, from_status=target.status, to_status=target.status,
-                             kind="extension", comment=text + (f": {comment.strip()}" if comment.strip() else "")))
+                             kind="extension", comment=text + said, comment_en=text_en + said))

@@ -63,7 +63,7 @@ def return_output(session: Session, assignment: Assignment, by: str, comment: st
         raise StatusError("Chỉ trả lại được kết quả đã báo cáo hoàn thành.",
                           "Only an output reported as done can be sent back.")
     if not comment.strip():
-        raise StatusError("Hãy ghi lý do không chấp nhận kết quả.", "Say why the output is not accepted.")
+        raise StatusError("Hãy ghi lý do trả lại kết quả.", "Say why the output is not accepted.")
     change = StatusChange(assignment=assignment, occurrence_id=occurrence.id if occurrence else None,
                           changed_at=utcnow(), changed_by=by, from_status=DONE, to_status=IN_PROGRESS,
                           comment=comment.strip(), kind="returned")

@@ -44,7 +44,7 @@ SILENT_LIMIT = timedelta(minutes=15)
 
 class AlreadyPublishing(UserError):
     def __init__(self):
-        super().__init__("Kế hoạch này đang được xuất bản; hãy chờ đến khi xong.",
+        super().__init__("Kế hoạch này đang được đưa vào theo dõi; hãy chờ đến khi xong.",
                          "This plan is being published; wait until it is done.")
 
 
@@ -103,8 +103,8 @@ def run(make_session: Callable[[], Session], draft_id: int, calendar, allowed_is
         log.exception("publishing import draft %s failed", draft_id)
         try:
             record(job_state=FAILED, job_error={
-                "vi": "Xuất bản không thành công do lỗi hệ thống; chưa có gì được ghi. Hãy thử lại hoặc báo "
-                      "quản trị viên.",
+                "vi": "Chưa đưa được kế hoạch vào theo dõi do lỗi hệ thống; chưa có gì được ghi. Hãy thử "
+                      "lại hoặc báo quản trị viên.",
                 "en": "Publishing failed because of a system error; nothing was written. Try again or tell "
                       "the administrator."})
         except Exception:
@@ -121,5 +121,5 @@ def failure(draft: ImportDraft) -> UserError | None:
 
 
 INTERRUPTED = UserError(
-    "Lần xuất bản trước bị gián đoạn (máy chủ khởi động lại); chưa có gì được ghi. Hãy xuất bản lại.",
+    "Lần đưa vào theo dõi trước bị gián đoạn (máy chủ khởi động lại); chưa có gì được ghi. Hãy thực hiện lại.",
     "The last publish was interrupted (the server restarted); nothing was written. Publish again.")

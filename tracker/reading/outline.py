@@ -409,6 +409,12 @@ class Proposal:
     confidence: float
     reason: str
     source: str
+    reason_en: str = ""
+
+
+def _sentence(text: str) -> str:
+    """A reason as a sentence: its first letter capital, the quoted names as written."""
+    return text[:1].upper() + text[1:]
 
 
 def _owner_of_heading(node: Node) -> _Owner | None:
@@ -498,37 +504,38 @@ def _propose(node: Node, ctx: Context, proposals: list[Proposal], covered: set[i
         reading = _field_owners(ctx.fields)
         lead, coordinate = reading.lead, reading.coordinate
         owner_source = "label"
-        reasons.append(f"cơ quan chủ trì ghi “{ctx.fields.lead[:60]}”")
+        reasons.append((f"cơ quan chủ trì ghi “{ctx.fields.lead[:60]}”", f"lead written “{ctx.fields.lead[:60]}”"))
     elif sentence_owner is not None and _named_first(text, sentence_owner):
         # The item names its own agency first ("+ Sở Xây dựng: hướng dẫn …"): more precise
         # than the heading it stands under.
         lead, coordinate = sentence_owner.reading.lead, sentence_owner.reading.coordinate
         owner_source = "heading" if ctx.owner is not None else "sentence"
-        reasons.append(f"mục ghi rõ “{sentence_owner.text[:60]}”")
+        reasons.append((f"mục ghi rõ “{sentence_owner.text[:60]}”", f"the item names “{sentence_owner.text[:60]}”"))
     elif ctx.owner is not None:
         lead = list(ctx.owner.reading.lead)
         coordinate = list(ctx.owner.reading.coordinate)
         if sentence_owner is not None:
             coordinate += [m for m in sentence_owner.reading.coordinate if m not in coordinate]
         owner_source = "heading"
-        reasons.append(f"nhiệm vụ thuộc mục của “{ctx.owner.text[:60]}”")
+        reasons.append((f"nhiệm vụ thuộc mục của “{ctx.owner.text[:60]}”", f"under the part of “{ctx.owner.text[:60]}”"))
     elif sentence_owner is not None:
         lead, coordinate = sentence_owner.reading.lead, sentence_owner.reading.coordinate
         owner_source = "sentence"
-        reasons.append(f"câu giao việc cho “{sentence_owner.text[:60]}”")
+        reasons.append((f"câu giao việc cho “{sentence_owner.text[:60]}”",
+                        f"a sentence assigning it to “{sentence_owner.text[:60]}”"))
     if ctx.fields.coordinate and owner_source != "label":
         coordinate = coordinate + read_owners("", ctx.fields.coordinate).coordinate
     if ctx.fields.time:
         deadline = read_deadline(ctx.fields.time, context)
-        reasons.append(f"thời gian ghi “{ctx.fields.time[:50]}”")
+        reasons.append((f"thời gian ghi “{ctx.fields.time[:50]}”", f"time written “{ctx.fields.time[:50]}”"))
         strength = STRONG
     elif own_deadlines:
         best = max(own_deadlines, key=lambda d: d.strength)
         deadline, strength = best.reading, best.strength
-        reasons.append(f"thời hạn “{best.text}” trong câu")
+        reasons.append((f"thời hạn “{best.text}” trong câu", f"deadline “{best.text}” in the sentence"))
     elif ctx.deadline is not None:
         deadline, strength = ctx.deadline.reading, ctx.deadline.strength
-        reasons.append(f"thời hạn “{ctx.deadline.text}” của mục")
+        reasons.append((f"thời hạn “{ctx.deadline.text}” của mục", f"the item's deadline “{ctx.deadline.text}”"))
     else:
         deadline, strength = read_deadline("", context), 0
     if not lead:
@@ -545,8 +552,8 @@ def _propose(node: Node, ctx: Context, proposals: list[Proposal], covered: set[i
     if extra:
         content = f"{content} {extra}".strip()
     proposals.append(Proposal(node, content, lead, coordinate, deadline, ctx.fields.output,
-                              round(confidence, 2), "; ".join(reasons).capitalize() or "Mục trong văn bản",
-                              text))
+                              round(confidence, 2), _sentence("; ".join(vi for vi, _en in reasons)) or "Mục trong văn bản",
+                              text, _sentence("; ".join(en for _vi, en in reasons)) or "An item of the document"))
     covered.add(node.line)
     covered.update(d.line for d in _walk(node))
 
@@ -585,7 +592,7 @@ def to_tasks(proposals: list[Proposal], sections: dict[str, SectionReading], sta
                                  content=proposal.content, position=start + index, line=line,
                                  raw_rows=[[proposal.source]], assignments=[assignment],
                                  confidence=proposal.confidence, reason=proposal.reason,
-                                 source_text=proposal.source))
+                                 reason_en=proposal.reason_en, source_text=proposal.source))
     return tasks
 
 

@@ -797,6 +797,7 @@ class _Candidate:
     confidence: float
     reason: str
     targets: list[str] = field(default_factory=list)
+    reason_en: str = ""
 
 
 @dataclass
@@ -991,11 +992,13 @@ def _judge(sentence: _Sentence, ctx: _Context, mapping_ids: set[int],
             return None
         if sentence.deadlines and strength >= STRONG and deadline.reading.kind in (DATE, RANGE):
             return _Candidate(sentence, owner, deadline, _CONFIDENCE["explicit"][STRONG],
-                              "Có cơ quan chủ trì và thời hạn (phần Tổ chức thực hiện)")
+                              "Có cơ quan chủ trì và thời hạn (phần Tổ chức thực hiện)",
+                              reason_en="A lead agency and a deadline (implementation section)")
         if ctx.owner is None and owner.end > 0 and not _agency_start(sentence.text.lstrip("-+• ")):
             return None                   # an owner named mid-sentence: a mention, not the duty's owner
         return _Candidate(sentence, owner, deadline if strength >= MEDIUM else None, TCTH_STANDING,
-                          "Nhiệm vụ giao cho cơ quan trong phần Tổ chức thực hiện, không có thời hạn cụ thể")
+                          "Nhiệm vụ giao cho cơ quan trong phần Tổ chức thực hiện, không có thời hạn cụ thể",
+                          reason_en="A duty given to an agency in the implementation section, with no fixed deadline")
     role = sentence.node.role
     if role == "skip":
         return None
@@ -1005,35 +1008,39 @@ def _judge(sentence: _Sentence, ctx: _Context, mapping_ids: set[int],
         return None                       # objectives are targets unless a precise date makes them work
     if owner is not None and owner.source == "own":
         row = "vague" if owner.vague else "explicit"
-        who = ("Câu giao việc cho cơ quan" if row == "explicit"
-               else "Câu giao việc chung cho các cơ quan, đơn vị")
+        who = (("Câu giao việc cho cơ quan", "A sentence assigning work to an agency") if row == "explicit"
+               else ("Câu giao việc chung cho các cơ quan, đơn vị", "A sentence assigning work to agencies in general"))
     elif owner is not None:
         row = ("vague_heading" if owner.heading else "vague_lead_in") if owner.vague else "explicit"
-        who = f"Cơ quan chủ trì lấy từ câu dẫn “{_short(owner.note, 70)}”"
+        who = (f"Cơ quan chủ trì lấy từ câu dẫn “{_short(owner.note, 70)}”",
+               f"Lead agency from the lead-in “{_short(owner.note, 70)}”")
     elif (mapping := _inferred_for(sentence.node)) is not None:
         owner = _Owner(mapping.owner.text, mapping.owner.reading, "inferred", note=mapping.sentence)
         row = "inferred"
         title = _title_case(mapping.section_title or "phần phân công")
-        who = f"Chủ trì suy ra từ mục {title}: “{_short(mapping.sentence, 80)}”"
+        who = (f"Chủ trì suy ra từ mục {title}: “{_short(mapping.sentence, 80)}”",
+               f"Lead inferred from the part {title}: “{_short(mapping.sentence, 80)}”")
     else:
-        row, who = "none", "Chưa rõ cơ quan chủ trì"
+        row, who = "none", ("Chưa rõ cơ quan chủ trì", "No clear lead agency")
     confidence = _CONFIDENCE[row][strength]
     if confidence is None:
         return None
     if deadline is None:
-        when = "không có thời hạn"
+        when = ("không có thời hạn", "no deadline")
     elif strength == WEAK:
-        when = f"thời hạn chung “{deadline.text}”"
+        when = (f"thời hạn chung “{deadline.text}”", f"a general deadline “{deadline.text}”")
     else:
-        when = f"có thời hạn “{deadline.text}”"
+        when = (f"có thời hạn “{deadline.text}”", f"deadline “{deadline.text}”")
     reasons = [who, when]
     if row == "explicit" and strength >= MEDIUM:
-        from_lead_in = " (lấy từ câu dẫn)" if owner.source == "lead_in" else ""
-        reasons = [f"Có cơ quan chủ trì và thời hạn{from_lead_in}"]
+        lead_in = owner.source == "lead_in"
+        reasons = [(f"Có cơ quan chủ trì và thời hạn{' (lấy từ câu dẫn)' if lead_in else ''}",
+                    f"A lead agency and a deadline{' (from the lead-in)' if lead_in else ''}")]
     if role == "objectives":
         confidence -= _OBJECTIVE_PENALTY
-        reasons.append("nêu trong phần mục tiêu")
-    return _Candidate(sentence, owner, deadline, round(confidence, 2), "; ".join(reasons))
+        reasons.append(("nêu trong phần mục tiêu", "stated among the objectives"))
+    return _Candidate(sentence, owner, deadline, round(confidence, 2), "; ".join(vi for vi, _en in reasons),
+                      reason_en="; ".join(en for _vi, en in reasons))
 
 
 # Not duties: legal bases, the closing request to report difficulties.
@@ -1248,7 +1255,7 @@ def _task(candidate: _Candidate, section: SectionReading, number: str, index: in
                        position=(10_000 if tcth_only else 0) + index, line=line,
                        raw_rows=[[sentence.node.text]], assignments=[assignment],
                        targets=list(candidate.targets), confidence=candidate.confidence,
-                       reason=candidate.reason, source_text=sentence.text)
+                       reason=candidate.reason, reason_en=candidate.reason_en, source_text=sentence.text)
 
 
 def appendix_deadline(text: str, context: PlanContext) -> _Deadline | None:

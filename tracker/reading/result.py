@@ -31,7 +31,8 @@ class ReadingWarning:
     suggestion: str | None = None
 
     def as_json(self) -> dict:
-        return {"code": self.code, "message": self.message, "suggestion": self.suggestion}
+        return {"code": self.code, "message": self.message, "message_en": self.message_en,
+                "suggestion": self.suggestion}
 
 
 @dataclass(frozen=True)
@@ -175,6 +176,7 @@ class TaskReading:
     confidence: float | None = None
     reason: str = ""
     source_text: str = ""
+    reason_en: str = ""
 
     def as_json(self) -> dict:
         return {

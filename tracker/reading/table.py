@@ -28,6 +28,11 @@ from .text import clean, fold
 NUMBER, TASK, OUTPUT, OWNERS, LEAD, COORDINATE, DEADLINE, NOTE, OTHER = (
     "number", "task", "output", "owners", "lead", "coordinate", "deadline", "note", "other")
 ASSIGNMENT_COLUMNS = (OUTPUT, OWNERS, LEAD, COORDINATE, DEADLINE)
+# What each column is called in a warning an author reads (Vietnamese, English).
+COLUMN_NAMES = {NUMBER: ("số thứ tự", "number"), TASK: ("nội dung", "task"), OUTPUT: ("sản phẩm", "output"),
+                OWNERS: ("cơ quan thực hiện", "owners"), LEAD: ("cơ quan chủ trì", "lead agency"),
+                COORDINATE: ("cơ quan phối hợp", "coordinating agencies"), DEADLINE: ("thời hạn", "deadline"),
+                NOTE: ("ghi chú", "notes"), OTHER: ("khác", "other")}
 
 # Column meaning from header wording, tried in this order (docs/domain.md, "Table columns").
 # Order matters: "Kết quả công việc" is an output, "Thời gian thực hiện" a deadline.
@@ -272,12 +277,12 @@ class _Reader:
         pieces = cells[target:target + surplus + 1]
         joined = " ".join(p for p in pieces if p)
         fixed = cells[:target] + [joined] + cells[target + surplus + 1:]
-        meaning = self.columns.get(target, "")
+        meaning_vi, meaning_en = COLUMN_NAMES.get(self.columns.get(target, ""), ("", ""))
         warning = ReadingWarning(
             "split_cell",
-            f"Dòng {line}: ô “{meaning}” bị tách thành {surplus + 1} ô khi chuyển đổi "
+            f"Dòng {line}: ô “{meaning_vi}” bị tách thành {surplus + 1} ô khi chuyển đổi "
             f"(“{' | '.join(pieces)}”); đã ghép lại, cần kiểm tra.",
-            f"Line {line}: the {meaning} cell was split into {surplus + 1} cells by the "
+            f"Line {line}: the {meaning_en} cell was split into {surplus + 1} cells by the "
             f"conversion; joined, please check.",
             suggestion=joined)
         return fixed, warning

@@ -175,11 +175,19 @@ class WorkingCalendar:
         year = self._years.get(d.year) or self._year(d.year)
         return d not in year.days_off
 
-    def day_off_reason(self, d: date) -> str | None:
-        """Why ``d`` is a day off, in Vietnamese (holiday name, "Thứ Bảy", "Chủ nhật", or
-        the exception's note); None for a working day."""
+    def day_off_reason(self, d: date, language: str = "vi") -> str | None:
+        """Why ``d`` is a day off (holiday name, "Thứ Bảy", "Chủ nhật", or the exception's
+        note), in Vietnamese or English (``language="en"``; an administrator's note stays as
+        written); None for a working day."""
         d = _as_date(d)
-        return self._year(d.year).days_off.get(d)
+        reason = self._year(d.year).days_off.get(d)
+        if reason is None or language != "en":
+            return reason
+        exc = self._exceptions.get(d)
+        if exc is not None:
+            return exc.note or "Day off in exchange"
+        names = holidays.country_holidays(COUNTRY, language="en_US", years=d.year)
+        return names.get(d) or ("Saturday" if d.weekday() == 5 else "Sunday" if d.weekday() == 6 else reason)
 
     def _step(self, d: date, direction: int) -> date:
         """The nearest working day strictly after (+1) or before (-1) ``d``."""

@@ -4,7 +4,9 @@ from flask import Flask, render_template
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import admin, assignments, auth, dashboard, feeds, home, imports, mywork, plans
+    from . import admin, assignments, auth, dashboard, feeds, formatting, home, imports, mywork, navigation, plans
+    formatting.install(app)
+    navigation.install(app)
     for module in (auth, home, plans, assignments, mywork, imports, dashboard, admin, feeds):
         app.register_blueprint(module.bp)
 

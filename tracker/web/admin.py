@@ -8,10 +8,9 @@ planner reads what they write on its next run.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
-from zoneinfo import ZoneInfo
+from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -23,6 +22,7 @@ from ..accounts import manage, scopes
 from ..directory import edit
 from ..extensions import db
 from ..jobs import JOBS
+from ..mail import kinds as mail_kinds
 from ..mail import outbox, settings
 from ..mail.planner import global_policy
 from ..mail.links import hidden as hidden_links
@@ -41,25 +41,8 @@ PAGE_SIZE = 100
 OFFICER_PREFIX = "officer"   # the add-officer form shares the agency page with the agency's form
 RUNS_SHOWN = 50
 STATE_LABELS = {"queued": "Chờ gửi", "sending": "Đang gửi", "sent": "Đã gửi", "failed": "Lỗi"}
-KIND_LABELS = {"reminder": "Nhắc hạn", "overdue": "Báo quá hạn", "escalation_head": "Báo thủ trưởng",
-               "escalation_committee": "Báo UBND", "checkin": "Đề nghị cập nhật", "digest": "Tổng hợp",
-               "signin_link": "Liên kết đăng nhập"}
-JOB_LABELS = {"reminders": "Nhắc trước hạn", "overdue": "Nhắc quá hạn", "escalation": "Báo cấp trên",
-              "checkins": "Đề nghị cập nhật", "digest": "Tổng hợp hằng tuần", "send": "Gửi thư"}
-
-
-def _local(moment: datetime | None) -> str:
-    """A stored timestamp in the app's time zone (SQLite gives them back naive, in UTC)."""
-    if moment is None:
-        return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(ZoneInfo(current_app.config["TRACKER_TIMEZONE"])).strftime("%d/%m/%Y %H:%M")
-
-
-@bp.context_processor
-def _helpers():
-    return {"local_time": _local}
+JOB_LABELS = {"reminders": "Nhắc trước hạn", "overdue": "Nhắc quá hạn", "escalation": "Cảnh báo quá hạn",
+              "checkins": "Nhắc báo cáo định kỳ", "digest": "Tổng hợp hằng tuần", "send": "Gửi thư"}
 
 
 # --- index ------------------------------------------------------------------------------------
@@ -261,9 +244,9 @@ def officer_active(officer_id: int):
 # --- accounts ---------------------------------------------------------------------------------
 
 
-def _committees() -> list[Agency]:
-    return list(db.session.scalars(select(Agency).where(Agency.type.like("ubnd%"))
-                                   .order_by(Agency.level, Agency.name)))
+def _committee_options() -> list[tuple[int, str]]:
+    """Committees as a tree: each one indented under the committee above it."""
+    return [(a.id, "\u00a0\u00a0\u00a0" * depth + a.name) for a, depth in edit.committee_tree(db.session)]
 
 
 @bp.get("/accounts")
@@ -279,8 +262,9 @@ def accounts():
 @admin_only
 def new_account():
     form = AccountForm() if request.method == "POST" else AccountForm(formdata=None)
-    form.role.choices = options((r, _(ROLE_LABELS_VI[r])) for r in ROLES)
-    form.committee.choices = options([(0, "—")] + [(a.id, a.name) for a in _committees()])
+    # No role is chosen for the administrator: a forgotten field must not make an administrator.
+    form.role.choices = options([("", _("— Chọn vai trò —"))] + [(r, _(ROLE_LABELS_VI[r])) for r in ROLES])
+    form.committee.choices = options([(0, "—")] + _committee_options())
     form.language.choices = options((k, _(v)) for k, v in LANGUAGE_LABELS.items())
     if form.validate_on_submit():
         committee = db.session.get(Agency, form.committee.data) if form.committee.data else None
@@ -375,7 +359,7 @@ def policy():
             _place_policy_error(form, exc)
         else:
             db.session.commit()
-            flash(_("Đã lưu chính sách nhắc việc chung; áp dụng từ lần lập lịch tới."), "success")
+            flash(_("Đã lưu thiết lập nhắc việc chung; áp dụng từ lượt gửi thư tới."), "success")
             return redirect(url_for(".policy"))
     plans = db.session.scalars(select(Plan).where(Plan.reminder_policy.is_not(None)).order_by(Plan.id)).all()
     return render_template("admin/policy.html", form=form, labels=POLICY_LABELS,
@@ -405,7 +389,7 @@ def plan_policy(plan_id: int):
             _place_policy_error(form, exc)
         else:
             db.session.commit()
-            flash(_("Đã lưu chính sách nhắc việc của kế hoạch."), "success")
+            flash(_("Đã lưu thiết lập nhắc việc của kế hoạch."), "success")
             return redirect(url_for(".plan_policy", plan_id=plan.id))
     effective, overrides = settings.effective_policy(db.session, plan)
     rows = [{"name": k, "label": POLICY_LABELS[k], "global": _shown(k, getattr(base, k)),
@@ -425,7 +409,7 @@ def clear_plan_policy(plan_id: int):
     if ActionForm().validate_on_submit():
         settings.clear_plan_policy(plan)
         db.session.commit()
-        flash(_("Kế hoạch dùng lại chính sách nhắc việc chung."), "success")
+        flash(_("Kế hoạch dùng lại thiết lập nhắc việc chung."), "success")
     return redirect(url_for(".plan_policy", plan_id=plan.id))
 
 
@@ -443,11 +427,11 @@ def outbox_list():
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     rows = db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
                               .options(selectinload(OutboxMessage.items))).all()
-    kinds = sorted(set(KIND_LABELS) | set(db.session.scalars(select(OutboxMessage.kind).distinct())))
+    kinds = sorted(set(mail_kinds.LABELS) | set(db.session.scalars(select(OutboxMessage.kind).distinct())))
     return render_template("admin/outbox.html", rows=rows, state=state, kind=kind, recipient=recipient,
                            page=page, pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), total=total,
                            kinds=kinds, states=OUTBOX_STATES, state_labels=STATE_LABELS,
-                           kind_labels=KIND_LABELS, action=ActionForm(formdata=None))
+                           action=ActionForm(formdata=None))
 
 
 @bp.get("/outbox/<int:message_id>")
@@ -456,7 +440,7 @@ def outbox_message(message_id: int):
     row = get_or_404(OutboxMessage, message_id)
     # The stored text holds placeholders where each recipient's links are minted at sending.
     return render_template("admin/message.html", m=row, body=hidden_links(row.body_text),
-                           state_labels=STATE_LABELS, kind_labels=KIND_LABELS, action=ActionForm(formdata=None))
+                           state_labels=STATE_LABELS, action=ActionForm(formdata=None))
 
 
 @bp.post("/outbox/<int:message_id>/retry")
@@ -497,7 +481,8 @@ YEARS = range(2000, 2101)   # what the page lists; the library covers these year
 
 
 def _calendar_page(year: int, form: CalendarDayForm, status: int = 200):
-    return render_template("admin/calendar.html", year=year, lines=settings.unusual_days(db.session, year),
+    lines = settings.unusual_days(db.session, year, str(get_locale()))
+    return render_template("admin/calendar.html", year=year, lines=lines,
                            form=form, action=ActionForm(formdata=None), weekdays=WEEKDAYS_VI,
                            years=YEARS), status
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, IntegerField, PasswordField, RadioField, SelectField,
+from wtforms import (BooleanField, IntegerField, PasswordField, RadioField, SelectField,
                      SelectMultipleField, StringField, SubmitField, TextAreaField, TimeField)
 from wtforms.fields import SelectChoice
+
+from .forms import DayField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -37,7 +39,7 @@ def _max(n: int) -> Length:
 
 
 def _date(label, **kwargs):
-    return DateField(label, invalid_value_message=_l("Ngày không hợp lệ (dạng năm-tháng-ngày)."), **kwargs)
+    return DayField(label, **kwargs)
 
 
 def _count(label, minimum: int, validators):
@@ -105,10 +107,10 @@ class AgencyForm(FlaskForm):
     leader_name = StringField(_l("Lãnh đạo phụ trách (họ tên)"), validators=[_max(200)])
     leader_title = StringField(_l("Chức vụ lãnh đạo phụ trách"), validators=[_max(100)])
     leader_email = StringField(_l("Thư điện tử lãnh đạo phụ trách"), validators=[_max(254)])
-    office_id = SelectField(_l("Văn phòng (nhận thư báo UBND)"), coerce=int, choices=[], **_CHOICE)
+    office_id = SelectField(_l("Văn phòng (nhận cảnh báo quá hạn gửi UBND)"), coerce=int, choices=[], **_CHOICE)
     successor_id = SelectField(_l("Cơ quan kế thừa"), coerce=int, choices=[], **_CHOICE)
-    valid_from = _date(_l("Hiệu lực từ ngày"), validators=[Optional()])
-    valid_to = _date(_l("Hiệu lực đến ngày"), validators=[Optional()])
+    valid_from = _date(_l("Hoạt động từ ngày"), validators=[Optional()])
+    valid_to = _date(_l("Hoạt động đến ngày"), validators=[Optional()])
     groups = MultiCheckboxField(_l("Thuộc nhóm"), coerce=int, choices=[], **_CHOICE)
     submit = SubmitField(_l("Lưu"))
 
@@ -125,8 +127,8 @@ class OfficerForm(FlaskForm):
 class AccountForm(FlaskForm):
     email = StringField(_l("Thư điện tử"), validators=[DataRequired(_l("Nhập địa chỉ thư điện tử."))])
     name = StringField(_l("Họ tên"), validators=[_max(200)])
-    role = SelectField(_l("Vai trò"), choices=[], **_CHOICE)
-    committee = SelectField(_l("UBND (người soạn kế hoạch, lãnh đạo)"), coerce=int, choices=[], **_CHOICE)
+    role = SelectField(_l("Vai trò"), choices=[], validators=[InputRequired(_l("Chọn vai trò."))], **_CHOICE)
+    committee = SelectField(_l("UBND (chuyên viên theo dõi, lãnh đạo)"), coerce=int, choices=[], **_CHOICE)
     language = SelectField(_l("Ngôn ngữ giao diện"), choices=options(LANGUAGE_LABELS.items()), **_CHOICE)
     password = PasswordField(_l("Mật khẩu (để trống: chỉ đăng nhập bằng liên kết qua thư)"))
     submit = SubmitField(_l("Tạo tài khoản"))
@@ -146,12 +148,12 @@ POLICY_LABELS = {
     "before_offsets": _l("Nhắc trước hạn (số ngày làm việc, cách nhau bằng dấu phẩy; 0 = ngày đến hạn)"),
     "send_at": _l("Giờ gửi thư trong ngày"),
     "overdue_every": _l("Nhắc quá hạn sau mỗi (ngày làm việc)"),
-    "escalate_head_after": _l("Báo thủ trưởng khi quá hạn (ngày làm việc)"),
-    "escalate_committee_after": _l("Báo UBND ban hành khi quá hạn (ngày làm việc)"),
-    "digest_weekday": _l("Ngày gửi bản tổng hợp hằng tuần"),
+    "escalate_head_after": _l("Cảnh báo gửi Thủ trưởng cơ quan khi quá hạn (số ngày làm việc)"),
+    "escalate_committee_after": _l("Cảnh báo gửi UBND ban hành khi quá hạn (số ngày làm việc)"),
+    "digest_weekday": _l("Thứ gửi bản tổng hợp hằng tuần"),
     "digest_at": _l("Giờ gửi bản tổng hợp"),
-    "checkin_before": _l("Đề nghị cập nhật trước kỳ báo cáo (ngày làm việc)"),
-    "escalate_unreminded": _l("Báo cấp trên cả khi cơ quan chưa được nhắc lần nào"),
+    "checkin_before": _l("Nhắc báo cáo định kỳ trước ngày chốt số liệu (số ngày làm việc)"),
+    "escalate_unreminded": _l("Gửi cảnh báo cả khi cơ quan chưa được nhắc lần nào"),
 }
 
 # The fields that act per item, so a plan can override them; the hours and the digest are
@@ -171,7 +173,7 @@ class PolicyForm(FlaskForm):
     digest_at = _time(POLICY_LABELS["digest_at"], [_REQUIRED])
     checkin_before = _count(POLICY_LABELS["checkin_before"], 0, [_REQUIRED])
     escalate_unreminded = BooleanField(POLICY_LABELS["escalate_unreminded"])
-    submit = SubmitField(_l("Lưu chính sách chung"))
+    submit = SubmitField(_l("Lưu thiết lập chung"))
 
 
 class PlanPolicyForm(FlaskForm):
@@ -182,7 +184,7 @@ class PlanPolicyForm(FlaskForm):
     escalate_head_after = _count(POLICY_LABELS["escalate_head_after"], 1, [Optional()])
     escalate_committee_after = _count(POLICY_LABELS["escalate_committee_after"], 1, [Optional()])
     checkin_before = _count(POLICY_LABELS["checkin_before"], 0, [Optional()])
-    submit = SubmitField(_l("Lưu chính sách của kế hoạch"))
+    submit = SubmitField(_l("Lưu thiết lập của kế hoạch"))
 
 
 class CalendarDayForm(FlaskForm):

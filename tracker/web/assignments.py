@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from .. import clock
 from ..accounts import scopes
 from ..extensions import db
+from ..mail import notices
 from ..models import (PENDING, STATUS_LABELS_VI, STATUSES, Assignment, Evidence, ExtensionRequest,
                       Occurrence, OutboxItem, OutboxMessage, StatusChange, Task)
 from ..plans import extensions as ext
@@ -22,14 +23,11 @@ from ..plans.evidence import MAX_FILES, EvidenceError, check
 from ..plans.queries import local_date
 from ..scheduling.ontime import LABELS_VI, classify
 from .access import get_or_404, require, roles_required
+from .formatting import people_shown
 from .i18n import localized
 from .forms import DecisionForm, ExtensionForm, ReportForm, ReturnForm
 
 bp = Blueprint("assignments", __name__)
-
-KIND_LABELS = {"reminder": "Nhắc hạn", "overdue": "Báo quá hạn", "escalation_head": "Báo thủ trưởng",
-               "escalation_committee": "Báo UBND", "checkin": "Đề nghị cập nhật", "digest": "Tổng hợp"}
-
 
 def _load(assignment_id: int, include_removed: bool = False) -> Assignment:
     """The assignment if this account may see it; a removed one only to look at its record."""
@@ -84,7 +82,9 @@ def _render(assignment: Assignment, report=None, extension=None, returned=None, 
         "assignments/detail.html", a=assignment, task=assignment.task, plan=assignment.task.plan,
         history=history, messages=messages, requests=requests, report=report, extension=extension,
         returned=returned, category=category, labels=LABELS_VI, status_labels=STATUS_LABELS_VI,
-        kind_labels=KIND_LABELS, decision=DecisionForm(formdata=None),
+        decision=DecisionForm(formdata=None),
+        person=people_shown([h.changed_by for h in history] + [r.requested_by for r in requests]
+                            + [r.decided_by for r in requests]),
         removed=removed,
         can_report=not removed and scopes.can_report(db.session, current_user, assignment),
         can_manage=scopes.can_manage_plan(db.session, current_user, assignment.task.plan),
@@ -140,14 +140,15 @@ def extension(assignment_id: int):
     _rep, form, _r = _forms(assignment, extension=ExtensionForm())
     if form.validate_on_submit():
         try:
-            ext.request_extension(db.session, assignment, _occurrence(assignment, form.occurrence.data),
-                                  form.requested_due.data, form.reason.data, by=current_user.email)
+            asked = ext.request_extension(db.session, assignment, _occurrence(assignment, form.occurrence.data),
+                                          form.requested_due.data, form.reason.data, by=current_user.email)
         except ext.ExtensionError as exc:
             db.session.rollback()
             form.requested_due.errors = [*form.requested_due.errors, localized(exc)]
         else:
+            notices.extension_requested(db.session, asked)    # the plan's authors; same transaction
             db.session.commit()
-            flash(_("Đã gửi đề nghị gia hạn; người soạn kế hoạch sẽ quyết định."), "success")
+            flash(_("Đã gửi đề nghị gia hạn để xem xét, quyết định."), "success")
             return redirect(url_for(".detail", assignment_id=assignment.id))
     return _render(assignment, extension=form, status=422)
 
@@ -160,14 +161,18 @@ def send_back(assignment_id: int):
     _rep, _e, form = _forms(assignment, returned=ReturnForm())
     if form.validate_on_submit():
         try:
-            progress.return_output(db.session, assignment, current_user.email, form.comment.data,
-                                   _occurrence(assignment, form.occurrence.data))
+            change = progress.return_output(db.session, assignment, current_user.email, form.comment.data,
+                                            _occurrence(assignment, form.occurrence.data))
         except progress.StatusError as exc:
             db.session.rollback()
             form.comment.errors = [*form.comment.errors, localized(exc)]
         else:
+            told = notices.output_returned(db.session, change)   # the agency's focal officers
             db.session.commit()
             flash(_("Đã trả lại kết quả cho cơ quan thực hiện."), "success")
+            if not told:
+                flash(_("Không gửi được thư cho cơ quan (chưa có cán bộ đầu mối có địa chỉ thư): "
+                        "hãy báo trực tiếp cho cơ quan."), "warning")
             return redirect(url_for(".detail", assignment_id=assignment.id))
     return _render(assignment, returned=form, status=422)
 
@@ -183,8 +188,9 @@ def extensions():
                       .selectinload(Task.plan), selectinload(ExtensionRequest.occurrence)))
     if visible is not None:
         query = query.where(Task.plan_id.in_(visible))
-    return render_template("assignments/extensions.html", requests=db.session.scalars(query).all(),
-                           decision=DecisionForm(formdata=None))
+    requests = db.session.scalars(query).all()
+    return render_template("assignments/extensions.html", requests=requests, decision=DecisionForm(formdata=None),
+                           person=people_shown([r.requested_by for r in requests] + [r.decided_by for r in requests]))
 
 
 @bp.post("/extensions/<int:request_id>")
@@ -202,8 +208,12 @@ def decide(request_id: int):
             db.session.rollback()
             flash(localized(exc), "error")
         else:
+            told = notices.extension_decided(db.session, item)   # the agency's officers and the requester
             db.session.commit()
-            flash(_("Đã đồng ý gia hạn.") if form.approve.data else _("Đã từ chối gia hạn."), "success")
+            flash(_("Đã đồng ý gia hạn.") if form.approve.data else _("Đã trả lời không đồng ý gia hạn."), "success")
+            if not told:
+                flash(_("Không gửi được thư cho cơ quan (chưa có cán bộ đầu mối có địa chỉ thư): "
+                        "hãy báo trực tiếp cho cơ quan."), "warning")
     return redirect(request.form.get("next") if (request.form.get("next") or "").startswith("/a/")
                     else url_for(".extensions"))
 

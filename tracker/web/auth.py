@@ -59,7 +59,10 @@ def _safe_next(target: str | None) -> str:
 def _signed_in(account: Account) -> None:
     """Start a session: it names the account's current epoch and when it began (the
     absolute lifetime) and was last used (the idle timeout); see ``web.sessions``."""
-    session.clear()                     # no state carried over from before sign-in
+    chosen = session.get("lang")        # only ever set by the language switch
+    session.clear()                     # no state carried over from before sign-in ...
+    if chosen in LANGUAGES:             # ... except the language just chosen on the sign-in page
+        account.language = chosen
     login_user(account)
     stamp = int(clock.now().timestamp())
     session["auth_at"] = session["seen_at"] = stamp

@@ -14,6 +14,7 @@ from urllib.parse import quote, urlsplit
 
 import segno
 from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from .. import clock
@@ -118,5 +119,7 @@ def subscribe(token: str):
     segno.make(urls["webcal"], error="m").save(out, kind="svg", scale=5, xmldecl=False,
                                               svgns=True, title="QR")
     feed_name = build_feed(db.session, row, feed_context()).name
-    return render_template("feeds/subscribe.html", urls=urls, token=row, feed_name=feed_name,
+    # The label the system gave the address of reminder e-mails is said in the page's language.
+    label = _("Liên kết trong thư nhắc việc") if row.label == tokens.MAIL_LABEL else row.label
+    return render_template("feeds/subscribe.html", urls=urls, token=row, feed_name=feed_name, label=label,
                            qr=Markup(out.getvalue().decode()))

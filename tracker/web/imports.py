@@ -4,7 +4,7 @@ doubts to settle → publish. Re-uploading an amended plan shows what will chang
 from __future__ import annotations
 
 import hashlib
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -26,7 +26,7 @@ from ..reading.result import NotAPlanError, PlanContext
 from . import background
 from .access import get_or_404, require, roles_required
 from .i18n import localized
-from .forms import UploadForm
+from .forms import UploadForm, parse_day
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 
@@ -123,9 +123,9 @@ def _tracking_from(earlier: dict) -> str | None:
     if "tracking_from" in request.form:
         raw = request.form["tracking_from"].strip()
         try:
-            tracking = date.fromisoformat(raw).isoformat() if raw else ""     # "": from the start
+            tracking = parse_day(raw).isoformat() if raw else ""     # "": from the start
         except ValueError:
-            flash(_("Ngày bắt đầu theo dõi không hợp lệ: “%(v)s” (cần dạng năm-tháng-ngày).", v=raw[:20]), "error")
+            flash(_("Ngày bắt đầu theo dõi không hợp lệ: “%(v)s” (cần dạng ngày/tháng/năm).", v=raw[:20]), "error")
     return tracking
 
 
@@ -332,7 +332,7 @@ def _after_publish(draft: ImportDraft):
         tasks = db.session.scalar(select(func.count(Task.id)).where(Task.plan_id == plan.id))
         assignments = db.session.scalar(select(func.count(Assignment.id)).join(Task)
                                         .where(Task.plan_id == plan.id))
-        flash(_("Đã xuất bản kế hoạch: %(n)s nhiệm vụ, %(a)s phân công.", n=tasks, a=assignments), "success")
+        flash(_("Đã đưa kế hoạch vào theo dõi: %(n)s nhiệm vụ, %(a)s phân công.", n=tasks, a=assignments), "success")
         return redirect(url_for("plans.detail", plan_id=plan.id))
     if publishing.is_running(draft, clock.now()):
         return redirect(url_for(".progress", draft_id=draft.id))
@@ -438,8 +438,8 @@ def deadline(draft_id: int):
                    warnings=[localized(w.message, w.message_en) for w in reading.warnings])
 
 
-KIND_LABELS = {"date": "Hạn", "range": "Khoảng", "recurring": "Định kỳ", "continuous": "Thường xuyên",
-               "event": "Theo sự kiện", "external": "Theo cơ quan khác", "unknown": "Chưa đọc được"}
+KIND_LABELS = {"date": "Hạn", "range": "Trong thời gian", "recurring": "Định kỳ", "continuous": "Thường xuyên",
+               "event": "Khi phát sinh", "external": "Theo tiến độ cấp trên", "unknown": "Chưa đọc được"}
 
 
 def describe(reading) -> str:
