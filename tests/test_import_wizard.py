@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from tracker.extensions import db
 from tracker.models import Agency, Assignment, ImportDraft, Plan, Task
 
-from .conftest import SEEDS, SOC_TRANG, sign_in
+from .conftest import SEEDS, SOC_TRANG, csrf_of, sign_in
 
 GARBLED = "Báo Sóc Trăng"   # an agency of the directory, used below to settle an owner
 
@@ -115,6 +115,12 @@ def test_amended_plan_shows_changes_before_writing(app, author):
     assert changed is not None and len(changed.group(1).split(", ")) == 1
     assert "<p>Bổ sung:" not in page.text and "Xóa:" not in page.text
     assert "Nội dung: “Thực hiện công khai TTHC.” → “Thực hiện công khai đầy đủ các TTHC.”" in page.text
+    # In English the change is said in English; the plan's words stay as written.
+    author.post("/language/en", data={"csrf_token": csrf_of(page), "next": "/"})
+    english = author.get(response.headers["Location"]).text
+    assert "Content: “Thực hiện công khai TTHC.” → “Thực hiện công khai đầy đủ các TTHC.”" in english
+    assert "Nội dung: “" not in english
+    author.post("/language/vi", data={"csrf_token": csrf_of(page), "next": "/"})
     # The dry run wrote nothing.
     db.session.expire_all()
     assert db.session.scalar(select(func.count(Plan.id))) == 1

@@ -110,6 +110,7 @@ def test_an_amended_plan_updates_in_place_and_keeps_progress(directory):
     assert "PL1.I.1" in second.changed
     assert any(line.startswith("Thời hạn: “Tháng 2 năm 2019") and line.endswith("“Tháng 2 năm 2020”")
                for line in second.details["PL1.I.1"]), second.details["PL1.I.1"]
+    assert any(line.startswith("Deadline: “Tháng 2 năm 2019") for line in second.details_en["PL1.I.1"])
     assert second.removed == ["PL2.5"]
     assert "PL2.7" in second.added
     again = directory.get(Assignment, kept_id)

@@ -96,7 +96,7 @@ def fits_phone(page: Page) -> None:
             .slice(-3).map((e) => `${e.tagName}.${e.className}: ${e.textContent.trim().slice(0, 50)}`)""")
         raise AssertionError(f"{page.url} is {overflow}px wider than a phone: {wide}")
     readable_tables(page)
-    page.set_viewport_size({"width": 1280, "height": 900})
+    page.set_viewport_size({"width": 1366, "height": 900})
     readable_tables(page)
 
 

@@ -529,8 +529,15 @@ class Changes:
     restored: list[str] = field(default_factory=list)
     #: removed assignments on which officers reported: publishing needs the author's confirmation
     removed_with_work: list[RemovedWork] = field(default_factory=list)
-    #: each changed task's changes in words, old → new
+    #: each changed task's changes in words, old → new (and in English, line for line)
     details: dict[str, list[str]] = field(default_factory=dict)
+    details_en: dict[str, list[str]] = field(default_factory=dict)
+
+    def lines(self, ref: str) -> list[tuple[str, str]]:
+        """A changed task's lines as (Vietnamese, English); a list kept before English was
+        kept with it reads in Vietnamese."""
+        english = self.details_en.get(ref, [])
+        return [(vi, english[i] if i < len(english) else "") for i, vi in enumerate(self.details.get(ref, []))]
 
     @property
     def unchanged(self) -> bool:
@@ -547,7 +554,7 @@ class Changes:
     def of(cls, result: ImportResult) -> Changes:
         return cls(result.created, list(result.added), list(result.changed), list(result.removed),
                    result.assignments, result.unresolved, list(result.restored),
-                   list(result.removed_with_work), dict(result.details))
+                   list(result.removed_with_work), dict(result.details), dict(result.details_en))
 
 
 def changes_key(session: Session, draft: ImportDraft, plan: Plan) -> str:

@@ -53,13 +53,16 @@ class ImportResult:
     warnings: int = 0
     moved_items: set[str] = field(default_factory=set)   # ledger keys of items whose due moved
     removed_assignments: list[Assignment] = field(default_factory=list)
-    #: what changed in each changed task, old → new, in words ({ref: [lines]})
+    #: what changed in each changed task, old → new, in words ({ref: [lines]}), and the same
+    #: lines in English (``details_en``, in the same order)
     details: dict[str, list[str]] = field(default_factory=dict)
+    details_en: dict[str, list[str]] = field(default_factory=dict)
 
-    def note(self, ref: str, line: str) -> None:
+    def note(self, ref: str, line: str, line_en: str) -> None:
         lines = self.details.setdefault(ref, [])
         if line not in lines:
             lines.append(line)
+            self.details_en.setdefault(ref, []).append(line_en)
 
     @property
     def unchanged(self) -> bool:
@@ -179,9 +182,11 @@ def import_plan(session: Session, reading: PlanReading, index: DirectoryIndex,
                 renumbered = task.ref != reading_task.ref
                 reworded = not _same_text(task.content, reading_task.content)
                 if renumbered:
-                    result.note(reading_task.ref, f"Số thứ tự: {task.ref} → {reading_task.ref}")
+                    result.note(reading_task.ref, f"Số thứ tự: {task.ref} → {reading_task.ref}",
+                                f"Number: {task.ref} → {reading_task.ref}")
                 if reworded:
-                    result.note(reading_task.ref, f"Nội dung: “{task.content}” → “{reading_task.content}”")
+                    result.note(reading_task.ref, f"Nội dung: “{task.content}” → “{reading_task.content}”",
+                                f"Content: “{task.content}” → “{reading_task.content}”")
                 changed |= renumbered or reworded or task.section is not section
             _set(task, ref=reading_task.ref, content=reading_task.content,
                  position=reading_task.position, source_line=reading_task.line,
@@ -378,7 +383,9 @@ def _sync_assignments(session: Session, task: Task, reading: TaskReading,
         values = deadline_values(sub.deadline)
         if assignment is None:
             if task.id is not None:
-                result.note(reading.ref, f"Thêm {_ROLE_WORDS.get(role, role)}: {_owner_name(agency_id, owner_text)}")
+                vi, en = _ROLE_WORDS.get(role, (role, role))
+                result.note(reading.ref, f"Thêm {vi}: {_owner_name(agency_id, owner_text)}",
+                            f"Added {en}: {_owner_name(agency_id, owner_text)}")
             assignment = Assignment(task=task, row=row_index, role=role, agency_id=agency_id,
                                     owner_text=owner_text)
             session.add(assignment)
@@ -406,7 +413,8 @@ def _sync_assignments(session: Session, task: Task, reading: TaskReading,
                           if k not in ("text", "flags")) \
                 or not _same_text(assignment.deadline.text, plan_values["text"])
             if differs and assignment.id is not None:
-                result.note(reading.ref, f"Thời hạn: “{assignment.deadline.text}” → “{plan_values['text']}”")
+                result.note(reading.ref, f"Thời hạn: “{assignment.deadline.text}” → “{plan_values['text']}”",
+                            f"Deadline: “{assignment.deadline.text}” → “{plan_values['text']}”")
             _set(assignment.deadline, **plan_values)
         if assignment.id is not None:
             # A sub-row moved, a new output, or another owner (an agency the author has now
@@ -415,10 +423,12 @@ def _sync_assignments(session: Session, task: Task, reading: TaskReading,
             new_owner = assignment.agency_id != agency_id or (
                 agency_id is None and not _same_text(assignment.owner_text, owner_text))
             if new_output:
-                result.note(reading.ref, f"Sản phẩm: “{assignment.output}” → “{sub.output}”")
+                result.note(reading.ref, f"Sản phẩm: “{assignment.output}” → “{sub.output}”",
+                            f"Output: “{assignment.output}” → “{sub.output}”")
             if new_owner:
-                result.note(reading.ref, f"Cơ quan: {_owner_name(assignment.agency_id, assignment.owner_text)}"
-                                         f" → {_owner_name(agency_id, owner_text)}")
+                change = (f"{_owner_name(assignment.agency_id, assignment.owner_text)}"
+                          f" → {_owner_name(agency_id, owner_text)}")
+                result.note(reading.ref, f"Cơ quan: {change}", f"Agency: {change}")
             differs |= assignment.row != row_index or new_output or new_owner
         _set(assignment, row=row_index, agency_id=agency_id, owner_text=owner_text,
              group_key=group_key, output=sub.output, warnings=[w.as_json() for w in sub.warnings])
@@ -435,14 +445,15 @@ def _sync_assignments(session: Session, task: Task, reading: TaskReading,
     for assignment in task.assignments:
         if id(assignment) not in kept and assignment.removed_at is None:
             if assignment.id is not None:
-                result.note(reading.ref, f"Bỏ {_ROLE_WORDS.get(assignment.role, assignment.role)}: "
-                                         f"{_owner_name(assignment.agency_id, assignment.owner_text)}")
+                vi, en = _ROLE_WORDS.get(assignment.role, (assignment.role, assignment.role))
+                name = _owner_name(assignment.agency_id, assignment.owner_text)
+                result.note(reading.ref, f"Bỏ {vi}: {name}", f"Removed {en}: {name}")
             _remove_assignment(assignment, now, result)
             changed = True
     return changed
 
 
-_ROLE_WORDS = {"lead": "cơ quan chủ trì", "coordinate": "cơ quan phối hợp"}
+_ROLE_WORDS = {"lead": ("cơ quan chủ trì", "lead agency"), "coordinate": ("cơ quan phối hợp", "coordinating agency")}
 
 
 def _owner_name(agency_id: int | None, owner_text: str) -> str:
