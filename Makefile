@@ -6,7 +6,7 @@ FLASK   := $(VENV)/bin/flask --app wsgi
 HOST    ?= 127.0.0.1
 PORT    ?= 5000
 
-.PHONY: install migrate seed run test bench clean translations
+.PHONY: install migrate seed run test lint format typecheck bench clean translations
 
 # What the app needs to run (make run) ...
 $(VENV)/.runtime: requirements.txt
@@ -42,8 +42,18 @@ DEMO_TODAY ?=
 run: seed         ## the app on the embedded default (SQLite), with the scheduler and a mail catcher
 	$(DEV) TRACKER_DEMO_TODAY=$(DEMO_TODAY) $(FLASK) dev --host $(HOST) --port $(PORT)
 
-test: install     ## the whole suite; PostgreSQL tests run when TRACKER_TEST_DATABASE_URL is set
+test: install lint  ## lint, then the whole suite; PostgreSQL tests run when TRACKER_TEST_DATABASE_URL is set
 	$(PY) -m pytest
+
+LINTED := tracker tests bench migrations wsgi.py
+lint: install     ## ruff: pyflakes, pycodestyle, bugbear, pyupgrade, import order (pyproject.toml)
+	$(VENV)/bin/ruff check $(LINTED)
+
+format: install   ## apply what lint can fix by itself (import order, modern syntax)
+	$(VENV)/bin/ruff check --fix $(LINTED)
+
+typecheck: install  ## mypy over the application package (not yet clean: see README, Development)
+	$(VENV)/bin/mypy tracker
 
 bench: install    ## benchmarks (PostgreSQL too when TRACKER_TEST_DATABASE_URL is set)
 	$(PY) bench/import.py

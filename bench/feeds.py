@@ -74,7 +74,7 @@ THREADS, MAX_REQUESTS, MAX_SECONDS, WARMUP = 8, 3000, 20.0, 16
 STATIC_PATH = "/static/feed.ics"
 COPIED_HEADERS = ("Content-Type", "Content-Disposition", "ETag", "Last-Modified", "Cache-Control")
 
-DISPATCHER = '''"""Bench only: the static reference feed, else the tracker app (same gunicorn)."""
+DISPATCHER = f'''"""Bench only: the static reference feed, else the tracker app (same gunicorn)."""
 import json, os
 from wsgi import app as tracker_app
 
@@ -83,12 +83,12 @@ with open(BODY + ".headers.json", encoding="utf-8") as f:
     HEADERS = [tuple(h) for h in json.load(f)]
 
 def app(environ, start_response):
-    if environ.get("PATH_INFO") != %r:
+    if environ.get("PATH_INFO") != {STATIC_PATH!r}:
         return tracker_app(environ, start_response)
     body = open(BODY, "rb")
     start_response("200 OK", HEADERS + [("Content-Length", str(os.fstat(body.fileno()).st_size))])
     return environ["wsgi.file_wrapper"](body)
-''' % STATIC_PATH
+'''
 
 
 def free_port() -> int:

@@ -22,9 +22,9 @@ merged cells and deadline phrases as written. It then measures, per backend:
 Each timing is the median of 3 runs on a fresh database (time.perf_counter); a separate
 run measures the tracemalloc peak of each stage (above its start) and counts the SQL
 statements executed (an executemany counts once; on SQLite an INSERT … RETURNING in
-parameter order is sent one row at a time, so new rows count one each there). SQLite always (a temporary file); PostgreSQL too when
-TRACKER_TEST_DATABASE_URL names a database it may wipe (the public schema is dropped).
-Nothing is asserted about speed.
+parameter order is sent one row at a time, so new rows count one each there). SQLite always
+(a temporary file); PostgreSQL too when TRACKER_TEST_DATABASE_URL names a database it may
+wipe (the public schema is dropped). Nothing is asserted about speed.
 """
 
 from __future__ import annotations
@@ -59,8 +59,7 @@ from tracker.extensions import db  # noqa: E402
 from tracker.models import Assignment, Deadline, Occurrence, Section, Task  # noqa: E402
 from tracker.plans.importer import import_plan  # noqa: E402
 from tracker.reading.plan import read_plan  # noqa: E402
-from tracker.reading.table import (COORDINATE, DEADLINE, LEAD, OUTPUT, OWNERS,  # noqa: E402
-                                   int_to_roman, read_rows, text_rows)
+from tracker.reading.table import COORDINATE, DEADLINE, LEAD, OUTPUT, OWNERS, int_to_roman, read_rows, text_rows  # noqa: E402
 
 SEEDS = ROOT / "seed_plans"
 SOURCES = ("soc-trang-2017-kiem-soat-tthc.txt", "cam-xuyen-2020-kiem-soat-tthc-mot-cua.txt")

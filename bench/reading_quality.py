@@ -250,7 +250,8 @@ def main(argv: list[str] | None = None) -> int:
         sums = {f: sum(getattr(s, f) for s in group) for f in ("found", "owners", "deadlines", "exact",
                                                                   "spurious", "proposed")}
         return {"documents": len(group), "labelled": n, **sums,
-                **{f"{f}_rate": round(sums[f] / n, 4) if n else None for f in ("found", "owners", "deadlines", "exact")},
+                **{f"{f}_rate": round(sums[f] / n, 4) if n else None
+                   for f in ("found", "owners", "deadlines", "exact")},
                 "refused": sum(1 for s in group if s.refused)}
 
     everything = total(scores)

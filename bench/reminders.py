@@ -39,15 +39,15 @@ import contextlib
 import cProfile
 import io
 import platform
-import secrets
 import pstats
+import secrets
 import shutil
 import smtplib
 import socket
 import sqlite3
 import sys
 import tempfile
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from time import perf_counter
 from zoneinfo import ZoneInfo
@@ -65,8 +65,7 @@ from tracker.extensions import db  # noqa: E402
 from tracker.jobs import run  # noqa: E402
 from tracker.mail.compose import ComposedMail, to_message  # noqa: E402
 from tracker.mail.outbox import _envelope, enqueue  # noqa: E402
-from tracker.models import (Agency, Assignment, Deadline, FocalOfficer, OutboxItem,  # noqa: E402
-                            OutboxMessage, Plan, SentStep, Task)
+from tracker.models import Agency, Assignment, Deadline, FocalOfficer, OutboxItem, OutboxMessage, Plan, SentStep, Task  # noqa: E402
 from tracker.models.mail import QUEUED, SENT  # noqa: E402
 from tracker.reading.text import fold  # noqa: E402
 from tracker.scheduling.workdays import WorkingCalendar  # noqa: E402
@@ -116,7 +115,7 @@ def insert(table, rows: list[dict]) -> None:
 
 def seed(today: date) -> dict:
     """The synthetic directory and plan, by Core bulk inserts; returns counts."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     session = db.session
     first = (session.scalar(sa.select(sa.func.max(Agency.id))) or 0) + 1
     committee_id, office_id = first, first + 1
@@ -244,8 +243,8 @@ def bare_messages(sender: str) -> list:
 
 def profile_planning(url: str, at: datetime) -> None:
     """The three jobs again on a copy of the database taken before planning, under cProfile."""
-    app = create_app({"TESTING": True, "SECRET_KEY": secrets.token_urlsafe(32), "SQLALCHEMY_DATABASE_URI": url, "TRACKER_SEED_DIR": str(SEEDS),
-                      "TRACKER_BASE_URL": BASE_URL, "TRACKER_TIMEZONE": TIMEZONE})
+    app = create_app({"TESTING": True, "SECRET_KEY": secrets.token_urlsafe(32), "SQLALCHEMY_DATABASE_URI": url,
+                      "TRACKER_SEED_DIR": str(SEEDS), "TRACKER_BASE_URL": BASE_URL, "TRACKER_TIMEZONE": TIMEZONE})
     profiler = cProfile.Profile()
     with app.app_context():
         profiler.enable()

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 __all__ = ["lint", "MAX_FEED_BYTES", "MAX_LINE_OCTETS"]
@@ -71,7 +71,7 @@ class Comp:
     name: str
     line: int
     props: list[Prop] = field(default_factory=list)
-    children: list["Comp"] = field(default_factory=list)
+    children: list[Comp] = field(default_factory=list)
     # properties that came after a subcomponent (new Outlook wants all
     # properties before VALARM)
     late_props: list[Prop] = field(default_factory=list)
@@ -273,7 +273,7 @@ def _to_datetime(value: str, tzid: str | None) -> datetime | date | None:
     except ValueError:
         return None
     if value.endswith("Z"):
-        return naive.replace(tzinfo=timezone.utc)
+        return naive.replace(tzinfo=UTC)
     if tzid:
         try:
             return naive.replace(tzinfo=ZoneInfo(tzid))
@@ -600,7 +600,7 @@ def _item_key(comp: Comp) -> tuple[str, str] | None:
     if rid is not None:
         parsed = _to_datetime(rid.value, rid.param("TZID"))
         if isinstance(parsed, datetime) and parsed.tzinfo is not None:
-            rid_value = parsed.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+            rid_value = parsed.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
         else:
             rid_value = rid.value
     return (uid.value, rid_value)

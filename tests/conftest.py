@@ -129,11 +129,12 @@ PASSWORD = "mat-khau-thu-nghiem"
 @pytest.fixture
 def seeded(directory):
     """Both sample directories and the Sóc Trăng plan imported."""
+    from flask import current_app
+
     from tracker.config import reporting_calendar
     from tracker.directory.store import load_index
     from tracker.plans.importer import import_plan
     from tracker.reading.plan import read_plan
-    from flask import current_app
     path = SEEDS / SOC_TRANG
     reading = read_plan(path.read_bytes(), path.name, calendar=reporting_calendar(current_app.config))
     import_plan(directory, reading, load_index(directory))
@@ -167,6 +168,7 @@ def sign_in(client, email: str, path: str = "/"):
 def issue_link(email: str, path: str = "/") -> str:
     """A sign-in link's token, as the sender mints one for a message."""
     from flask import current_app
+
     from tracker.accounts.links import issue
     token = issue(db.session, email, path, current_app.config)
     db.session.commit()

@@ -18,8 +18,19 @@ from tracker.jobs import run
 from tracker.mail.compose import ComposedMail
 from tracker.mail.outbox import enqueue, idempotency_key
 from tracker.mail.planner import global_policy, working_calendar
-from tracker.models import (Account, Agency, AgencyGroup, Assignment, CalendarDay, FocalOfficer, JobRun,
-                            OutboxMessage, Plan, SentStep, Task)
+from tracker.models import (
+    Account,
+    Agency,
+    AgencyGroup,
+    Assignment,
+    CalendarDay,
+    FocalOfficer,
+    JobRun,
+    OutboxMessage,
+    Plan,
+    SentStep,
+    Task,
+)
 from tracker.scheduling.reminders import Item, schedule
 
 from .conftest import PASSWORD, STP_OFFICER, free_port, sign_in

@@ -235,7 +235,8 @@ def test_a_plan_tracked_from_part_way_sends_first_notices_only_and_no_escalation
         app, directory, smtp_server):
     """Adopted in March with January tasks: day one brings "lần 1" notices to the agencies,
     nothing about periods before tracking began, and nothing to heads or the committee."""
-    from datetime import datetime, time as clock_time
+    from datetime import datetime
+    from datetime import time as clock_time
     from zoneinfo import ZoneInfo
 
     from tracker.jobs import run
@@ -268,7 +269,9 @@ def test_a_plan_tracked_from_part_way_sends_first_notices_only_and_no_escalation
     overdue_bodies = [b for b in bodies if "quá hạn" in b]
     assert overdue_bodies and all("lần 1)" in b and "lần 2" not in b for b in overdue_bodies)
     # Three working days later the heads hear of it, after their agencies did.
-    day(date(2017, 3, 21)); day(date(2017, 3, 22)); day(date(2017, 3, 23))
+    day(date(2017, 3, 21))
+    day(date(2017, 3, 22))
+    day(date(2017, 3, 23))
     later = {s.step_key for s in directory.scalars(select(SentStep))}
     assert "escalation_head" in later and "escalation_committee" not in later
     assert directory.scalar(select(OutboxItem.id).where(OutboxItem.step_key == "escalation_head"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -213,7 +213,8 @@ def test_extension_requested_and_approved_keeps_the_original_date(app, officer, 
         if other_id != item.id:
             assert db.session.get(Assignment, other_id).deadline.due == due
     # An officer cannot decide.
-    assert officer.post(f"/extensions/{request_id}", data={"csrf_token": _csrf(page), "approve": "1"}).status_code == 403
+    assert officer.post(f"/extensions/{request_id}",
+                        data={"csrf_token": _csrf(page), "approve": "1"}).status_code == 403
 
 
 def test_my_work_lists_overdue_and_due_items(app, officer, seeded):
@@ -273,7 +274,7 @@ def test_the_overdue_filter_shows_the_overdue_period_of_a_recurring_task(app, au
     from tracker.models import Assignment
     recurring = next(a for a in db.session.scalars(select(Assignment)) if a.occurrences and a.agency_id)
     first = recurring.occurrences[0]
-    app.config["TRACKER_NOW"] = datetime.combine(first.due + timedelta(days=3), time(9, 0), tzinfo=timezone.utc)
+    app.config["TRACKER_NOW"] = datetime.combine(first.due + timedelta(days=3), time(9, 0), tzinfo=UTC)
     page = author.get(f"/plans/{recurring.task.plan_id}", query_string={"status": "overdue"})
     assert page.status_code == 200
     assert f'id="task-{recurring.task.ref}"' in page.text

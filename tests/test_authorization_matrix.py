@@ -23,8 +23,19 @@ import pytest
 from sqlalchemy import select
 
 from tracker.extensions import db
-from tracker.models import (Account, Agency, Assignment, CalendarDay, Evidence, ExtensionRequest, FocalOfficer,
-                            ImportDraft, OutboxMessage, Plan, StatusChange)
+from tracker.models import (
+    Account,
+    Agency,
+    Assignment,
+    CalendarDay,
+    Evidence,
+    ExtensionRequest,
+    FocalOfficer,
+    ImportDraft,
+    OutboxMessage,
+    Plan,
+    StatusChange,
+)
 
 from .conftest import PASSWORD, SEEDS, STP_OFFICER, csrf_of, issue_link, sign_in
 
@@ -134,7 +145,7 @@ class World:
         from tracker.directory.store import load_index
         from tracker.feeds import tokens
         from tracker.plans.evidence import check
-        from tracker.plans.extensions import request_extension
+        from tracker.plans.extension_requests import request_extension
         from tracker.plans.importer import import_plan
         from tracker.plans.progress import report
         from tracker.reading.plan import read_plan
@@ -153,7 +164,7 @@ class World:
             a for a in session.scalars(select(Assignment)) if a.task.plan_id == self.other_plan.id
             and a.deadline.due is not None and not a.occurrences)
         pdf = check("qd.pdf", b"%PDF-1.4\n%%EOF\n", 10 ** 6)
-        for name, assignment in (("own", self.own_assignment), ("other", self.other_assignment)):
+        for _name, assignment in (("own", self.own_assignment), ("other", self.other_assignment)):
             report(session, assignment, "in_progress", "test", evidence=[pdf])
         session.flush()
         self.own_evidence, self.other_evidence = (
@@ -233,7 +244,8 @@ def urls(w: World) -> dict[str, tuple[Callable[[], str], Callable[[], str] | Non
         "mywork.index": (lambda: "/my/", None),
         "mywork.calendar": (lambda: "/my/calendar", None),
         "dashboard.index": (lambda: "/dashboard/", lambda: f"/dashboard/?plan={w.other_plan.id}"),
-        "dashboard.export": (lambda: "/dashboard/export.xlsx", lambda: f"/dashboard/export.xlsx?plan={w.other_plan.id}"),
+        "dashboard.export": (lambda: "/dashboard/export.xlsx",
+                             lambda: f"/dashboard/export.xlsx?plan={w.other_plan.id}"),
         "dashboard.items": (lambda: "/dashboard/items?category=overdue",
                             lambda: f"/dashboard/items?plan={w.other_plan.id}&category=overdue"),
         "imports.new": (lambda: "/imports/new", None),
@@ -244,7 +256,8 @@ def urls(w: World) -> dict[str, tuple[Callable[[], str], Callable[[], str] | Non
                              lambda: f"/imports/{w.draft(w.admin_id)}/deadline?text=Quý+II"),
         "imports.discard": (lambda: f"/imports/{w.draft(w.author_id)}/discard",
                             lambda: f"/imports/{w.draft(w.admin_id)}/discard"),
-        "admin.plan_policy": (lambda: f"/admin/plans/{w.own_plan.id}/policy", lambda: f"/admin/plans/{w.other_plan.id}/policy"),
+        "admin.plan_policy": (lambda: f"/admin/plans/{w.own_plan.id}/policy",
+                              lambda: f"/admin/plans/{w.other_plan.id}/policy"),
         "admin.clear_plan_policy": (lambda: f"/admin/plans/{w.own_plan.id}/policy/clear",
                                     lambda: f"/admin/plans/{w.other_plan.id}/policy/clear"),
         "admin.index": (lambda: "/admin/", None),

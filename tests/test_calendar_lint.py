@@ -8,7 +8,7 @@ the lint; each BAD variant changes one thing and the lint must name it.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -90,7 +90,7 @@ GOOD_LINES = [
 ]
 GOOD = ("\r\n".join(GOOD_LINES) + "\r\n").encode("utf-8")
 
-UTC = timezone.utc
+UTC = UTC
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 STAMP = datetime(2025, 5, 2, 3, 4, 5, tzinfo=UTC)
 

@@ -192,7 +192,8 @@ def test_calendar_exceptions_and_policy_commands(runner, session):
     from datetime import date
 
     from tracker.mail.planner import global_policy, working_calendar
-    assert runner.invoke(args=["calendar", "set", "2026-01-02", "--off", "--note", "Nghỉ bù Tết Dương lịch"]).exit_code == 0
+    assert runner.invoke(args=["calendar", "set", "2026-01-02", "--off",
+                               "--note", "Nghỉ bù Tết Dương lịch"]).exit_code == 0
     assert runner.invoke(args=["calendar", "set", "2026-01-10", "--working"]).exit_code == 0
     calendar = working_calendar(session)
     assert not calendar.is_working_day(date(2026, 1, 2)) and calendar.is_working_day(date(2026, 1, 10))

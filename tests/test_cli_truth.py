@@ -4,7 +4,7 @@ local times, real URLs' schemes, real changes, no "None", and usage errors in bo
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
@@ -118,7 +118,7 @@ def test_outbox_list_local_times_and_its_limit(runner, seeded, app):
     total = _count(seeded, OutboxMessage)
     assert total > 3
     row = seeded.scalar(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(1))
-    row.next_attempt_at = datetime(2017, 7, 17, 1, 30, tzinfo=timezone.utc)    # 08:30 in Hà Nội
+    row.next_attempt_at = datetime(2017, 7, 17, 1, 30, tzinfo=UTC)    # 08:30 in Hà Nội
     seeded.commit()
 
     few = runner.invoke(args=["outbox", "list", "--limit", "2"])

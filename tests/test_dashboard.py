@@ -4,7 +4,7 @@ directly from the data, extensions, escalations, the Excel export, and who may s
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 from io import BytesIO
 from urllib.parse import unquote
@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from tracker.jobs import run
 from tracker.models import Agency, Assignment, OutboxItem, OutboxMessage, Plan, Task
-from tracker.plans.extensions import decide, request_extension
+from tracker.plans.extension_requests import decide, request_extension
 from tracker.plans.progress import report
 from tracker.plans.statistics import Period, agency_statistics
 from tracker.scheduling.ontime import OVERDUE, classify
@@ -24,7 +24,7 @@ from tracker.scheduling.ontime import OVERDUE, classify
 from .conftest import PASSWORD, SEEDS, STP_OFFICER, sign_in
 
 TZ = "Asia/Ho_Chi_Minh"
-UTC = timezone.utc
+UTC = UTC
 UNRESOLVED = "(chưa xác định cơ quan)"
 CATEGORIES = ("done_on_time", "done_late", "pending_on_time", "overdue")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

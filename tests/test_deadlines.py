@@ -12,8 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tracker.reading.deadlines import OCR_SLIPS, read_deadline
-from tracker.reading.result import (
-    ANNUAL, DEADLINE_KINDS, MONTHLY, NINE_MONTHS, QUARTERLY, SEMIANNUAL, PlanContext)
+from tracker.reading.result import ANNUAL, DEADLINE_KINDS, MONTHLY, NINE_MONTHS, QUARTERLY, SEMIANNUAL, PlanContext
 from tracker.reading.text import nfc
 from tracker.scheduling.reporting import ReportingCalendar
 

@@ -29,6 +29,7 @@ def test_the_demo_date_runs_the_clock_from_that_day(tmp_path):
 
 def test_the_demo_date_is_refused_outside_the_development_server(tmp_path):
     from tracker import create_app
+
     from .conftest import SECRET_KEY
     with pytest.raises(ConfigError) as refused:
         create_app({"SECRET_KEY": SECRET_KEY, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite3'}",

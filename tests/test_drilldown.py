@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
@@ -16,10 +16,9 @@ from sqlalchemy import event, select
 from tracker.extensions import db
 from tracker.jobs import run
 from tracker.models import Agency, Assignment, OutboxItem, OutboxMessage, Plan, Task
-from tracker.plans.extensions import decide, request_extension
+from tracker.plans.extension_requests import decide, request_extension
 from tracker.plans.progress import report
-from tracker.plans.statistics import (COLUMNS, Period, agency_statistics, counted_items, plan_progress,
-                                      select_items)
+from tracker.plans.statistics import COLUMNS, Period, agency_statistics, counted_items, plan_progress, select_items
 from tracker.reading.text import fold
 from tracker.scheduling.ontime import OVERDUE, PENDING_ON_TIME, classify
 
@@ -27,7 +26,7 @@ from .conftest import PASSWORD, SEEDS, STP_OFFICER, sign_in
 from .test_dashboard import JUSTICE, escalation_lines, lead, listed_items
 
 TZ = "Asia/Ho_Chi_Minh"
-UTC = timezone.utc
+UTC = UTC
 HEALTH = "Sở Y tế tỉnh Sóc Trăng"
 BUILDING = "Sở Xây dựng tỉnh Sóc Trăng"
 AS_OF = date(2017, 7, 5)

@@ -15,8 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker.reading.encoding import (
-    DecodedText, decode_plan_bytes, tcvn3_to_unicode, vni_to_unicode)
+from tracker.reading.encoding import DecodedText, decode_plan_bytes, tcvn3_to_unicode, vni_to_unicode
 from tracker.reading.result import NotAPlanError
 
 SEEDS = sorted((Path(__file__).resolve().parent.parent / "seed_plans").glob("*.txt"))

@@ -8,7 +8,7 @@ module is missing), and tests/calendar_lint.py for what no library checks.
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -21,11 +21,10 @@ from tracker.plans.progress import report
 from tracker.reading.plan import read_plan
 
 from .calendar_lint import lint
-from .calendar_parsers import (check_with_icaljs, check_with_icalendar, check_with_vobject, expand,
-                               icaljs_available)
+from .calendar_parsers import check_with_icalendar, check_with_icaljs, check_with_vobject, expand, icaljs_available
 from .conftest import SEEDS
 
-MARCH_2017 = datetime(2017, 3, 1, 2, 0, tzinfo=timezone.utc)
+MARCH_2017 = datetime(2017, 3, 1, 2, 0, tzinfo=UTC)
 FEEDS = [("agency", "Sở Tư pháp tỉnh Sóc Trăng"), ("officer", "Sở Tư pháp tỉnh Sóc Trăng"),
          ("plan", None), ("leadership", "Ủy ban nhân dân tỉnh Sóc Trăng")]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from icalendar import Calendar
@@ -23,7 +23,7 @@ from .conftest import SEEDS
 SOC_TRANG = SEEDS / "soc-trang-2017-kiem-soat-tthc.txt"
 CAM_XUYEN = SEEDS / "cam-xuyen-2020-kiem-soat-tthc-mot-cua.txt"
 # 1 March 2017, 09:00 in Vietnam: IV.1 (January) is overdue, IV.2 (Q2) is ahead.
-MARCH_2017 = datetime(2017, 3, 1, 2, 0, tzinfo=timezone.utc)
+MARCH_2017 = datetime(2017, 3, 1, 2, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -140,9 +140,9 @@ def test_a_changed_due_date_moves_sequence(app, plans, justice_feed, tmp_path):
 
 def test_turning_overdue_moves_sequence_without_an_edit(app, justice_feed):
     client = app.test_client()
-    app.config["TRACKER_NOW"] = datetime(2017, 6, 29, 2, 0, tzinfo=timezone.utc)
+    app.config["TRACKER_NOW"] = datetime(2017, 6, 29, 2, 0, tzinfo=UTC)
     before = _events(client.get(f"/feeds/{justice_feed}.ics").data)
-    app.config["TRACKER_NOW"] = datetime(2017, 7, 1, 2, 0, tzinfo=timezone.utc)
+    app.config["TRACKER_NOW"] = datetime(2017, 7, 1, 2, 0, tzinfo=UTC)
     after = _events(client.get(f"/feeds/{justice_feed}.ics").data)
     turned = [u for u in after if u in before and str(after[u]["SUMMARY"]).startswith("[Quá hạn]")
               and not str(before[u]["SUMMARY"]).startswith("[Quá hạn]")]

@@ -136,7 +136,8 @@ def test_live_deadline_reading(app, author):
     assert reply.json["kind"] == "date" and reply.json["due"] == "2017-06-30"
     assert "30/06/2017" in reply.json["label"]
     for year in ("", "abc", "99999"):
-        assert author.get(f"/imports/{draft.id}/deadline", query_string={"text": "Quý I", "year": year}).status_code == 400
+        assert author.get(f"/imports/{draft.id}/deadline",
+                          query_string={"text": "Quý I", "year": year}).status_code == 400
 
 
 def test_drafts_are_private_to_their_author(app, author, people):
@@ -460,3 +461,17 @@ def test_a_row_read_with_nobody_gets_its_owners_from_the_author(app, author):
                                                       "action": "publish"})
     task = db.session.scalar(select(Task).where(Task.ref == "I.1"))
     assert [a.agency.name for a in task.assignments if a.agency] == ["Sở Tư pháp tỉnh Sóc Trăng"]
+
+
+def test_a_stored_draft_that_no_longer_reads_is_said_in_one_language(app, author):
+    """A draft kept from before (its file unreadable by today's reader) is not a server
+    error: the author is sent back to the upload page with the reason, in their language."""
+    assert upload(author, _plan_text().encode(), "v1.txt").status_code == 302
+    draft = db.session.scalar(select(ImportDraft))
+    draft.data = b"\x00\x01 not a plan any more"
+    db.session.commit()
+    response = author.get(f"/imports/{draft.id}")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/imports/new")
+    page = author.get("/imports/new").text
+    message = re.search(r'<p class="flash flash-error" role="status">(.*?)</p>', page, re.S).group(1)
+    assert message and " / " not in message          # not "vi / en" run together

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
 
 from tracker.directory.store import load_index
-from tracker.models import (DONE, Agency, Assignment, Occurrence, Plan, StatusChange, Task)
+from tracker.models import DONE, Agency, Assignment, Occurrence, Plan, StatusChange, Task
 from tracker.plans.importer import import_plan
 from tracker.reading.plan import read_plan
 
@@ -90,7 +90,7 @@ def test_an_amended_plan_updates_in_place_and_keeps_progress(directory):
     kept_assignment = kept.assignments[0]
     kept_assignment.status = DONE
     kept_assignment.progress = 100
-    kept_assignment.completed_at = datetime(2020, 5, 4, 3, 0, tzinfo=timezone.utc)
+    kept_assignment.completed_at = datetime(2020, 5, 4, 3, 0, tzinfo=UTC)
     kept_assignment.history.append(StatusChange(changed_by="test", from_status="not_started",
                                                 to_status=DONE, progress=100, comment="xong"))
     directory.commit()

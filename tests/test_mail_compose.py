@@ -8,15 +8,26 @@ from __future__ import annotations
 import email
 import email.policy
 from dataclasses import replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import icalendar
 import pytest
 
 from tests.calendar_lint import lint
 from tests.calendar_parsers import check_with_icalendar, check_with_vobject
-from tracker.mail.compose import (ICS_FILENAME, KINDS, ComposedMail, MailItem, Recipient, clean_line,
-                                  compose, group_items, language_of, to_ics, to_message)
+from tracker.mail.compose import (
+    ICS_FILENAME,
+    KINDS,
+    ComposedMail,
+    MailItem,
+    Recipient,
+    clean_line,
+    compose,
+    group_items,
+    language_of,
+    to_ics,
+    to_message,
+)
 
 TODAY = date(2020, 3, 24)
 APP = "https://tracker.example"
@@ -109,7 +120,7 @@ def test_each_item_shows_its_details():
 def test_long_task_content_is_shortened():
     long = "Rà soát, đánh giá thủ tục hành chính " * 20
     mail = reminder([item("1", long, date(2020, 3, 31), 5)])
-    line = next(l for l in mail.text.splitlines() if l.startswith("1. Nhiệm vụ 1:"))
+    line = next(text_line for text_line in mail.text.splitlines() if text_line.startswith("1. Nhiệm vụ 1:"))
     content = line.split(": ", 1)[1]
     assert content.endswith("…") and len(content) <= 200
 
@@ -145,7 +156,8 @@ def test_vietnamese_subjects_count_and_name_the_earliest_date():
     assert (reminder(checkin, kind="checkin").subject
             == "[Báo cáo định kỳ] 2 nhiệm vụ thường xuyên cần báo cáo trước 14/06/2020")
     digest = overdue + [item("3", "C", date(2020, 4, 1), 6)]
-    assert reminder(digest, committee, kind="digest").subject == "[Tổng hợp hằng tuần] 3 nhiệm vụ cần theo dõi: 2 quá hạn, 1 sắp đến hạn"
+    assert (reminder(digest, committee, kind="digest").subject
+            == "[Tổng hợp hằng tuần] 3 nhiệm vụ cần theo dõi: 2 quá hạn, 1 sắp đến hạn")
 
 
 def test_english_subjects_and_body():
@@ -287,7 +299,7 @@ def test_ics_is_a_publish_snapshot_of_all_day_events():
         assert type(start) is date and type(end) is date
         assert end == start + timedelta(days=1)
         assert event["DTSTART"].params.get("VALUE") == "DATE"
-        assert event.decoded("DTSTAMP") == datetime(2020, 3, 24, tzinfo=timezone.utc)
+        assert event.decoded("DTSTAMP") == datetime(2020, 3, 24, tzinfo=UTC)
         assert event["SEQUENCE"] == 0
         assert str(event["TRANSP"]) == "TRANSPARENT"
         assert str(event["URL"]).startswith(APP)
@@ -297,7 +309,7 @@ def test_ics_is_a_publish_snapshot_of_all_day_events():
 
 def test_ics_is_deterministic_and_honours_a_given_stamp():
     assert reminder().ics == reminder().ics
-    stamp = datetime(2020, 3, 23, 17, 0, tzinfo=timezone.utc)
+    stamp = datetime(2020, 3, 23, 17, 0, tzinfo=UTC)
     cal = icalendar.Calendar.from_ical(reminder(stamp=stamp).ics)
     assert all(e.decoded("DTSTAMP") == stamp for e in cal.walk("VEVENT"))
 
@@ -352,7 +364,7 @@ def test_mime_method_follows_the_calendar():
 
 def test_round_trip_keeps_vietnamese_subject_and_bodies():
     mail = reminder()
-    sent_at = datetime(2020, 3, 24, 0, 30, tzinfo=timezone.utc)
+    sent_at = datetime(2020, 3, 24, 0, 30, tzinfo=UTC)
     raw = to_message(mail, SENDER, "<abc123@tracker.example>", sent_at=sent_at).as_bytes()
     assert all(b < 128 for b in raw)                         # 7-bit clean for any relay
     parsed = email.message_from_bytes(raw, policy=email.policy.default)
@@ -389,7 +401,7 @@ def test_a_huge_escalation_is_a_table_by_agency_then_the_most_overdue():
     for name, agency_id in agencies:
         mine = [i for i in many if i.agency == name]
         longest = max(-i.days for i in mine)
-        line = next(l for l in mail.text.splitlines() if l.startswith(f"- {name}: "))
+        line = next(text_line for text_line in mail.text.splitlines() if text_line.startswith(f"- {name}: "))
         assert line.startswith(f"- {name}: {len(mine)} / {longest} ngày")
         link = f"{APP}/dashboard/items?agency={agency_id}&amp;category=escalations"
         assert (link in mail.html) == (agency_id is not None)

@@ -14,7 +14,8 @@ from sqlalchemy import event, select
 from tracker.config import reporting_calendar
 from tracker.extensions import db
 from tracker.models import Agency, Assignment
-from tracker.plans import extensions, progress
+from tracker.plans import extension_requests as extensions
+from tracker.plans import progress
 from tracker.plans.worklist import month_end, work_list
 
 from .conftest import STP_OFFICER, sign_in

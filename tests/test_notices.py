@@ -14,8 +14,17 @@ from sqlalchemy import select
 from tracker.extensions import db
 from tracker.mail import notices
 from tracker.mail.outbox import send_due
-from tracker.models import (Account, Agency, Assignment, ExtensionRequest, FocalOfficer, ImportDraft,
-                            OutboxItem, OutboxMessage, StatusChange)
+from tracker.models import (
+    Account,
+    Agency,
+    Assignment,
+    ExtensionRequest,
+    FocalOfficer,
+    ImportDraft,
+    OutboxItem,
+    OutboxMessage,
+    StatusChange,
+)
 from tracker.plans.waiting import waiting_for
 
 from .conftest import PASSWORD, STP_OFFICER, csrf_of, sign_in
@@ -201,7 +210,8 @@ def test_the_decision_reaches_the_officers_in_their_language(app, staff, approve
     for message in (vi, en):
         assert "Ý kiến <i>của</i> Văn phòng" in message.body_text
         assert "Ý kiến &lt;i&gt;của&lt;/i&gt; Văn phòng" in message.body_html
-        assert "Chuyên viên VP (Ủy ban nhân dân tỉnh Sóc Trăng)" in message.body_text and AUTHOR not in message.body_text
+        assert ("Chuyên viên VP (Ủy ban nhân dân tỉnh Sóc Trăng)" in message.body_text
+                and AUTHOR not in message.body_text)
         assert f"/login/link/{{{{signin:/a/{item.id}}}}}" in message.body_text
     # Retried: nothing more. Deciding twice is refused by the domain.
     request = db.session.scalar(select(ExtensionRequest))

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from tracker.scheduling.ontime import (DONE_LATE, DONE_ON_TIME, OVERDUE, PENDING_ON_TIME, classify)
+from tracker.scheduling.ontime import DONE_LATE, DONE_ON_TIME, OVERDUE, PENDING_ON_TIME, classify
 
 DUE = date(2020, 3, 31)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -15,7 +15,7 @@ from tracker.models import FAILED, QUEUED, SENDING, SENT, OutboxMessage
 
 from .conftest import free_port as _free_port
 
-NOW = datetime(2020, 3, 24, 0, 30, tzinfo=timezone.utc)   # 07:30 in Vietnam
+NOW = datetime(2020, 3, 24, 0, 30, tzinfo=UTC)   # 07:30 in Vietnam
 
 
 @pytest.fixture
@@ -67,7 +67,7 @@ def test_smtp_down_loses_nothing_and_sends_once_when_back(app, session, smtp):
     assert report.retried == 3 and report.sent == 0
     rows = session.scalars(select(OutboxMessage)).all()
     assert all(r.state == QUEUED and r.attempts == 1 and r.last_error for r in rows)
-    assert all(r.next_attempt_at.replace(tzinfo=timezone.utc) > NOW for r in rows)
+    assert all(r.next_attempt_at.replace(tzinfo=UTC) > NOW for r in rows)
     assert send_due(session).sent == 0           # backing off: not due yet
     app.extensions["mail"].port = controller.port
     app.config["TRACKER_NOW"] = NOW + timedelta(minutes=5)

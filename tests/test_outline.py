@@ -10,7 +10,6 @@ import pytest
 from tracker.reading.formats.crawled import tables_as_rows
 from tracker.reading.outline import paragraphs, split_fields
 from tracker.reading.plan import read_plan_text
-from tracker.reading.result import NotAPlanError
 
 HEAD = ["ỦY BAN NHÂN DÂN", "TỈNH HÀ GIANG", "", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc", "", "Số: 52/KH-UBND", "", "Hà Giang, ngày 10 tháng 3 năm 2024", "",

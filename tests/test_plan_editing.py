@@ -4,7 +4,7 @@ the history, calendars and reminders following."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from icalendar import Calendar
@@ -22,7 +22,7 @@ from tracker.reading.result import PlanContext
 from .conftest import csrf_of, sign_in
 from .test_amendments import HEADER, ROW1, ROW1_SUB, ROW2, ROW3
 
-MARCH_2017 = datetime(2017, 3, 1, 2, 0, tzinfo=timezone.utc)
+MARCH_2017 = datetime(2017, 3, 1, 2, 0, tzinfo=UTC)
 CONTEXT = PlanContext(year=2017)
 
 

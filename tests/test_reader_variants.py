@@ -19,7 +19,6 @@ from tracker.reading.owners import read_owners
 from tracker.reading.plan import read_plan, read_plan_text
 from tracker.reading.result import NotAPlanError, PlanReading, TaskReading
 
-
 # -- building plans -------------------------------------------------------------------------
 
 def T(*cells: str) -> str:
@@ -300,13 +299,14 @@ def test_provincial_header_as_two_column_table():
 @pytest.mark.parametrize("line", ["Số:12 /KH-UBND", "Số: 12/KH-UBND", "Số :  12 /KH-UBND",
                                   "Số: 12 / KH-UBND", "Số:\u00a012/KH-UBND"])
 def test_number_spacing_variants(line):
-    head = [line if l.startswith("Số:") else l for l in PROVINCE_HEAD]
+    head = [line if head_line.startswith("Số:") else head_line for head_line in PROVINCE_HEAD]
     reading = read(*_table(), head=head)
     assert reading.header.number == "12/KH-UBND"
 
 
 def test_issue_date_with_single_digit_day_and_italics():
-    head = [("*Bến Tre, ngày 5 tháng 03 năm 2021*" if "ngày 05" in l else l) for l in PROVINCE_HEAD]
+    head = [("*Bến Tre, ngày 5 tháng 03 năm 2021*" if "ngày 05" in head_line else head_line)
+            for head_line in PROVINCE_HEAD]
     reading = read(*_table(), head=head)
     assert reading.header.issued_date == date(2021, 3, 5)
     assert reading.header.place == "Bến Tre"
@@ -314,10 +314,10 @@ def test_issue_date_with_single_digit_day_and_italics():
 
 def _district_head(issuer_lines: list[str], sentence: bool = True) -> list[str]:
     head = issuer_lines + PROVINCE_HEAD[2:]
-    head = [l.replace("Bến Tre, ngày", "Cần Giuộc, ngày").replace("nhân dân tỉnh", "nhân dân huyện")
-            .replace("địa bàn tỉnh", "địa bàn huyện") for l in head]
+    head = [head_line.replace("Bến Tre, ngày", "Cần Giuộc, ngày").replace("nhân dân tỉnh", "nhân dân huyện")
+            .replace("địa bàn tỉnh", "địa bàn huyện") for head_line in head]
     if not sentence:
-        head = [l for l in head if not l.startswith("Ủy ban nhân dân huyện ban hành")]
+        head = [head_line for head_line in head if not head_line.startswith("Ủy ban nhân dân huyện ban hành")]
     return head
 
 
@@ -342,7 +342,7 @@ def test_district_issuer_abbreviated_on_one_line_with_opening_sentence():
 
 
 def test_plan_year_from_title_when_issued_the_year_before():
-    head = [l.replace("ngày 05 tháng 3 năm 2021", "ngày 28 tháng 12 năm 2020") for l in PROVINCE_HEAD]
+    head = [head_line.replace("ngày 05 tháng 3 năm 2021", "ngày 28 tháng 12 năm 2020") for head_line in PROVINCE_HEAD]
     reading = read(*_table(), head=head)
     assert reading.header.issued_date == date(2020, 12, 28)
     assert reading.header.year == 2021

@@ -3,15 +3,29 @@
 from __future__ import annotations
 
 import json
-from datetime import date, time, timedelta, timezone
+from datetime import UTC, date, time, timedelta
 
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from tracker.scheduling.reminders import (
-    BEFORE, CHECKIN, DUE_DAY, ESCALATION_COMMITTEE, ESCALATION_HEAD, OVERDUE, STATUSES, TRACKS,
-    Item, ReminderPolicy, Step, due_steps, forget_on_due_change, schedule, track_of)
+    BEFORE,
+    CHECKIN,
+    DUE_DAY,
+    ESCALATION_COMMITTEE,
+    ESCALATION_HEAD,
+    OVERDUE,
+    STATUSES,
+    TRACKS,
+    Item,
+    ReminderPolicy,
+    Step,
+    due_steps,
+    forget_on_due_change,
+    schedule,
+    track_of,
+)
 
 D = date
 POLICY = ReminderPolicy()
@@ -344,7 +358,7 @@ def test_policy_defaults():
     ({"digest_weekday": -1}, "digest_weekday"),
     ({"checkin_before": -1}, "checkin_before"),
     ({"send_at": "07:30"}, "send_at"),
-    ({"digest_at": time(8, 0, tzinfo=timezone.utc)}, "time zone"),
+    ({"digest_at": time(8, 0, tzinfo=UTC)}, "time zone"),
 ])
 def test_policy_validation(kwargs, message):
     with pytest.raises(ValueError, match=message):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import UTC
 
 from tracker.jobs.scheduler import Leadership, run_forever
 
@@ -43,7 +44,7 @@ def test_outbox_commands(runner, session, smtp_server):
 def test_two_schedulers_on_one_database_send_nothing_twice(app, session, directory, smtp_server):
     """Two scheduler loops against one database: one leads and catches up, the other waits;
     when the leader stops, the other takes over; no message is sent twice."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from sqlalchemy import func, select
 
@@ -57,7 +58,7 @@ def test_two_schedulers_on_one_database_send_nothing_twice(app, session, directo
     plan = SEEDS / "soc-trang-2017-kiem-soat-tthc.txt"
     import_plan(session, read_plan(plan.read_bytes(), plan.name), load_index(session))
     session.commit()
-    app.config["TRACKER_NOW"] = datetime(2017, 2, 7, 0, 30, tzinfo=timezone.utc)   # 07:30, Tuesday
+    app.config["TRACKER_NOW"] = datetime(2017, 2, 7, 0, 30, tzinfo=UTC)   # 07:30, Tuesday
     catcher, _ = smtp_server
     stops = [threading.Event(), threading.Event()]
     threads = [threading.Thread(target=run_forever, args=(app,), kwargs={"wait_seconds": 1, "stop": s})

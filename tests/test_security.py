@@ -19,7 +19,6 @@ import time
 import urllib.request
 import zipfile
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -31,7 +30,7 @@ from tracker import create_app
 from tracker.extensions import db
 from tracker.models import Account, Agency, Assignment, Evidence, OutboxMessage, SignInLink, StatusChange
 
-from .conftest import ROOT, SEEDS, STP_OFFICER, PASSWORD, csrf_of, free_port, issue_link, sign_in
+from .conftest import PASSWORD, ROOT, SEEDS, STP_OFFICER, csrf_of, free_port, issue_link, sign_in
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

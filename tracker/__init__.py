@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import UTC
 from pathlib import Path
 
 from flask import Flask
@@ -55,7 +56,7 @@ def _demo_date(app: Flask) -> None:
     value = app.config.get("TRACKER_DEMO_TODAY")
     if not value:
         return
-    from datetime import date, datetime, timezone
+    from datetime import date, datetime
     from zoneinfo import ZoneInfo
     try:
         day = date.fromisoformat(str(value).strip())
@@ -66,8 +67,8 @@ def _demo_date(app: Flask) -> None:
         raise config.ConfigError("TRACKER_DEMO_TODAY chỉ dùng cho máy chủ phát triển (make run / flask dev).",
                                  "TRACKER_DEMO_TODAY is for the development server only (make run / flask dev).")
     today = datetime.now(ZoneInfo(app.config["TRACKER_TIMEZONE"])).date()
-    app.config["TRACKER_CLOCK_SHIFT"] = datetime.combine(day, datetime.min.time(), timezone.utc) \
-        - datetime.combine(today, datetime.min.time(), timezone.utc)
+    app.config["TRACKER_CLOCK_SHIFT"] = datetime.combine(day, datetime.min.time(), UTC) \
+        - datetime.combine(today, datetime.min.time(), UTC)
 
 
 def _development_server() -> bool:

@@ -30,6 +30,7 @@ from .reading.result import NotAPlanError, PlanReading
 from .scheduling.ontime import LABELS_VI
 from .scheduling.reporting import ReportingCalendar
 
+
 class BilingualUsageError(click.UsageError):
     """click's own usage error (missing argument, unknown option, bad value), told in
     Vietnamese and then in English like the rest of the command line."""
@@ -337,7 +338,7 @@ def list_tasks(agency: str | None, overdue: bool, due_before, plan_id: int | Non
 @click.argument("assignment_id", type=int)
 def task_history(assignment_id: int) -> None:
     """Lịch sử một phân công, kể cả đã bỏ khỏi kế hoạch / One assignment's history, removed ones too."""
-    from .models import Assignment, STATUS_LABELS_VI
+    from .models import STATUS_LABELS_VI, Assignment
     from .plans.queries import local_date
     assignment = db.session.scalar(select(Assignment).where(Assignment.id == assignment_id)
                                    .execution_options(include_removed=True))
@@ -806,7 +807,7 @@ def policy_show(plan_id: int | None) -> None:
 @click.option("--plan", "plan_id", type=int, help="Chỉ cho kế hoạch này / override for one plan.")
 def policy_set(assignments: tuple[str, ...], plan_id: int | None) -> None:
     """Đặt thiết lập nhắc việc, ví dụ: overdue_every=5 before_offsets=5,2,0 send_at=08:00."""
-    from .mail.settings import set_global_policy, set_plan_policy
+    from .mail.settings import PolicyError, set_global_policy, set_plan_policy
     values: dict[str, object] = {}
     for item in assignments:
         key, _, raw = item.partition("=")
@@ -832,6 +833,8 @@ def policy_set(assignments: tuple[str, ...], plan_id: int | None) -> None:
             if plan is None:
                 _fail(f"không có kế hoạch #{plan_id}.", f"no plan #{plan_id}.")
             merged = set_plan_policy(db.session, plan, {**(plan.reminder_policy or {}), **values})
+    except PolicyError as exc:
+        _fail(f"thiết lập nhắc việc không hợp lệ: {exc.message_vi}", f"invalid policy: {exc.message_en}")
     except ValueError as exc:
         _fail(f"thiết lập nhắc việc không hợp lệ: {exc}", f"invalid policy: {exc}")
     db.session.commit()

@@ -8,7 +8,7 @@ with time still passing.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
@@ -18,14 +18,14 @@ def now() -> datetime:
     """Aware UTC now (or the frozen moment). Also what every stored timestamp uses."""
     frozen = current_app.config.get("TRACKER_NOW") if has_app_context() else None
     if frozen is not None:
-        return frozen.astimezone(timezone.utc)
+        return frozen.astimezone(UTC)
     shift = current_app.config.get("TRACKER_CLOCK_SHIFT") if has_app_context() else None
-    return datetime.now(timezone.utc) + shift if shift else datetime.now(timezone.utc)
+    return datetime.now(UTC) + shift if shift else datetime.now(UTC)
 
 
 def as_utc(moment: datetime) -> datetime:
     """A stored timestamp made aware: SQLite hands them back naive, and they are stored in UTC."""
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def today() -> date:

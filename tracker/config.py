@@ -144,7 +144,8 @@ def load(instance_path: str) -> dict:
         # reporting periods at which continuous tasks appear as check-ins.
         "TRACKER_FEED_PAST_DAYS": _int("FEED_PAST_DAYS", 92),
         "TRACKER_FEED_FUTURE_DAYS": _int("FEED_FUTURE_DAYS", 548),
-        "TRACKER_CHECKIN_PERIODS": tuple(p.strip() for p in (_env("CHECKIN_PERIODS", "quarterly") or "").split(",") if p.strip()),
+        "TRACKER_CHECKIN_PERIODS": tuple(p.strip() for p in (_env("CHECKIN_PERIODS", "quarterly") or "").split(",")
+                                         if p.strip()),
         "BABEL_DEFAULT_LOCALE": _env("LANGUAGE", "vi"),
         # Development server only: run the clock from this day (see tracker.clock).
         "TRACKER_DEMO_TODAY": _env("DEMO_TODAY"),
@@ -202,7 +203,7 @@ def check(settings: dict) -> None:
                               f"{key}={settings[key]} must be a day from 1 to 28.")
 
 
-def reporting_calendar(config) -> "ReportingCalendar":
+def reporting_calendar(config) -> ReportingCalendar:
     """The reporting calendar (Decree 09/2019 defaults) as this deployment configures it."""
     from .scheduling.reporting import ReportingCalendar
     return ReportingCalendar(cutoff_day=config["TRACKER_REPORT_CUTOFF_DAY"], submission_days={

@@ -5,6 +5,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase
 
 # Deterministic constraint names, so Alembic migrations are identical on SQLite and PostgreSQL.
 NAMING = {
@@ -15,7 +16,13 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
+class Base(DeclarativeBase):
+    """The typed declarative base of every model (``db.Model`` is built on it)."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 mail = Mail()
 

@@ -1,7 +1,7 @@
 """initial schema: plans, tasks, assignments, deadlines, directory
 
 Revision ID: f5a03c37c9c1
-Revises: 
+Revises:
 Create Date: 2026-11-24 06:01:09.913361
 
 """

@@ -30,9 +30,23 @@ from tracker.accounts.manage import create_account, find_committee
 from tracker.directory.loader import import_directory, read_directory_file
 from tracker.extensions import db
 from tracker.jobs import run
-from tracker.models import (Account, Agency, AgencyGroup, Assignment, Deadline, ExtensionRequest, FocalOfficer,
-                            Occurrence, OutboxMessage, Plan, Section, StatusChange, Task)
-from tracker.plans import extensions, progress
+from tracker.models import (
+    Account,
+    Agency,
+    AgencyGroup,
+    Assignment,
+    Deadline,
+    ExtensionRequest,
+    FocalOfficer,
+    Occurrence,
+    OutboxMessage,
+    Plan,
+    Section,
+    StatusChange,
+    Task,
+)
+from tracker.plans import extension_requests as extensions
+from tracker.plans import progress
 
 from ..conftest import PASSWORD, ROOT, SEEDS, STP_OFFICER
 from .test_journeys import _import_seed, fits_phone, smtp  # noqa: F401  (the mail catcher fixture)
@@ -154,7 +168,8 @@ def _check(page: Page, name: str, language: str, data: list[str], blob: str) -> 
     assert page.locator("input[type=date]").count() == 0, f"{name}: a date input in the browser's format"
     assert page.locator("header nav a[aria-current=page]").count() <= 1
     # One button style: no submit control left in the browser's grey.
-    grey = page.evaluate("""() => [...document.querySelectorAll("main button:not(.link):not(.chip), main input[type=submit]")]
+    grey = page.evaluate("""() => [...document.querySelectorAll(
+            "main button:not(.link):not(.chip), main input[type=submit]")]
         .filter((b) => b.offsetParent && ["rgb(239, 239, 239)", "rgb(240, 240, 240)", "rgba(0, 0, 0, 0)"]
                    .includes(getComputedStyle(b).backgroundColor) && !b.classList.contains("secondary"))
         .map((b) => b.value || b.textContent.trim())""")

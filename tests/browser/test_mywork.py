@@ -14,7 +14,8 @@ from tracker.accounts.manage import create_account
 from tracker.directory.loader import import_directory, read_directory_file
 from tracker.extensions import db
 from tracker.models import Agency, Assignment
-from tracker.plans import extensions, progress
+from tracker.plans import extension_requests as extensions
+from tracker.plans import progress
 
 from ..conftest import PASSWORD, SEEDS, STP_OFFICER
 from .test_journeys import PHONE, _import_seed, fits_phone, sign_in

@@ -20,18 +20,25 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..clock import as_utc
+from ..errors import UserError
 from ..models import OFFICER, Account, SignInLink
 from ..models.base import utcnow
 
 TOKEN_BYTES = 32
 
 
-class LinkError(ValueError):
+class LinkError(UserError):
     """Why a link does not sign in: ``invalid`` (unknown token), ``expired`` or ``used``.
     ``link`` is the stored link when there is one (to offer a fresh one to its address)."""
 
+    MESSAGES = {
+        "invalid": ("Liên kết đăng nhập không hợp lệ.", "The sign-in link is not valid."),
+        "expired": ("Liên kết đăng nhập đã hết hạn.", "The sign-in link has expired."),
+        "used": ("Liên kết đăng nhập đã được dùng.", "The sign-in link has already been used."),
+    }
+
     def __init__(self, reason: str, link: SignInLink | None = None):
-        super().__init__(reason)
+        super().__init__(*self.MESSAGES.get(reason, self.MESSAGES["invalid"]))
         self.reason, self.link = reason, link
 
     @property

@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from ..errors import UserError
 from ..mail.outbox import valid_address
 from ..models import Agency, AgencyAlias, AgencyGroup, FocalOfficer
 from ..models.directory import AGENCY_TYPES, LEVELS
@@ -22,11 +23,12 @@ from ..reading.text import clean, fold
 OFFICER_LANGUAGES = ("vi", "en")
 
 
-class DirectoryEditError(ValueError):
-    """Problems with an edit: {field name: Vietnamese message}, and the same in English."""
+class DirectoryEditError(UserError):
+    """Problems with an edit: {field name: Vietnamese message}, and the same in English; as a
+    whole, the messages one after the other."""
 
     def __init__(self, errors_vi: dict[str, str], errors_en: dict[str, str]):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors_en.items()))
+        super().__init__(" ".join(errors_vi.values()), " ".join(errors_en.values()))
         self.errors_vi, self.errors_en = errors_vi, errors_en
 
 

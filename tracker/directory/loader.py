@@ -23,6 +23,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..errors import UserError
 from ..models import Agency, AgencyAlias, AgencyGroup, FocalOfficer
 from ..models.directory import AGENCY_TYPES, LEVELS
 from ..reading.text import clean, fold, nfc
@@ -35,12 +36,8 @@ GROUP_NAMES = {
 }
 
 
-class DirectoryError(ValueError):
-    """A directory file that cannot be imported; message in Vietnamese and English."""
-
-    def __init__(self, message_vi: str, message_en: str):
-        super().__init__(f"{message_vi} / {message_en}")
-        self.message_vi, self.message_en = message_vi, message_en
+class DirectoryError(UserError):
+    """A directory file that cannot be imported."""
 
 
 @dataclass

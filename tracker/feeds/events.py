@@ -14,14 +14,25 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from ..models import (CANCELLED, DONE, PAUSED, PLAN_ARCHIVED, Agency, Assignment, FeedToken,
-                      FocalOfficer, Occurrence, Plan, Task)
+from ..models import (
+    CANCELLED,
+    DONE,
+    PAUSED,
+    PLAN_ARCHIVED,
+    Agency,
+    Assignment,
+    FeedToken,
+    FocalOfficer,
+    Occurrence,
+    Plan,
+    Task,
+)
 from ..scheduling.reporting import ReportingCalendar
 
 STATUS_PREFIX = {DONE: "[Đã hoàn thành] ", PAUSED: "[Tạm dừng] ", CANCELLED: "[ĐÃ HỦY] "}
@@ -79,13 +90,13 @@ class Feed:
 
 def _utc(moment: datetime | None) -> datetime:
     if moment is None:
-        return datetime(2000, 1, 1, tzinfo=timezone.utc)
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+        return datetime(2000, 1, 1, tzinfo=UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _overdue_moment(due: date, tz: str) -> datetime:
     """The local midnight after the due date, in UTC: when an item turns overdue."""
-    return datetime.combine(due + timedelta(days=1), time(0), ZoneInfo(tz)).astimezone(timezone.utc)
+    return datetime.combine(due + timedelta(days=1), time(0), ZoneInfo(tz)).astimezone(UTC)
 
 
 def _short(text: str, limit: int = 70) -> str:
@@ -276,7 +287,8 @@ def build_feed(session: Session, token: FeedToken, ctx: FeedContext) -> Feed:
         if committee is None:
             return Feed("Hạn công việc", "", [])
         return Feed(f"Nhiệm vụ quá hạn – {committee.name}",
-                    f"Nhiệm vụ quá hạn trong các kế hoạch do {committee.name} ban hành, và các ngày chốt số liệu báo cáo.",
+                    f"Nhiệm vụ quá hạn trong các kế hoạch do {committee.name} ban hành, "
+                    "và các ngày chốt số liệu báo cáo.",
                     _leadership_events(session, committee, ctx))
     agencies = _feed_agencies(session, token)
     names = ", ".join(a.name for a in agencies) or "(không có cơ quan)"

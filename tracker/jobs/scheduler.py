@@ -104,8 +104,8 @@ class Leadership:
 
 
 def _configure(scheduler, app: Flask) -> None:
-    from ..mail.planner import global_policy
     from ..extensions import db
+    from ..mail.planner import global_policy
     with app.app_context():
         policy = global_policy(db.session)
     tz = app.config["TRACKER_TIMEZONE"]

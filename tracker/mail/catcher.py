@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from pathlib import Path
 
@@ -70,7 +70,7 @@ def caught(folder: Path | str | None = None) -> list[dict]:
         message = message_from_bytes(data, policy=policy.default)
         text = message.get_body(("plain",))
         html = message.get_body(("html",))
-        received = datetime.fromtimestamp(int(path.stem) / 1e9, tz=timezone.utc)
+        received = datetime.fromtimestamp(int(path.stem) / 1e9, tz=UTC)
         out.append({
             "received": received, "to": str(message["To"] or ""),
             "subject": str(message["Subject"] or ""),

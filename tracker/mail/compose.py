@@ -34,7 +34,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
@@ -275,7 +275,8 @@ WORDING: dict[str, dict] = {
                 "tag": "Reminder",
                 "one": "{tasks} due {first}: {title}",
                 "many": "{tasks} due, earliest {first}",
-                "intro": "The tasks below are coming due. Please complete them on time and record the result in the system.",
+                "intro": ("The tasks below are coming due. Please complete them on time and record the result "
+                          "in the system."),
             },
             OVERDUE: {
                 "tag": "Overdue",
@@ -579,10 +580,10 @@ def to_ics(items: Sequence[MailItem], *, today: date, language: str = "vi", kind
     None when no item has one. Deterministic: same items and day, same bytes."""
     words = WORDING[language_of(language)]
     kind_words = words["kinds"].get(kind, {})
-    dtstamp = stamp or datetime.combine(today, time(0), timezone.utc)
+    dtstamp = stamp or datetime.combine(today, time(0), UTC)
     if dtstamp.tzinfo is None:
-        dtstamp = dtstamp.replace(tzinfo=timezone.utc)
-    dtstamp = dtstamp.astimezone(timezone.utc)
+        dtstamp = dtstamp.replace(tzinfo=UTC)
+    dtstamp = dtstamp.astimezone(UTC)
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -669,8 +670,8 @@ def to_message(mail: ComposedMail, sender: str | tuple[str, str], message_id: st
     if to:
         message["To"] = to
     message["Subject"] = clean_line(mail.subject)
-    moment = sent_at or datetime.now(timezone.utc)
-    message["Date"] = format_datetime(moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc))
+    moment = sent_at or datetime.now(UTC)
+    message["Date"] = format_datetime(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
     message["Message-ID"] = _message_id(message_id, from_)
     message["Auto-Submitted"] = "auto-generated"
     message["X-Auto-Response-Suppress"] = "OOF, AutoReply"

@@ -12,7 +12,7 @@ recipient's own single-use sign-in link to the item as a placeholder minted when
 history entry of the return) and the recipient, so a double click or a retried request
 never queues a second copy.
 
-The web views call these right after the domain change (``tracker.plans.extensions``,
+The web views call these right after the domain change (``tracker.plans.extension_requests``,
 ``tracker.plans.progress``) and before the commit: the notice and the change are one
 transaction, and the domain modules stay free of mail and Flask. People are named by name
 and office, never by address; dates are dd/mm/yyyy in both languages.
@@ -31,8 +31,20 @@ from sqlalchemy.orm import Session
 
 from ..accounts import people
 from ..clock import as_utc
-from ..models import (ADMIN, APPROVED, AUTHOR, DONE, Account, Agency, Assignment, ExtensionRequest,
-                      ImportDraft, Occurrence, Plan, StatusChange)
+from ..models import (
+    ADMIN,
+    APPROVED,
+    AUTHOR,
+    DONE,
+    Account,
+    Agency,
+    Assignment,
+    ExtensionRequest,
+    ImportDraft,
+    Occurrence,
+    Plan,
+    StatusChange,
+)
 from .compose import WORDING, ComposedMail, clean_line, language_of, shorten
 from .links import signin_placeholder
 from .outbox import enqueue, idempotency_key, valid_address

@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import re
 import smtplib
-import socket
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import format_datetime
@@ -166,7 +165,7 @@ def send_due(session: Session, limit: int | None = None) -> SendReport:
             except smtplib.SMTPRecipientsRefused as exc:
                 row.state, row.last_error = FAILED, f"Máy chủ thư từ chối người nhận: {exc.recipients}"
                 report.failed += 1
-            except (OSError, smtplib.SMTPException, socket.timeout) as exc:
+            except (TimeoutError, OSError, smtplib.SMTPException) as exc:
                 _retry_or_fail(row, f"Lỗi gửi thư: {exc}", report, config)
             else:
                 row.state, row.sent_at, row.last_error = SENT, clock.now(), ""

@@ -19,11 +19,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ..config import reporting_calendar
-from ..models import (PLAN_ARCHIVED, Agency, Assignment, CalendarDay, Plan, SentStep, Setting, Task)
+from ..models import PLAN_ARCHIVED, Agency, Assignment, CalendarDay, Plan, SentStep, Setting, Task
 from ..plans.queries import local_date
 from ..scheduling import reminders as rules
-from ..scheduling.workdays import CalendarException, WorkingCalendar
 from ..scheduling.ontime import DONE_LATE, DONE_ON_TIME, OVERDUE, PENDING_ON_TIME, classify
+from ..scheduling.workdays import CalendarException, WorkingCalendar
 from .compose import AgencyStats, MailItem, Recipient, compose
 from .links import feed_placeholder, signin_placeholder
 from .outbox import enqueue, idempotency_key, valid_address
@@ -236,7 +236,7 @@ def plan_digest(session: Session, today: date) -> PlanReport:
         plan = assignment.task.plan
         entry = by_committee.setdefault(plan.issuer_id, {"example": assignment, "stats": {}, "items": []})
         counts = entry["stats"].setdefault(assignment.agency.name, Counter())
-        for item_key, _, item, occurrence in _items(assignment, reporting_calendar(config), ()):
+        for _item_key, _, item, occurrence in _items(assignment, reporting_calendar(config), ()):
             completed = local_date((occurrence or assignment).completed_at, tz)
             # Statistics judge against the plan's own date, as the dashboard does.
             plan_due = (occurrence or assignment).original_due or item.due

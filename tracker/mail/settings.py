@@ -8,12 +8,13 @@ caller commits. The planner reads the same rows on every run (``planner.global_p
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Mapping
 
 from sqlalchemy.orm import Session
 
+from ..errors import UserError
 from ..models import CalendarDay, Plan, Setting
 from ..scheduling.reminders import ReminderPolicy
 from .planner import POLICY_SETTING, global_policy, working_calendar
@@ -35,13 +36,13 @@ _RULES_VI = {
 }
 
 
-class PolicyError(ValueError):
-    """An invalid policy. ``str()`` is ReminderPolicy's own (English) message, which the CLI
-    prints; ``field`` and ``message_vi`` place a Vietnamese message next to a form field."""
+class PolicyError(UserError):
+    """An invalid policy: ReminderPolicy's own (English) message and its Vietnamese, placed
+    next to the form field ``field``."""
 
     def __init__(self, message: str, field: str | None, message_vi: str):
-        super().__init__(message)
-        self.field, self.message_vi = field, message_vi
+        super().__init__(message_vi, message)
+        self.field = field
 
 
 def _checked(base: ReminderPolicy, values: Mapping[str, object]) -> ReminderPolicy:

@@ -1,16 +1,46 @@
 """The data model. Import from here: ``from tracker.models import Plan, Task, ...``."""
 
-from .account import (ADMIN, AUTHOR, LEADER, OFFICER, ROLE_LABELS_VI, ROLES, Account, SignInLink,
-                      SignInThrottle)
-from .assignment import (APPROVED, PENDING, REFUSED, Assignment, Deadline, Evidence, ExtensionRequest,
-                         Occurrence, StatusChange)
-from .base import (CANCELLED, COORDINATE, DONE, IN_PROGRESS, LEAD, NOT_STARTED, PAUSED,
-                   PLAN_ACTIVE, PLAN_ARCHIVED, PLAN_DRAFT, STATUSES, STATUS_LABELS_VI)
+from .account import ADMIN, AUTHOR, LEADER, OFFICER, ROLE_LABELS_VI, ROLES, Account, SignInLink, SignInThrottle
+from .assignment import (
+                      APPROVED,
+                      PENDING,
+                      REFUSED,
+                      Assignment,
+                      Deadline,
+                      Evidence,
+                      ExtensionRequest,
+                      Occurrence,
+                      StatusChange,
+)
+from .base import (
+                      CANCELLED,
+                      COORDINATE,
+                      DONE,
+                      IN_PROGRESS,
+                      LEAD,
+                      NOT_STARTED,
+                      PAUSED,
+                      PLAN_ACTIVE,
+                      PLAN_ARCHIVED,
+                      PLAN_DRAFT,
+                      STATUS_LABELS_VI,
+                      STATUSES,
+)
 from .directory import Agency, AgencyAlias, AgencyGroup, FocalOfficer, agency_group_members
 from .feed import FEED_KINDS, FeedState, FeedToken
-from .mail import (FAILED, OUTBOX_STATES, QUEUED, SENDING, SENT, CalendarDay, OutboxItem,
-                   OutboxMessage, SentStep, Setting)
 from .jobs import JobRun
+from .mail import (
+                      FAILED,
+                      OUTBOX_STATES,
+                      QUEUED,
+                      SENDING,
+                      SENT,
+                      CalendarDay,
+                      OutboxItem,
+                      OutboxMessage,
+                      SentStep,
+                      Setting,
+)
 from .plan import ImportDraft, Plan, Section, Task
 
 __all__ = [

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (JSON, DateTime, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint,
-                        false, func)
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import NOT_STARTED, Model, Removable, utcnow

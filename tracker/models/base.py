@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import DateTime, event
 from sqlalchemy.orm import Mapped, Session, mapped_column, with_loader_criteria
 
 from ..clock import now as utcnow  # noqa: F401  (stored timestamps follow the app's clock)
-from ..extensions import db
+from ..extensions import Base, db
 
-Model = db.Model
+# Models subclass ``db.Model`` (Flask-SQLAlchemy's session and query helpers) built on the
+# typed ``Base``; the type checker is shown ``Base`` itself, which it can follow.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 
 
 class Removable:

@@ -44,8 +44,7 @@ from ..reading.header import level_of
 from ..reading.owners import read_owners
 from ..reading.plan import read_plan
 from ..reading.prose import CHECKED_CONFIDENCE
-from ..reading.result import (AssignmentReading, OwnerMention, PlanContext, PlanReading, ReadingWarning,
-                              TaskReading)
+from ..reading.result import AssignmentReading, OwnerMention, PlanContext, PlanReading, ReadingWarning, TaskReading
 from ..reading.text import fold
 from .importer import ImportResult, import_plan, plan_identity
 from .removal import RemovedWork
@@ -208,7 +207,8 @@ def apply_row_edits(reading: PlanReading, owners: dict[str, dict], outputs: dict
 
     def keys_of(task: TaskReading, row: int) -> list[str]:
         """The row's own key, then (a split part) the whole row's."""
-        return [edit_key(task.content, row)] + ([f"{split_parts[task.ref][0]}/{row}"] if task.ref in split_parts else [])
+        return [edit_key(task.content, row)] + ([f"{split_parts[task.ref][0]}/{row}"]
+                                                if task.ref in split_parts else [])
 
     applied = set()
     for task in reading.tasks + reading.prose_tasks:
@@ -667,7 +667,8 @@ class RemovalNotConfirmed(PublishError):
         listed = "; ".join(w.describe() for w in work[:5]) + ("; …" if len(work) > 5 else "")
         super().__init__(
             f"Bản sửa đổi bỏ {len(work)} phân công đã có báo cáo của cơ quan ({listed}). Báo cáo và tệp minh "
-            "chứng vẫn được giữ; hãy đánh dấu “Tôi đồng ý bỏ các phân công này khỏi kế hoạch” rồi đưa vào theo dõi lại.",
+            "chứng vẫn được giữ; hãy đánh dấu “Tôi đồng ý bỏ các phân công này khỏi kế hoạch” "
+            "rồi đưa vào theo dõi lại.",
             f"The amendment removes {len(work)} assignments that agencies have reported on ({listed}). Their "
             "reports and evidence are kept; tick “I agree to remove these assignments from the plan” and "
             "publish again.")

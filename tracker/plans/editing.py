@@ -221,7 +221,8 @@ def edit_plan(session: Session, plan: Plan, by: str, allowed_issuers: set[int] |
         changes.append(Note(f"Số, ký hiệu của kế hoạch: “{plan.number or '—'}” → “{number or '—'}”",
                             f"The plan's number: “{plan.number or '—'}” → “{number or '—'}”"))
     if title != plan.title:
-        changes.append(Note(f"Tên kế hoạch: “{plan.title}” → “{title}”", f"The plan's title: “{plan.title}” → “{title}”"))
+        changes.append(Note(f"Tên kế hoạch: “{plan.title}” → “{title}”",
+                            f"The plan's title: “{plan.title}” → “{title}”"))
     if issuer is not None and issuer.id != plan.issuer_id:
         changes.append(Note(f"Cơ quan ban hành: “{plan.issuer_name or '—'}” → “{issuer.name}”",
                             f"Issued by: “{plan.issuer_name or '—'}” → “{issuer.name}”"))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
-
 from dataclasses import dataclass
 
 from ..errors import UserError

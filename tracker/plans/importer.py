@@ -13,10 +13,10 @@ again. Importing the same file twice changes nothing.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, selectinload
@@ -25,10 +25,10 @@ from ..directory.resolve import DirectoryIndex, Resolution
 from ..models import LEAD, PLAN_ACTIVE, Agency, Assignment, Deadline, Occurrence, Plan, Section, Task
 from ..models.base import utcnow
 from ..models.mail import SentStep
-from .removal import RemovedWork, work_on
-from ..scheduling.reminders import forget_on_due_change
 from ..reading.result import AssignmentReading, DeadlineReading, OwnerMention, PlanReading, TaskReading
 from ..reading.text import fold
+from ..scheduling.reminders import forget_on_due_change
+from .removal import RemovedWork, work_on
 
 
 class KeepCurrent:
@@ -406,7 +406,7 @@ def _sync_assignments(session: Session, task: Task, reading: TaskReading,
             differs = False
         else:
             # An approved extension stands: the plan's text may change, its due date is the
-            # author's decision now (see plans/extensions.py). Only the reading counts as a
+            # author's decision now (see plans/extension_requests.py). Only the reading counts as a
             # change, not how a conversion punctuated the phrase.
             plan_values = {k: v for k, v in values.items() if k != "due" or assignment.original_due is None}
             differs = any(getattr(assignment.deadline, k) != v for k, v in plan_values.items()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -32,8 +32,7 @@ def local_date(moment, tz: str) -> date | None:
     if moment is None:
         return None
     if moment.tzinfo is None:   # SQLite returns naive datetimes; they are stored in UTC
-        from datetime import timezone
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(ZoneInfo(tz)).date()
 
 

@@ -41,8 +41,20 @@ from datetime import date
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from ..models import (CANCELLED, COORDINATE, DONE, IN_PROGRESS, LEAD, PAUSED, Assignment, Deadline,
-                      Occurrence, OutboxItem, OutboxMessage, Task)
+from ..models import (
+    CANCELLED,
+    COORDINATE,
+    DONE,
+    IN_PROGRESS,
+    LEAD,
+    PAUSED,
+    Assignment,
+    Deadline,
+    Occurrence,
+    OutboxItem,
+    OutboxMessage,
+    Task,
+)
 from ..reading.text import fold
 from ..scheduling.ontime import CATEGORIES, OVERDUE, PENDING_ON_TIME, classify
 from .queries import local_date

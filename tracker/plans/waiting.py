@@ -16,8 +16,21 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..models import (ADMIN, AUTHOR, OFFICER, PENDING, PLAN_ARCHIVED, Account, Agency, Assignment,
-                      ExtensionRequest, FocalOfficer, Plan, StatusChange, Task)
+from ..models import (
+    ADMIN,
+    AUTHOR,
+    OFFICER,
+    PENDING,
+    PLAN_ARCHIVED,
+    Account,
+    Agency,
+    Assignment,
+    ExtensionRequest,
+    FocalOfficer,
+    Plan,
+    StatusChange,
+    Task,
+)
 
 
 @dataclass(frozen=True)

@@ -54,14 +54,29 @@ from __future__ import annotations
 
 import calendar as _calendar
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import Callable
 
 from tracker.reading.result import (
-    ANNUAL, CONTINUOUS, DATE, EVENT, EXTERNAL, MONTHLY, NINE_MONTHS, PERIODS, QUARTERLY, RANGE,
-    RECURRING, SEMIANNUAL, UNKNOWN, DeadlineReading, OccurrenceReading, PlanContext,
-    ReadingWarning)
+    ANNUAL,
+    CONTINUOUS,
+    DATE,
+    EVENT,
+    EXTERNAL,
+    MONTHLY,
+    NINE_MONTHS,
+    PERIODS,
+    QUARTERLY,
+    RANGE,
+    RECURRING,
+    SEMIANNUAL,
+    UNKNOWN,
+    DeadlineReading,
+    OccurrenceReading,
+    PlanContext,
+    ReadingWarning,
+)
 from tracker.reading.text import clean, fold, nfc
 from tracker.scheduling.reporting import ReportingCalendar
 

@@ -25,10 +25,32 @@ from dataclasses import dataclass, field
 
 from .deadlines import read_deadline
 from .owners import _starts_agency, fold_chars, read_owners
-from .prose import (_BOILERPLATE, _CONFIDENCE, _MAPPING, MEDIUM, STRONG, _Deadline, _deadlines, _masked_fold, _Owner, _pure_owner,
-                    _sentence_owner, _split_sentences, _title_key, _vague_if_generic)
-from .result import (AssignmentReading, DeadlineReading, OwnerMention, OwnerReading, PlanContext,
-                     ReadingWarning, SectionReading, TaskReading)
+from .prose import (
+    _BOILERPLATE,
+    _CONFIDENCE,
+    _MAPPING,
+    MEDIUM,
+    STRONG,
+    _Deadline,
+    _deadlines,
+    _masked_fold,
+    _Owner,
+    _pure_owner,
+    _sentence_owner,
+    _split_sentences,
+    _title_key,
+    _vague_if_generic,
+)
+from .result import (
+    AssignmentReading,
+    DeadlineReading,
+    OwnerMention,
+    OwnerReading,
+    PlanContext,
+    ReadingWarning,
+    SectionReading,
+    TaskReading,
+)
 from .text import clean, fold
 
 # --- paragraphs --------------------------------------------------------------------------------
@@ -517,7 +539,8 @@ def _propose(node: Node, ctx: Context, proposals: list[Proposal], covered: set[i
         if sentence_owner is not None:
             coordinate += [m for m in sentence_owner.reading.coordinate if m not in coordinate]
         owner_source = "heading"
-        reasons.append((f"nhiệm vụ thuộc mục của “{ctx.owner.text[:60]}”", f"under the part of “{ctx.owner.text[:60]}”"))
+        reasons.append((f"nhiệm vụ thuộc mục của “{ctx.owner.text[:60]}”",
+                        f"under the part of “{ctx.owner.text[:60]}”"))
     elif sentence_owner is not None:
         lead, coordinate = sentence_owner.reading.lead, sentence_owner.reading.coordinate
         owner_source = "sentence"
@@ -552,7 +575,8 @@ def _propose(node: Node, ctx: Context, proposals: list[Proposal], covered: set[i
     if extra:
         content = f"{content} {extra}".strip()
     proposals.append(Proposal(node, content, lead, coordinate, deadline, ctx.fields.output,
-                              round(confidence, 2), _sentence("; ".join(vi for vi, _en in reasons)) or "Mục trong văn bản",
+                              round(confidence, 2),
+                              _sentence("; ".join(vi for vi, _en in reasons)) or "Mục trong văn bản",
                               text, _sentence("; ".join(en for _vi, en in reasons)) or "An item of the document"))
     covered.add(node.line)
     covered.update(d.line for d in _walk(node))

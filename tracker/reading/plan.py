@@ -11,15 +11,23 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from .deadlines import read_deadline
-from .formats.crawled import tables_as_rows
 from .formats import DOCX, PDF, XLSX, decode_text, read_csv, read_docx, read_pdf, read_xlsx, sniff
+from .formats.crawled import tables_as_rows
 from .header import level_of, read_header
 from .owners import read_owners
 from .prose import appendix_deadline, read_prose_plan, read_prose_tasks
-from .result import (AssignmentReading, DeadlineReading, NotAPlanError, OwnerMention,
-                     PlanContext, PlanHeader, PlanReading, ReadingWarning, TaskReading)
-from .table import (COORDINATE, DEADLINE, LEAD, OUTPUT, OWNERS, RawTask, SourceRow,
-                    TableReading, read_rows, text_rows)
+from .result import (
+    AssignmentReading,
+    DeadlineReading,
+    NotAPlanError,
+    OwnerMention,
+    PlanContext,
+    PlanHeader,
+    PlanReading,
+    ReadingWarning,
+    TaskReading,
+)
+from .table import COORDINATE, DEADLINE, LEAD, OUTPUT, OWNERS, RawTask, SourceRow, TableReading, read_rows, text_rows
 
 #: Larger uploads are refused before any parsing (a plan is a few hundred kilobytes).
 MAX_PLAN_BYTES = 20 * 1024 * 1024
@@ -158,7 +166,8 @@ def _task(raw: RawTask, position: int, context: PlanContext,
                 "missing_lead", f"Dòng {row.line}: có cơ quan phối hợp nhưng không có cơ quan chủ trì.",
                 f"Line {row.line}: coordinating agencies but no lead."))
         deadline_text = cells.get(DEADLINE, "")
-        if not deadline_text and previous is not None and (previous.deadline.text or previous.deadline.kind != "unknown"):
+        if not deadline_text and previous is not None and (previous.deadline.text
+                                                            or previous.deadline.kind != "unknown"):
             deadline = _inherit(previous.deadline)
             warnings.append(ReadingWarning(
                 "merged_deadline",

@@ -31,9 +31,24 @@ from datetime import date
 from .deadlines import WEEKDAY, read_deadline
 from .header import level_of
 from .owners import _KIND_WORDS, _STARTS, _starts_agency, fold_chars, read_owners
-from .result import (CONTINUOUS, DATE, EVENT, RANGE, RECURRING, AssignmentReading, DeadlineReading,
-                     NotAPlanError, OwnerMention, OwnerReading, PlanContext, PlanHeader, PlanReading,
-                     ReadingWarning, SectionReading, TaskReading)
+from .result import (
+    CONTINUOUS,
+    DATE,
+    EVENT,
+    RANGE,
+    RECURRING,
+    AssignmentReading,
+    DeadlineReading,
+    NotAPlanError,
+    OwnerMention,
+    OwnerReading,
+    PlanContext,
+    PlanHeader,
+    PlanReading,
+    ReadingWarning,
+    SectionReading,
+    TaskReading,
+)
 from .text import fold, fold_words
 
 #: Candidates at or above this confidence start checked in the import preview.
@@ -78,10 +93,10 @@ class _Node:
     number: str
     text: str
     line: int
-    parent: "_Node | None" = None
-    children: list["_Node"] = field(default_factory=list)
+    parent: _Node | None = None
+    children: list[_Node] = field(default_factory=list)
     role: str = "tasks"          # tasks, objectives, responsibility, skip
-    inferred: "_Mapping | None" = None
+    inferred: _Mapping | None = None
     #: {item kind: (headings, those naming an agency)} among the children, counted once
     owner_headings: dict = field(default_factory=dict)
 
@@ -357,9 +372,8 @@ _BAD_OWNER_TAIL = re.compile(r"\b(?:cua|cho|voi|(?<!van )tai|ve|trong|theo|de|nh
 _AMBIGUOUS_START = {"ban", "bao", "bo", "phong", "so", "hoi", "doan", "dai", "cuc", "truong",
                     "thanh", "chi", "vien", "to", "trung", "cong", "kho", "ngan", "lien", "mat",
                     "toa", "quan", "vu", "tieu"}
-_NAME_FOLLOWERS = {"tinh", "huyen", "xa", "thanh", "thi", "quan", "cap", "cac", "chi", "quan",
-                   "nhan", "dong", "phong", "ban", "tam", "an", "tra", "cuc", "bac", "hang", "doan",
-                   "kiem", "tu", "tran", "pho", "ly", "dao", "quan"}
+_NAME_FOLLOWERS = {"tinh", "huyen", "xa", "thanh", "thi", "quan", "cap", "cac", "chi", "nhan", "dong", "phong",
+                   "ban", "tam", "an", "tra", "cuc", "bac", "hang", "doan", "kiem", "tu", "tran", "pho", "ly", "dao"}
 _TWO_WORD_STARTS = {s.strip() for s in _STARTS if " " in s.strip()}
 # Collective nouns after "các" / "từng" that make an owner ("các sở", "các cơ quan, đơn vị").
 _COLLECTIVE = re.compile(
@@ -559,7 +573,8 @@ def _pure_owner(text: str) -> _Owner | None:
     body = re.sub(r"^(?:giao|đề nghị|yêu cầu)\s*:?\s+(?=\S)", "", body.rstrip(" :."), flags=re.IGNORECASE)
     # "Đối với các sở, ngành:", "Trách nhiệm của đối tượng thực hiện kiểm kê:": a heading that
     # names whose duties follow, even when it is not an agency's name.
-    named = re.match(r"^(?:\d+(?:\.\d+)*\.?\s*)?(?:đối với|trách nhiệm của|nhiệm vụ của|nhiệm vụ cụ thể của)\s+(?P<who>.+)$",
+    named = re.match(r"^(?:\d+(?:\.\d+)*\.?\s*)?(?:đối với|trách nhiệm của|nhiệm vụ của|"
+                     r"nhiệm vụ cụ thể của)\s+(?P<who>.+)$",
                      body, flags=re.IGNORECASE)
     if named and text.rstrip().endswith(":") and len(named.group("who").split()) <= 12:
         who = named.group("who").strip(" :.")
@@ -1046,7 +1061,8 @@ def _judge(sentence: _Sentence, ctx: _Context, mapping_ids: set[int],
 # Not duties: legal bases, the closing request to report difficulties.
 _BOILERPLATE = re.compile(
     r"^(?:can cu\b(?!\s*(?:vao\s*)?(?:chuc nang|muc tieu|noi dung|nhiem vu|tinh hinh|dieu kien|ke hoach nay|"
-    r"de an nay|chuong trinh nay|thuc te|kha nang))|trong qua trinh (?:to chuc )?(?:thuc hien|trien khai)[^,]*, (?:neu|truong hop) co|"
+    r"de an nay|chuong trinh nay|thuc te|kha nang))|"
+    r"trong qua trinh (?:to chuc )?(?:thuc hien|trien khai)[^,]*, (?:neu|truong hop) co|"
     r"phu luc\b|noi nhan\b|chi tiet lien he\b|.{0,80}\bdien thoai(?: so)?\s*[:(]?\s*\(?0\d|"
     # A decision's closing articles: when it takes effect, who executes it.
     r"(?:dieu \d+\.?\s*)?(?:quyet dinh|chi thi|nghi quyet|thong tu|ke hoach) nay co hieu luc|"

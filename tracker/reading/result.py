@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from ..errors import UserError
+
 # Deadline kinds (docs/domain.md, "Deadlines").
 DATE, RANGE, RECURRING, CONTINUOUS, EVENT, EXTERNAL, UNKNOWN = (
     "date", "range", "recurring", "continuous", "event", "external", "unknown")
@@ -232,11 +234,9 @@ class PlanReading:
         }
 
 
-class NotAPlanError(ValueError):
-    """The input cannot be read as a plan. Carries one message in Vietnamese and English."""
+class NotAPlanError(UserError):
+    """The input cannot be read as a plan; ``code`` says why, for callers that branch on it."""
 
     def __init__(self, code: str, message_vi: str, message_en: str):
-        super().__init__(f"{message_vi} / {message_en}")
+        super().__init__(message_vi, message_en)
         self.code = code
-        self.message_vi = message_vi
-        self.message_en = message_en

@@ -422,7 +422,8 @@ class _Reader:
             if not (_TASK_NUMBER.match(number) or self._section_row(named)):
                 self.warnings.append(ReadingWarning(
                     "row_outside_table",
-                    f"Dòng {row.line}: dòng có ô bảng nằm ngoài bảng nhiệm vụ, không đọc: “{' | '.join(c for c in fitted if c)}”.",
+                    f"Dòng {row.line}: dòng có ô bảng nằm ngoài bảng nhiệm vụ, không đọc: "
+                    f"“{' | '.join(c for c in fitted if c)}”.",
                     f"Line {row.line}: a tabbed line outside the task table was not read."))
                 return
             self.warnings.append(ReadingWarning(

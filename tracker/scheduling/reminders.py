@@ -37,11 +37,11 @@ Pure module: standard library only, no Flask or database imports.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, field, fields
 from datetime import date, time
 from types import MappingProxyType
-from typing import AbstractSet, Mapping, Protocol
+from typing import Protocol
 
 # Step kinds; each kind is also the name of its track.
 BEFORE = "before"                                   # n working days before the due date
@@ -196,7 +196,7 @@ class ReminderPolicy:
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, object]) -> "ReminderPolicy":
+    def from_dict(cls, data: Mapping[str, object]) -> ReminderPolicy:
         """Read ``as_dict`` output back; missing keys keep the defaults.
 
         Times may be ``time`` objects or ISO strings ("07:30"). Raises ValueError naming
@@ -204,7 +204,7 @@ class ReminderPolicy:
         """
         return cls().merged(data)
 
-    def merged(self, overrides: Mapping[str, object]) -> "ReminderPolicy":
+    def merged(self, overrides: Mapping[str, object]) -> ReminderPolicy:
         """This policy with a plan's overrides applied (same encodings as ``from_dict``).
 
         Raises ValueError naming the key for an unknown key, and ValueError for values that
@@ -415,7 +415,7 @@ def schedule(item: Item, policy: ReminderPolicy, calendar: WorkingDays,
 
 
 def due_steps(item: Item, policy: ReminderPolicy, calendar: WorkingDays, today: date,
-              sent: AbstractSet[str]) -> list[Step]:
+              sent: Set[str]) -> list[Step]:
     """The steps to send for ``item`` on ``today``, at most one per track.
 
     For each track the latest step scheduled on or before today is the candidate; it is

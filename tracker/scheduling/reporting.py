@@ -21,13 +21,12 @@ Pure module: standard library only, no Flask or database imports.
 from __future__ import annotations
 
 import calendar as _calendar
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from types import MappingProxyType
-from typing import Iterable, Mapping
 
-from tracker.reading.result import (
-    ANNUAL, MONTHLY, NINE_MONTHS, PERIODS, QUARTERLY, SEMIANNUAL, OccurrenceReading)
+from tracker.reading.result import ANNUAL, MONTHLY, NINE_MONTHS, PERIODS, QUARTERLY, SEMIANNUAL, OccurrenceReading
 
 DEFAULT_CUTOFF_DAY = 14
 DEFAULT_SUBMISSION_DAYS: Mapping[str, int] = MappingProxyType(
@@ -121,7 +120,7 @@ class ReportingCalendar:
 
     @classmethod
     def from_settings(cls, cutoff_day: int | None = None,
-                      submission_days: Mapping[str, int] | None = None) -> "ReportingCalendar":
+                      submission_days: Mapping[str, int] | None = None) -> ReportingCalendar:
         """Build a calendar from settings; missing values keep the Decree 09/2019 defaults.
 
         ``submission_days`` may name only some levels: the others keep their default day.

@@ -32,11 +32,11 @@ Pure module: the standard library and ``holidays`` only, no Flask or database im
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from types import MappingProxyType
-from typing import Iterable, Iterator, Mapping
 
 import holidays
 

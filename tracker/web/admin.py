@@ -24,15 +24,42 @@ from ..extensions import db
 from ..jobs import JOBS
 from ..mail import kinds as mail_kinds
 from ..mail import outbox, settings
-from ..mail.planner import global_policy
 from ..mail.links import hidden as hidden_links
-from ..models import (ADMIN, AUTHOR, FAILED, OUTBOX_STATES, ROLE_LABELS_VI, ROLES, Account, Agency,
-                      CalendarDay, FocalOfficer, JobRun, OutboxMessage, Plan)
+from ..mail.planner import global_policy
+from ..models import (
+    ADMIN,
+    AUTHOR,
+    FAILED,
+    OUTBOX_STATES,
+    ROLE_LABELS_VI,
+    ROLES,
+    Account,
+    Agency,
+    CalendarDay,
+    FocalOfficer,
+    JobRun,
+    OutboxMessage,
+    Plan,
+)
 from .access import get_or_404, require, roles_required
+from .admin_forms import (
+    AGENCY_TYPE_LABELS,
+    LANGUAGE_LABELS,
+    LEVEL_LABELS,
+    PLAN_POLICY_FIELDS,
+    POLICY_LABELS,
+    WEEKDAYS_VI,
+    AccountForm,
+    ActionForm,
+    AgencyForm,
+    CalendarDayForm,
+    OfficerForm,
+    PasswordForm,
+    PlanPolicyForm,
+    PolicyForm,
+    options,
+)
 from .i18n import localized
-from .admin_forms import (AGENCY_TYPE_LABELS, LANGUAGE_LABELS, LEVEL_LABELS, PLAN_POLICY_FIELDS,
-                          POLICY_LABELS, WEEKDAYS_VI, AccountForm, ActionForm, AgencyForm,
-                          CalendarDayForm, OfficerForm, PasswordForm, PlanPolicyForm, PolicyForm, options)
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 admin_only = roles_required(ADMIN)

@@ -15,17 +15,28 @@ from .. import clock
 from ..accounts import scopes
 from ..extensions import db
 from ..mail import notices
-from ..models import (PENDING, STATUS_LABELS_VI, STATUSES, Assignment, Evidence, ExtensionRequest,
-                      Occurrence, OutboxItem, OutboxMessage, StatusChange, Task)
-from ..plans import extensions as ext
+from ..models import (
+    PENDING,
+    STATUS_LABELS_VI,
+    STATUSES,
+    Assignment,
+    Evidence,
+    ExtensionRequest,
+    Occurrence,
+    OutboxItem,
+    OutboxMessage,
+    StatusChange,
+    Task,
+)
+from ..plans import extension_requests as ext
 from ..plans import progress
 from ..plans.evidence import MAX_FILES, EvidenceError, check
 from ..plans.queries import local_date
 from ..scheduling.ontime import LABELS_VI, classify
 from .access import get_or_404, require, roles_required
 from .formatting import people_shown
-from .i18n import localized
 from .forms import DecisionForm, ExtensionForm, ReportForm, ReturnForm
+from .i18n import localized
 
 bp = Blueprint("assignments", __name__)
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import (Blueprint, current_app, flash, redirect, render_template, request, session,
-                   url_for)
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
@@ -115,7 +114,7 @@ def link(token: str):
     except LinkError as exc:
         db.session.rollback()
         if exc.link is None:
-            flash(_("Liên kết đăng nhập không hợp lệ."), "error")
+            flash(localized(exc), "error")
             return redirect(url_for("auth.login"))
         return render_template("auth/link_spent.html", token=token, reason=exc.reason,
                                can_resend=may_resend(exc.link)), 410

@@ -27,8 +27,18 @@ from .. import clock
 from ..accounts import scopes
 from ..extensions import db
 from ..models import ADMIN, AUTHOR, LEADER, STATUS_LABELS_VI, Agency, Assignment, Plan, Task
-from ..plans.statistics import (COLUMNS, Period, Statistics, agency_statistics, counted_items,
-                                group_escalations, plan_label, select_items, sort_groups, sort_items)
+from ..plans.statistics import (
+    COLUMNS,
+    Period,
+    Statistics,
+    agency_statistics,
+    counted_items,
+    group_escalations,
+    plan_label,
+    select_items,
+    sort_groups,
+    sort_items,
+)
 from ..reading.text import fold
 from ..scheduling.ontime import CATEGORIES, DONE_LATE, LABELS_VI, OVERDUE
 from .access import require, roles_required

@@ -8,7 +8,7 @@ unchanged feed must be cheap: the feed's version is an aggregate query, answered
 from __future__ import annotations
 
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from urllib.parse import quote, urlsplit
 
@@ -52,8 +52,8 @@ def feed_urls(token: str) -> dict[str, str]:
 
 
 def _http_date(moment: datetime) -> str:
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-    return format_datetime(moment.astimezone(timezone.utc).replace(microsecond=0), usegmt=True)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return format_datetime(moment.astimezone(UTC).replace(microsecond=0), usegmt=True)
 
 
 def _not_modified(etag: str, changed_at: datetime) -> bool:
@@ -68,7 +68,7 @@ def _not_modified(etag: str, changed_at: datetime) -> bool:
             when = parsedate_to_datetime(since)
         except (TypeError, ValueError):
             return False
-        changed = changed_at if changed_at.tzinfo else changed_at.replace(tzinfo=timezone.utc)
+        changed = changed_at if changed_at.tzinfo else changed_at.replace(tzinfo=UTC)
         return when is not None and changed.replace(microsecond=0) <= when
     return False
 

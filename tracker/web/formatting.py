@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Flask
-from flask_babel import gettext as _
-
 from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from ..accounts.people import names_of
 from ..clock import local_time
@@ -17,7 +16,6 @@ from ..mail import kinds
 from .forms import day_text
 from .i18n import localized
 from .labels import step_label
-
 
 SYSTEM_ACTORS = ("import", "system")      # who made a history entry nobody signed
 

@@ -94,4 +94,5 @@ class UploadForm(FlaskForm):
     submit = SubmitField(_l("Đọc kế hoạch"))
 
 
-__all__ = ["DayField", "DecisionForm", "ExtensionForm", "ReportForm", "ReturnForm", "StringField", "UploadForm", "day_text", "parse_day"]
+__all__ = ["DayField", "DecisionForm", "ExtensionForm", "ReportForm", "ReturnForm", "StringField", "UploadForm",
+           "day_text", "parse_day"]

@@ -17,6 +17,7 @@ from .. import clock
 from ..accounts import scopes
 from ..config import reporting_calendar
 from ..directory.store import load_index
+from ..errors import UserError
 from ..extensions import db
 from ..models import ADMIN, Agency, AgencyGroup, Assignment, ImportDraft, Plan, Task
 from ..plans import drafts, publishing
@@ -25,8 +26,8 @@ from ..reading.header import level_of
 from ..reading.result import NotAPlanError, PlanContext
 from . import background
 from .access import get_or_404, require, roles_required
-from .i18n import localized
 from .forms import UploadForm, parse_day
+from .i18n import localized
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 
@@ -255,7 +256,7 @@ def preview(draft_id: int):
     try:
         preview = drafts.prepare(db.session, draft, calendar, index, today=clock.today(),
                                  default_issuer=current_user.committee_id)
-    except NotAPlanError as exc:
+    except UserError as exc:        # the stored file no longer reads (a reader or directory change)
         flash(localized(exc), "error")
         return redirect(url_for(".new"))
     if request.method == "POST" and draft.published_at is None:

@@ -12,18 +12,16 @@ from sqlalchemy.orm import selectinload
 
 from .. import clock
 from ..accounts import scopes
-from ..extensions import db
-from ..models import (ADMIN, AUTHOR, LEADER, STATUS_LABELS_VI, STATUSES, Agency, Assignment, Plan,
-                      StatusChange, Task)
 from ..config import reporting_calendar
+from ..extensions import db
+from ..models import ADMIN, AUTHOR, LEADER, STATUS_LABELS_VI, STATUSES, Agency, Assignment, Plan, StatusChange, Task
 from ..plans import editing, removal
 from ..plans.queries import local_date
 from ..plans.statistics import plan_progress
 from ..reading.header import level_of
 from ..reading.result import PlanContext
 from ..reading.text import natural_key
-from ..scheduling.ontime import (CATEGORIES, DONE_LATE, DONE_ON_TIME, LABELS_VI, OVERDUE, PENDING_ON_TIME,
-                                 classify)
+from ..scheduling.ontime import CATEGORIES, DONE_LATE, DONE_ON_TIME, LABELS_VI, OVERDUE, PENDING_ON_TIME, classify
 from .access import get_or_404, require, roles_required
 from .i18n import localized
 

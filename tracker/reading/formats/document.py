@@ -102,7 +102,8 @@ def corrupt_error(fmt: str, detail_vi: str = "", detail_en: str = "") -> NotAPla
     """The file has the form of ``fmt`` but cannot be opened: damaged, cut short, or not really one."""
     vi_name, en_name = FORMAT_NAMES[fmt]
     app_vi, app_en = {"docx": ("Word", "Word"), "xlsx": ("Excel", "Excel"),
-                      "pdf": ("trình đọc PDF", "a PDF reader")}.get(fmt, ("chương trình tạo ra nó", "the program that made it"))
+                      "pdf": ("trình đọc PDF", "a PDF reader")}.get(fmt, ("chương trình tạo ra nó",
+                                                                            "the program that made it"))
     return NotAPlanError(
         "corrupt_file",
         f"Tệp có dạng {vi_name} nhưng bị hỏng hoặc không đầy đủ (có thể tải lên bị ngắt giữa "

@@ -190,7 +190,7 @@ def _ole_error(data: bytes, ext: str) -> NotAPlanError:
     is_xls = ("Workbook".encode("utf-16-le") in head or "Book".encode("utf-16-le") in head
               or ext in ("xls", "xlsx"))
     is_doc = "WordDocument".encode("utf-16-le") in head or ext in ("doc", "docx")
-    if is_doc and not ("Workbook".encode("utf-16-le") in head):
+    if is_doc and "Workbook".encode("utf-16-le") not in head:
         return NotAPlanError(
             "legacy_doc",
             "Tệp là tài liệu Word cũ (.doc, Word 97–2003), chương trình không đọc được dạng này. "

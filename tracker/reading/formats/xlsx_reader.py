@@ -110,8 +110,7 @@ def _rows(sheet, archive, limit: int) -> list[tuple[int, list[Cell]]]:
 def _sheet_layout(sheet, archive) -> tuple[list[tuple[int, int, int, int]], set[int]]:
     """Merged ranges (min_col, min_row, max_col, max_row) and the rows after which a manual
     page break falls, from the sheet's XML (read-only mode reports neither)."""
-    from defusedxml.ElementTree import iterparse   # no entity expansion, no external entities
-
+    from defusedxml.ElementTree import iterparse  # no entity expansion, no external entities
     from openpyxl.utils.cell import range_boundaries
 
     path = getattr(sheet, "_worksheet_path", None)

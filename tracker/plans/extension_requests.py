@@ -14,8 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import UserError
-from ..models import (APPROVED, PENDING, REFUSED, Assignment, Deadline, ExtensionRequest, Occurrence,
-                      StatusChange)
+from ..models import APPROVED, PENDING, REFUSED, Assignment, Deadline, ExtensionRequest, Occurrence, StatusChange
 from ..models.base import utcnow
 from .importer import forget_due_relative_steps
 
