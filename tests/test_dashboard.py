@@ -89,14 +89,17 @@ def _rate(row: Counter) -> float | None:
 # ---- reading what the app shows ----
 
 class _Tables(HTMLParser):
-    """Rows of the table with a given id: [(section, {"name": ..., col: text})]."""
+    """Rows of the table with a given id: [(section, {"name": ..., col: text})], and in
+    ``links`` (one dict per row, same order) each cell's first link by column."""
 
     def __init__(self, table_id: str):
         super().__init__()
         self.table_id, self.inside, self.section = table_id, False, None
         self.rows: list[tuple[str, dict, dict]] = []
+        self.links: list[dict[str, str]] = []
         self.cell: list[str] | None = None
         self.column = None
+        self.href: str | None = None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -108,8 +111,12 @@ class _Tables(HTMLParser):
             self.section = tag
         elif tag == "tr":
             self.rows.append((self.section, attrs, {}))
+            self.links.append({})
         elif tag in ("td", "th"):
             self.cell, self.column = [], attrs.get("data-col") or ("name" if tag == "th" else None)
+            self.href = None
+        elif tag == "a" and self.cell is not None and self.href is None:
+            self.href = attrs.get("href")
 
     def handle_data(self, data):
         if self.inside and self.cell is not None:
@@ -121,6 +128,8 @@ class _Tables(HTMLParser):
         if tag in ("td", "th") and self.cell is not None:
             if self.column:
                 self.rows[-1][2][self.column] = " ".join("".join(self.cell).split())
+                if self.href:
+                    self.links[-1][self.column] = self.href
             self.cell = None
         elif tag == "table":
             self.inside = False

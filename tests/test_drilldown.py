@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from datetime import UTC, date, datetime
-from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -23,7 +22,7 @@ from tracker.reading.text import fold
 from tracker.scheduling.ontime import OVERDUE, PENDING_ON_TIME, classify
 
 from .conftest import PASSWORD, SEEDS, STP_OFFICER, sign_in
-from .test_dashboard import JUSTICE, escalation_lines, lead, listed_items
+from .test_dashboard import JUSTICE, _Tables, escalation_lines, lead, listed_items
 
 TZ = "Asia/Ho_Chi_Minh"
 UTC = UTC
@@ -44,53 +43,18 @@ def _local(moment) -> date | None:
 
 # ---- reading the pages ----
 
-class _Cells(HTMLParser):
-    """Per row of a table (by id): its attributes and, per ``data-col`` cell, (text, href)."""
-
-    def __init__(self, table_id: str):
-        super().__init__()
-        self.table_id, self.inside, self.section = table_id, False, None
-        self.rows: list[tuple[str, dict, dict]] = []
-        self.column, self.text, self.href = None, [], None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "table" and attrs.get("id") == self.table_id:
-            self.inside = True
-        elif not self.inside:
-            return
-        elif tag in ("thead", "tbody", "tfoot"):
-            self.section = tag
-        elif tag == "tr":
-            self.rows.append((self.section, attrs, {}))
-        elif tag == "td" and attrs.get("data-col"):
-            self.column, self.text, self.href = attrs["data-col"], [], None
-        elif tag == "a" and self.column:
-            self.href = attrs["href"]
-
-    def handle_data(self, data):
-        if self.column:
-            self.text.append(data)
-
-    def handle_endtag(self, tag):
-        if self.inside and tag == "td" and self.column:
-            self.rows[-1][2][self.column] = ("".join(self.text).strip(), self.href)
-            self.column = None
-        elif tag == "table":
-            self.inside = False
-
-
 def dashboard_cells(html: str) -> list[tuple[str, str, int, str]]:
     """(row: agency id or "totals", column, number shown, link) of every linked cell."""
-    reader = _Cells("dashboard-table")
+    reader = _Tables("dashboard-table")
     reader.feed(html)
     cells = []
-    for section, attrs, row in reader.rows:
+    for (section, attrs, row), links in zip(reader.rows, reader.links):
         if section not in ("tbody", "tfoot"):
             continue
         name = attrs["data-agency"] if section == "tbody" else "totals"
-        for column, (text, href) in row.items():
+        for column, text in row.items():
             if column in COLUMNS:
+                href = links.get(column)
                 assert href, (name, column, "a count without a link")
                 cells.append((name, column, int(text), href.replace("&amp;", "&")))
     return cells

@@ -80,13 +80,14 @@ class _Year:
 
 
 @lru_cache(maxsize=256)
-def _library_year(year: int) -> tuple[Mapping[date, str], frozenset[date]]:
-    """The library's holidays of ``year`` and the weekend days it says were worked.
+def _library_year(year: int, language: str = LANGUAGE) -> tuple[Mapping[date, str], frozenset[date]]:
+    """The library's holidays of ``year`` (named in ``language``: "vi" or "en_US") and the
+    weekend days it says were worked.
 
     Shared by all calendars, so a new exception table (a new ``WorkingCalendar``) does not
     recompute the library; its first call in a process also loads the translations.
     """
-    library = holidays.country_holidays(COUNTRY, language=LANGUAGE, years=year)
+    library = holidays.country_holidays(COUNTRY, language=language, years=year)
     names = {day: name for day, name in library.items() if day.year == year}
     # Saturdays worked in exchange for a weekday off: keeping the weekday off without the
     # Saturday would count one working day too few.
@@ -186,7 +187,7 @@ class WorkingCalendar:
         exc = self._exceptions.get(d)
         if exc is not None:
             return exc.note or "Day off in exchange"
-        names = holidays.country_holidays(COUNTRY, language="en_US", years=d.year)
+        names, _swapped = _library_year(d.year, "en_US")
         return names.get(d) or ("Saturday" if d.weekday() == 5 else "Sunday" if d.weekday() == 6 else reason)
 
     def _step(self, d: date, direction: int) -> date:
