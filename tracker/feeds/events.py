@@ -14,11 +14,13 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from ..models import (
     CANCELLED,
@@ -27,6 +29,7 @@ from ..models import (
     PLAN_ARCHIVED,
     Agency,
     Assignment,
+    Deadline,
     FeedToken,
     FocalOfficer,
     Occurrence,
@@ -81,6 +84,17 @@ class FeedContext:
     checkin_periods: tuple[str, ...]
 
 
+class FeedTarget(Protocol):
+    """What a feed is of: a token names it, and so does its stored state (for a rebuild)."""
+
+    kind: str
+    target_id: int | None
+    target_email: str | None
+
+    @property
+    def feed_key(self) -> str: ...
+
+
 @dataclass
 class Feed:
     name: str
@@ -94,6 +108,7 @@ def _utc(moment: datetime | None) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+@lru_cache(maxsize=4096)
 def _overdue_moment(due: date, tz: str) -> datetime:
     """The local midnight after the due date, in UTC: when an item turns overdue."""
     return datetime.combine(due + timedelta(days=1), time(0), ZoneInfo(tz)).astimezone(UTC)
@@ -104,32 +119,69 @@ def _short(text: str, limit: int = 70) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _agency_label(assignment: Assignment) -> str:
-    return assignment.agency.name if assignment.agency else assignment.owner_text
+@dataclass(slots=True)
+class _Occurrence:
+    id: int
+    due: date
+    status: str
+    label: str
+    sequence: int
+    updated_at: datetime
+    cutoff: date
 
 
-def _owners_line(siblings: list[Assignment], role: str) -> str:
+@dataclass(slots=True)
+class _Item:
+    """One assignment as a feed needs it, read as a plain row: building ORM objects (with
+    their task, plan, deadline and siblings) cost ten times the whole feed's budget."""
+
+    id: int
+    role: str
+    row: int
+    status: str
+    progress: int
+    sequence: int
+    output: str
+    agency: str                     # the agency's name, or the owner as written
+    modified: datetime              # the last change of the assignment, its task or plan
+    task_id: int
+    task_ref: str
+    task_content: str
+    plan_id: int
+    plan_kind: str
+    plan_number: str | None
+    plan_title: str
+    plan_year: int
+    plan_updated: datetime
+    deadline_kind: str
+    deadline_text: str
+    deadline_start: date | None
+    deadline_due: date | None
+    occurrences: list[_Occurrence] = field(default_factory=list)
+
+
+# The owners of one sub-row, as its description says them: (lead line, coordinating line).
+Owners = dict[tuple[int, int], tuple[str, str]]
+
+
+def _owners_line(members: list[tuple[str, str]], role: str) -> str:
     """Owners of one sub-row as the plan names them ("UBND cấp xã (23)")."""
     seen: dict[str, int] = {}
-    for a in siblings:
-        if a.role != role:
-            continue
-        label = a.owner_text if a.group_key else _agency_label(a)
-        seen[label] = seen.get(label, 0) + 1
+    for member_role, label in members:
+        if member_role == role:
+            seen[label] = seen.get(label, 0) + 1
     return "; ".join(f"{k} ({n})" if n > 1 else k for k, n in seen.items())
 
 
-def _describe(assignment: Assignment, siblings: list[Assignment], ctx: FeedContext,
-              when: str) -> tuple[str, str]:
-    task, plan = assignment.task, assignment.task.plan
-    url = f"{ctx.base_url}/a/{assignment.id}"      # the item's page (sign-in required)
+def _describe(item: _Item, owners: tuple[str, str], ctx: FeedContext, when: str) -> tuple[str, str]:
+    url = f"{ctx.base_url}/a/{item.id}"      # the item's page (sign-in required)
     lines = [
-        f"Kế hoạch: {plan.kind} {plan.number or ''} – {plan.title}".replace("  ", " "),
-        f"Nhiệm vụ {task.ref}: {task.content}",
+        f"Kế hoạch: {item.plan_kind} {item.plan_number or ''} – {item.plan_title}".replace("  ", " "),
+        f"Nhiệm vụ {item.task_ref}: {item.task_content}",
     ]
-    if assignment.output:
-        lines.append(f"Sản phẩm: {assignment.output}")
-    lead, coordinate = _owners_line(siblings, "lead"), _owners_line(siblings, "coordinate")
+    if item.output:
+        lines.append(f"Sản phẩm: {item.output}")
+    lead, coordinate = owners
     if lead:
         lines.append(f"Chủ trì: {lead}")
     if coordinate:
@@ -139,29 +191,24 @@ def _describe(assignment: Assignment, siblings: list[Assignment], ctx: FeedConte
     return "\n".join(lines), url
 
 
-def _item_events(assignment: Assignment, siblings: list[Assignment], ctx: FeedContext,
-                 include_closed_overdue: bool = True) -> list[FeedEvent]:
+def _item_events(item: _Item, owners: tuple[str, str], ctx: FeedContext) -> list[FeedEvent]:
     """One event per due date of an assignment: its deadline, each occurrence, or the
     reporting check-ins of a continuous task."""
-    deadline = assignment.deadline
-    task, plan = assignment.task, assignment.task.plan
-    base_modified = max(_utc(assignment.updated_at), _utc(task.updated_at), _utc(plan.updated_at))
     dated: list[tuple[str, date, date, str, str, int, datetime]] = []
-    if assignment.occurrences:
-        for occ in assignment.occurrences:
+    if item.occurrences:
+        for occ in item.occurrences:
             dated.append((f"occurrence-{occ.id}", occ.due, occ.due, occ.status, occ.label,
-                          assignment.sequence + occ.sequence, max(base_modified, _utc(occ.updated_at))))
-    elif deadline.kind == "continuous":
-        for occ in ctx.checkin_calendar.occurrences(ctx.checkin_periods, plan.year):
-            dated.append((f"checkin-{assignment.id}-{occ.due:%Y%m%d}", occ.due, occ.due,
-                          assignment.status, f"Báo cáo định kỳ {occ.label} (nhiệm vụ thường xuyên)",
-                          assignment.sequence, base_modified))
-    elif deadline.due is not None:
-        first = deadline.start if deadline.kind == "range" and deadline.start else deadline.due
-        dated.append((f"assignment-{assignment.id}", first, deadline.due, assignment.status,
-                      deadline.text or deadline.due.isoformat(), assignment.sequence, base_modified))
+                          item.sequence + occ.sequence, max(item.modified, _utc(occ.updated_at))))
+    elif item.deadline_kind == "continuous":
+        for occ in ctx.checkin_calendar.occurrences(ctx.checkin_periods, item.plan_year):
+            dated.append((f"checkin-{item.id}-{occ.due:%Y%m%d}", occ.due, occ.due,
+                          item.status, f"Báo cáo định kỳ {occ.label} (nhiệm vụ thường xuyên)",
+                          item.sequence, item.modified))
+    elif item.deadline_due is not None:
+        first = item.deadline_start if item.deadline_kind == "range" and item.deadline_start else item.deadline_due
+        dated.append((f"assignment-{item.id}", first, item.deadline_due, item.status,
+                      item.deadline_text or item.deadline_due.isoformat(), item.sequence, item.modified))
     events = []
-    agency = _agency_label(assignment)
     for key, first, due, status, when, sequence, modified in dated:
         overdue = status not in (DONE, PAUSED, CANCELLED) and due < ctx.today
         if not ctx.window.covers(first, due) and not overdue:
@@ -170,31 +217,71 @@ def _item_events(assignment: Assignment, siblings: list[Assignment], ctx: FeedCo
             sequence += 1
             modified = max(modified, _overdue_moment(due, ctx.tz))
         prefix = OVERDUE_PREFIX if overdue else STATUS_PREFIX.get(status, "")
-        description, url = _describe(assignment, siblings, ctx, f"{when} (hạn {due:%d/%m/%Y})")
-        role = "chủ trì" if assignment.role == "lead" else "phối hợp"
+        description, url = _describe(item, owners, ctx, f"{when} (hạn {due:%d/%m/%Y})")
+        role = "chủ trì" if item.role == "lead" else "phối hợp"
         events.append(FeedEvent(
-            uid=f"{key}@{ctx.host}", summary=f"{prefix}Hạn: {_short(task.content)} – {agency} ({role})",
+            uid=f"{key}@{ctx.host}", summary=f"{prefix}Hạn: {_short(item.task_content)} – {item.agency} ({role})",
             description=description, url=url, start=first, end=due + timedelta(days=1),
             sequence=sequence, last_modified=modified, cancelled=status == CANCELLED,
-            done=status == DONE, percent=100 if status == DONE else assignment.progress,
-            categories=[plan.number or plan.kind]))
+            done=status == DONE, percent=100 if status == DONE else item.progress,
+            categories=[item.plan_number or item.plan_kind]))
     return events
 
 
-def _assignments(session: Session, *conditions) -> list[Assignment]:
-    query = (select(Assignment).join(Assignment.task).join(Task.plan)
-             .where(Plan.status != PLAN_ARCHIVED, *conditions)
-             .options(selectinload(Assignment.deadline), selectinload(Assignment.occurrences),
-                      selectinload(Assignment.agency),
-                      selectinload(Assignment.task).selectinload(Task.plan),
-                      selectinload(Assignment.task).selectinload(Task.assignments)
-                      .selectinload(Assignment.agency))
-             .order_by(Plan.id, Task.position, Assignment.row, Assignment.id))
-    return list(session.scalars(query))
+def _feed_assignments(*conditions) -> Select:
+    """The ids of the live assignments a feed covers (the conditions name Assignment, Task, Plan)."""
+    return (select(Assignment.id).join(Task, Assignment.task_id == Task.id).join(Plan, Task.plan_id == Plan.id)
+            .where(Plan.status != PLAN_ARCHIVED, Assignment.removed_at.is_(None), Task.removed_at.is_(None),
+                   *conditions))
 
 
-def _siblings(assignment: Assignment) -> list[Assignment]:
-    return [a for a in assignment.task.assignments if a.row == assignment.row]
+def _items(session: Session, *conditions) -> list[_Item]:
+    """The feed's assignments with their task, plan, deadline and occurrences: three queries."""
+    a, t, p, d = Assignment, Task, Plan, Deadline
+    rows = session.execute(
+        select(a.id, a.role, a.row, a.status, a.progress, a.sequence, a.output, a.owner_text,
+               a.updated_at, Agency.name, t.id, t.ref, t.content, t.updated_at, p.id, p.kind, p.number,
+               p.title, p.year, p.updated_at, d.kind, d.text, d.start, d.due)
+        .select_from(a).join(t, a.task_id == t.id).join(p, t.plan_id == p.id).join(d, a.deadline_id == d.id)
+        .outerjoin(Agency, a.agency_id == Agency.id)
+        .where(p.status != PLAN_ARCHIVED, a.removed_at.is_(None), t.removed_at.is_(None), *conditions)
+        .order_by(p.id, t.position, a.row, a.id))
+    items: list[_Item] = []
+    by_id: dict[int, _Item] = {}
+    for (aid, role, row, status, progress, sequence, output, owner_text, a_updated, agency_name, task_id, ref,
+         content, t_updated, plan_id, kind, number, title, year, p_updated, d_kind, d_text, d_start, d_due) in rows:
+        plan_updated = _utc(p_updated)
+        # One time-zone fix per row: the three stamps come from one database, all naive or all not.
+        modified = _utc(max((m for m in (a_updated, t_updated, p_updated) if m is not None), default=None))
+        item = _Item(aid, role, row, status, progress, sequence, output or "", agency_name or owner_text,
+                     modified, task_id, ref, content, plan_id, kind,
+                     number, title, year, plan_updated, d_kind, d_text or "", d_start, d_due)
+        items.append(item)
+        by_id[aid] = item
+    if by_id:
+        o = Occurrence
+        for occ_id, assignment_id, due, status, label, sequence, updated, cutoff in session.execute(
+                select(o.id, o.assignment_id, o.due, o.status, o.label, o.sequence, o.updated_at, o.cutoff)
+                .where(o.assignment_id.in_(_feed_assignments(*conditions)), o.removed_at.is_(None))
+                .order_by(o.assignment_id, o.due, o.id)):
+            item = by_id.get(assignment_id)
+            if item is not None:
+                item.occurrences.append(_Occurrence(occ_id, due, status, label, sequence, updated, cutoff))
+    return items
+
+
+def _owners(session: Session, *conditions) -> Owners:
+    """Every owner of every sub-row the feed's assignments belong to, said once per sub-row."""
+    sibling = aliased(Assignment)
+    tasks = _feed_assignments(*conditions).with_only_columns(Assignment.task_id).distinct()
+    members: dict[tuple[int, int], list[tuple[str, str]]] = defaultdict(list)
+    for task_id, row, role, owner_text, group_key, agency_name in session.execute(
+            select(sibling.task_id, sibling.row, sibling.role, sibling.owner_text, sibling.group_key, Agency.name)
+            .outerjoin(Agency, sibling.agency_id == Agency.id)
+            .where(sibling.task_id.in_(tasks), sibling.removed_at.is_(None))
+            .order_by(sibling.task_id, sibling.row, sibling.role, sibling.id)):
+        members[(task_id, row)].append((role, owner_text if group_key else (agency_name or owner_text)))
+    return {key: (_owners_line(m, "lead"), _owners_line(m, "coordinate")) for key, m in members.items()}
 
 
 def officer_agencies(session: Session, email: str) -> list[Agency]:
@@ -203,7 +290,7 @@ def officer_agencies(session: Session, email: str) -> list[Agency]:
         .order_by(Agency.name)))
 
 
-def _feed_agencies(session: Session, token: FeedToken) -> list[Agency]:
+def _feed_agencies(session: Session, token: FeedTarget) -> list[Agency]:
     if token.kind == "officer":
         return officer_agencies(session, token.target_email or "")
     agency = session.get(Agency, token.target_id) if token.target_id else None
@@ -211,35 +298,37 @@ def _feed_agencies(session: Session, token: FeedToken) -> list[Agency]:
 
 
 def _events_for_agencies(session: Session, agency_ids: list[int], ctx: FeedContext) -> list[FeedEvent]:
+    condition = Assignment.agency_id.in_(agency_ids)
+    owners = _owners(session, condition)
     events: list[FeedEvent] = []
-    for assignment in _assignments(session, Assignment.agency_id.in_(agency_ids)):
-        events.extend(_item_events(assignment, _siblings(assignment), ctx))
+    for item in _items(session, condition):
+        events.extend(_item_events(item, owners.get((item.task_id, item.row), ("", "")), ctx))
     return events
 
 
 def _plan_events(session: Session, plan: Plan, ctx: FeedContext) -> list[FeedEvent]:
     """The plan author's view: one event per sub-row and date, with how many are done."""
-    rows: dict[tuple[int, int], list[Assignment]] = defaultdict(list)
-    for assignment in _assignments(session, Task.plan_id == plan.id):
-        rows[(assignment.task_id, assignment.row)].append(assignment)
+    rows: dict[tuple[int, int], list[_Item]] = defaultdict(list)
+    for item in _items(session, Task.plan_id == plan.id):
+        rows[(item.task_id, item.row)].append(item)
     events: list[FeedEvent] = []
     for (task_id, row), members in rows.items():
-        leads = [a for a in members if a.role == "lead"] or members
+        owners = (_owners_line([(m.role, m.agency) for m in members], "lead"),
+                  _owners_line([(m.role, m.agency) for m in members], "coordinate"))
+        leads = [m for m in members if m.role == "lead"] or members
         per_date: dict[tuple[date, date], list[FeedEvent]] = defaultdict(list)
-        for a in leads:
-            for event in _item_events(a, members, ctx):
+        for item in leads:
+            for event in _item_events(item, owners, ctx):
                 per_date[(event.start, event.end)].append(event)
         for (start, end), group in sorted(per_date.items()):
             done = sum(e.done for e in group)
             overdue = any(e.summary.startswith(OVERDUE_PREFIX) for e in group)
             first = group[0]
-            task = leads[0].task
-            owners = _owners_line(members, "lead")
             prefix = OVERDUE_PREFIX if overdue else ("[Đã hoàn thành] " if done == len(group) else "")
             modified = max(e.last_modified for e in group)
             events.append(FeedEvent(
                 uid=f"plan-{plan.id}-task-{task_id}-row-{row}-{end - timedelta(days=1):%Y%m%d}@{ctx.host}",
-                summary=f"{prefix}Hạn: {_short(task.content)} – {owners} ({done}/{len(group)} hoàn thành)",
+                summary=f"{prefix}Hạn: {_short(leads[0].task_content)} – {owners[0]} ({done}/{len(group)} hoàn thành)",
                 description=first.description, url=first.url, start=start, end=end,
                 # Aggregates have no stored counter: seconds of the last change only grow.
                 sequence=int(modified.timestamp()) - 946_684_800, last_modified=modified,
@@ -253,16 +342,17 @@ def _leadership_events(session: Session, committee: Agency, ctx: FeedContext) ->
     cut-off days of those plans."""
     events: list[FeedEvent] = []
     cutoffs: dict[date, tuple[str, datetime]] = {}
-    for assignment in _assignments(session, Plan.issuer_id == committee.id):
-        for event in _item_events(assignment, _siblings(assignment), ctx):
+    condition = Plan.issuer_id == committee.id
+    owners = _owners(session, condition)
+    for item in _items(session, condition):
+        for event in _item_events(item, owners.get((item.task_id, item.row), ("", "")), ctx):
             if event.summary.startswith(OVERDUE_PREFIX):
                 events.append(event)
-        for occ in assignment.occurrences:
-            label = occ.label
+        for occ in item.occurrences:
             previous = cutoffs.get(occ.cutoff)
-            modified = max(_utc(occ.updated_at), _utc(assignment.task.plan.updated_at))
+            modified = max(_utc(occ.updated_at), item.plan_updated)
             if previous is None or modified > previous[1]:
-                cutoffs[occ.cutoff] = (label, modified)
+                cutoffs[occ.cutoff] = (occ.label, modified)
     for cutoff, (label, modified) in sorted(cutoffs.items()):
         if not ctx.window.covers(cutoff, cutoff):
             continue
@@ -274,7 +364,7 @@ def _leadership_events(session: Session, committee: Agency, ctx: FeedContext) ->
     return events
 
 
-def build_feed(session: Session, token: FeedToken, ctx: FeedContext) -> Feed:
+def build_feed(session: Session, token: FeedTarget, ctx: FeedContext) -> Feed:
     if token.kind == "plan":
         plan = session.get(Plan, token.target_id)
         if plan is None:

@@ -16,6 +16,7 @@ with icalendar and compare byte for byte, and every calendar parser still reads 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
@@ -27,18 +28,25 @@ ALARM_BEFORE = timedelta(hours=15)      # all-day: 09:00 the day before
 _FOLD_AT = 74                           # octets of content per physical line, as icalendar folds
 
 
+_SPECIAL = re.compile(r"[\\;,\r\n]")
+
+
 def _text(value: str) -> str:
     """RFC 5545 TEXT escaping, in icalendar's order (line endings become a literal \\n)."""
+    if _SPECIAL.search(value) is None:
+        return value
     return (value.replace(r"\N", "\n").replace("\\", "\\\\").replace(";", r"\;").replace(",", r"\,")
             .replace("\r\n", r"\n").replace("\n", r"\n").replace("\r", r"\n"))
 
 
-def _fold(line: str) -> bytes:
+def _fold(line: str) -> str:
     """One content line, folded every 74 octets between characters (never inside a UTF-8
     sequence, and never right after a backslash or caret, which would split an escape)."""
+    if len(line) <= _FOLD_AT and line.isascii():
+        return line
     data = line.encode("utf-8")
     if len(data) <= _FOLD_AT:
-        return data + b"\r\n"
+        return line
     parts, start = [], 0
     while len(data) - start > _FOLD_AT:
         cut = start + _FOLD_AT
@@ -49,7 +57,11 @@ def _fold(line: str) -> bytes:
         parts.append(data[start:cut])
         start = cut
     parts.append(data[start:])
-    return b"\r\n ".join(parts) + b"\r\n"
+    return b"\r\n ".join(parts).decode("utf-8")
+
+
+def _component(lines: list[str]) -> bytes:
+    return ("\r\n".join([_fold(line) for line in lines]) + "\r\n").encode("utf-8")
 
 
 def _date(day: date) -> str:
@@ -124,10 +136,10 @@ def _header(feed: Feed, color: str) -> list[str]:
 
 def iter_ical(feed: Feed, fmt: str = "event", color: str = "darkorange") -> Iterator[bytes]:
     """The feed as folded content lines, one component at a time."""
-    yield b"".join(_fold(line) for line in _header(feed, color))
+    yield _component(_header(feed, color))
     lines = _todo_lines if fmt == "todo" else _event_lines
     for event in sorted(feed.events, key=lambda e: (e.start, e.end, e.uid)):
-        yield b"".join(_fold(line) for line in lines(event))
+        yield _component(lines(event))
     yield b"END:VCALENDAR\r\n"
 
 
