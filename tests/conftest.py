@@ -43,7 +43,9 @@ SECRET_KEY = secrets.token_urlsafe(32)
 
 def make_app(url: str, **settings):
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET_KEY,
-                      "TRACKER_SEED_DIR": str(SEEDS), **settings})
+                      "TRACKER_SEED_DIR": str(SEEDS),
+                      # Stale feeds wait for drain() (or the feeds job): tests see both versions.
+                      "TRACKER_FEED_REFRESH": "manual", **settings})
     with app.app_context():
         upgrade()
     return app

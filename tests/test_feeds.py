@@ -13,6 +13,7 @@ from sqlalchemy import select
 from tracker.directory.store import load_index
 from tracker.extensions import db
 from tracker.feeds import tokens
+from tracker.jobs.feed_refresh import refresher
 from tracker.models import Agency, Assignment, Plan, Task
 from tracker.plans.importer import import_plan
 from tracker.plans.progress import report
@@ -49,6 +50,16 @@ def _token(session, kind: str, **target) -> str:
 def _events(body: bytes) -> dict[str, dict]:
     calendar = Calendar.from_ical(body)
     return {str(c["UID"]): c for c in calendar.walk("VEVENT")}
+
+
+def _refreshed(app, client, url: str, **headers):
+    """Poll a feed a change has made stale: the stored version is served at once and a
+    rebuild is asked for; once it has run, the next poll gets the new version."""
+    stale = client.get(url, headers=headers)
+    assert stale.status_code in (200, 304)
+    assert refresher(app).pending, "a stale feed asks for its rebuild"
+    assert refresher(app).drain() == 1
+    return client.get(url, headers=headers)
 
 
 @pytest.fixture
@@ -113,7 +124,10 @@ def test_a_status_change_moves_sequence_last_modified_and_etag(app, plans, justi
     app.config["TRACKER_NOW"] = MARCH_2017 + timedelta(hours=2)
     report(plans, assignment, "done", "test", comment="xong")
     plans.commit()
-    after = client.get(f"/feeds/{justice_feed}.ics", headers={"If-None-Match": before.headers["ETag"]})
+    # Until the rebuild has run, the client keeps what it has: no request waits for a build.
+    stale = client.get(f"/feeds/{justice_feed}.ics", headers={"If-None-Match": before.headers["ETag"]})
+    assert stale.status_code == 304
+    after = _refreshed(app, client, f"/feeds/{justice_feed}.ics", **{"If-None-Match": before.headers["ETag"]})
     assert after.status_code == 200 and after.headers["ETag"] != before.headers["ETag"]
     old, new = _events(before.data)[uid], _events(after.data)[uid]
     assert int(new["SEQUENCE"]) > int(old["SEQUENCE"])
@@ -128,7 +142,7 @@ def test_a_changed_due_date_moves_sequence(app, plans, justice_feed, tmp_path):
     amended = SOC_TRANG.read_text("utf-8").replace("Trong quý III/2017.", "Trong tháng 10/2017.")
     import_plan(plans, read_plan(amended.encode(), "amended.txt"), load_index(plans))
     plans.commit()
-    after = _events(client.get(f"/feeds/{justice_feed}.ics").data)
+    after = _events(_refreshed(app, client, f"/feeds/{justice_feed}.ics").data)
     moved = [uid for uid in after if uid in before
              and after[uid].decoded("DTSTART") != before[uid].decoded("DTSTART")]
     assert moved
@@ -143,7 +157,7 @@ def test_turning_overdue_moves_sequence_without_an_edit(app, justice_feed):
     app.config["TRACKER_NOW"] = datetime(2017, 6, 29, 2, 0, tzinfo=UTC)
     before = _events(client.get(f"/feeds/{justice_feed}.ics").data)
     app.config["TRACKER_NOW"] = datetime(2017, 7, 1, 2, 0, tzinfo=UTC)
-    after = _events(client.get(f"/feeds/{justice_feed}.ics").data)
+    after = _events(_refreshed(app, client, f"/feeds/{justice_feed}.ics").data)
     turned = [u for u in after if u in before and str(after[u]["SUMMARY"]).startswith("[Quá hạn]")
               and not str(before[u]["SUMMARY"]).startswith("[Quá hạn]")]
     assert turned
@@ -259,18 +273,18 @@ def test_feeds_create_command(runner, plans):
 
 
 def test_an_unchanged_feed_is_built_once(app, justice_feed, monkeypatch):
-    import tracker.web.feeds as view
+    import tracker.feeds.store as store
     builds = []
-    real = view.to_ical
-    monkeypatch.setattr(view, "to_ical", lambda *a, **k: builds.append(1) or real(*a, **k))
+    real = store.to_ical
+    monkeypatch.setattr(store, "to_ical", lambda *a, **k: builds.append(1) or real(*a, **k))
     client = app.test_client()
     first = client.get(f"/feeds/{justice_feed}.ics")
     second = client.get(f"/feeds/{justice_feed}.ics")
     assert first.data == second.data and len(builds) == 1
     app.config["TRACKER_NOW"] = MARCH_2017 + timedelta(days=1)   # a new day: rebuilt once
+    _refreshed(app, client, f"/feeds/{justice_feed}.ics")
     client.get(f"/feeds/{justice_feed}.ics")
-    client.get(f"/feeds/{justice_feed}.ics")
-    assert len(builds) == 2
+    assert len(builds) == 2 and not refresher(app).pending
 
 
 def test_changed_checkin_periods_reach_a_stored_feed(app, justice_feed):
@@ -278,6 +292,6 @@ def test_changed_checkin_periods_reach_a_stored_feed(app, justice_feed):
     quarterly = client.get(f"/feeds/{justice_feed}.ics")
     quarterly_checkins = [u for u in _events(quarterly.data) if u.startswith("checkin-")]
     app.config["TRACKER_CHECKIN_PERIODS"] = ("monthly",)
-    monthly = client.get(f"/feeds/{justice_feed}.ics", headers={"If-None-Match": quarterly.headers["ETag"]})
+    monthly = _refreshed(app, client, f"/feeds/{justice_feed}.ics", **{"If-None-Match": quarterly.headers["ETag"]})
     assert monthly.status_code == 200 and monthly.headers["ETag"] != quarterly.headers["ETag"]
     assert len([u for u in _events(monthly.data) if u.startswith("checkin-")]) > len(quarterly_checkins)

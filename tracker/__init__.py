@@ -30,6 +30,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     _demo_date(app)
 
     from . import models  # noqa: F401  (register the mapped classes)
+    from .feeds import changes
+    changes.listen()        # writes mark the stored feeds they change
 
     db.init_app(app)
     mailer.init_app(app)

@@ -144,6 +144,9 @@ def load(instance_path: str) -> dict:
         # reporting periods at which continuous tasks appear as check-ins.
         "TRACKER_FEED_PAST_DAYS": _int("FEED_PAST_DAYS", 92),
         "TRACKER_FEED_FUTURE_DAYS": _int("FEED_FUTURE_DAYS", 548),
+        # A stale feed is rebuilt by a background thread of the web process that noticed it
+        # ("background"), or only by the scheduler's minute job and the tests ("manual").
+        "TRACKER_FEED_REFRESH": _env("FEED_REFRESH", "background"),
         "TRACKER_CHECKIN_PERIODS": tuple(p.strip() for p in (_env("CHECKIN_PERIODS", "quarterly") or "").split(",")
                                          if p.strip()),
         "BABEL_DEFAULT_LOCALE": _env("LANGUAGE", "vi"),
@@ -191,6 +194,11 @@ def check(settings: dict) -> None:
         raise ConfigError(
             f"{PREFIX}CHECKIN_PERIODS có kỳ không biết: {', '.join(unknown)} (chọn trong {', '.join(PERIODS)}).",
             f"{PREFIX}CHECKIN_PERIODS has unknown periods: {', '.join(unknown)} (choose from {', '.join(PERIODS)}).")
+    refresh = settings.get("TRACKER_FEED_REFRESH", "background")
+    if refresh not in ("background", "manual"):
+        raise ConfigError(
+            f"{PREFIX}FEED_REFRESH=“{refresh}” không hợp lệ: chọn background hoặc manual.",
+            f"{PREFIX}FEED_REFRESH=“{refresh}” is not valid: use background or manual.")
     base = settings["TRACKER_BASE_URL"]
     if not re.match(r"^https?://[^/\s]+", base or ""):
         raise ConfigError(

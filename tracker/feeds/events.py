@@ -11,15 +11,16 @@ Every event is an all-day deadline. Identity and change follow docs/calendar.md 
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Protocol
+from functools import lru_cache
+from typing import Any, Protocol
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from ..models import (
@@ -30,7 +31,6 @@ from ..models import (
     Agency,
     Assignment,
     Deadline,
-    FeedToken,
     FocalOfficer,
     Occurrence,
     Plan,
@@ -82,6 +82,16 @@ class FeedContext:
     window: Window
     checkin_calendar: ReportingCalendar
     checkin_periods: tuple[str, ...]
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any], today: date) -> FeedContext:
+        """The context this deployment's settings give, for the local day ``today``."""
+        from ..config import reporting_calendar
+        base = config["TRACKER_BASE_URL"].rstrip("/")
+        return cls(today=today, tz=config["TRACKER_TIMEZONE"], base_url=base,
+                   host=urlsplit(base).hostname or "tracker",
+                   window=Window.around(today, config["TRACKER_FEED_PAST_DAYS"], config["TRACKER_FEED_FUTURE_DAYS"]),
+                   checkin_calendar=reporting_calendar(config), checkin_periods=config["TRACKER_CHECKIN_PERIODS"])
 
 
 class FeedTarget(Protocol):
@@ -387,36 +397,4 @@ def build_feed(session: Session, token: FeedTarget, ctx: FeedContext) -> Feed:
                 _events_for_agencies(session, [a.id for a in agencies], ctx))
 
 
-# Bump when the bytes built from the same data change (a stored body must not outlive it).
-FEED_LAYOUT = 2
-
-
-def feed_version(session: Session, token: FeedToken, ctx: FeedContext, fmt: str) -> str:
-    """A cheap fingerprint of everything a feed is built from: one aggregate query, no
-    calendar. It changes whenever an item is added, removed or edited, and each day."""
-    a, t, p = Assignment, Task, Plan
-    query = (select(func.count(a.id), func.max(a.updated_at), func.sum(a.sequence),
-                    func.max(t.updated_at), func.max(p.updated_at), func.max(Occurrence.updated_at),
-                    func.count(Occurrence.id), func.sum(Occurrence.sequence))
-             .select_from(a).join(t, a.task_id == t.id).join(p, t.plan_id == p.id)
-             .outerjoin(Occurrence, Occurrence.assignment_id == a.id)
-             .where(p.status != PLAN_ARCHIVED))
-    if token.kind == "plan":
-        query = query.where(p.id == token.target_id)
-    elif token.kind == "leadership":
-        query = query.where(p.issuer_id == token.target_id)
-    else:
-        query = query.where(a.agency_id.in_([ag.id for ag in _feed_agencies(session, token)] or [-1]))
-    row = session.execute(query).one()
-    agency_names = "" if token.kind in ("plan", "leadership") else \
-        ",".join(f"{ag.id}:{ag.name}" for ag in _feed_agencies(session, token))
-    # The deployment's settings a feed is built with are part of it too: a changed
-    # TRACKER_CHECKIN_PERIODS, time zone or reporting calendar rebuilds every stored feed.
-    material = "|".join(str(v) for v in (FEED_LAYOUT, token.feed_key, fmt, ctx.today, ctx.window, ctx.base_url,
-                                         ctx.tz, ",".join(ctx.checkin_periods), repr(ctx.checkin_calendar),
-                                         agency_names, *row))
-    return hashlib.sha256(material.encode()).hexdigest()
-
-
-__all__ = ["Feed", "FeedContext", "FeedEvent", "Window", "build_feed", "feed_version",
-           "officer_agencies", "or_"]
+__all__ = ["Feed", "FeedContext", "FeedEvent", "FeedTarget", "Window", "build_feed", "officer_agencies"]

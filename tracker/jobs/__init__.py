@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 
 from .. import clock
 from ..extensions import db
+from ..feeds.events import FeedContext
+from ..feeds.store import RefreshReport, refresh_stale, stale_keys
 from ..mail import kinds
 from ..mail.outbox import SendReport, send_due
 from ..mail.planner import JOB_TRACKS, PlanReport, plan_digest, plan_messages
@@ -25,7 +27,7 @@ from ..models import JobRun
 
 log = logging.getLogger("tracker.jobs")
 
-JOBS = (*JOB_TRACKS, "digest", "send")
+JOBS = (*JOB_TRACKS, "digest", "send", "feeds")
 
 
 @contextmanager
@@ -68,11 +70,18 @@ def preview(name: str, at: datetime | None = None) -> PlanReport:
         try:
             if name == "send":
                 return _due_to_send()
+            if name == "feeds":
+                return _stale_feeds()
             if name == "digest":
                 return plan_digest(db.session, clock.today())
             return plan_messages(db.session, clock.today(), JOB_TRACKS[name])
         finally:
             db.session.rollback()
+
+
+def _stale_feeds() -> RefreshReport:
+    return RefreshReport(rebuilt=len(stale_keys(db.session, FeedContext.from_config(current_app.config,
+                                                                                    clock.today()))))
 
 
 def _due_to_send() -> PlanReport:
@@ -92,6 +101,8 @@ def _due_to_send() -> PlanReport:
 def _run(name: str):
     if name == "send":
         return send_due(db.session)
+    if name == "feeds":
+        return refresh_stale(db.session, FeedContext.from_config(current_app.config, clock.today()), clock.now())
     if name == "digest":
         report = plan_digest(db.session, clock.today())
     else:
@@ -113,6 +124,9 @@ def describe(report, language: str = "vi") -> str:
         if report.errors:
             text += " — " + "; ".join(report.errors[:3])
         return text
+    if isinstance(report, RefreshReport):
+        return (f"{report.rebuilt} calendar feeds rebuilt, {report.dropped} no longer subscribed" if en else
+                f"dựng lại {report.rebuilt} lịch, bỏ {report.dropped} lịch không còn ai đăng ký")
     if isinstance(report, PlanReport):
         text = (f"{report.messages} messages, {report.steps} reminder steps" if en else
                 f"{report.messages} thư, {report.steps} bước nhắc")

@@ -59,6 +59,16 @@ def send() -> None:
             log.info("send: %s", report)
 
 
+def feeds() -> None:
+    """Every minute: rebuild the calendar feeds writes have made stale (importable by reference)."""
+    from . import run
+    assert _app is not None
+    with _app.app_context():
+        report = run("feeds")
+        if report.rebuilt or report.dropped:
+            log.info("feeds: %s", report)
+
+
 class Leadership:
     """Exclusive leadership among scheduler processes sharing one database."""
 
@@ -118,6 +128,8 @@ def _configure(scheduler, app: Flask) -> None:
                       misfire_grace_time=24 * 3600, max_instances=1, replace_existing=True)
     scheduler.add_job("tracker.jobs.scheduler:send", "interval", id="send", seconds=60,
                       coalesce=True, misfire_grace_time=3600, max_instances=1, replace_existing=True)
+    scheduler.add_job("tracker.jobs.scheduler:feeds", "interval", id="feeds", seconds=60,
+                      coalesce=True, misfire_grace_time=3600, max_instances=1, replace_existing=True)
 
 
 def run_forever(app: Flask, wait_seconds: int = 15, stop: threading.Event | None = None) -> None:
@@ -156,4 +168,4 @@ def start_in_background(app: Flask) -> threading.Event:
     return stop
 
 
-__all__ = ["digest", "planning", "run_forever", "send", "start_in_background"]
+__all__ = ["digest", "feeds", "planning", "run_forever", "send", "start_in_background"]

@@ -27,7 +27,7 @@ from .base import (
                       STATUSES,
 )
 from .directory import Agency, AgencyAlias, AgencyGroup, FocalOfficer, agency_group_members
-from .feed import FEED_KINDS, FeedState, FeedToken
+from .feed import FEED_KINDS, FeedScope, FeedState, FeedToken
 from .jobs import JobRun
 from .mail import (
                       FAILED,
@@ -47,7 +47,7 @@ __all__ = [
     "ADMIN", "AUTHOR", "LEADER", "OFFICER", "ROLE_LABELS_VI", "ROLES", "Account", "SignInLink",
     "SignInThrottle", "APPROVED",
     "PENDING", "REFUSED", "Evidence", "ExtensionRequest", "ImportDraft", "JobRun",
-    "Agency", "AgencyAlias", "AgencyGroup", "Assignment", "Deadline", "FEED_KINDS", "FeedState",
+    "Agency", "AgencyAlias", "AgencyGroup", "Assignment", "Deadline", "FEED_KINDS", "FeedScope", "FeedState",
     "FeedToken", "FocalOfficer",
     "CalendarDay", "Occurrence", "OutboxItem", "OutboxMessage", "Plan", "Section", "SentStep",
     "Setting", "StatusChange",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import DateTime, ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -52,14 +52,49 @@ class FeedToken(Model):
 
 
 class FeedState(Model):
-    """The last version of a feed, since when (its Last-Modified), and its built body."""
+    """One feed in one format as last built: its body, what it was built from, and whether
+    a write has changed it since. A poll reads this one row (the bodies are deferred), so a
+    304 costs the same for 20 events as for 20,000; rebuilds happen off the request path."""
 
     __tablename__ = "feed_states"
 
     #: "agency:12|event" (feed key and format)
     key: Mapped[str] = mapped_column(String(300), primary_key=True)
-    #: hash of what the feed is built from
-    version: Mapped[str] = mapped_column(String(64))
+    #: officer, agency, plan or leadership: with the target, what a rebuild builds
+    kind: Mapped[str] = mapped_column(String(20))
+    target_id: Mapped[int | None]
+    target_email: Mapped[str | None] = mapped_column(String(254))
+    #: event or todo
+    fmt: Mapped[str] = mapped_column(String(10))
+    #: moved by every write that changes what the feed shows (see tracker.feeds.changes)
+    generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: the generation the stored body was built at; behind ``generation``: stale
+    built_generation: Mapped[int] = mapped_column(default=-1, server_default="-1")
+    #: the local day the body was built for (items turn overdue and the window moves daily)
+    built_day: Mapped[date | None]
+    #: a fingerprint of the deployment settings the body was built with (time zone, periods…)
+    built_with: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    #: hash of the body: the ETag; a rebuild that gives the same bytes keeps it
+    etag: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    #: when the body's bytes last changed: the Last-Modified
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    #: the feed as built for this version: a feed is built once per change, not per poll
-    body: Mapped[bytes | None] = mapped_column(LargeBinary)
+    #: a process claimed the rebuild at this time (a claim older than a few minutes is void)
+    building_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: the feed as built (read only when sent)
+    body: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    #: the same, gzip-compressed, for clients that accept it (every calendar client does)
+    body_gzip: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+
+    @property
+    def feed_key(self) -> str:
+        return f"{self.kind}:{self.target_email or self.target_id}"
+
+
+class FeedScope(Model):
+    """What a stored feed was built from, as scopes a write can name: "agency:12", "plan:3",
+    "issuer:1" (a committee's plans), "officer:a@b.example" (an officer's memberships)."""
+
+    __tablename__ = "feed_scopes"
+
+    scope: Mapped[str] = mapped_column(String(300), primary_key=True)
+    state_key: Mapped[str] = mapped_column(ForeignKey("feed_states.key", ondelete="CASCADE"), primary_key=True)

@@ -22,6 +22,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..directory.resolve import DirectoryIndex, Resolution
+from ..feeds.changes import mark_changed
 from ..models import LEAD, PLAN_ACTIVE, Agency, Assignment, Deadline, Occurrence, Plan, Section, Task
 from ..models.base import utcnow
 from ..models.mail import SentStep
@@ -248,6 +249,8 @@ def _insert_new_tasks(session: Session, plan: Plan, fresh: list[tuple[TaskReadin
                      for assignment_id, (_t, _r, sub, _d, _o) in zip(assignment_ids, wanted)
                      for occ in {(o.period, o.label): o for o in sub.deadline.occurrences}.values()])
     result.assignments += len(wanted)
+    # The unit of work never saw these rows: say which stored feeds they change.
+    mark_changed(session, plans_whole={plan.id})
     result.unresolved += sum(1 for *_, (_role, agency_id, _text, _group) in wanted if agency_id is None)
     # The plan's task list as loaded before these INSERTs is stale.
     session.expire(plan, ["tasks"])

@@ -69,7 +69,8 @@ OFFICER_PREFIX = "officer"   # the add-officer form shares the agency page with 
 RUNS_SHOWN = 50
 STATE_LABELS = {"queued": "Chờ gửi", "sending": "Đang gửi", "sent": "Đã gửi", "failed": "Lỗi"}
 JOB_LABELS = {"reminders": "Nhắc trước hạn", "overdue": "Nhắc quá hạn", "escalation": "Cảnh báo quá hạn",
-              "checkins": "Nhắc báo cáo định kỳ", "digest": "Tổng hợp hằng tuần", "send": "Gửi thư"}
+              "checkins": "Nhắc báo cáo định kỳ", "digest": "Tổng hợp hằng tuần", "send": "Gửi thư",
+              "feeds": "Dựng lại lịch đăng ký"}
 
 
 # --- index ------------------------------------------------------------------------------------

@@ -1,8 +1,11 @@
 """Calendar feeds over HTTP: ``/feeds/<token>.ics`` and its subscription page.
 
-Clients poll (Google every 8-24 h, Outlook and Thunderbird hourly or more), so an
-unchanged feed must be cheap: the feed's version is an aggregate query, answered with
-304 before anything is built; a changed feed is built once per change.
+Clients poll (Google every 8-24 h, Outlook and Thunderbird hourly or more), so a poll
+costs two indexed lookups (the token, the stored feed) whatever the feed's size: a 304
+when the client has the stored version, else the stored body, gzip-compressed for the
+clients that accept it (all calendar clients do). A stale feed is still answered from
+its stored body and rebuilt in the background (tracker.feeds.store); only a feed's
+first-ever request waits for a build.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import io
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import segno
 from flask import Blueprint, Response, abort, current_app, render_template, request
@@ -18,11 +21,10 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from .. import clock
-from ..config import reporting_calendar
 from ..extensions import db
-from ..feeds import tokens
-from ..feeds.events import FeedContext, Window, build_feed, feed_version
-from ..feeds.ical import to_ical
+from ..feeds import store, tokens
+from ..feeds.events import FeedContext, build_feed
+from ..jobs.feed_refresh import refresher
 from ..models import FeedState
 from .headers import no_referrer
 
@@ -31,15 +33,7 @@ FORMATS = ("event", "todo")
 
 
 def feed_context() -> FeedContext:
-    config = current_app.config
-    tz = config["TRACKER_TIMEZONE"]
-    today = clock.today()
-    base = config["TRACKER_BASE_URL"].rstrip("/")
-    return FeedContext(today=today, tz=tz, base_url=base, host=urlsplit(base).hostname or "tracker",
-                       window=Window.around(today, config["TRACKER_FEED_PAST_DAYS"],
-                                            config["TRACKER_FEED_FUTURE_DAYS"]),
-                       checkin_calendar=reporting_calendar(config),
-                       checkin_periods=config["TRACKER_CHECKIN_PERIODS"])
+    return FeedContext.from_config(current_app.config, clock.today())
 
 
 def feed_urls(token: str) -> dict[str, str]:
@@ -56,12 +50,13 @@ def _http_date(moment: datetime) -> str:
     return format_datetime(moment.astimezone(UTC).replace(microsecond=0), usegmt=True)
 
 
-def _not_modified(etag: str, changed_at: datetime) -> bool:
-    """RFC 9110: If-None-Match decides when present; otherwise If-Modified-Since."""
+def _not_modified(etags: tuple[str, ...], changed_at: datetime) -> bool:
+    """RFC 9110: If-None-Match decides when present (weakly: either encoding's tag will
+    do); otherwise If-Modified-Since."""
     if_none_match = request.headers.get("If-None-Match")
     if if_none_match is not None:
-        tags = [t.strip() for t in if_none_match.split(",")]
-        return "*" in tags or etag in tags or f"W/{etag}" in tags
+        tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
+        return "*" in tags or any(tag in tags for tag in etags)
     since = request.headers.get("If-Modified-Since")
     if since:
         try:
@@ -82,27 +77,26 @@ def feed(token: str):
     fmt = request.args.get("format", "event")
     if fmt not in FORMATS:
         abort(404)
-    ctx = feed_context()
-    version = feed_version(db.session, row, ctx, fmt)
-    key = f"{row.feed_key}|{fmt}"
+    ctx, now = feed_context(), clock.now()
+    key = store.state_key(row, fmt)
     state = db.session.get(FeedState, key)
-    if state is None:
-        state = FeedState(key=key, version=version, changed_at=clock.now())
-        db.session.add(state)
-    elif state.version != version:
-        state.version, state.changed_at, state.body = version, clock.now(), None
-    tokens.touch(row, clock.now())
-    etag = f'"{version[:40]}"'
-    headers = {"ETag": etag, "Last-Modified": _http_date(state.changed_at),
-               "Cache-Control": "private, no-cache"}
-    if _not_modified(etag, state.changed_at):
+    if state is None or not state.etag:
+        state = store.first_build(db.session, row, fmt, ctx, now)
+    elif not store.is_current(state, ctx, store.settings_fingerprint(ctx)):
+        refresher(current_app).request(key)     # served as stored meanwhile
+    tokens.touch(row, now)
+    # One representation per encoding, each with its own strong tag (RFC 9110 §8.8.3).
+    plain, gzipped = f'"{state.etag}"', f'"{state.etag}-gz"'
+    compressed = request.accept_encodings["gzip"] > 0
+    headers = {"ETag": gzipped if compressed else plain, "Last-Modified": _http_date(state.changed_at),
+               "Cache-Control": "private, no-cache", "Vary": "Accept-Encoding"}
+    if _not_modified((plain, gzipped), state.changed_at):
         db.session.commit()
         return Response(status=304, headers=headers)
-    if state.body is None:
-        # Built once per version: polls of an unchanged feed are served from here.
-        state.body = to_ical(build_feed(db.session, row, ctx), fmt)
-    body = state.body
+    body = state.body_gzip if compressed else state.body
     db.session.commit()
+    if compressed:
+        headers["Content-Encoding"] = "gzip"
     # Whatever the client asked for (Google sends no Accept header at all).
     return Response(body, headers={**headers, "Content-Disposition": 'inline; filename="han-cong-viec.ics"'},
                     content_type="text/calendar; charset=utf-8")
