@@ -1,80 +1,85 @@
-"""Feed serving benchmark: what one ~500-event agency feed costs behind gunicorn.
+"""Feed serving benchmark on the peers' dataset: what one officer's 2,000-event feed costs.
 
-Run it with ``python bench/feeds.py`` from the repository root (virtualenv active);
-``--profile`` also times the stages of one full feed build and prints a cProfile of it
-(done anyway when full responses are slower than 20 req/s).
+Run it with ``python bench/feeds.py`` from the repository root (virtualenv active; needs
+``wrk``, and ``nginx`` for the static reference: ``apt-get install wrk nginx-light``).
+Options: ``--database URL`` (default: a temporary SQLite file; a PostgreSQL URL is emptied
+first), ``--seconds N`` per scenario (default 8), ``--workers N --worker-class sync|gthread
+--threads N`` to override the shipped gunicorn settings, ``--compare`` to measure the
+candidate configurations side by side (how the shipped one was chosen).
 
-Setup: a temporary SQLite database, migrated (create_app + flask_migrate.upgrade), the
-sample directories loaded, and the Sóc Trăng seed plan imported as distinct plans (title
-suffixed "(đợt N)", "2017" replaced by the current year so every item lies in the rolling
-window or is overdue) until "Sở Tư pháp tỉnh Sóc Trăng"'s agency feed has
-≥500 VEVENTs (21 copies, 24 events each); one agency feed token is created for it.
+Setup: the database is migrated and filled with bench/peers.py (1 plan, 5 agencies with
+one officer each, 10,000 tasks, due dates over today ± 182 days); one officer feed token
+is made for the first officer (2,000 events).
 
-Server: ONE gunicorn (``-c gunicorn.conf.py``, bind overridden to a free loopback port,
-2 sync workers, ``--no-control-socket``) serving a small dispatcher module written to the
-temp dir: ``/static/feed.ics`` returns the feed's bytes from a file (wsgi.file_wrapper,
-same headers as the feed), every other path goes to ``wsgi:app``. The reference thus runs
-in the same processes, with the same settings and access log, as the feed.
+Build: the feed built in-process five times from the stored data (median; ms per build,
+µs per event) and its peak Python memory (tracemalloc).
 
-Load: 8 client threads, each with an http.client connection on 127.0.0.1 (keep-alive is
-asked for, but gunicorn's sync worker closes every connection, so latency includes the TCP
-connect), each scenario bounded by 3,000 requests or 20 s, after a short warm-up:
-  full    GET /feeds/<token>.ics, no validators      -> 200, the whole feed built
-  304     the same with If-None-Match: <ETag>        -> 304, version query only
-  static  GET /static/feed.ics                       -> 200, the same bytes from a file
-Statuses and body sizes are checked on every response. Nothing is asserted about speed.
+Server: gunicorn with ``gunicorn.conf.py`` (bind overridden to a free loopback port),
+serving a dispatcher written to the temp dir: ``/static/feed.ics`` and
+``/static/feed.ics.gz`` return the feed's stored bytes from files (``wsgi.file_wrapper``),
+everything else goes to ``wsgi:app``: the reference runs in the same processes. nginx
+(one worker, ``sendfile on``, ``gzip_static on``) serves the same two files, also on
+loopback.
+
+Load: ``wrk`` at 1 and 8 connections (1 and 2 threads), each scenario for ``--seconds``:
+  full      GET the feed, no validators            → 200, 2.4 MB
+  full gz   the same with Accept-Encoding: gzip     → 200, gzip
+  304       If-None-Match: <ETag>                   → 304
+  static    the same bytes, same gunicorn           → 200 (and static gz)
+  nginx     the same bytes from nginx               → 200 (and nginx gz, nginx 304)
+Then "after a change": an officer's status report is written while 8 connections poll
+the feed with its old ETag; the bench times the poll right after the report (it must be
+answered from the stored body), and how long until the feed serves the new version.
+
+Prints a table and one JSON line. Nothing is asserted about speed.
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
-import cProfile
+import gzip
 import http.client
 import io
 import json
 import os
 import platform
-import pstats
+import re
 import secrets
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import tracemalloc
 from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 import gunicorn  # noqa: E402
+import sqlalchemy as sa  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import select  # noqa: E402
 
+import peers  # noqa: E402
 from tracker import create_app  # noqa: E402
-from tracker.directory.loader import import_directory, read_directory_file  # noqa: E402
-from tracker.directory.store import load_index  # noqa: E402
 from tracker.extensions import db  # noqa: E402
-from tracker.feeds import tokens  # noqa: E402
-from tracker.feeds.events import build_feed, feed_version  # noqa: E402
+from tracker.feeds import store, tokens  # noqa: E402
+from tracker.feeds.events import FeedContext, build_feed  # noqa: E402
 from tracker.feeds.ical import to_ical  # noqa: E402
-from tracker.models import Agency  # noqa: E402
-from tracker.plans.importer import import_plan  # noqa: E402
-from tracker.reading.plan import read_plan  # noqa: E402
-from tracker.web.feeds import feed_context  # noqa: E402
+from tracker.models import Assignment  # noqa: E402
+from tracker.plans.progress import report  # noqa: E402
 
-SEEDS = ROOT / "seed_plans"
-PLAN = SEEDS / "soc-trang-2017-kiem-soat-tthc.txt"
-TITLE = "**Kiểm soát thủ tục hành chính năm 2017 trên địa bàn tỉnh Sóc Trăng**"
-AGENCY = "Sở Tư pháp tỉnh Sóc Trăng"
-TARGET_EVENTS, MAX_IMPORTS = 500, 60
-THREADS, MAX_REQUESTS, MAX_SECONDS, WARMUP = 8, 3000, 20.0, 16
-STATIC_PATH = "/static/feed.ics"
-COPIED_HEADERS = ("Content-Type", "Content-Disposition", "ETag", "Last-Modified", "Cache-Control")
+# Kanboard on this machine type (the performance issue): 1,326 events, 19.7 req/s at c=1, 38.4 at c=8.
+KANBOARD = {"events": 1326, 1: 19.7, 8: 38.4}
+CONNECTIONS = (1, 8)
 
-DISPATCHER = f'''"""Bench only: the static reference feed, else the tracker app (same gunicorn)."""
+DISPATCHER = '''"""Bench only: the static reference feed, else the tracker app (same gunicorn)."""
 import json, os
 from wsgi import app as tracker_app
 
@@ -83,11 +88,39 @@ with open(BODY + ".headers.json", encoding="utf-8") as f:
     HEADERS = [tuple(h) for h in json.load(f)]
 
 def app(environ, start_response):
-    if environ.get("PATH_INFO") != {STATIC_PATH!r}:
+    path = environ.get("PATH_INFO")
+    if path not in ("/static/feed.ics", "/static/feed.ics.gz"):
         return tracker_app(environ, start_response)
-    body = open(BODY, "rb")
-    start_response("200 OK", HEADERS + [("Content-Length", str(os.fstat(body.fileno()).st_size))])
+    packed = path.endswith(".gz")
+    body = open(BODY + (".gz" if packed else ""), "rb")
+    extra = [("Content-Encoding", "gzip")] if packed else []
+    start_response("200 OK", HEADERS + extra + [("Content-Length", str(os.fstat(body.fileno()).st_size))])
     return environ["wsgi.file_wrapper"](body)
+'''
+
+NGINX = '''daemon off;
+user root;
+worker_processes 1;
+pid {tmp}/nginx.pid;
+error_log {tmp}/nginx-error.log;
+events {{ worker_connections 256; }}
+http {{
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 100000;
+  types {{ text/calendar ics; }}
+  client_body_temp_path {tmp}/nginx-body;
+  proxy_temp_path {tmp}/nginx-proxy;
+  fastcgi_temp_path {tmp}/nginx-fastcgi;
+  uwsgi_temp_path {tmp}/nginx-uwsgi;
+  scgi_temp_path {tmp}/nginx-scgi;
+  server {{
+    listen 127.0.0.1:{port};
+    root {tmp}/static;
+    gzip_static on;
+  }}
+}}
 '''
 
 
@@ -97,205 +130,280 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def seed(app) -> tuple[str, int]:
-    """Directories, then copies of the Sóc Trăng plan until the agency feed is full.
-    Returns the feed token and the number of plans imported."""
-    year = str(date.today().year)
-    text = PLAN.read_text("utf-8")
-    assert TITLE in text, "the seed plan's title line changed"
-    session = db.session
-    for path in sorted(SEEDS.glob("directory-*.yaml")):
-        import_directory(session, read_directory_file(path))
-    agency = session.scalar(select(Agency).where(Agency.name == AGENCY))
-    _, token = tokens.create(session, "agency", "bench", target_id=agency.id)
-    session.commit()
-    client = app.test_client()
-    for n in range(1, MAX_IMPORTS + 1):
-        copy = text.replace(TITLE, TITLE[:-2] + f" (đợt {n})**").replace("2017", year)
-        import_plan(session, read_plan(copy.encode(), f"bench-{n}.txt"), load_index(session))
-        session.commit()
-        if n % 5 == 0 or n > 15:   # count the events now and then (a build costs time)
-            if client.get(f"/feeds/{token}.ics").data.count(b"BEGIN:VEVENT") >= TARGET_EVENTS:
-                return token, n
-    raise SystemExit(f"fewer than {TARGET_EVENTS} events after {MAX_IMPORTS} imports")
-
-
-def start_server(tmp: Path, port: int, log) -> subprocess.Popen:
-    command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
-               "--bind", f"127.0.0.1:{port}", "--workers", "2", "--worker-class", "sync",
-               "--no-control-socket", "--pythonpath", str(tmp), "bench_dispatch:app"]
-    server = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy(), stdout=log,
-                              stderr=subprocess.STDOUT, start_new_session=True)
+def wait_for(port: int, path: str, process: subprocess.Popen, what: str) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {server.returncode}; log in {log.name}")
+        if process.poll() is not None:
+            raise SystemExit(f"{what} exited with {process.returncode}")
         with contextlib.suppress(OSError, http.client.HTTPException):
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", STATIC_PATH)
-            if conn.getresponse().status == 200:
-                return server
+            conn.request("GET", path)
+            if conn.getresponse().status in (200, 304):
+                return
         time.sleep(0.2)
-    raise SystemExit("gunicorn did not answer within 30 s")
+    raise SystemExit(f"{what} did not answer within 30 s")
 
 
-def stop_server(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        server.terminate()                  # SIGTERM to the master: graceful shutdown
+def stop(process: subprocess.Popen | None) -> None:
+    if process is not None and process.poll() is None:
+        process.terminate()
         try:
-            server.wait(10)
+            process.wait(10)
         except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+            process.kill()
+            process.wait()
 
 
-def load(port: int, path: str, headers: dict, status: int, size: int, limit: int,
-         seconds: float) -> dict:
-    """``limit`` requests (or ``seconds``) from THREADS keep-alive clients; per-request latency."""
-    lock, issued = threading.Lock(), [0]
-    latencies: list[float] = []
-    errors: list[str] = []
-    reconnects = [0]
+def gunicorn_command(tmp: Path, port: int, args) -> list[str]:
+    command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
+               "--no-control-socket", "--pythonpath", str(tmp), "--access-logfile", "/dev/null"]
+    if args.workers:
+        command += ["--workers", str(args.workers)]
+    if args.worker_class:
+        command += ["--worker-class", args.worker_class]
+    if args.threads:
+        command += ["--threads", str(args.threads)]
+    return command + ["bench_dispatch:app"]
 
-    def client() -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        mine, closed = [], 0
-        while time.perf_counter() < end:
-            with lock:
-                if issued[0] >= limit:
-                    break
-                issued[0] += 1
+
+_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(port: int, path: str, connections: int, seconds: float, headers: dict[str, str]) -> dict:
+    command = ["wrk", "-t", str(min(connections, 2)), "-c", str(connections), "-d", f"{seconds}s", "--latency"]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    out = subprocess.run(command + [f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True,
+                         check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    latency = {q: float(v) * _UNITS[u] for q, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)}
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    return {"rps": rps, "p50_ms": latency.get("50"), "p99_ms": latency.get("99"),
+            "bad": int(bad.group(1)) if bad else 0, "socket_errors": errors.group(1) if errors else ""}
+
+
+def get(port: int, path: str, headers: dict | None = None) -> tuple[int, dict, bytes, float]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    t0 = time.perf_counter()
+    conn.request("GET", path, headers=headers or {})
+    response = conn.getresponse()
+    body = response.read()
+    elapsed = time.perf_counter() - t0
+    conn.close()
+    return response.status, dict(response.getheaders()), body, elapsed
+
+
+def measure_build(app, token: str) -> dict:
+    with app.app_context():
+        row = tokens.find(db.session, token)
+        ctx = FeedContext.from_config(app.config, date.today())
+        times, events = [], 0
+        for _ in range(5):
+            db.session.expire_all()
             t0 = time.perf_counter()
-            try:
-                conn.request("GET", path, headers=headers)
-                response = conn.getresponse()
-                body = response.read()
-            except (OSError, http.client.HTTPException) as e:
-                errors.append(repr(e))
-                conn.close()
-                continue
-            mine.append(time.perf_counter() - t0)
-            closed += response.will_close           # http.client reopens on the next request
-            if response.status != status or len(body) != size:
-                errors.append(f"status {response.status}, {len(body)} bytes")
-        conn.close()
-        with lock:
-            latencies.extend(mine)
-            reconnects[0] += closed
-
-    start = time.perf_counter()
-    end = start + seconds
-    threads = [threading.Thread(target=client) for _ in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - start
-    latencies.sort()
-
-    def pick(q: float) -> float:
-        return latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
-    return {"requests": len(latencies), "rps": len(latencies) / elapsed, "p50": pick(0.50),
-            "p99": pick(0.99), "errors": errors, "closed": reconnects[0], "seconds": elapsed}
+            built = store.build(db.session, row, "event", ctx)
+            times.append(time.perf_counter() - t0)
+            events = built.body.count(b"BEGIN:VEVENT")
+        tracemalloc.start()
+        to_ical(build_feed(db.session, row, ctx))
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        db.session.remove()
+    median = statistics.median(times)
+    return {"events": events, "build_ms": median * 1000, "us_per_event": median * 1e6 / max(1, events),
+            "peak_mb": peak / 1e6}
 
 
-def profile(app, token: str) -> None:
-    """One full build of the feed: its stages timed plainly, then the view under cProfile."""
-    with app.test_request_context():
-        row, ctx = tokens.find(db.session, token), feed_context()
-        t0 = time.perf_counter()
-        feed_version(db.session, row, ctx, "event")
-        t1 = time.perf_counter()
-        built = build_feed(db.session, row, ctx)
-        t2 = time.perf_counter()
-        to_ical(built)
-        t3 = time.perf_counter()
-    print(f"\none full build, in-process: feed_version {(t1 - t0) * 1000:.1f} ms, "
-          f"build_feed {(t2 - t1) * 1000:.1f} ms, to_ical {(t3 - t2) * 1000:.1f} ms")
-    profiler = cProfile.Profile()
-    profiler.runcall(app.test_client().get, f"/feeds/{token}.ics")
-    out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out).strip_dirs()
-    skip_flask = r"^(?!(test|testing|app)\.py:)"
-    stats.sort_stats("cumulative").print_stats(skip_flask, 14)
-    stats.sort_stats("tottime").print_stats(10)
-    print("cProfile of one full feed request (in-process; the profiler inflates per-call costs):")
-    print("\n".join(line for line in out.getvalue().splitlines() if line.strip()))
+def after_a_change(app, port: int, path: str, etag: str, seconds: float) -> dict:
+    """Reports written while 8 connections poll with the old ETag: the poll right after each
+    report, and the time until the new version is served."""
+    polling = threading.Event()
+    load: dict = {}
+
+    def background() -> None:
+        load.update(wrk(port, path, 8, seconds, {"If-None-Match": etag, "Accept-Encoding": "gzip"}))
+        polling.set()
+
+    thread = threading.Thread(target=background)
+    thread.start()
+    time.sleep(1)
+    first_polls, fresh_after = [], []
+    with app.app_context():
+        ids = list(db.session.scalars(sa.select(Assignment.id).order_by(Assignment.id).limit(5 * 3)))[::5]
+        current = etag
+        for n, assignment_id in enumerate(ids):
+            if polling.is_set():
+                break
+            report(db.session, db.session.get(Assignment, assignment_id), "in_progress", "bench", progress=10 + n)
+            db.session.commit()
+            changed_at = time.perf_counter()
+            status, _, _, elapsed = get(port, path, {"If-None-Match": current, "Accept-Encoding": "gzip"})
+            first_polls.append(elapsed * 1000)
+            while time.perf_counter() - changed_at < 60:
+                status, headers, _, _ = get(port, path, {"If-None-Match": current, "Accept-Encoding": "gzip"})
+                if status == 200:
+                    current = headers["ETag"].replace("-gz", "")
+                    fresh_after.append((time.perf_counter() - changed_at) * 1000)
+                    break
+                time.sleep(0.02)
+        db.session.remove()
+    thread.join()
+    return {"first_poll_ms": first_polls, "fresh_after_ms": fresh_after, "load": load}
+
+
+def serve(args, tmp: Path, port: int, log) -> subprocess.Popen:
+    server = subprocess.Popen(gunicorn_command(tmp, port, args), cwd=ROOT, env=os.environ.copy(),
+                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    wait_for(port, "/static/feed.ics", server, "gunicorn")
+    return server
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database")
+    parser.add_argument("--seconds", type=float, default=8)
+    parser.add_argument("--workers", type=int)
+    parser.add_argument("--worker-class")
+    parser.add_argument("--threads", type=int)
+    parser.add_argument("--compare", action="store_true")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("bench/feeds.py needs wrk (apt-get install wrk)")
     tmp = Path(tempfile.mkdtemp(prefix="tracker-bench-feeds-"))
-    port = free_port()
-    os.environ["TRACKER_DATABASE_URL"] = f"sqlite:///{tmp / 'tracker.sqlite3'}"
+    port, nginx_port = free_port(), free_port()
+    url = args.database or f"sqlite:///{tmp / 'tracker.sqlite3'}"
+    if url.startswith("postgresql"):
+        engine = sa.create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
+            conn.execute(sa.text("CREATE SCHEMA public"))
+        engine.dispose()
+    os.environ["TRACKER_DATABASE_URL"] = url
     os.environ["TRACKER_BASE_URL"] = f"http://127.0.0.1:{port}"
-    os.environ.setdefault("TRACKER_SECRET_KEY", secrets.token_urlsafe(32))   # gunicorn needs one too
-    os.environ["BENCH_STATIC_FILE"] = str(tmp / "feed.ics")
-    server, log = None, open(tmp / "gunicorn.log", "w")
+    os.environ.setdefault("TRACKER_SECRET_KEY", secrets.token_urlsafe(32))
+    os.environ["BENCH_STATIC_FILE"] = str(tmp / "static" / "feed.ics")
+    server = nginx = None
+    log = open(tmp / "gunicorn.log", "w")
     try:
         app = create_app()
         with app.app_context():
-            with contextlib.redirect_stderr(io.StringIO()):     # Alembic's INFO lines
+            with contextlib.redirect_stderr(io.StringIO()):
                 upgrade()
             t0 = time.perf_counter()
-            token, plans = seed(app)
+            ids = peers.seed(db.session, date.today())
+            _, token = tokens.create(db.session, "officer", "bench", target_email=ids["officers"][0])
+            db.session.commit()
             seeding = time.perf_counter() - t0
-            reference = app.test_client().get(f"/feeds/{token}.ics")
-            body = reference.data
-            (tmp / "feed.ics").write_bytes(body)
-            (tmp / "feed.ics.headers.json").write_text(json.dumps(
-                [(h, reference.headers[h]) for h in COPIED_HEADERS]), "utf-8")
-            (tmp / "bench_dispatch.py").write_text(DISPATCHER, "utf-8")
-            etag = reference.headers["ETag"]
             db.session.remove()
+        build = measure_build(app, token)
+        feed = f"/feeds/{token}.ics"
+        with app.app_context():
+            reference = app.test_client().get(feed)
+            db.session.remove()
+        body, etag = reference.data, reference.headers["ETag"]
+        (tmp / "static").mkdir()
+        (tmp / "static" / "feed.ics").write_bytes(body)
+        (tmp / "static" / "feed.ics.gz").write_bytes(gzip.compress(body, store.GZIP_LEVEL, mtime=0))
+        (tmp / "static" / "feed.ics.headers.json").write_text(json.dumps(
+            [(h, reference.headers[h]) for h in ("Content-Type", "ETag", "Last-Modified", "Cache-Control")]))
+        (tmp / "bench_dispatch.py").write_text(DISPATCHER, "utf-8")
 
-            server = start_server(tmp, port, log)
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-            conn.request("GET", f"/feeds/{token}.ics")
-            served = conn.getresponse().read()
-            conn.close()
-            if served != body:
-                print("FAIL: gunicorn's feed differs from the reference file", file=sys.stderr)
-                return 1
+        if args.compare:
+            return compare(args, tmp, port, feed, etag, log)
 
-            feed = f"/feeds/{token}.ics"
-            scenarios = {"full": (feed, {}, 200, len(body)),
-                         "304": (feed, {"If-None-Match": etag}, 304, 0),
-                         "static": (STATIC_PATH, {}, 200, len(body))}
-            results = {}
-            for name, (path, headers, status, size) in scenarios.items():
-                load(port, path, headers, status, size, WARMUP, MAX_SECONDS)
-                results[name] = load(port, path, headers, status, size, MAX_REQUESTS, MAX_SECONDS)
-
-            events = body.count(b"BEGIN:VEVENT")
-            print(f"feed: {len(body):,} bytes, {events} VEVENTs ({AGENCY}, {plans} plans, "
-                  f"seeded in {seeding:.1f} s)")
-            print(f"Python {platform.python_version()}, gunicorn {gunicorn.__version__}, "
-                  f"{os.cpu_count()} CPUs; 2 sync workers, {THREADS} client threads, "
-                  f"≤{MAX_REQUESTS} requests or {MAX_SECONDS:.0f} s per scenario\n")
-            print(f"{'scenario':<8} {'requests':>8} {'req/s':>9} {'p50 ms':>9} {'p99 ms':>9}"
-                  f" {'errors':>6} {'conn closed':>11}")
-            for name, r in results.items():
-                print(f"{name:<8} {r['requests']:>8} {r['rps']:>9.1f} {r['p50']:>9.2f} "
-                      f"{r['p99']:>9.2f} {len(r['errors']):>6} {r['closed']:>11}")
-            static = results["static"]
-            print()
-            for name in ("full", "304"):
-                r = results[name]
-                print(f"{name + '/static':<12} rps ×{r['rps'] / static['rps']:.3f}   "
-                      f"p50 ×{r['p50'] / static['p50']:.1f}")
-            failed = [(n, r["errors"][:3]) for n, r in results.items() if r["errors"]]
-            for name, sample in failed:
-                print(f"FAIL {name}: {sample}", file=sys.stderr)
-            if "--profile" in sys.argv or results["full"]["rps"] < 20:
-                profile(app, token)
-            return 1 if failed else 0
+        server = serve(args, tmp, port, log)
+        status, _, served, _ = get(port, feed)
+        if status != 200 or served != body:
+            print("FAIL: gunicorn's feed differs from the in-process one", file=sys.stderr)
+            return 1
+        scenarios = {
+            "full": (port, feed, {}),
+            "full gz": (port, feed, {"Accept-Encoding": "gzip"}),
+            "304": (port, feed, {"If-None-Match": etag}),
+            "static": (port, "/static/feed.ics", {}),
+            "static gz": (port, "/static/feed.ics.gz", {}),
+        }
+        if shutil.which("nginx"):
+            (tmp / "nginx.conf").write_text(NGINX.format(tmp=tmp, port=nginx_port))
+            nginx = subprocess.Popen(["nginx", "-c", str(tmp / "nginx.conf"), "-p", str(tmp)],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            wait_for(nginx_port, "/feed.ics", nginx, "nginx")
+            _, nginx_headers, _, _ = get(nginx_port, "/feed.ics")
+            scenarios.update({"nginx": (nginx_port, "/feed.ics", {}),
+                              "nginx gz": (nginx_port, "/feed.ics", {"Accept-Encoding": "gzip"}),
+                              "nginx 304": (nginx_port, "/feed.ics", {"If-None-Match": nginx_headers["ETag"]})})
+        results = {}
+        for name, (p, path, headers) in scenarios.items():
+            for c in CONNECTIONS:
+                results[f"{name} c={c}"] = wrk(p, path, c, args.seconds, headers)
+        change = after_a_change(app, port, feed, etag, max(args.seconds, 6))
+        report_results(args, build, results, change, len(body), seeding)
+        return 0
     finally:
-        if server is not None:
-            stop_server(server)
+        stop(server)
+        stop(nginx)
         log.close()
-        with contextlib.suppress(Exception):
-            db.session.remove()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def report_results(args, build: dict, results: dict, change: dict, size: int, seeding: float) -> None:
+    events = build["events"]
+    load = os.getloadavg()
+    print(f"feed: {size:,} bytes, {events} VEVENTs (one officer of the peers' dataset, seeded in {seeding:.1f} s)")
+    print(f"build: {build['build_ms']:.0f} ms, {build['us_per_event']:.1f} µs per event (median of 5), "
+          f"peak {build['peak_mb']:.1f} MB")
+    print(f"Python {platform.python_version()}, gunicorn {gunicorn.__version__}, {os.cpu_count()} CPUs, "
+          f"load average {load[0]:.2f} {load[1]:.2f}; {args.seconds:.0f} s per scenario\n")
+    print(f"{'scenario':<16} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'bad':>5}")
+    for name, r in results.items():
+        print(f"{name:<16} {r['rps']:>9.1f} {r['p50_ms'] or 0:>8.2f} {r['p99_ms'] or 0:>8.2f} {r['bad']:>5}"
+              + (f"  {r['socket_errors']}" if r["socket_errors"] else ""))
+    print()
+    ratios = {}
+    for c in CONNECTIONS:
+        kanboard = KANBOARD[c] * KANBOARD["events"]
+        for name in ("full", "full gz"):
+            ratios[f"{name} c={c} / Kanboard per event"] = results[f"{name} c={c}"]["rps"] * events / kanboard
+        ratios[f"304 c={c} / static"] = results[f"304 c={c}"]["rps"] / results[f"static c={c}"]["rps"]
+        if f"nginx c={c}" in results:
+            ratios[f"304 c={c} / nginx static"] = results[f"304 c={c}"]["rps"] / results[f"nginx c={c}"]["rps"]
+            ratios[f"304 c={c} / nginx 304"] = results[f"304 c={c}"]["rps"] / results[f"nginx 304 c={c}"]["rps"]
+            ratios[f"full c={c} / nginx"] = results[f"full c={c}"]["rps"] / results[f"nginx c={c}"]["rps"]
+            ratios[f"full gz c={c} / nginx gz"] = results[f"full gz c={c}"]["rps"] / results[f"nginx gz c={c}"]["rps"]
+    for name, value in ratios.items():
+        print(f"{name:<36} ×{value:.2f}")
+    print()
+    first, fresh = change["first_poll_ms"], change["fresh_after_ms"]
+    print(f"after a change, under 8 polling connections ({change['load'].get('rps', 0):.0f} req/s, "
+          f"p99 {change['load'].get('p99_ms') or 0:.1f} ms): the poll right after a report took "
+          f"{', '.join(f'{v:.1f}' for v in first)} ms; the new version was served "
+          f"{', '.join(f'{v:.0f}' for v in fresh)} ms after the report")
+    print(json.dumps({"bench": "feeds", "events": events, "bytes": size, "build": build, "results": results,
+                      "ratios": ratios, "after_change": change, "load": load}))
+
+
+def compare(args, tmp: Path, port: int, feed: str, etag: str, log) -> int:
+    """The candidate gunicorn configurations for 2 cores, side by side."""
+    candidates = [("sync", 2, 1), ("sync", 3, 1), ("sync", 5, 1), ("gthread", 2, 4), ("gthread", 3, 4),
+                  ("gthread", 2, 8)]
+    print(f"{'class':<8} {'workers':>7} {'threads':>7} | {'304 c=1':>8} {'304 c=8':>8} | "
+          f"{'gz c=1':>7} {'gz c=8':>7} | {'full c=8':>8}")
+    for worker_class, workers, threads in candidates:
+        args.worker_class, args.workers, args.threads = worker_class, workers, threads
+        server = serve(args, tmp, port, log)
+        try:
+            row = [wrk(port, feed, 1, args.seconds, {"If-None-Match": etag})["rps"],
+                   wrk(port, feed, 8, args.seconds, {"If-None-Match": etag})["rps"],
+                   wrk(port, feed, 1, args.seconds, {"Accept-Encoding": "gzip"})["rps"],
+                   wrk(port, feed, 8, args.seconds, {"Accept-Encoding": "gzip"})["rps"],
+                   wrk(port, feed, 8, args.seconds, {})["rps"]]
+        finally:
+            stop(server)
+        print(f"{worker_class:<8} {workers:>7} {threads:>7} | {row[0]:>8.0f} {row[1]:>8.0f} | "
+              f"{row[2]:>7.0f} {row[3]:>7.0f} | {row[4]:>8.0f}", flush=True)
+        time.sleep(1)
+    return 0
 
 
 if __name__ == "__main__":

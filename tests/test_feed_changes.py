@@ -307,3 +307,15 @@ def test_in_the_background_a_report_reaches_the_feed_without_anyone_waiting(data
         assert fresh.status_code == 200 and b"[\xc4\x90\xc3\xa3 ho\xc3\xa0n th\xc3\xa0nh]" in fresh.data
         db.session.remove()
         db.engine.dispose()
+
+
+def test_the_feeds_job_from_the_command_line(app, plans, feeds, runner):
+    _agency(plans, HOME).name = "Sở Nội vụ (đổi tên)"
+    plans.commit()
+    dry = runner.invoke(args=["jobs", "run", "feeds", "--dry-run"])
+    assert dry.exit_code == 0 and f"{len(feeds)} calendar feeds are stale" in dry.output
+    assert _names(app, plans, feeds) == set(feeds)
+    done = runner.invoke(args=["jobs", "run", "feeds"])
+    assert done.exit_code == 0 and f"dựng lại {len(feeds)} lịch" in done.output
+    assert f"{len(feeds)} calendar feeds rebuilt" in done.output
+    assert _names(app, plans, feeds) == set()

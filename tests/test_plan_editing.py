@@ -13,6 +13,7 @@ from sqlalchemy import select
 from tracker.directory.store import load_index
 from tracker.extensions import db
 from tracker.feeds import tokens
+from tracker.jobs.feed_refresh import refresher
 from tracker.models import Agency, Assignment, Plan, SentStep, StatusChange, Task
 from tracker.plans.editing import EditError, RowEdit, edit_task
 from tracker.plans.importer import import_plan
@@ -138,6 +139,9 @@ def test_the_author_edits_on_the_page_and_the_officers_feed_follows(app, plan, p
         "csrf_token": csrf_of(form), "content": "Công khai thủ tục hành chính trên Cổng dịch vụ công.",
         "output:0": "Thủ tục được đăng tải.", "deadline:0": "Trong tháng 7/2017"})
     assert "Đã lưu 2 thay đổi" in done.text
+    # The edit marked the feed: the next poll asks for its rebuild, which the one after sees.
+    author.get(f"/feeds/{token}.ics")
+    assert refresher(app).drain() == 1
     after = {str(c["UID"]): c for c in Calendar.from_ical(author.get(f"/feeds/{token}.ics").data).walk("VEVENT")}
     moved = [uid for uid in after if uid in before]
     assert moved and all(after[u].decoded("DTSTART") == date(2017, 7, 31) for u in moved)

@@ -595,14 +595,14 @@ jobs_cli = TrackerGroup("jobs", help="Chạy một tác vụ định kỳ / Run 
 
 @jobs_cli.command("run")
 @click.argument("name", type=click.Choice(["reminders", "overdue", "escalation", "checkins", "digest",
-                                           "send"]))
+                                           "send", "feeds"]))
 @click.option("--at", "at", type=click.DateTime(formats=["%Y-%m-%dT%H:%M"]),
               help="Chạy như vào thời điểm này, giờ địa phương / as if at this local time (YYYY-MM-DDTHH:MM).")
 @click.option("--dry-run", is_flag=True,
               help="Chỉ cho biết sẽ lập bao nhiêu thư, không ghi gì / show what would be queued, write "
                    "nothing.")
 def run_job(name: str, at, dry_run: bool) -> None:
-    """Chạy một lần / Run one job once (reminders, overdue, escalation, checkins, digest, send).
+    """Chạy một lần / Run one job once (reminders, overdue, escalation, checkins, digest, send, feeds).
 
     Đây là thư thật: các tác vụ lập lịch xếp thư vào hộp thư đi và bộ gửi (`jobs run send`,
     bộ lập lịch) sẽ gửi chúng cho người nhận; `send` gửi ngay. Dùng --dry-run để xem trước.
@@ -614,6 +614,15 @@ def run_job(name: str, at, dry_run: bool) -> None:
     from .jobs import describe, preview, run
     moment = at.replace(tzinfo=ZoneInfo(current_app.config["TRACKER_TIMEZONE"])) if at else None
     when = f" (như vào {at:%d/%m/%Y %H:%M} / as if at {at:%Y-%m-%d %H:%M})" if at else ""
+    if name == "feeds":
+        report = preview(name, moment) if dry_run else run(name, moment)
+        if dry_run:
+            click.echo(f"feeds{when}, chạy thử: {report.rebuilt} lịch cần dựng lại; chưa dựng gì.")
+            click.echo(f"Dry run: {report.rebuilt} calendar feeds are stale; none was rebuilt.")
+        else:
+            click.echo(f"feeds{when}: {describe(report)}")
+            click.echo(f"feeds{when}: {describe(report, 'en')}")
+        return
     if dry_run:
         report = preview(name, moment)
         kinds = _kinds(report.kinds)

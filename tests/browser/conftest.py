@@ -45,7 +45,8 @@ def browser_context_args(browser_context_args):
 @pytest.fixture
 def web_app(tmp_path):
     """A fresh SQLite database (the embedded default) and the app, with its context pushed."""
-    app = make_app(f"sqlite:///{tmp_path / 'browser.sqlite3'}")
+    # A real server: stale feeds are rebuilt by its background thread, as in production.
+    app = make_app(f"sqlite:///{tmp_path / 'browser.sqlite3'}", TRACKER_FEED_REFRESH="background")
     app.config["TRACKER_BASE_URL"] = "http://127.0.0.1"      # replaced by live_url below
     with app.app_context():
         yield app

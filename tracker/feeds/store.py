@@ -19,7 +19,8 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..models import FeedScope, FeedState, FeedToken
@@ -93,8 +94,12 @@ def first_build(session: Session, target: FeedTarget, fmt: str, ctx: FeedContext
     if state is None:
         state = FeedState(key=key, kind=target.kind, target_id=target.target_id, target_email=target.target_email,
                           fmt=fmt, generation=0, built_generation=-1, etag="", changed_at=now)
-        session.add(state)
-        session.flush()
+        try:
+            with session.begin_nested():
+                session.add(state)
+        except IntegrityError:      # two first requests at once: the other one's row will do
+            state = session.get(FeedState, key)
+            assert state is not None
     generation = state.generation
     _save(session, state, build(session, target, fmt, ctx), generation, ctx, settings_fingerprint(ctx), now)
     session.expire(state)
@@ -180,10 +185,6 @@ def refresh_stale(session: Session, ctx: FeedContext, now: datetime) -> RefreshR
         if key not in gone and rebuild(session, key, ctx, now):
             report.rebuilt += 1
     return report
-
-
-def stored_count(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(FeedState)) or 0
 
 
 __all__ = ["Built", "RefreshReport", "build", "first_build", "is_current", "rebuild", "refresh_stale",
