@@ -10,12 +10,14 @@ from __future__ import annotations
 import os
 import secrets
 import socket
+import tempfile
 from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from tracker import create_app
@@ -37,15 +39,27 @@ def _reset_postgresql(url: str) -> None:
     engine.dispose()
 
 
+# Feed bodies sent as files: one directory per test run, outside the repository.
+FEED_FILES = tempfile.mkdtemp(prefix="tracker-test-feed-files-")
+
 # A real random key each run: production refuses a missing or weak one, and so do tests.
 SECRET_KEY = secrets.token_urlsafe(32)
+
+
+class BufferedClient(FlaskClient):
+    """Reads each response whole and closes it, as a WSGI server does (a feed is sent from
+    an open file, which the server closes after sending)."""
+
+    def open(self, *args, buffered: bool = True, **kwargs):
+        return super().open(*args, buffered=buffered, **kwargs)
 
 
 def make_app(url: str, **settings):
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET_KEY,
                       "TRACKER_SEED_DIR": str(SEEDS),
                       # Stale feeds wait for drain() (or the feeds job): tests see both versions.
-                      "TRACKER_FEED_REFRESH": "manual", **settings})
+                      "TRACKER_FEED_REFRESH": "manual", "TRACKER_FEED_CACHE_DIR": FEED_FILES, **settings})
+    app.test_client_class = BufferedClient
     with app.app_context():
         upgrade()
     return app

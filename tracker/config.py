@@ -147,6 +147,8 @@ def load(instance_path: str) -> dict:
         # A stale feed is rebuilt by a background thread of the web process that noticed it
         # ("background"), or only by the scheduler's minute job and the tests ("manual").
         "TRACKER_FEED_REFRESH": _env("FEED_REFRESH", "background"),
+        # Where this machine keeps copies of stored feed bodies to send them as files.
+        "TRACKER_FEED_CACHE_DIR": _env("FEED_CACHE_DIR", str(Path(instance_path) / "feed-cache")),
         "TRACKER_CHECKIN_PERIODS": tuple(p.strip() for p in (_env("CHECKIN_PERIODS", "quarterly") or "").split(",")
                                          if p.strip()),
         "BABEL_DEFAULT_LOCALE": _env("LANGUAGE", "vi"),

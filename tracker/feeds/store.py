@@ -17,7 +17,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -45,9 +45,31 @@ def settings_fingerprint(ctx: FeedContext) -> str:
     return hashlib.sha256(material.encode()).hexdigest()[:32]
 
 
-def is_current(state: FeedState, ctx: FeedContext, fingerprint: str) -> bool:
+def is_current(state: FeedState | Stored, ctx: FeedContext, fingerprint: str) -> bool:
     return (state.built_generation == state.generation and state.built_day == ctx.today
             and state.built_with == fingerprint)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A stored feed as a poll sees it: everything but the bodies."""
+
+    key: str
+    etag: str
+    generation: int
+    built_generation: int
+    built_day: date | None
+    built_with: str
+    changed_at: datetime
+
+
+def stored(session: Session, key: str) -> Stored | None:
+    """One primary-key lookup, with Core (see tokens.Presented for why)."""
+    t = FeedState.__table__.c
+    row = session.connection().execute(select(
+        t.key, t.etag, t.generation, t.built_generation, t.built_day, t.built_with, t.changed_at)
+        .where(t.key == key)).first()
+    return Stored(*row) if row is not None and row.etag else None
 
 
 def _scopes(session: Session, target: FeedTarget) -> set[str]:

@@ -11,21 +11,24 @@ first-ever request waits for a build.
 from __future__ import annotations
 
 import io
+import os
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
+from pathlib import Path
 from urllib.parse import quote
 
 import segno
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
 from flask_babel import gettext as _
 from markupsafe import Markup
+from werkzeug.wsgi import wrap_file
 
 from .. import clock
 from ..extensions import db
 from ..feeds import store, tokens
 from ..feeds.events import FeedContext, build_feed
+from ..feeds.files import body_file
 from ..jobs.feed_refresh import refresher
-from ..models import FeedState
 from .headers import no_referrer
 
 bp = Blueprint("feeds", __name__)
@@ -71,34 +74,46 @@ def _not_modified(etags: tuple[str, ...], changed_at: datetime) -> bool:
 @bp.get("/feeds/<token>.ics")
 @no_referrer
 def feed(token: str):
-    row = tokens.find(db.session, token)
-    if row is None:
+    found = tokens.presented(db.session, token)
+    if found is None:
         abort(404)
     fmt = request.args.get("format", "event")
     if fmt not in FORMATS:
         abort(404)
     ctx, now = feed_context(), clock.now()
-    key = store.state_key(row, fmt)
-    state = db.session.get(FeedState, key)
-    if state is None or not state.etag:
-        state = store.first_build(db.session, row, fmt, ctx, now)
+    key = store.state_key(found, fmt)
+    state = store.stored(db.session, key)
+    if state is None:
+        store.first_build(db.session, found, fmt, ctx, now)
+        db.session.commit()
+        state = store.stored(db.session, key)
+        assert state is not None
     elif not store.is_current(state, ctx, store.settings_fingerprint(ctx)):
         refresher(current_app).request(key)     # served as stored meanwhile
-    tokens.touch(row, now)
+    if tokens.touch(found, now, db.session):
+        db.session.commit()
     # One representation per encoding, each with its own strong tag (RFC 9110 §8.8.3).
     plain, gzipped = f'"{state.etag}"', f'"{state.etag}-gz"'
     compressed = request.accept_encodings["gzip"] > 0
     headers = {"ETag": gzipped if compressed else plain, "Last-Modified": _http_date(state.changed_at),
                "Cache-Control": "private, no-cache", "Vary": "Accept-Encoding"}
     if _not_modified((plain, gzipped), state.changed_at):
-        db.session.commit()
         return Response(status=304, headers=headers)
-    body = state.body_gzip if compressed else state.body
-    db.session.commit()
+    path = body_file(db.session, Path(current_app.config["TRACKER_FEED_CACHE_DIR"]), key, state.etag, compressed)
+    try:
+        body = open(path, "rb") if path is not None else None
+    except FileNotFoundError:         # removed by a newer version between the two lines
+        body = None
+    if body is None:
+        db.session.rollback()
+        return redirect(request.full_path, code=307)    # the version moved on: ask again
+    db.session.rollback()               # nothing more to read: end the transaction early
     if compressed:
         headers["Content-Encoding"] = "gzip"
+    headers.update({"Content-Disposition": 'inline; filename="han-cong-viec.ics"',
+                    "Content-Length": str(os.fstat(body.fileno()).st_size)})
     # Whatever the client asked for (Google sends no Accept header at all).
-    return Response(body, headers={**headers, "Content-Disposition": 'inline; filename="han-cong-viec.ics"'},
+    return Response(wrap_file(request.environ, body), headers=headers, direct_passthrough=True,
                     content_type="text/calendar; charset=utf-8")
 
 
