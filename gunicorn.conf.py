@@ -16,7 +16,13 @@ except ConfigError as exc:
     sys.exit(2)
 
 bind = "127.0.0.1:8000"
+# Chosen with `python bench/feeds.py --compare` on 2 cores (docs/calendar.md §Serving at
+# scale): sync 2-5, gthread 2x4, 3x4 and 2x8 were within the run-to-run noise of each other
+# for polls, 304s and full feeds. gthread keeps keep-alive connections and lets a slow
+# request (a large import's preview) hold one thread instead of a whole worker.
 workers = 3
+worker_class = "gthread"
+threads = 4
 # Feed URLs and sign-in links carry secret tokens: log them redacted.
 logger_class = "tracker.logs.GunicornLogger"
 accesslog = "-"

@@ -5,7 +5,8 @@ Run it with ``python bench/feeds.py`` from the repository root (virtualenv activ
 Options: ``--database URL`` (default: a temporary SQLite file; a PostgreSQL URL is emptied
 first), ``--seconds N`` per scenario (default 8), ``--workers N --worker-class sync|gthread
 --threads N`` to override the shipped gunicorn settings, ``--compare`` to measure the
-candidate configurations side by side (how the shipped one was chosen).
+candidate configurations side by side (how the shipped one was chosen; ``--candidates``
+narrows them).
 
 Setup: the database is migrated and filled with bench/peers.py (1 plan, 5 agencies with
 one officer each, 10,000 tasks, due dates over today ± 182 days); one officer feed token
@@ -267,6 +268,7 @@ def main() -> int:
     parser.add_argument("--worker-class")
     parser.add_argument("--threads", type=int)
     parser.add_argument("--compare", action="store_true")
+    parser.add_argument("--candidates", help='with --compare: "sync:3:1,gthread:2:8" (class:workers:threads)')
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("bench/feeds.py needs wrk (apt-get install wrk)")
@@ -387,6 +389,8 @@ def compare(args, tmp: Path, port: int, feed: str, etag: str, log) -> int:
     """The candidate gunicorn configurations for 2 cores, side by side."""
     candidates = [("sync", 2, 1), ("sync", 3, 1), ("sync", 5, 1), ("gthread", 2, 4), ("gthread", 3, 4),
                   ("gthread", 2, 8)]
+    if args.candidates:
+        candidates = [(c, int(w), int(t)) for c, w, t in (x.split(":") for x in args.candidates.split(","))]
     print(f"{'class':<8} {'workers':>7} {'threads':>7} | {'304 c=1':>8} {'304 c=8':>8} | "
           f"{'gz c=1':>7} {'gz c=8':>7} | {'full c=8':>8}")
     for worker_class, workers, threads in candidates:

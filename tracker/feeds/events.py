@@ -248,7 +248,7 @@ def _feed_assignments(*conditions) -> Select:
 def _items(session: Session, *conditions) -> list[_Item]:
     """The feed's assignments with their task, plan, deadline and occurrences: three queries."""
     a, t, p, d = Assignment, Task, Plan, Deadline
-    rows = session.execute(
+    rows = session.connection().execute(
         select(a.id, a.role, a.row, a.status, a.progress, a.sequence, a.output, a.owner_text,
                a.updated_at, Agency.name, t.id, t.ref, t.content, t.updated_at, p.id, p.kind, p.number,
                p.title, p.year, p.updated_at, d.kind, d.text, d.start, d.due)
@@ -270,7 +270,7 @@ def _items(session: Session, *conditions) -> list[_Item]:
         by_id[aid] = item
     if by_id:
         o = Occurrence
-        for occ_id, assignment_id, due, status, label, sequence, updated, cutoff in session.execute(
+        for occ_id, assignment_id, due, status, label, sequence, updated, cutoff in session.connection().execute(
                 select(o.id, o.assignment_id, o.due, o.status, o.label, o.sequence, o.updated_at, o.cutoff)
                 .where(o.assignment_id.in_(_feed_assignments(*conditions)), o.removed_at.is_(None))
                 .order_by(o.assignment_id, o.due, o.id)):
@@ -285,7 +285,7 @@ def _owners(session: Session, *conditions) -> Owners:
     sibling = aliased(Assignment)
     tasks = _feed_assignments(*conditions).with_only_columns(Assignment.task_id).distinct()
     members: dict[tuple[int, int], list[tuple[str, str]]] = defaultdict(list)
-    for task_id, row, role, owner_text, group_key, agency_name in session.execute(
+    for task_id, row, role, owner_text, group_key, agency_name in session.connection().execute(
             select(sibling.task_id, sibling.row, sibling.role, sibling.owner_text, sibling.group_key, Agency.name)
             .outerjoin(Agency, sibling.agency_id == Agency.id)
             .where(sibling.task_id.in_(tasks), sibling.removed_at.is_(None))

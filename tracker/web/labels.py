@@ -26,7 +26,7 @@ LABELS = (
     _l("Thanh tra"), _l("Trung tâm"), _l("Cơ quan ngành dọc"), _l("Báo, đài"), _l("Khác"),
     _l("Trung ương"), _l("Tỉnh"), _l("Huyện"), _l("Xã"),
     _l("Nhắc trước hạn"), _l("Nhắc quá hạn"), _l("Cảnh báo quá hạn"), _l("Nhắc báo cáo định kỳ"),
-    _l("Tổng hợp hằng tuần"), _l("Gửi thư"),
+    _l("Tổng hợp hằng tuần"), _l("Gửi thư"), _l("Dựng lại lịch đăng ký"),
 )
 
 
