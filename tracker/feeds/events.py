@@ -374,14 +374,16 @@ def _leadership_events(session: Session, committee: Agency, ctx: FeedContext) ->
     return events
 
 
-def build_feed(session: Session, token: FeedTarget, ctx: FeedContext) -> Feed:
+def build_feed(session: Session, token: FeedTarget, ctx: FeedContext | None = None) -> Feed:
+    """The feed's name, description and events (without ``ctx``: its name and description
+    only, as the subscription page shows them)."""
     if token.kind == "plan":
         plan = session.get(Plan, token.target_id)
         if plan is None:
             return Feed("Hạn công việc", "Kế hoạch không còn tồn tại.", [])
         name = f"Hạn công việc – {plan.kind} {plan.number or plan.title[:40]}"
         return Feed(name, f"Thời hạn các nhiệm vụ của {plan.kind.lower()} {plan.number or ''}: {plan.title}",
-                    _plan_events(session, plan, ctx))
+                    _plan_events(session, plan, ctx) if ctx else [])
     if token.kind == "leadership":
         committee = session.get(Agency, token.target_id)
         if committee is None:
@@ -389,12 +391,12 @@ def build_feed(session: Session, token: FeedTarget, ctx: FeedContext) -> Feed:
         return Feed(f"Nhiệm vụ quá hạn – {committee.name}",
                     f"Nhiệm vụ quá hạn trong các kế hoạch do {committee.name} ban hành, "
                     "và các ngày chốt số liệu báo cáo.",
-                    _leadership_events(session, committee, ctx))
+                    _leadership_events(session, committee, ctx) if ctx else [])
     agencies = _feed_agencies(session, token)
     names = ", ".join(a.name for a in agencies) or "(không có cơ quan)"
     name = f"Hạn công việc – {agencies[0].name}" if len(agencies) == 1 else "Hạn công việc của tôi"
     return Feed(name, f"Thời hạn các nhiệm vụ được giao cho: {names}.",
-                _events_for_agencies(session, [a.id for a in agencies], ctx))
+                _events_for_agencies(session, [a.id for a in agencies], ctx) if ctx else [])
 
 
 __all__ = ["Feed", "FeedContext", "FeedEvent", "FeedTarget", "Window", "build_feed", "officer_agencies"]

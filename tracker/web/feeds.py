@@ -127,7 +127,7 @@ def subscribe(token: str):
     out = io.BytesIO()
     segno.make(urls["webcal"], error="m").save(out, kind="svg", scale=5, xmldecl=False,
                                               svgns=True, title="QR")
-    feed_name = build_feed(db.session, row, feed_context()).name
+    feed_name = build_feed(db.session, row).name      # the name only: no events built
     # The label the system gave the address of reminder e-mails is said in the page's language.
     label = _("Liên kết trong thư nhắc việc") if row.label == tokens.MAIL_LABEL else row.label
     return render_template("feeds/subscribe.html", urls=urls, token=row, feed_name=feed_name, label=label,
