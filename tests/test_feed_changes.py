@@ -64,12 +64,6 @@ def feeds(app, plans):
     return made
 
 
-def _stale(app, session) -> set[str]:
-    session.expire_all()
-    ctx = FeedContext.from_config(app.config, MARCH_2017.date())
-    return {k.split(":")[0] if not k.startswith("agency") else k for k in store.stale_keys(session, ctx)}
-
-
 def _names(app, session, feeds) -> set[str]:
     """The stale feeds, by the fixture's names."""
     keys = {}
@@ -336,3 +330,16 @@ def test_bodies_are_sent_from_files_named_by_version(app, plans, feeds):
     assert second.data != first.data and not mine[0].exists()     # the old version's file is gone
     assert [p.name for p in directory.iterdir() if p.name.startswith(stem) and p.name.endswith(".ics")] == [
         files._names(key, second.headers["ETag"].strip('"'), False)[0]]
+
+
+def test_a_cache_directory_that_cannot_be_written_only_slows_feeds_down(app, feeds, tmp_path, caplog):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    app.config["TRACKER_FEED_CACHE_DIR"] = str(blocker / "feed-cache")
+    client = app.test_client()
+    url = f"/feeds/{feeds['justice']}.ics"
+    plain, packed = client.get(url), client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert plain.status_code == packed.status_code == 200
+    assert gzip.decompress(packed.data) == plain.data and b"BEGIN:VEVENT" in plain.data
+    assert plain.headers["Content-Length"] == str(len(plain.data))
+    assert "sending from the database" in caplog.text

@@ -33,10 +33,6 @@ def _values(obj, attribute: str) -> set:
             if v is not None}
 
 
-def _changed(session: Session, obj) -> bool:
-    return obj not in session.dirty or session.is_modified(obj, include_collections=False)
-
-
 def mark_changed(session: Session, *, tasks: set[int] = frozenset(), tasks_shown: set[int] = frozenset(),
                  plans: set[int] = frozenset(), plans_whole: set[int] = frozenset(),
                  scopes: set[str] = frozenset(), everything: bool = False) -> None:
@@ -85,36 +81,42 @@ def _after_flush(session: Session, _context) -> None:
     assignments: set[int] = set()
     deadlines: set[int] = set()
     everything = False
-    for obj in chain(session.new, session.dirty, session.deleted):
+    # Each of these builds a new set: taken once, not once per object (a flush may hold thousands).
+    new, dirty, deleted = session.new, session.dirty, session.deleted
+
+    def _changed(obj) -> bool:
+        return obj not in dirty or session.is_modified(obj, include_collections=False)
+
+    for obj in chain(new, dirty, deleted):
         if isinstance(obj, Assignment):
-            if not _changed(session, obj):
+            if not _changed(obj):
                 continue
             scopes |= {f"agency:{i}" for i in _values(obj, "agency_id")}
             state = inspect(obj)
-            if obj in session.dirty and not any(state.attrs[n].history.has_changes() for n in _NAMED_BY_SIBLINGS):
+            if obj in dirty and not any(state.attrs[n].history.has_changes() for n in _NAMED_BY_SIBLINGS):
                 tasks_shown |= _values(obj, "task_id")      # a report: seen in its own feeds only
             else:
                 tasks |= _values(obj, "task_id")
         elif isinstance(obj, Occurrence):
-            if _changed(session, obj):
+            if _changed(obj):
                 assignments |= _values(obj, "assignment_id")
         elif isinstance(obj, Deadline):
-            if obj not in session.new and _changed(session, obj):
+            if obj not in new and _changed(obj):
                 deadlines.add(obj.id)
         elif isinstance(obj, Task):
-            if _changed(session, obj):
+            if _changed(obj):
                 tasks.add(obj.id)
                 plans |= _values(obj, "plan_id")
         elif isinstance(obj, Plan):
-            if _changed(session, obj):
+            if _changed(obj):
                 plans_whole.add(obj.id)
                 scopes |= {f"issuer:{i}" for i in _values(obj, "issuer_id")}
         elif isinstance(obj, Agency):
             # Names appear in other agencies' feeds (owners lines) and in feed titles.
-            if obj in session.deleted or (obj in session.dirty and inspect(obj).attrs.name.history.has_changes()):
+            if obj in deleted or (obj in dirty and inspect(obj).attrs.name.history.has_changes()):
                 everything = True
         elif isinstance(obj, FocalOfficer):
-            if _changed(session, obj):
+            if _changed(obj):
                 scopes |= {f"officer:{e.strip().lower()}" for e in _values(obj, "email")}
     if not (tasks or tasks_shown or plans or plans_whole or scopes or assignments or deadlines or everything):
         return

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
+from ..config import reporting_calendar
 from ..models import (
     CANCELLED,
     DONE,
@@ -86,7 +87,6 @@ class FeedContext:
     @classmethod
     def from_config(cls, config: Mapping[str, Any], today: date) -> FeedContext:
         """The context this deployment's settings give, for the local day ``today``."""
-        from ..config import reporting_calendar
         base = config["TRACKER_BASE_URL"].rstrip("/")
         return cls(today=today, tz=config["TRACKER_TIMEZONE"], base_url=base,
                    host=urlsplit(base).hostname or "tracker",

@@ -10,15 +10,21 @@ be deleted at any time (each machine keeps its own directory, ``TRACKER_FEED_CAC
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
+import logging
 import os
 import threading
 from pathlib import Path
+from typing import BinaryIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import FeedState
+
+log = logging.getLogger("tracker.feeds")
 
 
 def _names(key: str, etag: str, compressed: bool) -> tuple[str, str]:
@@ -27,26 +33,31 @@ def _names(key: str, etag: str, compressed: bool) -> tuple[str, str]:
     return f"{stem}-{etag}{suffix}", f"{stem}-*{suffix}"
 
 
-def body_file(session: Session, directory: Path, key: str, etag: str, compressed: bool) -> Path | None:
-    """The file holding this version of the feed, written from the database if needed;
-    None when the stored version has moved on meanwhile (the caller polls again)."""
+def open_body(session: Session, directory: Path, key: str, etag: str, compressed: bool) -> BinaryIO | None:
+    """This version of the feed, open for sending: its file, written from the database if
+    needed (or, where the directory cannot be written, the stored bytes themselves); None
+    when the stored version has moved on meanwhile (the caller reads the feed again)."""
     name, pattern = _names(key, etag, compressed)
     path = directory / name
-    if path.exists():
-        return path
+    with contextlib.suppress(OSError):      # absent, removed for a newer version, or unreadable
+        return open(path, "rb")
     t = FeedState.__table__.c
     data = session.connection().execute(
         select(t.body_gzip if compressed else t.body).where(t.key == key, t.etag == etag)).scalar()
     if data is None:
         return None
-    directory.mkdir(parents=True, exist_ok=True)
-    partial = directory / f".{name}.{os.getpid()}.{threading.get_ident()}"
-    partial.write_bytes(data)
-    os.replace(partial, path)            # readers see the whole file or none
-    for old in directory.glob(pattern):
-        if old != path:
-            old.unlink(missing_ok=True)
-    return path
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        partial = directory / f".{name}.{os.getpid()}.{threading.get_ident()}"
+        partial.write_bytes(data)
+        os.replace(partial, path)            # readers see the whole file or none
+        for old in directory.glob(pattern):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError as exc:              # a full or read-only disk slows feeds down, never breaks them
+        log.warning("feed files: cannot write %s (%s); sending from the database", directory, exc)
+        return io.BytesIO(data)
+    return open(path, "rb")
 
 
-__all__ = ["body_file"]
+__all__ = ["open_body"]

@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..models import FeedScope, FeedState, FeedToken
+from ..models.feed import feed_key
 from .events import FeedContext, FeedTarget, build_feed, officer_agencies
 from .ical import to_ical
 
@@ -172,7 +173,7 @@ def rebuild(session: Session, key: str, ctx: FeedContext, now: datetime) -> bool
 def _live_feed_keys(session: Session) -> set[str]:
     rows = session.execute(select(FeedToken.kind, FeedToken.target_id, FeedToken.target_email)
                            .where(FeedToken.revoked_at.is_(None)).distinct())
-    return {f"{kind}:{email or target}" for kind, target, email in rows}
+    return {feed_key(kind, target, email) for kind, target, email in rows}
 
 
 def stale_keys(session: Session, ctx: FeedContext) -> list[str]:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from ..models import FEED_KINDS, FeedToken
 from ..models.base import utcnow
+from ..models.feed import feed_key
 
 TOKEN_BYTES = 32          # 256 bits, well above the 128 the issue asks for
 _USE_RESOLUTION = timedelta(minutes=1)
@@ -74,7 +75,7 @@ class Presented:
 
     @property
     def feed_key(self) -> str:
-        return f"{self.kind}:{self.target_email or self.target_id}"
+        return feed_key(self.kind, self.target_id, self.target_email)
 
 
 def presented(session: Session, token: str) -> Presented | None:
@@ -90,24 +91,16 @@ def presented(session: Session, token: str) -> Presented | None:
     return Presented(row.id, row.kind, row.target_id, row.target_email, row.last_used_at)
 
 
-def _due_for_touch(last: datetime | None, now: datetime) -> bool:
+def touch(session: Session, row: Presented, now: datetime) -> bool:
+    """Record a use, at most once a minute (a poll must not write every time): one UPDATE,
+    in the session's transaction, when the last one is a minute old."""
+    last = row.last_used_at
     if last is not None and last.tzinfo is None:
         last = last.replace(tzinfo=now.tzinfo)
-    return last is None or now - last >= _USE_RESOLUTION
-
-
-def touch(row: FeedToken | Presented, now: datetime | None = None, session: Session | None = None) -> bool:
-    """Record a use, at most once a minute (a poll must not write every time). A
-    ``Presented`` token is written with one UPDATE on ``session``."""
-    now = now or utcnow()
-    if not _due_for_touch(row.last_used_at, now):
+    if last is not None and now - last < _USE_RESOLUTION:
         return False
-    if isinstance(row, FeedToken):
-        row.last_used_at = now
-    else:
-        assert session is not None
-        t = FeedToken.__table__
-        session.connection().execute(update(t).where(t.c.id == row.id).values(last_used_at=now))
+    t = FeedToken.__table__
+    session.connection().execute(update(t).where(t.c.id == row.id).values(last_used_at=now))
     return True
 
 

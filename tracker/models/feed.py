@@ -13,6 +13,11 @@ from .base import Model, utcnow
 FEED_KINDS = ("officer", "agency", "plan", "leadership")
 
 
+def feed_key(kind: str, target_id: int | None, target_email: str | None) -> str:
+    """One feed, whoever's token opens it: "agency:12", "officer:a@b.example"."""
+    return f"{kind}:{target_email or target_id}"
+
+
 class FeedToken(Model):
     """A secret feed URL. Only the token's SHA-256 is stored; the token is shown once."""
 
@@ -47,8 +52,7 @@ class FeedToken(Model):
 
     @property
     def feed_key(self) -> str:
-        """One feed, whoever's token opens it: "agency:12", "officer:a@b.example"."""
-        return f"{self.kind}:{self.target_email or self.target_id}"
+        return feed_key(self.kind, self.target_id, self.target_email)
 
 
 class FeedState(Model):
@@ -87,7 +91,7 @@ class FeedState(Model):
 
     @property
     def feed_key(self) -> str:
-        return f"{self.kind}:{self.target_email or self.target_id}"
+        return feed_key(self.kind, self.target_id, self.target_email)
 
 
 class FeedScope(Model):

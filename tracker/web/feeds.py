@@ -11,14 +11,13 @@ first-ever request waits for a build.
 from __future__ import annotations
 
 import io
-import os
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import quote
 
 import segno
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from markupsafe import Markup
 from werkzeug.wsgi import wrap_file
@@ -27,7 +26,7 @@ from .. import clock
 from ..extensions import db
 from ..feeds import store, tokens
 from ..feeds.events import FeedContext, build_feed
-from ..feeds.files import body_file
+from ..feeds.files import open_body
 from ..jobs.feed_refresh import refresher
 from .headers import no_referrer
 
@@ -90,28 +89,30 @@ def feed(token: str):
         assert state is not None
     elif not store.is_current(state, ctx, store.settings_fingerprint(ctx)):
         refresher(current_app).request(key)     # served as stored meanwhile
-    if tokens.touch(found, now, db.session):
+    if tokens.touch(db.session, found, now):
         db.session.commit()
-    # One representation per encoding, each with its own strong tag (RFC 9110 §8.8.3).
-    plain, gzipped = f'"{state.etag}"', f'"{state.etag}-gz"'
     compressed = request.accept_encodings["gzip"] > 0
-    headers = {"ETag": gzipped if compressed else plain, "Last-Modified": _http_date(state.changed_at),
-               "Cache-Control": "private, no-cache", "Vary": "Accept-Encoding"}
-    if _not_modified((plain, gzipped), state.changed_at):
-        return Response(status=304, headers=headers)
-    path = body_file(db.session, Path(current_app.config["TRACKER_FEED_CACHE_DIR"]), key, state.etag, compressed)
-    try:
-        body = open(path, "rb") if path is not None else None
-    except FileNotFoundError:         # removed by a newer version between the two lines
-        body = None
-    if body is None:
-        db.session.rollback()
-        return redirect(request.full_path, code=307)    # the version moved on: ask again
+    directory = Path(current_app.config["TRACKER_FEED_CACHE_DIR"])
+    # A rebuild may land between reading the feed and opening its body: then read it again.
+    for _attempt in range(3):
+        # One representation per encoding, each with its own strong tag (RFC 9110 §8.8.3).
+        plain, gzipped = f'"{state.etag}"', f'"{state.etag}-gz"'
+        headers = {"ETag": gzipped if compressed else plain, "Last-Modified": _http_date(state.changed_at),
+                   "Cache-Control": "private, no-cache", "Vary": "Accept-Encoding"}
+        if _not_modified((plain, gzipped), state.changed_at):
+            return Response(status=304, headers=headers)
+        body = open_body(db.session, directory, key, state.etag, compressed)
+        if body is not None:
+            break
+        state = store.stored(db.session, key) or state
+    else:
+        abort(503)
     db.session.rollback()               # nothing more to read: end the transaction early
     if compressed:
         headers["Content-Encoding"] = "gzip"
-    headers.update({"Content-Disposition": 'inline; filename="han-cong-viec.ics"',
-                    "Content-Length": str(os.fstat(body.fileno()).st_size)})
+    size = body.seek(0, io.SEEK_END)
+    body.seek(0)
+    headers.update({"Content-Disposition": 'inline; filename="han-cong-viec.ics"', "Content-Length": str(size)})
     # Whatever the client asked for (Google sends no Accept header at all).
     return Response(wrap_file(request.environ, body), headers=headers, direct_passthrough=True,
                     content_type="text/calendar; charset=utf-8")
