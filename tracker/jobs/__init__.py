@@ -61,7 +61,7 @@ def run(name: str, at: datetime | None = None):
         return report
 
 
-def preview(name: str, at: datetime | None = None) -> PlanReport:
+def preview(name: str, at: datetime | None = None) -> PlanReport | RefreshReport:
     """What ``run`` would queue (or, for ``send``, deliver), without writing anything: the
     planner runs in a transaction that is rolled back, and no ``JobRun`` is recorded."""
     if name not in JOBS:
@@ -73,14 +73,14 @@ def preview(name: str, at: datetime | None = None) -> PlanReport:
             if name == "feeds":
                 return _stale_feeds()
             if name == "digest":
-                return plan_digest(db.session, clock.today())
-            return plan_messages(db.session, clock.today(), JOB_TRACKS[name])
+                return plan_digest(db.session(), clock.today())
+            return plan_messages(db.session(), clock.today(), JOB_TRACKS[name])
         finally:
             db.session.rollback()
 
 
 def _stale_feeds() -> RefreshReport:
-    return RefreshReport(rebuilt=len(stale_keys(db.session, FeedContext.from_config(current_app.config,
+    return RefreshReport(rebuilt=len(stale_keys(db.session(), FeedContext.from_config(current_app.config,
                                                                                     clock.today()))))
 
 
@@ -100,13 +100,13 @@ def _due_to_send() -> PlanReport:
 
 def _run(name: str):
     if name == "send":
-        return send_due(db.session)
+        return send_due(db.session())
     if name == "feeds":
-        return refresh_stale(db.session, FeedContext.from_config(current_app.config, clock.today()), clock.now())
+        return refresh_stale(db.session(), FeedContext.from_config(current_app.config, clock.today()), clock.now())
     if name == "digest":
-        report = plan_digest(db.session, clock.today())
+        report = plan_digest(db.session(), clock.today())
     else:
-        report = plan_messages(db.session, clock.today(), JOB_TRACKS[name])
+        report = plan_messages(db.session(), clock.today(), JOB_TRACKS[name])
     db.session.commit()
     return report
 

@@ -77,7 +77,7 @@ class FeedRefresher:
             for key in self._take():
                 ctx = FeedContext.from_config(current_app.config, clock.today())
                 try:
-                    done += store.rebuild(db.session, key, ctx, clock.now())
+                    done += store.rebuild(db.session(), key, ctx, clock.now())
                 finally:
                     db.session.remove()
         return done

@@ -117,7 +117,7 @@ def _configure(scheduler, app: Flask) -> None:
     from ..extensions import db
     from ..mail.planner import global_policy
     with app.app_context():
-        policy = global_policy(db.session)
+        policy = global_policy(db.session())
     tz = app.config["TRACKER_TIMEZONE"]
     scheduler.add_job("tracker.jobs.scheduler:planning", "cron", id="planning",
                       hour=policy.send_at.hour, minute=policy.send_at.minute, timezone=tz,

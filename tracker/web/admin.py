@@ -116,11 +116,11 @@ def agencies():
 def _agency_choices(form: AgencyForm, agency: Agency | None, parent: Agency | None) -> None:
     none = [(0, "—")]
     if agency is not None:
-        form.office_id.choices = options(none + [(a.id, a.name) for a in edit.office_choices(db.session, agency)])
+        form.office_id.choices = options(none + [(a.id, a.name) for a in edit.office_choices(db.session(), agency)])
         form.successor_id.choices = options(
-            none + [(a.id, a.name) for a in edit.successor_choices(db.session, agency)])
+            none + [(a.id, a.name) for a in edit.successor_choices(db.session(), agency)])
     form.groups.choices = options((g.id, f"{g.name} — {g.scope.name}")
-                                  for g in edit.group_choices(db.session, parent))
+                                  for g in edit.group_choices(db.session(), parent))
     form.type.choices = options((k, _(v)) for k, v in AGENCY_TYPE_LABELS.items())
     form.level.choices = options((k, _(v)) for k, v in LEVEL_LABELS.items())
 
@@ -172,7 +172,7 @@ def agency(agency_id: int):
     _agency_choices(form, agency, agency.parent)
     if form.validate_on_submit():
         try:
-            edit.update_agency(db.session, agency, _agency_fields(form))
+            edit.update_agency(db.session(), agency, _agency_fields(form))
         except edit.DirectoryEditError as exc:
             db.session.rollback()
             _place_errors(form, exc)
@@ -216,7 +216,7 @@ def new_agency():
 def _officer_saved(agency: Agency, officer: FocalOfficer | None, form: OfficerForm) -> FocalOfficer | None:
     """Save the form; None (with the errors on the form) if the directory refused it."""
     try:
-        saved = edit.save_officer(db.session, agency, officer, form.name.data, form.email.data,
+        saved = edit.save_officer(db.session(), agency, officer, form.name.data, form.email.data,
                                   form.phone.data, form.language.data, bool(form.active.data))
     except edit.DirectoryEditError as exc:
         db.session.rollback()
@@ -274,7 +274,7 @@ def officer_active(officer_id: int):
 
 def _committee_options() -> list[tuple[int, str]]:
     """Committees as a tree: each one indented under the committee above it."""
-    return [(a.id, "\u00a0\u00a0\u00a0" * depth + a.name) for a, depth in edit.committee_tree(db.session)]
+    return [(a.id, "\u00a0\u00a0\u00a0" * depth + a.name) for a, depth in edit.committee_tree(db.session())]
 
 
 @bp.get("/accounts")
@@ -317,7 +317,7 @@ def account_active(account_id: int):
     if ActionForm().validate_on_submit():
         active = request.form.get("active") == "1"
         try:
-            manage.set_active(db.session, account, active)
+            manage.set_active(db.session(), account, active)
         except manage.AccountError as exc:
             db.session.rollback()
             flash(localized(exc), "error")
@@ -399,9 +399,9 @@ def policy():
 @roles_required(ADMIN, AUTHOR)
 def plan_policy(plan_id: int):
     plan = get_or_404(Plan, plan_id)
-    require(scopes.can_manage_plan(db.session, current_user, plan))
-    base = global_policy(db.session)
-    _effective, overrides = settings.effective_policy(db.session, plan)
+    require(scopes.can_manage_plan(db.session(), current_user, plan))
+    base = global_policy(db.session())
+    _effective, overrides = settings.effective_policy(db.session(), plan)
     if request.method == "POST":
         form = PlanPolicyForm()
     else:
@@ -411,7 +411,7 @@ def plan_policy(plan_id: int):
         kept = {k: v for k, v in overrides.items() if k not in PLAN_POLICY_FIELDS}
         chosen = {k: form[k].data for k in PLAN_POLICY_FIELDS if form[k].data is not None}
         try:
-            settings.set_plan_policy(db.session, plan, {**kept, **chosen})
+            settings.set_plan_policy(db.session(), plan, {**kept, **chosen})
         except settings.PolicyError as exc:
             db.session.rollback()
             _place_policy_error(form, exc)
@@ -419,7 +419,7 @@ def plan_policy(plan_id: int):
             db.session.commit()
             flash(_("Đã lưu thiết lập nhắc việc của kế hoạch."), "success")
             return redirect(url_for(".plan_policy", plan_id=plan.id))
-    effective, overrides = settings.effective_policy(db.session, plan)
+    effective, overrides = settings.effective_policy(db.session(), plan)
     rows = [{"name": k, "label": POLICY_LABELS[k], "global": _shown(k, getattr(base, k)),
              "effective": _shown(k, getattr(effective, k)), "inherited": k not in overrides,
              "field": form[k] if k in PLAN_POLICY_FIELDS else None}
@@ -433,7 +433,7 @@ def plan_policy(plan_id: int):
 @roles_required(ADMIN, AUTHOR)
 def clear_plan_policy(plan_id: int):
     plan = get_or_404(Plan, plan_id)
-    require(scopes.can_manage_plan(db.session, current_user, plan))
+    require(scopes.can_manage_plan(db.session(), current_user, plan))
     if ActionForm().validate_on_submit():
         settings.clear_plan_policy(plan)
         db.session.commit()
@@ -476,7 +476,7 @@ def outbox_message(message_id: int):
 def outbox_retry(message_id: int):
     get_or_404(OutboxMessage, message_id)
     if ActionForm().validate_on_submit():
-        if outbox.retry(db.session, message_id) is None:
+        if outbox.retry(db.session(), message_id) is None:
             flash(_("Chỉ gửi lại được thư bị lỗi."), "error")
         else:
             db.session.commit()
@@ -509,7 +509,7 @@ YEARS = range(2000, 2101)   # what the page lists; the library covers these year
 
 
 def _calendar_page(year: int, form: CalendarDayForm, status: int = 200):
-    lines = settings.unusual_days(db.session, year, str(get_locale()))
+    lines = settings.unusual_days(db.session(), year, str(get_locale()))
     return render_template("admin/calendar.html", year=year, lines=lines,
                            form=form, action=ActionForm(formdata=None), weekdays=WEEKDAYS_VI,
                            years=YEARS), status
@@ -551,7 +551,7 @@ def calendar_unset(day: str):
     except ValueError:
         abort(404)
     if ActionForm().validate_on_submit():
-        if settings.unset_calendar_day(db.session, when):
+        if settings.unset_calendar_day(db.session(), when):
             db.session.commit()
             flash(_("Đã bỏ ngoại lệ ngày %(day)s.", day=when.strftime("%d/%m/%Y")), "success")
         else:

@@ -43,7 +43,7 @@ bp = Blueprint("assignments", __name__)
 def _load(assignment_id: int, include_removed: bool = False) -> Assignment:
     """The assignment if this account may see it; a removed one only to look at its record."""
     assignment = get_or_404(Assignment, assignment_id, include_removed)
-    require(scopes.can_view_assignment(db.session, current_user, assignment))
+    require(scopes.can_view_assignment(db.session(), current_user, assignment))
     return assignment
 
 
@@ -97,8 +97,8 @@ def _render(assignment: Assignment, report=None, extension=None, returned=None, 
         person=people_shown([h.changed_by for h in history] + [r.requested_by for r in requests]
                             + [r.decided_by for r in requests]),
         removed=removed,
-        can_report=not removed and scopes.can_report(db.session, current_user, assignment),
-        can_manage=scopes.can_manage_plan(db.session, current_user, assignment.task.plan),
+        can_report=not removed and scopes.can_report(db.session(), current_user, assignment),
+        can_manage=scopes.can_manage_plan(db.session(), current_user, assignment.task.plan),
         max_mb=current_app.config["TRACKER_MAX_EVIDENCE_BYTES"] // 1048576, max_files=MAX_FILES)
     return body, status
 
@@ -113,7 +113,7 @@ def detail(assignment_id: int):
 @login_required
 def report(assignment_id: int):
     assignment = _load(assignment_id)
-    require(scopes.can_report(db.session, current_user, assignment))
+    require(scopes.can_report(db.session(), current_user, assignment))
     form, _e, _r = _forms(assignment, report=ReportForm())
     if form.validate_on_submit():
         occurrence = _occurrence(assignment, form.occurrence.data)
@@ -130,7 +130,7 @@ def report(assignment_id: int):
                 form.files.errors.append(localized(exc))
         if not form.files.errors and not form.occurrence.errors:
             try:
-                progress.report(db.session, assignment, form.status.data, by=current_user.email,
+                progress.report(db.session(), assignment, form.status.data, by=current_user.email,
                                 progress=form.progress.data, comment=form.comment.data or "",
                                 occurrence=occurrence, evidence=checked)
             except progress.StatusError as exc:
@@ -147,17 +147,17 @@ def report(assignment_id: int):
 @login_required
 def extension(assignment_id: int):
     assignment = _load(assignment_id)
-    require(scopes.can_report(db.session, current_user, assignment))
+    require(scopes.can_report(db.session(), current_user, assignment))
     _rep, form, _r = _forms(assignment, extension=ExtensionForm())
     if form.validate_on_submit():
         try:
-            asked = ext.request_extension(db.session, assignment, _occurrence(assignment, form.occurrence.data),
+            asked = ext.request_extension(db.session(), assignment, _occurrence(assignment, form.occurrence.data),
                                           form.requested_due.data, form.reason.data, by=current_user.email)
         except ext.ExtensionError as exc:
             db.session.rollback()
             form.requested_due.errors = [*form.requested_due.errors, localized(exc)]
         else:
-            notices.extension_requested(db.session, asked)    # the plan's authors; same transaction
+            notices.extension_requested(db.session(), asked)    # the plan's authors; same transaction
             db.session.commit()
             flash(_("Đã gửi đề nghị gia hạn để xem xét, quyết định."), "success")
             return redirect(url_for(".detail", assignment_id=assignment.id))
@@ -168,17 +168,17 @@ def extension(assignment_id: int):
 @login_required
 def send_back(assignment_id: int):
     assignment = _load(assignment_id)
-    require(scopes.can_manage_plan(db.session, current_user, assignment.task.plan))
+    require(scopes.can_manage_plan(db.session(), current_user, assignment.task.plan))
     _rep, _e, form = _forms(assignment, returned=ReturnForm())
     if form.validate_on_submit():
         try:
-            change = progress.return_output(db.session, assignment, current_user.email, form.comment.data,
+            change = progress.return_output(db.session(), assignment, current_user.email, form.comment.data,
                                             _occurrence(assignment, form.occurrence.data))
         except progress.StatusError as exc:
             db.session.rollback()
             form.comment.errors = [*form.comment.errors, localized(exc)]
         else:
-            told = notices.output_returned(db.session, change)   # the agency's focal officers
+            told = notices.output_returned(db.session(), change)   # the agency's focal officers
             db.session.commit()
             flash(_("Đã trả lại kết quả cho cơ quan thực hiện."), "success")
             if not told:
@@ -208,18 +208,18 @@ def extensions():
 @roles_required("author", "admin")
 def decide(request_id: int):
     item = get_or_404(ExtensionRequest, request_id, include_removed=True)
-    require(scopes.can_manage_plan(db.session, current_user, item.assignment.task.plan))
+    require(scopes.can_manage_plan(db.session(), current_user, item.assignment.task.plan))
     require(item.assignment.removed_at is None and item.assignment.task.removed_at is None)
     form = DecisionForm()
     if form.validate_on_submit():
         try:
-            ext.decide(db.session, item, approve=bool(form.approve.data), by=current_user.email,
+            ext.decide(db.session(), item, approve=bool(form.approve.data), by=current_user.email,
                        comment=form.comment.data or "")
         except ext.ExtensionError as exc:
             db.session.rollback()
             flash(localized(exc), "error")
         else:
-            told = notices.extension_decided(db.session, item)   # the agency's officers and the requester
+            told = notices.extension_decided(db.session(), item)   # the agency's officers and the requester
             db.session.commit()
             flash(_("Đã đồng ý gia hạn.") if form.approve.data else _("Đã trả lời không đồng ý gia hạn."), "success")
             if not told:
@@ -233,7 +233,7 @@ def decide(request_id: int):
 @login_required
 def evidence(evidence_id: int):
     item = get_or_404(Evidence, evidence_id, include_removed=True)   # kept when its plan row is removed
-    require(scopes.can_view_assignment(db.session, current_user, item.status_change.assignment))
+    require(scopes.can_view_assignment(db.session(), current_user, item.status_change.assignment))
     response = Response(item.data, mimetype=item.content_type)
     # Always a download, never rendered in our origin; the type was checked from the content.
     response.headers["Content-Disposition"] = "attachment; filename*=UTF-8''" + quote(item.filename)

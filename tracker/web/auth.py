@@ -110,7 +110,7 @@ def link(token: str):
     other address must already have an account.
     """
     try:
-        used = redeem(db.session, token, clock.now())
+        used = redeem(db.session(), token, clock.now())
     except LinkError as exc:
         db.session.rollback()
         if exc.link is None:
@@ -144,12 +144,12 @@ def link(token: str):
 @no_referrer
 def resend(token: str):
     """Send a fresh link to the address a used or expired link was for (never elsewhere)."""
-    spent = find(db.session, token)
+    spent = find(db.session(), token)
     if spent is None or not may_resend(spent):
         flash(_("Không gửi lại được liên kết này. Hãy đăng nhập bằng mật khẩu hoặc dùng liên kết "
                 "trong thư mới nhất."), "error")
         return redirect(url_for("auth.login"))
-    send_fresh_link(db.session, spent, clock.now())
+    send_fresh_link(db.session(), spent, clock.now())
     db.session.commit()
     return render_template("auth/link_sent.html")
 

@@ -110,7 +110,7 @@ def _date_arg(name: str, notes: list[str]) -> date | None:
 
 def _filters() -> Filters:
     notes: list[str] = []
-    visible_ids = scopes.visible_plan_ids(db.session, current_user)
+    visible_ids = scopes.visible_plan_ids(db.session(), current_user)
     query = select(Plan).order_by(Plan.year.desc(), Plan.id)
     if visible_ids is not None:
         query = query.where(Plan.id.in_(visible_ids))
@@ -177,7 +177,7 @@ def _scope_label(f: Filters) -> str:
 
 
 def _statistics(f: Filters) -> Statistics:
-    return agency_statistics(db.session, f.as_of, current_app.config["TRACKER_TIMEZONE"], f.period,
+    return agency_statistics(db.session(), f.as_of, current_app.config["TRACKER_TIMEZONE"], f.period,
                              plan_ids=[p.id for p in f.plans], include_coordinating=f.coordinating)
 
 

@@ -73,7 +73,7 @@ def _not_modified(etags: tuple[str, ...], changed_at: datetime) -> bool:
 @bp.get("/feeds/<token>.ics")
 @no_referrer
 def feed(token: str):
-    found = tokens.presented(db.session, token)
+    found = tokens.presented(db.session(), token)
     if found is None:
         abort(404)
     fmt = request.args.get("format", "event")
@@ -81,15 +81,15 @@ def feed(token: str):
         abort(404)
     ctx, now = feed_context(), clock.now()
     key = store.state_key(found, fmt)
-    state = store.stored(db.session, key)
+    state = store.stored(db.session(), key)
     if state is None:
-        store.first_build(db.session, found, fmt, ctx, now)
+        store.first_build(db.session(), found, fmt, ctx, now)
         db.session.commit()
-        state = store.stored(db.session, key)
+        state = store.stored(db.session(), key)
         assert state is not None
     elif not store.is_current(state, ctx, store.settings_fingerprint(ctx)):
         refresher(current_app).request(key)     # served as stored meanwhile
-    if tokens.touch(db.session, found, now):
+    if tokens.touch(db.session(), found, now):
         db.session.commit()
     compressed = request.accept_encodings["gzip"] > 0
     directory = Path(current_app.config["TRACKER_FEED_CACHE_DIR"])
@@ -101,10 +101,10 @@ def feed(token: str):
                    "Cache-Control": "private, no-cache", "Vary": "Accept-Encoding"}
         if _not_modified((plain, gzipped), state.changed_at):
             return Response(status=304, headers=headers)
-        body = open_body(db.session, directory, key, state.etag, compressed)
+        body = open_body(db.session(), directory, key, state.etag, compressed)
         if body is not None:
             break
-        state = store.stored(db.session, key) or state
+        state = store.stored(db.session(), key) or state
     else:
         abort(503)
     db.session.rollback()               # nothing more to read: end the transaction early
@@ -121,14 +121,14 @@ def feed(token: str):
 @bp.get("/feeds/<token>/")
 @no_referrer
 def subscribe(token: str):
-    row = tokens.find(db.session, token)
+    row = tokens.find(db.session(), token)
     if row is None:
         abort(404)
     urls = feed_urls(token)
     out = io.BytesIO()
     segno.make(urls["webcal"], error="m").save(out, kind="svg", scale=5, xmldecl=False,
                                               svgns=True, title="QR")
-    feed_name = build_feed(db.session, row).name      # the name only: no events built
+    feed_name = build_feed(db.session(), row).name      # the name only: no events built
     # The label the system gave the address of reminder e-mails is said in the page's language.
     label = _("Liên kết trong thư nhắc việc") if row.label == tokens.MAIL_LABEL else row.label
     return render_template("feeds/subscribe.html", urls=urls, token=row, feed_name=feed_name, label=label,

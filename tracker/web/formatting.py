@@ -35,7 +35,7 @@ def kind_label(kind: str) -> str:
 
 def people_shown(emails) -> Callable[[str | None], str]:
     """For a page listing who acted: address → "Name (office)", looked up once for all."""
-    names = names_of(db.session, emails)
+    names = names_of(db.session(), emails)
 
     def show(email: str | None) -> str:
         if not email:

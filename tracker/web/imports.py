@@ -43,7 +43,7 @@ def _draft(draft_id: int) -> ImportDraft:
 
 
 def _allowed_issuers() -> set[int] | None:
-    return scopes.publishable_issuer_ids(db.session, current_user)
+    return scopes.publishable_issuer_ids(db.session(), current_user)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -252,9 +252,9 @@ def preview(draft_id: int):
         return redirect(url_for(".progress", draft_id=draft.id))
     _tell_failure(draft)
     calendar = _calendar()
-    index = load_index(db.session)
+    index = load_index(db.session())
     try:
-        preview = drafts.prepare(db.session, draft, calendar, index, today=clock.today(),
+        preview = drafts.prepare(db.session(), draft, calendar, index, today=clock.today(),
                                  default_issuer=current_user.committee_id)
     except UserError as exc:        # the stored file no longer reads (a reader or directory change)
         flash(localized(exc), "error")
@@ -310,7 +310,7 @@ def _changes(draft: ImportDraft, preview: drafts.Preview, index) -> drafts.Chang
     on the draft for the file, choices and plan state it was computed for. A comparison
     that failed is said (``drafts.COMPARE_FAILED``) until any of those change, or the author
     asks again."""
-    key = drafts.changes_key(db.session, draft, preview.existing)
+    key = drafts.changes_key(db.session(), draft, preview.existing)
     again = request.args.get("compare") == "again"
     if draft.changes_key == key and not (again and drafts.compare_failed(draft)):
         if draft.changes is not None:
@@ -401,13 +401,13 @@ def _groups(preview: drafts.Preview) -> list[AgencyGroup]:
 
 def _issuers() -> list[Agency]:
     """The bodies this author may publish plans for: their committee and the bodies under it."""
-    return scopes.tree_agencies(db.session, None, within=_allowed_issuers())
+    return scopes.tree_agencies(db.session(), None, within=_allowed_issuers())
 
 
 def _choosable(preview: drafts.Preview) -> list[Agency]:
     """Agencies offered for an unresolved owner: the issuer's tree, or everything."""
     issuer = preview.resolution.issuer
-    return scopes.tree_agencies(db.session, issuer.id if issuer is not None else None)
+    return scopes.tree_agencies(db.session(), issuer.id if issuer is not None else None)
 
 
 @bp.post("/<int:draft_id>/discard")

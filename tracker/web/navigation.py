@@ -22,7 +22,7 @@ def nav_counts() -> Waiting:
     if not current_user.is_authenticated:
         return Waiting()
     try:
-        return waiting_for(db.session, current_user)
+        return waiting_for(db.session(), current_user)
     except SQLAlchemyError:
         current_app.logger.warning("navigation counts unavailable", exc_info=True)
         return Waiting()

@@ -82,7 +82,7 @@ def _quarter(year: int, q: int) -> tuple[date, date]:
 @login_required
 def detail(plan_id: int):
     plan = get_or_404(Plan, plan_id)
-    require(scopes.can_view_plan(db.session, current_user, plan))
+    require(scopes.can_view_plan(db.session(), current_user, plan))
     status_filter = request.args.get("status", "")
     # "Đã bỏ khỏi kế hoạch": what amendments dropped, with their history, to look at or restore.
     removed_view = status_filter == REMOVED
@@ -111,7 +111,7 @@ def detail(plan_id: int):
     agency_filter = request.args.get("agency", type=int)
     period = request.args.get("due", "")
     window = due_window(period, today, plan.year)
-    mine = scopes.officer_agency_ids(db.session, current_user) if current_user.role == "officer" else None
+    mine = scopes.officer_agency_ids(db.session(), current_user) if current_user.role == "officer" else None
 
     def keep(a: Assignment) -> bool:
         if removed_view != (a.removed_at is not None or a.task.removed_at is not None):
@@ -145,7 +145,7 @@ def detail(plan_id: int):
         status_labels=STATUS_LABELS_VI, agencies=agencies, statuses=STATUSES, categories=CATEGORIES,
         filters={"agency": agency_filter, "status": status_filter, "due": period}, mine=mine,
         removed_view=removed_view, removed_count=removed_count, removed=REMOVED,
-        can_manage=scopes.can_manage_plan(db.session, current_user, plan),
+        can_manage=scopes.can_manage_plan(db.session(), current_user, plan),
         periods=[("month", _("Tháng này")), ("quarter", _("Quý này"))]
         + [(f"q{q}", _("Quý %(q)s/%(y)s", q=q, y=plan.year)) for q in range(1, 5)])
 
@@ -168,12 +168,12 @@ def _rows(task: Task, keep=None) -> list[dict]:
 def restore(plan_id: int, assignment_id: int):
     """An author puts back an assignment an amendment removed, with its history."""
     plan = get_or_404(Plan, plan_id)
-    require(scopes.can_manage_plan(db.session, current_user, plan))
+    require(scopes.can_manage_plan(db.session(), current_user, plan))
     assignment = db.session.scalar(select(Assignment).where(Assignment.id == assignment_id)
                                    .execution_options(include_removed=True))
     require(assignment is not None and assignment.task.plan_id == plan.id)
     try:
-        removal.restore(db.session, assignment)
+        removal.restore(db.session(), assignment)
     except removal.RestoreError as exc:
         db.session.rollback()
         flash(localized(exc), "error")
@@ -188,7 +188,7 @@ def restore(plan_id: int, assignment_id: int):
 
 def _owner_choices(plan: Plan) -> list[Agency]:
     """The agencies a plan's tasks may be given to: the issuer's tree, in natural order."""
-    return scopes.tree_agencies(db.session, plan.issuer_id)
+    return scopes.tree_agencies(db.session(), plan.issuer_id)
 
 
 @bp.route("/plans/<int:plan_id>/tasks/<int:task_id>/edit", methods=["GET", "POST"])
@@ -196,7 +196,7 @@ def _owner_choices(plan: Plan) -> list[Agency]:
 def edit_task(plan_id: int, task_id: int):
     """The plan's author corrects a published task: content, output, deadline, owners."""
     plan = get_or_404(Plan, plan_id)
-    require(scopes.can_manage_plan(db.session, current_user, plan))
+    require(scopes.can_manage_plan(db.session(), current_user, plan))
     task = db.session.get(Task, task_id)
     require(task is not None and task.plan_id == plan.id)
     choices = _owner_choices(plan)
@@ -213,7 +213,7 @@ def edit_task(plan_id: int, task_id: int):
         context = PlanContext(year=plan.year, issued=plan.issued_date, level=level_of(plan.issuer_name),
                               calendar=reporting_calendar(current_app.config))
         try:
-            changes = editing.edit_task(db.session, task, current_user.email, context,
+            changes = editing.edit_task(db.session(), task, current_user.email, context,
                                         {e.id for e in choices}, content=request.form.get("content"), rows=rows)
         except editing.EditError as exc:
             db.session.rollback()
@@ -235,11 +235,11 @@ def edit_task(plan_id: int, task_id: int):
 def edit_plan(plan_id: int):
     """The plan's author corrects its number, title or issuer."""
     plan = get_or_404(Plan, plan_id)
-    require(scopes.can_manage_plan(db.session, current_user, plan))
-    allowed = scopes.publishable_issuer_ids(db.session, current_user)
+    require(scopes.can_manage_plan(db.session(), current_user, plan))
+    allowed = scopes.publishable_issuer_ids(db.session(), current_user)
     if request.method == "POST":
         try:
-            changes = editing.edit_plan(db.session, plan, current_user.email, allowed,
+            changes = editing.edit_plan(db.session(), plan, current_user.email, allowed,
                                         number=request.form.get("number"), title=request.form.get("title"),
                                         issuer_id=request.form.get("issuer_id", type=int))
         except editing.EditError as exc:
@@ -251,4 +251,4 @@ def edit_plan(plan_id: int):
               if changes else _("Không có gì thay đổi."), "success")
         return redirect(url_for(".detail", plan_id=plan.id))
     return render_template("plans/edit_plan.html", plan=plan,
-                           issuers=scopes.tree_agencies(db.session, None, within=allowed))
+                           issuers=scopes.tree_agencies(db.session(), None, within=allowed))
