@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tracker.reading.result import ANNUAL, MONTHLY, NINE_MONTHS, PERIODS, QUARTERLY, SEMIANNUAL
-from tracker.scheduling.reporting import DEFAULT_SUBMISSION_DAYS, ReportingCalendar, period_bounds, period_label
+from tracker.reading.reporting import DEFAULT_SUBMISSION_DAYS, ReportingCalendar, period_bounds, period_label
 
 CAL = ReportingCalendar()
 

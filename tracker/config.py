@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .scheduling.reporting import ReportingCalendar
+    from .reading.reporting import ReportingCalendar
 
 from .errors import UserError
 
@@ -215,7 +215,7 @@ def check(settings: dict) -> None:
 
 def reporting_calendar(config) -> ReportingCalendar:
     """The reporting calendar (Decree 09/2019 defaults) as this deployment configures it."""
-    from .scheduling.reporting import ReportingCalendar
+    from .reading.reporting import ReportingCalendar
     return ReportingCalendar(cutoff_day=config["TRACKER_REPORT_CUTOFF_DAY"], submission_days={
         "national": config["TRACKER_REPORT_DAY_NATIONAL"],
         "province": config["TRACKER_REPORT_DAY_PROVINCE"],

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from ..clock import as_utc
 from ..errors import UserError
 from ..models import OFFICER, Account, SignInLink
-from ..models.base import utcnow
+from ..models.base import table_of, utcnow
 
 TOKEN_BYTES = 32
 
@@ -103,8 +103,8 @@ def redeem(session: Session, token: str, now: datetime | None = None) -> SignInL
         raise LinkError("used", link)
     if as_utc(link.expires_at) <= now:
         raise LinkError("expired", link)
-    claimed = session.execute(
-        SignInLink.__table__.update()
+    claimed = session.connection().execute(
+        table_of(SignInLink).update()
         .where(SignInLink.id == link.id, SignInLink.used_at.is_(None))
         .values(used_at=now)).rowcount
     if claimed != 1:

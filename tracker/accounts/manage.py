@@ -138,6 +138,6 @@ def demo_accounts(session: Session, password: str) -> list[Account]:
         officer = session.scalar(select(FocalOfficer).join(FocalOfficer.agency)
                                  .where(Agency.parent_id == committee.id, FocalOfficer.email.is_not(None))
                                  .order_by(FocalOfficer.id).limit(1))
-        if officer is not None:
+        if officer is not None and officer.email:
             ensure(officer.email.lower(), officer.name, OFFICER)
     return made

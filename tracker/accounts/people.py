@@ -29,16 +29,17 @@ def _known(session: Session, emails: Iterable[str | None]) -> dict[str, tuple[st
         for officer in session.scalars(select(FocalOfficer).where(func.lower(FocalOfficer.email).in_(rest))
                                        .options(selectinload(FocalOfficer.agency)).order_by(FocalOfficer.id)):
             # one officer may serve several agencies: the first is named
-            found.setdefault(officer.email.lower(), (officer.name, officer.agency.name if officer.agency else ""))
+            found.setdefault((officer.email or "").lower(),
+                             (officer.name, officer.agency.name if officer.agency else ""))
     return found
 
 
 def names_of(session: Session, emails: Iterable[str | None]) -> dict[str, str]:
     """Lower-cased address → "Name (office)" for every address given, in two queries."""
-    emails = [e for e in emails if e and e.strip()]
-    known = _known(session, emails)
+    given = [e for e in emails if e and e.strip()]
+    known = _known(session, given)
     return {e.strip().lower(): _label(*known[e.strip().lower()]) if e.strip().lower() in known else e.strip()
-            for e in emails}
+            for e in given}
 
 
 def who(session: Session, email: str | None, office: str = "") -> str:

@@ -54,8 +54,8 @@ def tree_agencies(session: Session, agency_id: int | None, within: set[int] | No
     if agency_id is not None:
         root = agency_id
         parents = dict(session.execute(select(Agency.id, Agency.parent_id)).all())
-        while parents.get(root) is not None:
-            root = parents[root]
+        while (parent := parents.get(root)) is not None:
+            root = parent
         query = query.where(Agency.id.in_(subtree_ids(session, root)))
     if within is not None:
         query = query.where(Agency.id.in_(within))

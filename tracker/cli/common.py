@@ -18,8 +18,8 @@ from ..directory.resolve import DirectoryIndex
 from ..directory.store import load_index
 from ..extensions import db
 from ..reading.plan import read_plan
+from ..reading.reporting import ReportingCalendar
 from ..reading.result import NotAPlanError, PlanReading
-from ..scheduling.reporting import ReportingCalendar
 
 
 class BilingualUsageError(click.UsageError):

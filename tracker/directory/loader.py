@@ -233,7 +233,11 @@ def import_directory(session: Session, data: dict) -> ImportReport:
         if spec.get("key") not in GROUP_NAMES:
             raise DirectoryError(f"Nhóm “{spec.get('key')}” không hợp lệ ({', '.join(GROUP_NAMES)}).",
                                  f"Unknown group key “{spec.get('key')}”.")
-        ensure_group(spec["key"], lookup(spec.get("scope"), f"group {spec['key']}"), spec.get("name"))
+        scope = lookup(spec.get("scope"), f"group {spec['key']}")
+        if scope is None:
+            raise DirectoryError(f"Nhóm “{spec['key']}” thiếu “scope” (UBND mà nhóm thuộc về).",
+                                 f"Group “{spec['key']}” has no “scope” (the committee it belongs to).")
+        ensure_group(spec["key"], scope, spec.get("name"))
     session.flush()
     for entry, agency in pending:
         for key in entry.get("member_of") or []:

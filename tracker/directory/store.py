@@ -33,4 +33,6 @@ def load_index(session: Session) -> DirectoryIndex:
 def find_agencies(session: Session, name: str) -> list[Agency]:
     """Agencies a person may mean by ``name`` (CLI filters): exact or loose match."""
     index = load_index(session)
-    return [session.get(Agency, e.id) for e in index.match(name)]
+    ids = [e.id for e in index.match(name)]
+    found = {a.id: a for a in session.scalars(select(Agency).where(Agency.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]

@@ -16,12 +16,14 @@ anything unusual (an agency renamed, hundreds of tasks in one flush) marks every
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from itertools import chain
 
 from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session
 
 from ..models import Agency, Assignment, Deadline, FeedScope, FeedState, FocalOfficer, Occurrence, Plan, Task
+from ..models.base import table_of
 
 WIDE = 500          # more tasks than this in one flush: mark every feed rather than list them
 
@@ -33,20 +35,21 @@ def _values(obj, attribute: str) -> set:
             if v is not None}
 
 
-def mark_changed(session: Session, *, tasks: set[int] = frozenset(), tasks_shown: set[int] = frozenset(),
-                 plans: set[int] = frozenset(), plans_whole: set[int] = frozenset(),
-                 scopes: set[str] = frozenset(), everything: bool = False) -> None:
+def mark_changed(session: Session, *, tasks: AbstractSet[int] = frozenset(),
+                 tasks_shown: AbstractSet[int] = frozenset(), plans: AbstractSet[int] = frozenset(),
+                 plans_whole: AbstractSet[int] = frozenset(), scopes: AbstractSet[str] = frozenset(),
+                 everything: bool = False) -> None:
     """Move the generation of every stored feed built from these tasks (``tasks``: every
     agency in them, whose descriptions name each other; ``tasks_shown``: only their plans
     and issuers, the agencies being in ``scopes``), plans (``plans_whole``: every agency in
     them too, for a changed title or status) or scopes. Runs on the session's connection,
     inside its transaction."""
     connection = session.connection()
-    states = FeedState.__table__
+    states = table_of(FeedState)
     if everything or len(tasks) + len(tasks_shown) > WIDE:
         connection.execute(update(states).values(generation=states.c.generation + 1))
         return
-    a, t, p = Assignment.__table__, Task.__table__, Plan.__table__
+    a, t, p = table_of(Assignment), table_of(Task), table_of(Plan)
     scopes, plans = set(scopes), set(plans) | set(plans_whole)
     if tasks:
         scopes |= {f"agency:{i}" for i in connection.scalars(
@@ -63,7 +66,7 @@ def mark_changed(session: Session, *, tasks: set[int] = frozenset(), tasks_shown
         scopes |= {f"issuer:{i}" for i in connection.scalars(
             select(p.c.issuer_id).where(p.c.id.in_(plans), p.c.issuer_id.is_not(None)).distinct())}
     if scopes:
-        feeds = select(FeedScope.__table__.c.state_key).where(FeedScope.__table__.c.scope.in_(sorted(scopes)))
+        feeds = select(table_of(FeedScope).c.state_key).where(table_of(FeedScope).c.scope.in_(sorted(scopes)))
         connection.execute(update(states).where(states.c.key.in_(feeds))
                            .values(generation=states.c.generation + 1))
 
@@ -121,7 +124,7 @@ def _after_flush(session: Session, _context) -> None:
     if not (tasks or tasks_shown or plans or plans_whole or scopes or assignments or deadlines or everything):
         return
     if assignments or deadlines:
-        a = Assignment.__table__
+        a = table_of(Assignment)
         connection = session.connection()
         for task_id, agency_id in connection.execute(
                 select(a.c.task_id, a.c.agency_id).where(a.c.id.in_(assignments) | a.c.deadline_id.in_(deadlines))):

@@ -37,7 +37,7 @@ from ..models import (
     Plan,
     Task,
 )
-from ..scheduling.reporting import ReportingCalendar
+from ..reading.reporting import ReportingCalendar
 
 STATUS_PREFIX = {DONE: "[Đã hoàn thành] ", PAUSED: "[Tạm dừng] ", CANCELLED: "[ĐÃ HỦY] "}
 OVERDUE_PREFIX = "[Quá hạn] "
@@ -97,10 +97,12 @@ class FeedContext:
 class FeedTarget(Protocol):
     """What a feed is of: a token names it, and so does its stored state (for a rebuild)."""
 
-    kind: str
-    target_id: int | None
-    target_email: str | None
-
+    @property
+    def kind(self) -> str: ...
+    @property
+    def target_id(self) -> int | None: ...
+    @property
+    def target_email(self) -> str | None: ...
     @property
     def feed_key(self) -> str: ...
 
@@ -210,9 +212,9 @@ def _item_events(item: _Item, owners: tuple[str, str], ctx: FeedContext) -> list
             dated.append((f"occurrence-{occ.id}", occ.due, occ.due, occ.status, occ.label,
                           item.sequence + occ.sequence, max(item.modified, _utc(occ.updated_at))))
     elif item.deadline_kind == "continuous":
-        for occ in ctx.checkin_calendar.occurrences(ctx.checkin_periods, item.plan_year):
-            dated.append((f"checkin-{item.id}-{occ.due:%Y%m%d}", occ.due, occ.due,
-                          item.status, f"Báo cáo định kỳ {occ.label} (nhiệm vụ thường xuyên)",
+        for checkin in ctx.checkin_calendar.occurrences(ctx.checkin_periods, item.plan_year):
+            dated.append((f"checkin-{item.id}-{checkin.due:%Y%m%d}", checkin.due, checkin.due,
+                          item.status, f"Báo cáo định kỳ {checkin.label} (nhiệm vụ thường xuyên)",
                           item.sequence, item.modified))
     elif item.deadline_due is not None:
         first = item.deadline_start if item.deadline_kind == "range" and item.deadline_start else item.deadline_due
@@ -274,9 +276,9 @@ def _items(session: Session, *conditions) -> list[_Item]:
                 select(o.id, o.assignment_id, o.due, o.status, o.label, o.sequence, o.updated_at, o.cutoff)
                 .where(o.assignment_id.in_(_feed_assignments(*conditions)), o.removed_at.is_(None))
                 .order_by(o.assignment_id, o.due, o.id)):
-            item = by_id.get(assignment_id)
-            if item is not None:
-                item.occurrences.append(_Occurrence(occ_id, due, status, label, sequence, updated, cutoff))
+            owner = by_id.get(assignment_id)
+            if owner is not None:
+                owner.occurrences.append(_Occurrence(occ_id, due, status, label, sequence, updated, cutoff))
     return items
 
 

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import FeedState
+from ..models.base import table_of
 
 log = logging.getLogger("tracker.feeds")
 
@@ -41,7 +42,7 @@ def open_body(session: Session, directory: Path, key: str, etag: str, compressed
     path = directory / name
     with contextlib.suppress(OSError):      # absent, removed for a newer version, or unreadable
         return open(path, "rb")
-    t = FeedState.__table__.c
+    t = table_of(FeedState).c
     data = session.connection().execute(
         select(t.body_gzip if compressed else t.body).where(t.key == key, t.etag == etag)).scalar()
     if data is None:

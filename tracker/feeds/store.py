@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..models import FeedScope, FeedState, FeedToken
+from ..models.base import table_of
 from ..models.feed import feed_key
 from .events import FeedContext, FeedTarget, build_feed, officer_agencies
 from .ical import to_ical
@@ -66,7 +67,7 @@ class Stored:
 
 def stored(session: Session, key: str) -> Stored | None:
     """One primary-key lookup, with Core (see tokens.Presented for why)."""
-    t = FeedState.__table__.c
+    t = table_of(FeedState).c
     row = session.connection().execute(select(
         t.key, t.etag, t.generation, t.built_generation, t.built_day, t.built_with, t.changed_at)
         .where(t.key == key)).first()
@@ -103,9 +104,9 @@ def _save(session: Session, state: FeedState, built: Built, generation: int, ctx
     values = dict(built_generation=generation, built_day=ctx.today, built_with=fingerprint, building_since=None)
     if built.etag != state.etag:
         values.update(etag=built.etag, body=built.body, body_gzip=built.body_gzip, changed_at=now)
-    table = FeedState.__table__
+    table = table_of(FeedState)
     session.execute(update(table).where(table.c.key == state.key).values(**values))
-    scopes = FeedScope.__table__
+    scopes = table_of(FeedScope)
     session.execute(delete(scopes).where(scopes.c.state_key == state.key))
     session.execute(insert(scopes), [{"scope": s, "state_key": state.key} for s in sorted(built.scopes)])
 
@@ -132,8 +133,8 @@ def first_build(session: Session, target: FeedTarget, fmt: str, ctx: FeedContext
 def _claim(session: Session, key: str, now: datetime) -> int | None:
     """Take the rebuild of one feed for this process; returns the generation to build, or
     None when another process holds a live claim or nothing is stored under the key."""
-    table = FeedState.__table__
-    claimed = session.execute(update(table).where(
+    table = table_of(FeedState)
+    claimed = session.connection().execute(update(table).where(
         table.c.key == key, or_(table.c.building_since.is_(None), table.c.building_since < now - CLAIM_FOR))
         .values(building_since=now))
     if claimed.rowcount != 1:
@@ -163,7 +164,7 @@ def rebuild(session: Session, key: str, ctx: FeedContext, now: datetime) -> bool
         session.commit()
     except Exception:
         session.rollback()
-        session.execute(update(FeedState.__table__).where(FeedState.__table__.c.key == key)
+        session.execute(update(table_of(FeedState)).where(table_of(FeedState).c.key == key)
                         .values(building_since=None))
         session.commit()
         raise
@@ -177,7 +178,7 @@ def _live_feed_keys(session: Session) -> set[str]:
 
 
 def stale_keys(session: Session, ctx: FeedContext) -> list[str]:
-    table = FeedState.__table__
+    table = table_of(FeedState)
     return list(session.scalars(select(table.c.key).where(or_(
         table.c.built_generation != table.c.generation, table.c.built_day.is_(None),
         table.c.built_day != ctx.today, table.c.built_with != settings_fingerprint(ctx)))
@@ -201,7 +202,7 @@ def refresh_stale(session: Session, ctx: FeedContext, now: datetime) -> RefreshR
     live = _live_feed_keys(session)
     gone = [k for k in keys if k.rsplit("|", 1)[0] not in live]
     if gone:
-        session.execute(delete(FeedState.__table__).where(FeedState.__table__.c.key.in_(gone)))
+        session.execute(delete(table_of(FeedState)).where(table_of(FeedState).c.key.in_(gone)))
         report.dropped = len(gone)
     session.commit()
     for key in keys:

@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..models import FEED_KINDS, FeedToken
-from ..models.base import utcnow
+from ..models.base import table_of, utcnow
 from ..models.feed import feed_key
 
 TOKEN_BYTES = 32          # 256 bits, well above the 128 the issue asks for
@@ -82,7 +82,7 @@ def presented(session: Session, token: str) -> Presented | None:
     digest = _digest(token)
     if digest is None:
         return None
-    t = FeedToken.__table__.c
+    t = table_of(FeedToken).c
     row = session.connection().execute(
         select(t.id, t.kind, t.target_id, t.target_email, t.last_used_at, t.token_hash, t.revoked_at)
         .where(t.token_hash == digest)).first()
@@ -99,7 +99,7 @@ def touch(session: Session, row: Presented, now: datetime) -> bool:
         last = last.replace(tzinfo=now.tzinfo)
     if last is not None and now - last < _USE_RESOLUTION:
         return False
-    t = FeedToken.__table__
+    t = table_of(FeedToken)
     session.connection().execute(update(t).where(t.c.id == row.id).values(last_used_at=now))
     return True
 

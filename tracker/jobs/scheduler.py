@@ -19,10 +19,11 @@ import logging
 import os
 import threading
 from pathlib import Path
+from typing import TextIO
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.pool import NullPool
 
 log = logging.getLogger("tracker.scheduler")
@@ -75,14 +76,15 @@ class Leadership:
     def __init__(self, app: Flask):
         self.url = app.config["SQLALCHEMY_DATABASE_URI"]
         self.lock_path = Path(app.instance_path) / "scheduler.lock"
-        self._engine = None
-        self._connection = None
-        self._file = None
+        self._engine: Engine | None = None
+        self._connection: Connection | None = None
+        self._file: TextIO | None = None
 
     def try_acquire(self) -> bool:
         if self.url.startswith("postgresql"):
             # No pool: the leader's connection is held for life, a standby's closed at once.
-            self._engine = self._engine or create_engine(self.url, poolclass=NullPool)
+            if self._engine is None:
+                self._engine = create_engine(self.url, poolclass=NullPool)
             connection = self._engine.connect()
             won = connection.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": LOCK_KEY}).scalar()
             connection.commit()

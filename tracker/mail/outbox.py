@@ -24,9 +24,10 @@ import smtplib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import format_datetime
+from typing import cast
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -41,7 +42,7 @@ STUCK_AFTER = timedelta(minutes=15)
 
 
 def valid_address(address: str | None) -> bool:
-    return bool(address) and len(address) <= 254 and bool(_ADDRESS.match(address))
+    return address is not None and len(address) <= 254 and bool(_ADDRESS.match(address))
 
 
 def idempotency_key(kind: str, recipient: str | None, day: str, parts: list[str]) -> str:
@@ -105,14 +106,14 @@ def _claim(session: Session, now: datetime, limit: int) -> list[OutboxMessage]:
     claimed = []
     for message_id in ids:
         # Compare-and-set: only one claimer can move a row out of "queued".
-        result = session.execute(update(OutboxMessage)
-                                 .where(OutboxMessage.id == message_id, OutboxMessage.state == QUEUED)
-                                 .values(state=SENDING, claimed_at=now,
-                                         attempts=OutboxMessage.attempts + 1))
+        result = cast(CursorResult, session.execute(
+            update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.state == QUEUED)
+            .values(state=SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)))
         if result.rowcount == 1:
             claimed.append(message_id)
     session.commit()
-    return [session.get(OutboxMessage, i) for i in claimed]
+    return list(session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(claimed))
+                                .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id))) if claimed else []
 
 
 def _fail_stuck(session: Session, now: datetime) -> int:
@@ -153,15 +154,22 @@ def send_due(session: Session, limit: int | None = None) -> SendReport:
         return report
     try:
         for row in batch:
+            recipient = row.recipient
+            if recipient is None or not valid_address(recipient):     # a retried message with no address
+                row.state, row.last_error = FAILED, f"Không có địa chỉ email hợp lệ (“{recipient or ''}”)."
+                report.failed += 1
+                session.commit()
+                continue
             try:
                 # The recipient's sign-in and feed links are minted now, never stored.
-                text, html = fill_links(session, row.recipient, row.body_text, row.body_html)
-                message = to_message(ComposedMail(to=row.recipient, subject=row.subject,
+                text, html = fill_links(session, recipient, row.body_text, row.body_html)
+                message = to_message(ComposedMail(to=recipient, subject=row.subject,
                                                   text=text, html=html, ics=row.ics),
                                      sender, message_id=row.message_id, language=row.language)
                 del message["Date"]
                 message["Date"] = format_datetime(clock.now())   # the app's clock, like the rest
-                connection.host.send_message(message, from_addr=_envelope(sender), to_addrs=[row.recipient])
+                assert connection.host is not None, "MAIL_SUPPRESS_SEND: Flask-Mail opened no SMTP connection"
+                connection.host.send_message(message, from_addr=_envelope(sender), to_addrs=[recipient])
             except smtplib.SMTPRecipientsRefused as exc:
                 row.state, row.last_error = FAILED, f"Máy chủ thư từ chối người nhận: {exc.recipients}"
                 report.failed += 1
@@ -173,7 +181,7 @@ def send_due(session: Session, limit: int | None = None) -> SendReport:
             session.commit()          # each outcome is durable before the next send
     finally:
         try:
-            connection.__exit__(None, None, None)
+            connection.__exit__(None, None, None)  # type: ignore[arg-type]  # flask-mail's stub wants an exception
         except (OSError, smtplib.SMTPException):
             pass
     return report

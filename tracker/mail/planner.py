@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 
 from flask import current_app
 from sqlalchemy import select
@@ -83,7 +83,7 @@ def _people(assignment: Assignment, audience: str) -> list[Recipient]:
     return people
 
 
-def _utc_date(moment) -> date:
+def _local_day(moment: datetime) -> date:
     return local_date(moment, current_app.config["TRACKER_TIMEZONE"])
 
 
@@ -100,7 +100,7 @@ def _items(assignment: Assignment, calendar, cutoff_periods) -> list[tuple[str, 
         # A period is checked in when the officer reported during it (docs/domain.md,
         # "On-time categories": a continuous item is judged by whether its periodic check-in
         # was made).
-        reported = [_utc_date(h.changed_at) for h in assignment.history if h.kind == "report"]
+        reported = [_local_day(h.changed_at) for h in assignment.history if h.kind == "report"]
         done = frozenset(o.cutoff for o in periods if any(o.start <= d <= o.cutoff for d in reported))
         return [(f"a{assignment.id}", None,
                  rules.Item(due=None, status=assignment.status, continuous=True, cutoffs=cutoffs,

@@ -62,7 +62,7 @@ def _checked(base: ReminderPolicy, values: Mapping[str, object]) -> ReminderPoli
                               f"hơn số ngày cảnh báo gửi Thủ trưởng cơ quan "
                               f"({merged['escalate_head_after']}).") from exc
         field = min((f for f in POLICY_FIELDS if f in text), key=text.index, default=None)
-        raise PolicyError(text, field, _RULES_VI.get(field, "Giá trị không hợp lệ.")) from exc
+        raise PolicyError(text, field, _RULES_VI.get(field or "", "Giá trị không hợp lệ.")) from exc
 
 
 def effective_policy(session: Session, plan: Plan | None = None) -> tuple[ReminderPolicy, dict]:

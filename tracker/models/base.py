@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
-from sqlalchemy import DateTime, event
+from sqlalchemy import DateTime, Table, event
 from sqlalchemy.orm import Mapped, Session, mapped_column, with_loader_criteria
 
 from ..clock import now as utcnow  # noqa: F401  (stored timestamps follow the app's clock)
@@ -17,6 +17,12 @@ if TYPE_CHECKING:
     Model = Base
 else:
     Model = db.Model
+
+
+def table_of(model: type[Base]) -> Table:
+    """A model's Core table, for the few hot paths that skip the ORM (the type checker is
+    told ``FromClause``, which cannot be updated or inserted into)."""
+    return cast(Table, model.__table__)
 
 
 class Removable:

@@ -40,7 +40,7 @@ from ..directory.store import load_index
 from ..errors import UserError
 from ..models import Assignment, ImportDraft, Plan, Task
 from ..reading.deadlines import read_deadline
-from ..reading.header import level_of
+from ..reading.header import context_of
 from ..reading.owners import read_owners
 from ..reading.plan import read_plan
 from ..reading.prose import CHECKED_CONFIDENCE
@@ -148,9 +148,7 @@ def carried_choices(session: Session, reading: PlanReading, index: DirectoryInde
 
 
 def _context(reading: PlanReading, calendar) -> PlanContext:
-    header = reading.header
-    return PlanContext(year=header.year, issued=header.issued_date, level=level_of(header.issuer),
-                       calendar=calendar)
+    return context_of(reading.header, calendar)
 
 
 SPLIT_SUFFIX = "a"
@@ -275,7 +273,7 @@ def apply_owners(reading: PlanReading, index: DirectoryIndex, chosen: dict[str, 
         chosen[key] = [n for n in names if n in allowed]
     for task in reading.tasks + reading.prose_tasks:
         for _row, assignment, mention in _mentions(task):
-            names = chosen.get(key_of(mention.text))
+            names = chosen.get(key_of(mention.text)) or []
             if not names or (mention.agency is not None and not mention.group) or mention.members:
                 continue
             _choose(mention, names)
@@ -363,8 +361,10 @@ def incomplete_proposals(reading: PlanReading, prose_refs: set[str]) -> list[str
     missing = []
     chosen = [t for t in reading.tasks if is_added(t)] + [t for t in reading.prose_tasks if t.ref in prose_refs]
     for task in chosen:
-        for assignment in task.assignments or [None]:
-            if assignment is None or not (assignment.lead or assignment.coordinate) or (
+        if not task.assignments:
+            missing.append(task.ref)
+        for assignment in task.assignments:
+            if not (assignment.lead or assignment.coordinate) or (
                     assignment.deadline.kind == "unknown"
                     and fold(assignment.deadline.text).strip(" .") not in NO_DEADLINE):
                 missing.append(task.ref)
@@ -416,7 +416,7 @@ def overdue_on(reading: PlanReading, prose_refs: set[str], today: date) -> int:
     for task in reading.tasks + [t for t in reading.prose_tasks if t.ref in prose_refs]:
         for assignment in task.assignments:
             owners = sum(len(m.members) or 1 for m in assignment.lead + assignment.coordinate)
-            dues = [o.due for o in assignment.deadline.occurrences] or [assignment.deadline.due]
+            dues: list[date | None] = [o.due for o in assignment.deadline.occurrences] or [assignment.deadline.due]
             count += owners * sum(1 for d in dues if d is not None and d < today)
     return count
 
@@ -596,7 +596,8 @@ def compare_and_keep(make_session, engine, draft_id: int, key: str, preview: Pre
     (``COMPARE_FAILED``, the error in the log), so the page says so instead of waiting."""
     try:
         changes = dry_run(engine, preview, index)
-        kept, result = changes.as_json(), changes
+        kept: dict = changes.as_json()
+        result: Changes | str = changes
     except Exception:
         log.exception("listing the changes of import draft %s failed", draft_id)
         kept, result = {COMPARE_FAILED: True}, COMPARE_FAILED
@@ -613,7 +614,7 @@ def compare_failed(draft: ImportDraft) -> bool:
 
 def stored_changes(draft: ImportDraft) -> Changes | str:
     """The list of changes kept on the draft (``COMPARE_FAILED`` if working it out failed)."""
-    return COMPARE_FAILED if compare_failed(draft) else Changes.from_json(draft.changes)
+    return COMPARE_FAILED if compare_failed(draft) or draft.changes is None else Changes.from_json(draft.changes)
 
 
 class PublishError(UserError):

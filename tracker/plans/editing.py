@@ -149,13 +149,13 @@ def _edit_row(session: Session, task: Task, edit: RowEdit, members: list[Assignm
         changes.append(line)
 
     for assignment_id in edit.remove:
-        assignment = next((a for a in members if a.id == assignment_id), None)
-        if assignment is None:
+        leaving = next((a for a in members if a.id == assignment_id), None)
+        if leaving is None:
             continue
-        name = assignment.agency.name if assignment.agency else assignment.owner_text
+        name = leaving.agency.name if leaving.agency else leaving.owner_text
         line = Note(f"{where.vi}Bỏ cơ quan “{name}” khỏi nhiệm vụ", f"{where.en}“{name}” removed from the task")
-        _note(assignment, by, line)
-        assignment.removed_at = utcnow()
+        _note(leaving, by, line)
+        leaving.removed_at = utcnow()
         changes.append(line)
 
     live = [a for a in members if a.removed_at is None]

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, selectinload
 from ..directory.resolve import DirectoryIndex, Resolution
 from ..feeds.changes import mark_changed
 from ..models import LEAD, PLAN_ACTIVE, Agency, Assignment, Deadline, Occurrence, Plan, Section, Task
-from ..models.base import utcnow
+from ..models.base import table_of, utcnow
 from ..models.mail import SentStep
 from ..reading.result import AssignmentReading, DeadlineReading, OwnerMention, PlanReading, TaskReading
 from ..reading.text import fold
@@ -152,15 +152,15 @@ def import_plan(session: Session, reading: PlanReading, index: DirectoryIndex,
     # temporary value, and take the dropped ones out of the live references, first, so the
     # unique live (plan, reference) never trips mid-flush.
     moving = [t for rt, t in zip(reading.tasks, matches.values()) if t is not None and t.ref != rt.ref]
-    for task in moving:
-        task.ref = f"~{task.id}"
+    for parked in moving:
+        parked.ref = f"~{parked.id}"
     kept = {id(t) for t in matches.values() if t is not None}
     dropped = [t for t in existing if id(t) not in kept and t.removed_at is None]
-    for task in dropped:
-        result.removed.append(task.ref)
-        task.removed_at = now
-        task.updated_at = now
-        for assignment in task.assignments:
+    for gone in dropped:
+        result.removed.append(gone.ref)
+        gone.removed_at = now
+        gone.updated_at = now
+        for assignment in gone.assignments:
             _remove_assignment(assignment, now, result)
     if moving or dropped:
         session.flush()
@@ -223,7 +223,7 @@ def _insert_new_tasks(session: Session, plan: Plan, fresh: list[tuple[TaskReadin
             return []
         # Core, not the ORM's bulk mode: that one leaves None values out of a row, which splits
         # the rows into many small statements whenever some dates are empty.
-        table = model.__table__
+        table = table_of(model)
         statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
         return list(session.connection().scalars(statement, rows))
 

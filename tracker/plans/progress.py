@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -18,7 +19,7 @@ class StatusError(UserError):
 
 def report(session: Session, assignment: Assignment, status: str, by: str,
            progress: int | None = None, comment: str = "", occurrence: Occurrence | None = None,
-           at: datetime | None = None, evidence: list[CheckedFile] = ()) -> StatusChange:
+           at: datetime | None = None, evidence: Sequence[CheckedFile] = ()) -> StatusChange:
     """Set the status (of the assignment, or of one of its occurrences) and record who did it.
 
     Done sets the completion time (kept as the first time it was done); anything else

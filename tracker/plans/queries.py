@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date
+from datetime import UTC, date, datetime
+from typing import overload
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -28,7 +29,14 @@ class DueItem:
         return self.occurrence.label if self.occurrence else (self.assignment.deadline.text or "")
 
 
-def local_date(moment, tz: str) -> date | None:
+@overload
+def local_date(moment: datetime, tz: str) -> date: ...
+@overload
+def local_date(moment: datetime | None, tz: str) -> date | None: ...
+
+
+def local_date(moment: datetime | None, tz: str) -> date | None:
+    """A stored timestamp's calendar day in the time zone ``tz`` (None stays None)."""
     if moment is None:
         return None
     if moment.tzinfo is None:   # SQLite returns naive datetimes; they are stored in UTC

@@ -118,7 +118,8 @@ def work_list(session: Session, agency_ids: list[int], today: date, tz: str, rep
     end; "Sắp đến hạn" what falls due after that and by the end of the
     ``ahead_months``-th month after this one. Items of archived plans are left out, as
     reminders and calendars leave them out."""
-    result = WorkList(upcoming_until=month_end(today, ahead_months))
+    upcoming_until = month_end(today, ahead_months)
+    result = WorkList(upcoming_until=upcoming_until)
     if not agency_ids:
         return result
     week_end = today + timedelta(days=6 - today.weekday())
@@ -145,7 +146,7 @@ def work_list(session: Session, agency_ids: list[int], today: date, tz: str, rep
             result.this_week.append(work)
         elif work.due is not None and work.due <= this_month_end:
             result.this_month.append(work)
-        elif work.due is not None and work.due <= result.upcoming_until:
+        elif work.due is not None and work.due <= upcoming_until:
             result.upcoming.append(work)
         elif work.due is not None:
             result.later += 1
@@ -181,8 +182,9 @@ def _history(session: Session, assignment_ids: set[int]) -> dict[int, list[_Entr
         .where(StatusChange.assignment_id.in_(assignment_ids), StatusChange.kind.in_(("report", "returned")))
         .order_by(StatusChange.id))
     found: dict[int, list[_Entry]] = {}
-    for assignment_id, *entry in rows:
-        found.setdefault(assignment_id, []).append(_Entry(*entry))
+    for assignment_id, change_id, occurrence_id, kind, changed_at, progress, comment in rows:
+        found.setdefault(assignment_id, []).append(
+            _Entry(change_id, occurrence_id, kind, changed_at, progress, comment))
     return found
 
 

@@ -78,7 +78,8 @@ from tracker.reading.result import (
     ReadingWarning,
 )
 from tracker.reading.text import clean, fold, nfc
-from tracker.scheduling.reporting import ReportingCalendar
+
+from .reporting import ReportingCalendar
 
 # Known conversion slips, repaired on the NFC text before reading (case-insensitive):
 # (pattern, replacement). Most fold to the same letters anyway; repairing them keeps the

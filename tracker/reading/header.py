@@ -5,9 +5,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import date
+from typing import TYPE_CHECKING
 
-from .result import PlanHeader, ReadingWarning
+from .result import PlanContext, PlanHeader, ReadingWarning
 from .text import clean, fold
+
+if TYPE_CHECKING:
+    from .reporting import ReportingCalendar
 
 _KINDS = {  # folded heading → kind as written in the product
     "ke hoach": "Kế hoạch",
@@ -105,7 +109,8 @@ def read_header(text: str) -> tuple[PlanHeader, list[ReadingWarning]]:
             break
     if kind_index is not None:
         first = head[kind_index]
-        rest = first[len(header.kind):].strip(" .:") if fold(first) != fold(header.kind) else ""
+        kind = header.kind or ""
+        rest = first[len(kind):].strip(" .:") if fold(first) != fold(kind) else ""
         title_lines = [rest] if rest else []
         j = kind_index + 1
         while j < len(head) and not head[j] and not title_lines:
@@ -161,12 +166,11 @@ def _year(header: PlanHeader, text: str) -> int | None:
     if header.title:
         years = re.findall(r"\b(19\d{2}|20\d{2})\b", header.title)
         if years:
-            return int(years[0]) if "giai đoạn" not in header.title.lower() or len(years) == 1 \
-                else int(years[0])
+            return int(years[0])            # the first: "giai đoạn 2021-2025" starts in 2021
     if header.issued_date:
         return header.issued_date.year
-    years = Counter(re.findall(r"\b(20\d{2})\b", text))
-    return int(years.most_common(1)[0][0]) if years else None
+    counted = Counter(re.findall(r"\b(20\d{2})\b", text))
+    return int(counted.most_common(1)[0][0]) if counted else None
 
 
 def level_of(issuer: str | None) -> str:
@@ -178,3 +182,11 @@ def level_of(issuer: str | None) -> str:
         if re.search(rf"\b(ubnd|uy ban nhan dan) {key}\b", folded):
             return LEVEL_OF[word]
     return "province"
+
+
+def context_of(header: PlanHeader, calendar: ReportingCalendar | None = None) -> PlanContext:
+    """What the plan's deadline phrases are read against: its year (this year when the
+    document names none: a prose plan can still be proposed and corrected), its issue date
+    and the level of its issuer."""
+    return PlanContext(year=header.year or date.today().year, issued=header.issued_date,
+                       level=level_of(header.issuer), calendar=calendar)

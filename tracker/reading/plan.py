@@ -13,9 +13,10 @@ from dataclasses import replace
 from .deadlines import read_deadline
 from .formats import DOCX, PDF, XLSX, decode_text, read_csv, read_docx, read_pdf, read_xlsx, sniff
 from .formats.crawled import tables_as_rows
-from .header import level_of, read_header
+from .header import context_of, read_header
 from .owners import read_owners
 from .prose import appendix_deadline, read_prose_plan, read_prose_tasks
+from .reporting import ReportingCalendar
 from .result import (
     AssignmentReading,
     DeadlineReading,
@@ -33,7 +34,7 @@ from .table import COORDINATE, DEADLINE, LEAD, OUTPUT, OWNERS, RawTask, SourceRo
 MAX_PLAN_BYTES = 20 * 1024 * 1024
 
 
-def read_plan(data: bytes, name: str = "", calendar: object | None = None,
+def read_plan(data: bytes, name: str = "", calendar: ReportingCalendar | None = None,
               max_bytes: int = MAX_PLAN_BYTES) -> PlanReading:
     """Read a plan file's bytes (text, CSV, DOCX, XLSX or PDF, told apart by their content).
 
@@ -73,7 +74,7 @@ def read_plan(data: bytes, name: str = "", calendar: object | None = None,
     return reading
 
 
-def read_plan_text(text: str, name: str = "", calendar: object | None = None) -> PlanReading:
+def read_plan_text(text: str, name: str = "", calendar: ReportingCalendar | None = None) -> PlanReading:
     # Tables copied from a web page (markdown rows, cells one per line) become tab rows; the
     # header is read from the text as it was (its letterhead is often such a table).
     rows_text = tables_as_rows(text)
@@ -81,7 +82,7 @@ def read_plan_text(text: str, name: str = "", calendar: object | None = None) ->
 
 
 def read_plan_parts(rows: list[SourceRow], header_text: str, text: str, name: str = "",
-                    calendar: object | None = None,
+                    calendar: ReportingCalendar | None = None,
                     complete: Callable[[PlanHeader, TableReading], list[ReadingWarning]] | None = None
                     ) -> PlanReading:
     """Read a plan from a front end's parts: table rows, header text and the prose ``text``.
@@ -102,8 +103,7 @@ def read_plan_parts(rows: list[SourceRow], header_text: str, text: str, name: st
         raise NotAPlanError(
             "no_year", "Không xác định được năm của kế hoạch (không có ngày ban hành hay năm trong tiêu đề).",
             "Could not tell the plan's year (no issue date and no year in the title).")
-    context = PlanContext(year=header.year, issued=header.issued_date,
-                          level=level_of(header.issuer), calendar=calendar)
+    context = context_of(header, calendar)
     tasks: list[TaskReading] = []
     for position, raw in enumerate(table.tasks):
         # An owner cell merged down over several tasks (a web page's rowspan) is written only

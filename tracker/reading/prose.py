@@ -29,8 +29,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .deadlines import WEEKDAY, read_deadline
-from .header import level_of
+from .header import context_of
 from .owners import _KIND_WORDS, _STARTS, _starts_agency, fold_chars, read_owners
+from .reporting import ReportingCalendar
 from .result import (
     CONTINUOUS,
     DATE,
@@ -53,6 +54,8 @@ from .text import fold, fold_words
 
 #: Candidates at or above this confidence start checked in the import preview.
 CHECKED_CONFIDENCE = 0.6
+#: A named lead and a precise deadline: the surest reading the prose reader makes.
+CHECKED_STRONG = 0.9
 #: A standing duty in a tabular plan's "Tổ chức thực hiện": proposed, not checked.
 TCTH_STANDING = 0.45
 
@@ -62,7 +65,7 @@ STRONG, MEDIUM, WEAK, NONE = 3, 2, 1, 0
 # Confidence by (where the owner came from, deadline strength). None: not proposed.
 _CONFIDENCE: dict[str, tuple[float | None, ...]] = {
     #            NONE  WEAK  MEDIUM STRONG
-    "explicit": (0.6, 0.75, 0.85, 0.9),    # named in the sentence or in its lead-in
+    "explicit": (0.6, 0.75, 0.85, CHECKED_STRONG),    # named in the sentence or in its lead-in
     "vague":    (0.45, 0.55, 0.7, 0.8),    # named, but as "các cơ quan, đơn vị ..."
     "vague_lead_in": (None, None, 0.65, 0.75),  # a whole section handed to "các cơ quan, đơn vị"
     "vague_heading": (0.4, 0.45, 0.65, 0.75),  # duties under a heading "Các bộ, ngành, địa phương:"
@@ -305,8 +308,8 @@ def _plausible(anchor: str, kind: str, context: PlanContext) -> bool:
             return False
         if len(numbers) >= 3 and numbers[2] < 100:
             return False
-        if years and context.issued and _safe_date(years[0], numbers[1], numbers[0]) \
-                and _safe_date(years[0], numbers[1], numbers[0]) < context.issued:
+        day = _safe_date(years[0], numbers[1], numbers[0]) if years else None
+        if day is not None and context.issued and day < context.issued:
             return False
     if kind == "month" and not all(1 <= n <= 12 for n in numbers if n < 1900):
         return False
@@ -689,7 +692,7 @@ def _split_sentences(text: str) -> list[str]:
         return match.group(0)
 
     body = _PARENTHETICAL.sub(lift, text)
-    pieces = []
+    pieces: list[str] = []
     for piece in _SPLIT.split(body):
         piece = re.sub(r"\s+([.,;])", r"\1", piece).strip()
         words = piece.split()
@@ -895,7 +898,7 @@ def _among_owner_headings(node: _Node) -> bool:
 
 
 def _is_lead_in(node: _Node) -> bool:
-    return node.text.rstrip().endswith(":") or (node.kind in ("num", "letter") and node.children
+    return node.text.rstrip().endswith(":") or (node.kind in ("num", "letter") and bool(node.children)
                                                 and (_pure_owner(node.text) is not None
                                                      or _named_group(node) is not None))
 
@@ -1005,8 +1008,9 @@ def _judge(sentence: _Sentence, ctx: _Context, mapping_ids: set[int],
         # for the author to take or leave.
         if owner is None or owner.source not in ("own", "lead_in") or owner.vague:
             return None
-        if sentence.deadlines and strength >= STRONG and deadline.reading.kind in (DATE, RANGE):
-            return _Candidate(sentence, owner, deadline, _CONFIDENCE["explicit"][STRONG],
+        if sentence.deadlines and deadline is not None and strength >= STRONG \
+                and deadline.reading.kind in (DATE, RANGE):
+            return _Candidate(sentence, owner, deadline, CHECKED_STRONG,
                               "Có cơ quan chủ trì và thời hạn (phần Tổ chức thực hiện)",
                               reason_en="A lead agency and a deadline (implementation section)")
         if ctx.owner is None and owner.end > 0 and not _agency_start(sentence.text.lstrip("-+• ")):
@@ -1048,7 +1052,7 @@ def _judge(sentence: _Sentence, ctx: _Context, mapping_ids: set[int],
         when = (f"có thời hạn “{deadline.text}”", f"deadline “{deadline.text}”")
     reasons = [who, when]
     if row == "explicit" and strength >= MEDIUM:
-        lead_in = owner.source == "lead_in"
+        lead_in = owner is not None and owner.source == "lead_in"
         reasons = [(f"Có cơ quan chủ trì và thời hạn{' (lấy từ câu dẫn)' if lead_in else ''}",
                     f"A lead agency and a deadline{' (from the lead-in)' if lead_in else ''}")]
     if role == "objectives":
@@ -1314,14 +1318,12 @@ def _headerless_table() -> NotAPlanError:
 
 
 def read_prose_plan(text: str, name: str, header: PlanHeader, warnings: list[ReadingWarning],
-                    calendar: object | None = None) -> PlanReading:
+                    calendar: ReportingCalendar | None = None) -> PlanReading:
     """A plan without a task table: its tasks proposed from the text, or ``NotAPlanError``."""
     table_rows = [[c.strip() for c in line.split("\t") if c.strip()] for line in text.split("\n")
                   if len([c for c in line.split("\t") if c.strip()]) >= 3]
     tabled = bool(table_rows)
-    year = header.year or date.today().year
-    context = PlanContext(year=year, issued=header.issued_date, level=level_of(header.issuer),
-                          calendar=calendar)
+    context = context_of(header, calendar)
     prose = read_prose(text, context, whole_document=True)
     # Rows that read like tasks (an agency, a deadline) under no header the table reader
     # knows: a task table whose header row is missing. They are proposed, columns guessed

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from ..errors import UserError
+
+if TYPE_CHECKING:
+    from .reporting import ReportingCalendar  # it imports this module
 
 # Deadline kinds (docs/domain.md, "Deadlines").
 DATE, RANGE, RECURRING, CONTINUOUS, EVENT, EXTERNAL, UNKNOWN = (
@@ -43,14 +47,13 @@ class PlanContext:
 
     ``level`` is the level of the issuing body (national, province, district, commune):
     reports are due to it, so it picks the submission day in the reporting calendar.
-    ``calendar`` is a ``tracker.scheduling.reporting.ReportingCalendar``; None means the
-    Decree 09/2019 defaults.
+    ``calendar`` is the reporting calendar in force; None means the Decree 09/2019 defaults.
     """
 
     year: int
     issued: date | None = None
     level: str = "province"
-    calendar: object | None = None
+    calendar: ReportingCalendar | None = None
 
 
 @dataclass(frozen=True)

@@ -495,7 +495,7 @@ class _Reader:
             # "Thời gian" over "Bắt đầu | Hoàn thành": the deadline is when the work ends.
             self.columns = {i: (OTHER if m == DEADLINE else m) for i, m in self.columns.items()}
         for index, meaning in named.items():
-            self.columns[index] = DEADLINE if meaning == _END_OF_SPAN else meaning
+            self.columns[index] = DEADLINE if meaning == _END_OF_SPAN else (meaning or OTHER)  # never None here
         self.width = max(self.width, max(named) + 1)
         if LEAD in self.columns.values() or COORDINATE in self.columns.values():
             self.columns = {i: (OTHER if m == OWNERS else m) for i, m in self.columns.items()}

@@ -378,7 +378,7 @@ def schedule(item: Item, policy: ReminderPolicy, calendar: WorkingDays,
             by_day[day] = Step(BEFORE, before_key(offset), day, BEFORE, number=offset)
         steps.extend(s for s in by_day.values() if s.scheduled <= until)
 
-        if first_day is not None and due < start:
+        if start is not None and first_day is not None and due < start:
             # Overdue when tracking began: the series starts on the first day of tracking.
             n, day = 1, first_day
             escalation_base = first_day
@@ -453,10 +453,10 @@ def due_steps(item: Item, policy: ReminderPolicy, calendar: WorkingDays, today: 
     reminded = policy.escalate_unreminded or any(track_of(k) in _DUE_RELATIVE_TRACKS for k in sent)
     chosen = []
     for track in TRACKS:
-        step = latest.get(track)
-        if step is None or step.key in sent or (track == BEFORE and overdue):
+        newest = latest.get(track)
+        if newest is None or newest.key in sent or (track == BEFORE and overdue):
             continue
         if track in (ESCALATION_HEAD, ESCALATION_COMMITTEE) and not reminded:
             continue                     # held until the agency itself has been told
-        chosen.append(step)
+        chosen.append(newest)
     return chosen

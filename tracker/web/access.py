@@ -6,6 +6,7 @@ An item the account may not open answers 404, not 403, so item numbers reveal no
 from __future__ import annotations
 
 from functools import wraps
+from typing import TypeVar
 
 from flask import abort
 from flask_login import current_user, login_required
@@ -25,7 +26,10 @@ def roles_required(*roles: str):
     return decorator
 
 
-def get_or_404(model, ident, include_removed: bool = False):
+M = TypeVar("M")
+
+
+def get_or_404(model: type[M], ident, include_removed: bool = False) -> M:
     """``include_removed``: also a row an amended plan removed (models.base.Removable)."""
     obj = db.session.get(model, ident, execution_options={"include_removed": include_removed})
     if obj is None:

@@ -225,8 +225,8 @@ def decide(request_id: int):
             if not told:
                 flash(_("Không gửi được thư cho cơ quan (chưa có cán bộ đầu mối có địa chỉ thư): "
                         "hãy báo trực tiếp cho cơ quan."), "warning")
-    return redirect(request.form.get("next") if (request.form.get("next") or "").startswith("/a/")
-                    else url_for(".extensions"))
+    back = request.form.get("next") or ""
+    return redirect(back if back.startswith("/a/") else url_for(".extensions"))
 
 
 @bp.get("/evidence/<int:evidence_id>")

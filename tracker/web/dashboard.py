@@ -41,7 +41,7 @@ from ..plans.statistics import (
 )
 from ..reading.text import fold
 from ..scheduling.ontime import CATEGORIES, DONE_LATE, LABELS_VI, OVERDUE
-from .access import require, roles_required
+from .access import get_or_404, require, roles_required
 from .forms import parse_day
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -305,8 +305,8 @@ def _agency_arg(f: Filters) -> tuple[list[int | None] | None, str | None]:
     if raw == UNRESOLVED:
         return [None], _("(chưa xác định cơ quan)")
     require(raw.isdigit() and len(raw) < 10)
-    agency = db.session.get(Agency, int(raw))
-    require(agency is not None and db.session.scalar(
+    agency = get_or_404(Agency, int(raw))
+    require(db.session.scalar(
         select(Assignment.id).join(Task, Assignment.task_id == Task.id)
         .where(Assignment.agency_id == agency.id, Task.plan_id.in_([p.id for p in f.visible])).limit(1))
         is not None)
@@ -319,8 +319,8 @@ def _task_arg(f: Filters) -> Task | None:
     task_id = request.args.get("task", type=int)
     if task_id is None:
         return None
-    task = db.session.get(Task, task_id)
-    require(task is not None and task.plan_id in {p.id for p in f.visible})
+    task = get_or_404(Task, task_id)
+    require(task.plan_id in {p.id for p in f.visible})
     return task
 
 

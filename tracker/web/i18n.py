@@ -7,8 +7,9 @@ from flask_babel import get_locale
 from ..errors import UserError
 
 
-def localized(vi: str | UserError, en: str | None = None) -> str:
+def localized(message: str | UserError, en: str | None = None) -> str:
     """``localized(error)`` or ``localized(message_vi, message_en)``."""
-    if isinstance(vi, UserError):
-        vi, en = vi.message_vi, vi.message_en
+    vi = message.message_vi if isinstance(message, UserError) else message
+    if isinstance(message, UserError):
+        en = message.message_en
     return en if en and str(get_locale()) == "en" else vi

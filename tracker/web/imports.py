@@ -270,7 +270,7 @@ def preview(draft_id: int):
         # Another committee's plan: its contents are not this author's to see, not even as
         # a list of differences.
         preview.existing = None
-    changes = _changes(draft, preview, index) if preview.existing is not None else None
+    changes = _changes(draft, preview.existing, preview, index) if preview.existing is not None else None
     agencies = _choosable(preview)
     groups = option_groups(agencies)
     whole = _groups(preview)
@@ -304,13 +304,13 @@ def _publish(draft: ImportDraft, calendar):
 COMPARING_LOST = timedelta(minutes=10)
 
 
-def _changes(draft: ImportDraft, preview: drafts.Preview, index) -> drafts.Changes | None:
+def _changes(draft: ImportDraft, existing: Plan, preview: drafts.Preview, index) -> drafts.Changes | str | None:
     """What publishing would change in the existing plan, or None while it is being worked
     out: in the background (a 20,000-row amendment takes longer than a request may), kept
     on the draft for the file, choices and plan state it was computed for. A comparison
     that failed is said (``drafts.COMPARE_FAILED``) until any of those change, or the author
     asks again."""
-    key = drafts.changes_key(db.session(), draft, preview.existing)
+    key = drafts.changes_key(db.session(), draft, existing)
     again = request.args.get("compare") == "again"
     if draft.changes_key == key and not (again and drafts.compare_failed(draft)):
         if draft.changes is not None:
@@ -329,12 +329,12 @@ def _after_publish(draft: ImportDraft):
     """Where the author goes once the publish has ended (or not yet)."""
     db.session.refresh(draft)
     if draft.published_at is not None:
-        plan = db.session.get(Plan, draft.plan_id)
-        tasks = db.session.scalar(select(func.count(Task.id)).where(Task.plan_id == plan.id))
+        plan_id = draft.plan_id
+        tasks = db.session.scalar(select(func.count(Task.id)).where(Task.plan_id == plan_id))
         assignments = db.session.scalar(select(func.count(Assignment.id)).join(Task)
-                                        .where(Task.plan_id == plan.id))
+                                        .where(Task.plan_id == plan_id))
         flash(_("Đã đưa kế hoạch vào theo dõi: %(n)s nhiệm vụ, %(a)s phân công.", n=tasks, a=assignments), "success")
-        return redirect(url_for("plans.detail", plan_id=plan.id))
+        return redirect(url_for("plans.detail", plan_id=plan_id))
     if publishing.is_running(draft, clock.now()):
         return redirect(url_for(".progress", draft_id=draft.id))
     return redirect(url_for(".preview", draft_id=draft.id))    # failed: the preview says why

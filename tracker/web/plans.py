@@ -169,9 +169,8 @@ def restore(plan_id: int, assignment_id: int):
     """An author puts back an assignment an amendment removed, with its history."""
     plan = get_or_404(Plan, plan_id)
     require(scopes.can_manage_plan(db.session(), current_user, plan))
-    assignment = db.session.scalar(select(Assignment).where(Assignment.id == assignment_id)
-                                   .execution_options(include_removed=True))
-    require(assignment is not None and assignment.task.plan_id == plan.id)
+    assignment = get_or_404(Assignment, assignment_id, include_removed=True)
+    require(assignment.task.plan_id == plan.id)
     try:
         removal.restore(db.session(), assignment)
     except removal.RestoreError as exc:
@@ -197,24 +196,24 @@ def edit_task(plan_id: int, task_id: int):
     """The plan's author corrects a published task: content, output, deadline, owners."""
     plan = get_or_404(Plan, plan_id)
     require(scopes.can_manage_plan(db.session(), current_user, plan))
-    task = db.session.get(Task, task_id)
-    require(task is not None and task.plan_id == plan.id)
+    task = get_or_404(Task, task_id)
+    require(task.plan_id == plan.id)
     choices = _owner_choices(plan)
     if request.method == "POST":
-        rows = []
+        edits = []
         for row in sorted({a.row for a in task.assignments}):
             add = []
             agency = request.form.get(f"add_agency:{row}", type=int)
             if agency:
                 add.append((agency, request.form.get(f"add_role:{row}", "lead")))
-            rows.append(editing.RowEdit(
+            edits.append(editing.RowEdit(
                 row=row, output=request.form.get(f"output:{row}"), deadline_text=request.form.get(f"deadline:{row}"),
                 add=add, remove=[int(v) for v in request.form.getlist(f"remove:{row}") if v.isdigit()]))
         context = PlanContext(year=plan.year, issued=plan.issued_date, level=level_of(plan.issuer_name),
                               calendar=reporting_calendar(current_app.config))
         try:
             changes = editing.edit_task(db.session(), task, current_user.email, context,
-                                        {e.id for e in choices}, content=request.form.get("content"), rows=rows)
+                                        {e.id for e in choices}, content=request.form.get("content"), rows=edits)
         except editing.EditError as exc:
             db.session.rollback()
             flash(localized(exc), "error")

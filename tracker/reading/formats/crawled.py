@@ -103,6 +103,6 @@ def _flattened(lines: list[str], out: list[str], start: int) -> int:
         return start + 1                                 # a stray "|": leave the text alone
     for index in range(start, i):
         out[index] = ""
-    for line, row_cells in rows:
-        out[line] = "\t".join(row_cells) if len(row_cells) > 1 else row_cells[0]
+    for number, row_cells in rows:
+        out[number] = "\t".join(row_cells) if len(row_cells) > 1 else row_cells[0]
     return i

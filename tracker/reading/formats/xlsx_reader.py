@@ -56,7 +56,9 @@ def _read(data: bytes, archive, name: str):
                                   f" (sheets: {titles})" if titles else "")
         sheet = found[0]
         rows = _rows(sheet, archive, MAX_ROWS)
-        document = sheet_document("xlsx", rows, name, find_header(rows))
+        header = find_header(rows)
+        assert header is not None           # found above, within the same first rows
+        document = sheet_document("xlsx", rows, name, header)
         if len(workbook.worksheets) > 1:
             document.notices.append(ReadingWarning(
                 "sheet_chosen",

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from types import MappingProxyType
 
-from tracker.reading.result import ANNUAL, MONTHLY, NINE_MONTHS, PERIODS, QUARTERLY, SEMIANNUAL, OccurrenceReading
+from .result import ANNUAL, MONTHLY, NINE_MONTHS, PERIODS, QUARTERLY, SEMIANNUAL, OccurrenceReading
 
 DEFAULT_CUTOFF_DAY = 14
 DEFAULT_SUBMISSION_DAYS: Mapping[str, int] = MappingProxyType(
