@@ -42,7 +42,7 @@ DEMO_TODAY ?=
 run: seed         ## the app on the embedded default (SQLite), with the scheduler and a mail catcher
 	$(DEV) TRACKER_DEMO_TODAY=$(DEMO_TODAY) $(FLASK) dev --host $(HOST) --port $(PORT)
 
-test: install lint  ## lint, then the whole suite; PostgreSQL tests run when TRACKER_TEST_DATABASE_URL is set
+test: install lint typecheck  ## lint and typecheck, then the whole suite; PostgreSQL tests run when TRACKER_TEST_DATABASE_URL is set
 	$(PY) -m pytest
 
 LINTED := tracker tests bench migrations wsgi.py
@@ -52,7 +52,7 @@ lint: install     ## ruff: pyflakes, pycodestyle, bugbear, pyupgrade, import ord
 format: install   ## apply what lint can fix by itself (import order, modern syntax)
 	$(VENV)/bin/ruff check --fix $(LINTED)
 
-typecheck: install  ## mypy over the application package (not yet clean: see README, Development)
+typecheck: install  ## mypy over the application package (no errors; run by make test)
 	$(VENV)/bin/mypy tracker
 
 bench: install    ## benchmarks (PostgreSQL too when TRACKER_TEST_DATABASE_URL is set)

@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tracker.reading.deadlines import OCR_SLIPS, read_deadline
+from tracker.reading.reporting import ReportingCalendar
 from tracker.reading.result import ANNUAL, DEADLINE_KINDS, MONTHLY, NINE_MONTHS, QUARTERLY, SEMIANNUAL, PlanContext
 from tracker.reading.text import nfc
-from tracker.reading.reporting import ReportingCalendar
 
 TSV = Path(__file__).parent / "fixtures" / "deadline_phrases.tsv"
 

@@ -1,12 +1,13 @@
-"""The four official on-time categories, at their boundaries."""
+"""The four official on-time categories, at their boundaries, and the tracked items they judge."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
-from tracker.scheduling.ontime import DONE_LATE, DONE_ON_TIME, OVERDUE, PENDING_ON_TIME, classify
+from tracker.scheduling.ontime import DONE_LATE, DONE_ON_TIME, OVERDUE, PENDING_ON_TIME, OnTime, classify
 
 DUE = date(2020, 3, 31)
+TZ = "Asia/Ho_Chi_Minh"
 
 
 @pytest.mark.parametrize("status, done_on, today, expected, days", [
@@ -37,3 +38,49 @@ def test_not_counted(status, due):
 def test_done_without_a_completion_date_counts_as_done_today():
     assert classify("done", DUE, None, date(2020, 3, 30)).category == DONE_ON_TIME
     assert classify("done", DUE, None, date(2020, 4, 2)).category == DONE_LATE
+
+
+# ---- tracked items: the one rule every list, count and message uses ----
+
+def _assignment(status="in_progress", due=DUE, completed_at=None, original_due=None, occurrences=()):
+    from tracker.models import Assignment, Deadline
+    return Assignment(status=status, completed_at=completed_at, original_due=original_due,
+                      deadline=Deadline(text="Trong quý I/2020", kind="date", due=due),
+                      occurrences=list(occurrences))
+
+
+def _occurrence(label, due, status="not_started", completed_at=None, original_due=None):
+    from tracker.models import Occurrence
+    return Occurrence(period="semiannual", label=label, due=due, status=status, completed_at=completed_at,
+                      original_due=original_due)
+
+
+def test_a_recurring_assignment_is_one_item_per_period_each_judged_on_its_own():
+    from tracker.plans.tracked import tracked_items
+    first = _occurrence("6 tháng đầu năm 2020", date(2020, 6, 15), "done",
+                        completed_at=datetime(2020, 6, 10, 3, 0, tzinfo=UTC))
+    second = _occurrence("Năm 2020", date(2020, 12, 15))
+    items = tracked_items(_assignment(occurrences=[first, second]))
+    assert [i.label for i in items] == ["6 tháng đầu năm 2020", "Năm 2020"]
+    assert [i.on_time(date(2020, 12, 20), TZ).category for i in items] == [DONE_ON_TIME, OVERDUE]
+    # An assignment without periods is one item, due on its deadline.
+    single = tracked_items(_assignment())
+    assert len(single) == 1 and single[0].due == DUE and single[0].label == "Trong quý I/2020"
+
+
+def test_an_item_done_after_the_day_it_is_judged_on_was_not_yet_done_that_day():
+    from tracker.plans.tracked import TrackedItem
+    # Done at 23:30 UTC on 31/3 is 1 April in Việt Nam: late, and on 31/3 still in progress.
+    item = TrackedItem(_assignment("done", completed_at=datetime(2020, 3, 31, 23, 30, tzinfo=UTC)))
+    assert item.completed_on(TZ) == date(2020, 4, 1)
+    assert item.on_time(date(2020, 6, 1), TZ) == OnTime(DONE_LATE, 1)
+    assert item.status_on(date(2020, 3, 31), TZ) == "in_progress"
+    assert item.on_time(date(2020, 3, 31), TZ) == OnTime(PENDING_ON_TIME)
+
+
+def test_an_extended_item_is_judged_by_its_working_date_in_lists_and_by_the_plans_date_in_statistics():
+    from tracker.plans.tracked import TrackedItem
+    item = TrackedItem(_assignment(due=date(2020, 4, 30), original_due=DUE))
+    assert item.extended and item.plan_due == DUE and item.due == date(2020, 4, 30)
+    assert item.on_time(date(2020, 4, 10), TZ).category == PENDING_ON_TIME
+    assert item.on_time(date(2020, 4, 10), TZ, plan_date=True) == OnTime(OVERDUE, 10)

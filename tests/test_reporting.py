@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker.reading.result import ANNUAL, MONTHLY, NINE_MONTHS, PERIODS, QUARTERLY, SEMIANNUAL
 from tracker.reading.reporting import DEFAULT_SUBMISSION_DAYS, ReportingCalendar, period_bounds, period_label
+from tracker.reading.result import ANNUAL, MONTHLY, NINE_MONTHS, PERIODS, QUARTERLY, SEMIANNUAL
 
 CAL = ReportingCalendar()
 

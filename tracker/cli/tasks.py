@@ -42,8 +42,8 @@ def list_tasks(agency: str | None, overdue: bool, due_before, plan_id: int | Non
     for item in items:
         a = item.assignment
         owner = a.agency.name if a.agency else f"(chưa xác định) {a.owner_text}"
-        category = LABELS_VI[item.on_time.category] if item.on_time else "—"
-        late = f" ({item.on_time.days_late} ngày)" if item.on_time and item.on_time.days_late else ""
+        category = LABELS_VI[item.standing.category] if item.standing else "—"
+        late = f" ({item.standing.days_late} ngày)" if item.standing and item.standing.days_late else ""
         task = f"{a.task.plan.number or a.task.plan.id}:{a.task.ref}"
         row = f"{a.row + 1}/{rows.get(a.task_id, 1)}"
         period = f"kỳ {item.label}" if item.occurrence else (item.label or "—")
@@ -62,7 +62,7 @@ def list_tasks(agency: str | None, overdue: bool, due_before, plan_id: int | Non
 def task_history(assignment_id: int) -> None:
     """Lịch sử một phân công, kể cả đã bỏ khỏi kế hoạch / One assignment's history, removed ones too."""
     from ..models import STATUS_LABELS_VI, Assignment
-    from ..plans.queries import local_date
+    from ..plans.tracked import local_date
     assignment = db.session.scalar(select(Assignment).where(Assignment.id == assignment_id)
                                    .execution_options(include_removed=True))
     if assignment is None:

@@ -33,7 +33,7 @@ class DirectoryEditError(UserError):
 
 
 class _Problems:
-    def __init__(self):
+    def __init__(self) -> None:
         self.vi: dict[str, str] = {}
         self.en: dict[str, str] = {}
 

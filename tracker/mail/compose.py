@@ -40,11 +40,15 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from icalendar import Calendar, Event
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from ..reading.text import natural_key
+
+if TYPE_CHECKING:
+    from ..plans.statistics import AgencyRow
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE_DIR = ROOT / "templates" / "mail"
@@ -94,26 +98,6 @@ class Recipient:
     name: str
     language: str = "vi"
     role: str = "officer"    # "officer", "agency_head", "committee"
-
-
-@dataclass(frozen=True)
-class AgencyStats:
-    """One agency's line in the leadership digest: the four official on-time columns."""
-
-    agency: str
-    done_on_time: int
-    done_late: int
-    pending_on_time: int
-    overdue: int
-
-    @property
-    def fallen_due(self) -> int:
-        return self.done_on_time + self.done_late + self.overdue
-
-    @property
-    def on_time_rate(self) -> float | None:
-        """Done on time / fallen due (docs/domain.md, "On-time categories"); None when nothing has fallen due yet."""
-        return self.done_on_time / self.fallen_due if self.fallen_due else None
 
 
 @dataclass(frozen=True)
@@ -476,7 +460,7 @@ def _subject(kind: str, words: dict, items: Sequence[MailItem]) -> str:
 
 def compose(kind: str, recipient: Recipient, items: Sequence[MailItem], *, today: date,
             feed_url: str | None, app_url: str, stamp: datetime | None = None,
-            stats: Sequence[AgencyStats] = ()) -> ComposedMail | None:
+            stats: Sequence[AgencyRow] = ()) -> ComposedMail | None:
     """The message of ``kind`` for ``recipient`` about ``items``; None when there are none.
 
     ``today`` fixes the calendar's DTSTAMP (00:00 UTC) unless ``stamp`` is given; the
@@ -512,7 +496,7 @@ def compose(kind: str, recipient: Recipient, items: Sequence[MailItem], *, today
             app_url.rstrip("/") + ("/my/" if recipient.role == "officer" else "/dashboard/"))) if more else "",
         "summary": summary,
         "listed_note": words["listed"].format(n=len(listed)) if summary and more else "",
-        "stats": [(clean_line(a.agency), a.done_on_time, a.done_late, a.pending_on_time, a.overdue,
+        "stats": [(clean_line(a.name or ""), a.done_on_time, a.done_late, a.pending_on_time, a.overdue,
                    "—" if a.on_time_rate is None else f"{a.on_time_rate:.0%}") for a in stats],
     }
     env = _environment()

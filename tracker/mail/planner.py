@@ -10,7 +10,7 @@ whatever happens to the job afterwards; the outbox then delivers it once.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
@@ -19,12 +19,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ..config import reporting_calendar
-from ..models import PLAN_ARCHIVED, Agency, Assignment, CalendarDay, Plan, SentStep, Setting, Task
-from ..plans.queries import local_date
+from ..models import PLAN_ARCHIVED, Agency, Assignment, CalendarDay, Occurrence, Plan, SentStep, Setting, Task
+from ..plans.statistics import Period, agency_statistics
+from ..plans.tracked import TrackedItem, local_date, tracked_items
 from ..scheduling import reminders as rules
-from ..scheduling.ontime import DONE_LATE, DONE_ON_TIME, OVERDUE, PENDING_ON_TIME, classify
+from ..scheduling.ontime import OVERDUE, PENDING_ON_TIME
 from ..scheduling.workdays import CalendarException, WorkingCalendar
-from .compose import AgencyStats, MailItem, Recipient, compose
+from .compose import MailItem, Recipient, compose
 from .links import feed_placeholder, signin_placeholder
 from .outbox import enqueue, idempotency_key, valid_address
 
@@ -87,14 +88,13 @@ def _local_day(moment: datetime) -> date:
     return local_date(moment, current_app.config["TRACKER_TIMEZONE"])
 
 
-def _items(assignment: Assignment, calendar, cutoff_periods) -> list[tuple[str, int | None, rules.Item, object]]:
-    """(item key, occurrence id, planner item, occurrence or None) for an assignment."""
+def _items(assignment: Assignment, calendar,
+           cutoff_periods) -> list[tuple[str, int | None, rules.Item, Occurrence | None]]:
+    """(item key, occurrence id, planner item, occurrence or None) for an assignment: its
+    tracked items that have a date, or the check-ins of a continuous task."""
     deadline = assignment.deadline
     start = assignment.task.plan.tracking_from
-    if assignment.occurrences:
-        return [(f"o{o.id}", o.id, rules.Item(due=o.due, status=o.status, tracking_from=start), o)
-                for o in assignment.occurrences]
-    if deadline.kind == "continuous":
+    if deadline.kind == "continuous" and not assignment.occurrences:
         periods = calendar.occurrences(cutoff_periods, assignment.task.plan.year)
         cutoffs = tuple(o.cutoff for o in periods)
         # A period is checked in when the officer reported during it (docs/domain.md,
@@ -105,10 +105,10 @@ def _items(assignment: Assignment, calendar, cutoff_periods) -> list[tuple[str, 
         return [(f"a{assignment.id}", None,
                  rules.Item(due=None, status=assignment.status, continuous=True, cutoffs=cutoffs,
                             checkins_done=done, tracking_from=start), None)]
-    if deadline.due is not None:
-        return [(f"a{assignment.id}", None,
-                 rules.Item(due=deadline.due, status=assignment.status, tracking_from=start), None)]
-    return []
+    return [(f"o{t.occurrence.id}" if t.occurrence is not None else f"a{assignment.id}",
+             t.occurrence.id if t.occurrence is not None else None,
+             rules.Item(due=t.due, status=t.status, tracking_from=start), t.occurrence)
+            for t in tracked_items(assignment) if t.due is not None]
 
 
 def plan_messages(session: Session, today: date, tracks: tuple[str, ...]) -> PlanReport:
@@ -234,16 +234,14 @@ def plan_digest(session: Session, today: date) -> PlanReport:
     by_committee: dict[int, dict] = {}
     for assignment in assignments:
         plan = assignment.task.plan
-        entry = by_committee.setdefault(plan.issuer_id, {"example": assignment, "stats": {}, "items": []})
-        counts = entry["stats"].setdefault(assignment.agency.name, Counter())
+        entry = by_committee.setdefault(plan.issuer_id, {"example": assignment, "plans": set(), "items": []})
+        entry["plans"].add(plan.id)
         for _item_key, _, item, occurrence in _items(assignment, reporting_calendar(config), ()):
-            completed = local_date((occurrence or assignment).completed_at, tz)
-            # Statistics judge against the plan's own date, as the dashboard does.
-            plan_due = (occurrence or assignment).original_due or item.due
-            result = classify(item.status, plan_due, completed, today)
+            # What to act on: overdue against the working date (an approved extension moved
+            # it), or due within a week.
+            result = TrackedItem(assignment, occurrence).on_time(today, tz)
             if result is None:
                 continue
-            counts[result.category] += 1
             due_soon = result.category == PENDING_ON_TIME and item.due is not None and item.due <= soon
             if result.category == OVERDUE or due_soon:
                 step = rules.Step(kind="digest", key="digest", scheduled=today, track="digest")
@@ -251,8 +249,9 @@ def plan_digest(session: Session, today: date) -> PlanReport:
     for committee_id, entry in by_committee.items():
         if not entry["items"]:
             continue
-        stats = [AgencyStats(name, c[DONE_ON_TIME], c[DONE_LATE], c[PENDING_ON_TIME], c[OVERDUE])
-                 for name, c in sorted(entry["stats"].items(), key=lambda kv: (-kv[1][OVERDUE], kv[0]))]
+        # The dashboard's own table for the committee's plans (lead agencies, every period).
+        table = agency_statistics(session, today, tz, Period(), entry["plans"])
+        stats = [row for row in table.rows if row.agency_id is not None]
         for person in _people(entry["example"], rules.COMMITTEE):
             items = [_signed(i, person, base_url) for i in entry["items"]]
             composed = compose("digest", person, items, today=today, feed_url=None,

@@ -3,45 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from typing import overload
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from ..models import Assignment, Occurrence, Plan, Task
-from ..scheduling.ontime import OVERDUE, OnTime, classify
+from ..models import Assignment, Plan, Task
+from ..scheduling.ontime import OVERDUE, OnTime
+from .tracked import TrackedItem, tracked_items
 
 
-@dataclass
-class DueItem:
-    """One thing an agency owes: an assignment, or one occurrence of a recurring one."""
+@dataclass(frozen=True)
+class DueItem(TrackedItem):
+    """A tracked item in a list of what is due, judged on the list's day."""
 
-    assignment: Assignment
-    occurrence: Occurrence | None
-    due: date | None
-    status: str
-    on_time: OnTime | None
-
-    @property
-    def label(self) -> str:
-        return self.occurrence.label if self.occurrence else (self.assignment.deadline.text or "")
-
-
-@overload
-def local_date(moment: datetime, tz: str) -> date: ...
-@overload
-def local_date(moment: datetime | None, tz: str) -> date | None: ...
-
-
-def local_date(moment: datetime | None, tz: str) -> date | None:
-    """A stored timestamp's calendar day in the time zone ``tz`` (None stays None)."""
-    if moment is None:
-        return None
-    if moment.tzinfo is None:   # SQLite returns naive datetimes; they are stored in UTC
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(ZoneInfo(tz)).date()
+    #: its on-time category on the list's day (``TrackedItem.on_time``)
+    standing: OnTime | None = None
 
 
 def due_items(session: Session, today: date, tz: str, agency_ids: list[int] | None = None,
@@ -55,18 +32,10 @@ def due_items(session: Session, today: date, tz: str, agency_ids: list[int] | No
     if plan_id is not None:
         query = query.where(Plan.id == plan_id)
     query = query.order_by(Plan.id, Task.position, Assignment.row, Assignment.id)
-    items: list[DueItem] = []
-    for assignment in session.scalars(query):
-        if assignment.occurrences:
-            for occ in assignment.occurrences:
-                items.append(DueItem(assignment, occ, occ.due, occ.status, classify(
-                    occ.status, occ.due, local_date(occ.completed_at, tz), today)))
-        else:
-            due = assignment.deadline.due
-            items.append(DueItem(assignment, None, due, assignment.status, classify(
-                assignment.status, due, local_date(assignment.completed_at, tz), today)))
+    items = [DueItem(i.assignment, i.occurrence, i.on_time(today, tz))
+             for assignment in session.scalars(query) for i in tracked_items(assignment)]
     if overdue:
-        items = [i for i in items if i.on_time is not None and i.on_time.category == OVERDUE]
+        items = [i for i in items if i.standing is not None and i.standing.category == OVERDUE]
     if due_before is not None:
         items = [i for i in items if i.due is not None and i.due <= due_before]
     items.sort(key=lambda i: (i.due is None, i.due or date.max, i.assignment.id))

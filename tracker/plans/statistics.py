@@ -45,7 +45,6 @@ from ..models import (
     CANCELLED,
     COORDINATE,
     DONE,
-    IN_PROGRESS,
     LEAD,
     PAUSED,
     Assignment,
@@ -56,8 +55,8 @@ from ..models import (
     Task,
 )
 from ..reading.text import fold
-from ..scheduling.ontime import CATEGORIES, OVERDUE, PENDING_ON_TIME, classify
-from .queries import local_date
+from ..scheduling.ontime import CATEGORIES, OVERDUE, PENDING_ON_TIME
+from .tracked import local_date, tracked_items
 
 ESCALATION_KINDS = ("escalation_head", "escalation_committee")   # lowest level first
 #: the table's number columns that are counts of items (a list can be opened for each)
@@ -216,32 +215,6 @@ class Statistics:
         return sort_items(found, "late", descending=True)
 
 
-@dataclass(frozen=True)
-class _Item:
-    assignment: Assignment
-    occurrence: object | None
-    status: str
-    completed_on: date | None
-    due: date | None          # working due date
-    plan_due: date | None     # the plan's own date: what statistics judge against
-    extended: bool
-
-
-def _items(assignment: Assignment, as_of: date, tz: str) -> list[_Item]:
-    targets = list(assignment.occurrences) or [None]
-    items = []
-    for occurrence in targets:
-        source = occurrence or assignment
-        due = occurrence.due if occurrence is not None else assignment.deadline.due
-        completed_on = local_date(source.completed_at, tz)
-        status = source.status
-        if status == DONE and completed_on is not None and completed_on > as_of:
-            status = IN_PROGRESS           # not yet done on the as-of day
-        items.append(_Item(assignment, occurrence, status, completed_on, due,
-                           source.original_due or due, source.original_due is not None))
-    return items
-
-
 def plan_label(plan) -> str:
     """How a plan is named in the dashboard: kind, number and title."""
     head = f"{plan.kind} {plan.number}" if plan.number else plan.kind
@@ -274,10 +247,8 @@ def counted_items(session: Session, as_of: date, tz: str, period: Period,
     if agency_ids is not None:
         wanted = set(agency_ids)
         known = sorted(a for a in wanted if a is not None)
-        condition = Assignment.agency_id.in_(known)
-        if None in wanted:
-            condition = or_(condition, Assignment.agency_id.is_(None))
-        query = query.where(condition)
+        in_known = Assignment.agency_id.in_(known)
+        query = query.where(or_(in_known, Assignment.agency_id.is_(None)) if None in wanted else in_known)
     if task_id is not None:
         query = query.where(Assignment.task_id == task_id)
     found: list[CountedItem] = []
@@ -286,10 +257,11 @@ def counted_items(session: Session, as_of: date, tz: str, period: Period,
         task = assignment.task
         if task.plan_id not in labels:
             labels[task.plan_id] = plan_label(task.plan)
-        for item in _items(assignment, as_of, tz):
-            if item.plan_due is None or not period.contains(item.plan_due):
+        for item in tracked_items(assignment):
+            plan_due, due = item.plan_due, item.due
+            if plan_due is None or due is None or not period.contains(plan_due):
                 continue
-            result = classify(item.status, item.plan_due, item.completed_on, as_of)
+            result = item.on_time(as_of, tz, plan_date=True)
             if result is None:
                 continue
             occurrence = item.occurrence
@@ -297,7 +269,7 @@ def counted_items(session: Session, as_of: date, tz: str, period: Period,
             escalation = escalated.get((assignment.id, occurrence.id if occurrence is not None else None))
             if escalation is not None:
                 # Open while still overdue against the working date: an extension answers it.
-                working = classify(item.status, item.due, item.completed_on, as_of)
+                working = item.on_time(as_of, tz)
                 if working is not None and working.category == OVERDUE:
                     level, on = escalation
             found.append(CountedItem(
@@ -309,8 +281,8 @@ def counted_items(session: Session, as_of: date, tz: str, period: Period,
                 plan_label=labels[task.plan_id], task_id=task.id, task_ref=task.ref,
                 task_content=task.content, task_position=task.position, row=assignment.row,
                 deadline_text=occurrence.label if occurrence is not None else (assignment.deadline.text or ""),
-                status=item.status, category=result.category, days_late=result.days_late,
-                due=item.due, plan_due=item.plan_due, extended=item.extended,
+                status=item.status_on(as_of, tz), category=result.category, days_late=result.days_late,
+                due=due, plan_due=plan_due, extended=item.extended,
                 escalation_level=level, escalated_on=on))
     return found
 
@@ -444,7 +416,7 @@ def _escalated(session: Session, plan_ids: list[int] | None, as_of: date,
     found: dict[tuple[int, int | None], tuple[str, date]] = {}
     for assignment_id, occurrence_id, kind, created_at in session.execute(query):
         day = local_date(created_at, tz)
-        if day > as_of:
+        if assignment_id is None or day > as_of:      # (items of a deleted assignment have none)
             continue
         key = (assignment_id, occurrence_id)
         candidate = (kind, day)

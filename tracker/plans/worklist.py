@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 
 from ..models import IN_PROGRESS, NOT_STARTED, PENDING, PLAN_ARCHIVED, ExtensionRequest, StatusChange
 from ..scheduling.ontime import OVERDUE
-from .queries import DueItem, due_items, local_date
+from .queries import DueItem, due_items
+from .tracked import local_date
 
 #: what the officer still has to act on (paused and cancelled items wait on the plan author)
 OPEN = (NOT_STARTED, IN_PROGRESS)
@@ -67,14 +68,13 @@ class WorkItem:
     @property
     def days_late(self) -> int | None:
         """Days past the due date when overdue, else None."""
-        on_time = self.item.on_time
-        return on_time.days_late if on_time is not None and on_time.category == OVERDUE else None
+        standing = self.item.standing
+        return standing.days_late if standing is not None and standing.category == OVERDUE else None
 
     @property
     def original_due(self) -> date | None:
         """The plan's own date, when an approved extension moved it."""
-        target = self.item.occurrence or self.item.assignment
-        return target.original_due
+        return self.item.source.original_due
 
 
 @dataclass

@@ -31,8 +31,8 @@ from ..models import (
 from ..plans import extension_requests as ext
 from ..plans import progress
 from ..plans.evidence import MAX_FILES, EvidenceError, check
-from ..plans.queries import local_date
-from ..scheduling.ontime import LABELS_VI, classify
+from ..plans.tracked import TrackedItem
+from ..scheduling.ontime import LABELS_VI
 from .access import get_or_404, require, roles_required
 from .formatting import people_shown
 from .forms import DecisionForm, ExtensionForm, ReportForm, ReturnForm
@@ -74,8 +74,8 @@ def _render(assignment: Assignment, report=None, extension=None, returned=None, 
     tz = current_app.config["TRACKER_TIMEZONE"]
     today = clock.today()
 
-    def category(status, due, completed_at):
-        result = classify(status, due, local_date(completed_at, tz), today)
+    def category(occurrence=None):
+        result = TrackedItem(assignment, occurrence).on_time(today, tz)
         return result.category if result else None
 
     removed = assignment.removed_at is not None or assignment.task.removed_at is not None

@@ -16,12 +16,12 @@ from ..config import reporting_calendar
 from ..extensions import db
 from ..models import ADMIN, AUTHOR, LEADER, STATUS_LABELS_VI, STATUSES, Agency, Assignment, Plan, StatusChange, Task
 from ..plans import editing, removal
-from ..plans.queries import local_date
 from ..plans.statistics import plan_progress
+from ..plans.tracked import tracked_items
 from ..reading.header import level_of
 from ..reading.result import PlanContext
 from ..reading.text import natural_key
-from ..scheduling.ontime import CATEGORIES, DONE_LATE, DONE_ON_TIME, LABELS_VI, OVERDUE, PENDING_ON_TIME, classify
+from ..scheduling.ontime import CATEGORIES, DONE_LATE, DONE_ON_TIME, LABELS_VI, OVERDUE, PENDING_ON_TIME
 from .access import get_or_404, require, roles_required
 from .i18n import localized
 
@@ -98,9 +98,7 @@ def detail(plan_id: int):
 
     def categories(assignment: Assignment) -> list[str]:
         """The on-time category of the assignment, or of each of its reporting periods."""
-        items = [(o.status, o.due, o.completed_at) for o in assignment.occurrences] or [
-            (assignment.status, assignment.deadline.due, assignment.completed_at)]
-        found = (classify(status, due, local_date(done, tz), today) for status, due, done in items)
+        found = (item.on_time(today, tz) for item in tracked_items(assignment))
         return [r.category for r in found if r is not None]
 
     def category(assignment: Assignment) -> str | None:
@@ -122,9 +120,9 @@ def detail(plan_id: int):
             return False
         if status_filter in CATEGORIES and status_filter not in categories(a):
             return False
-        if window[0] is not None:
-            dues = [o.due for o in a.occurrences] or [a.deadline.due]
-            if not any(d is not None and window[0] <= d <= window[1] for d in dues):
+        start, end = window
+        if start is not None and end is not None:
+            if not any(d is not None and start <= d <= end for d in (i.due for i in tracked_items(a))):
                 return False
         return True
 

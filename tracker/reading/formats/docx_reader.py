@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import io
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from ..result import NotAPlanError
 from ..table import SourceRow, text_rows
@@ -268,7 +270,7 @@ class _Styles:
     """Paragraph styles: alignment and list numbering a paragraph inherits from its style."""
 
     def __init__(self, styles) -> None:
-        self.by_id: dict[str, object] = {}
+        self.by_id: dict[str, Any] = {}     # style id → its <w:style> element
         self.default: str | None = None
         if styles is None:
             return
@@ -279,7 +281,7 @@ class _Styles:
                 if style.get(_w("type")) == "paragraph" and style.get(_w("default")) in ("1", "true"):
                     self.default = style_id
 
-    def chain(self, p):
+    def chain(self, p: Any) -> Iterator[Any]:
         """The paragraph's own properties, then its style's, then the styles it is based on."""
         p_pr = p.find(_w("pPr"))
         if p_pr is not None:
