@@ -17,7 +17,6 @@ from tracker.directory.store import load_index
 from tracker.jobs import run
 from tracker.mail.compose import ComposedMail
 from tracker.mail.outbox import enqueue, idempotency_key
-from tracker.mail.planner import global_policy, working_calendar
 from tracker.models import (
     Account,
     Agency,
@@ -31,7 +30,9 @@ from tracker.models import (
     SentStep,
     Task,
 )
-from tracker.scheduling.reminders import Item, schedule
+from tracker.reminders.policy import global_policy
+from tracker.reminders.rules import Item, schedule
+from tracker.scheduling.office_calendar import working_calendar
 
 from .conftest import PASSWORD, STP_OFFICER, free_port, sign_in
 

@@ -14,14 +14,14 @@ import pytest
 from sqlalchemy import func, select
 
 from tracker.directory.store import load_index
-from tracker.mail.planner import plan_messages
 from tracker.models import Assignment, Evidence, Occurrence, StatusChange, Task
 from tracker.plans.importer import import_plan
 from tracker.plans.queries import due_items
 from tracker.plans.removal import RestoreError, restore
 from tracker.plans.statistics import Period, agency_statistics
 from tracker.reading.plan import read_plan
-from tracker.scheduling import reminders as rules
+from tracker.reminders import rules
+from tracker.reminders.planner import plan_messages
 
 HEADER = """ỦY BAN NHÂN DÂN TỈNH SÓC TRĂNG
 Số: 77/KH-UBND

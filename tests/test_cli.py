@@ -191,7 +191,8 @@ def test_prose_tasks_are_imported_only_when_asked(runner, directory):
 def test_calendar_exceptions_and_policy_commands(runner, session):
     from datetime import date
 
-    from tracker.mail.planner import global_policy, working_calendar
+    from tracker.reminders.policy import global_policy
+    from tracker.scheduling.office_calendar import working_calendar
     assert runner.invoke(args=["calendar", "set", "2026-01-02", "--off",
                                "--note", "Nghỉ bù Tết Dương lịch"]).exit_code == 0
     assert runner.invoke(args=["calendar", "set", "2026-01-10", "--working"]).exit_code == 0

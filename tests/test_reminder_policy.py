@@ -9,7 +9,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from tracker.scheduling.reminders import (
+from tracker.reminders.rules import (
     BEFORE,
     CHECKIN,
     DUE_DAY,

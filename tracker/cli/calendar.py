@@ -17,7 +17,7 @@ calendar_cli = TrackerGroup("calendar", help="Ngày làm việc / Working days a
 @click.option("--note", default="")
 def calendar_set(day, kind: str | None, note: str) -> None:
     """Thêm ngày nghỉ bù hoặc làm bù / Add a compensatory day off or a swapped working day."""
-    from ..mail.settings import set_calendar_day
+    from ..scheduling.office_calendar import set_calendar_day
     if kind is None:
         fail("chọn --off hoặc --working.", "choose --off or --working.")
     row = set_calendar_day(db.session(), day.date(), kind == "working", note)
@@ -29,7 +29,7 @@ def calendar_set(day, kind: str | None, note: str) -> None:
 @click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
 def calendar_unset(day) -> None:
     """Bỏ một ngoại lệ / Remove an exception."""
-    from ..mail.settings import unset_calendar_day
+    from ..scheduling.office_calendar import unset_calendar_day
     if not unset_calendar_day(db.session(), day.date()):
         fail(f"không có ngoại lệ ngày {day:%d/%m/%Y}.", f"no exception on {day:%Y-%m-%d}.")
     db.session.commit()
@@ -40,7 +40,7 @@ def calendar_unset(day) -> None:
 @click.argument("year", type=int)
 def calendar_show(year: int) -> None:
     """Các ngày nghỉ trong tuần của một năm / Weekdays off in a year (holidays and exceptions)."""
-    from ..mail.settings import unusual_days
+    from ..scheduling.office_calendar import unusual_days
     for line in unusual_days(db.session(), year):
         state = "làm việc" if line.working else "nghỉ"
         click.echo(f"{line.day:%a %d/%m/%Y}  {state:<9} {line.reason}")

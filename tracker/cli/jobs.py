@@ -30,7 +30,7 @@ def run_job(name: str, at, dry_run: bool) -> None:
 
     from ..feeds.store import RefreshReport
     from ..jobs import describe, preview, run
-    from ..mail.planner import PlanReport
+    from ..reminders.planner import PlanReport
     moment = at.replace(tzinfo=ZoneInfo(current_app.config["TRACKER_TIMEZONE"])) if at else None
     when = f" (như vào {at:%d/%m/%Y %H:%M} / as if at {at:%Y-%m-%d %H:%M})" if at else ""
     if name == "feeds":

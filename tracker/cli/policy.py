@@ -17,7 +17,7 @@ policy_cli = TrackerGroup("policy", help="Thiết lập nhắc việc / The remi
 @click.option("--plan", "plan_id", type=int, help="Mã kế hoạch / the policy in force for a plan.")
 def policy_show(plan_id: int | None) -> None:
     """Thiết lập đang áp dụng / The policy in force (global, or for one plan)."""
-    from ..mail.settings import effective_policy
+    from ..reminders.policy import effective_policy
     plan = None
     if plan_id is not None:
         plan = db.session.get(Plan, plan_id)
@@ -32,7 +32,7 @@ def policy_show(plan_id: int | None) -> None:
 @click.option("--plan", "plan_id", type=int, help="Chỉ cho kế hoạch này / override for one plan.")
 def policy_set(assignments: tuple[str, ...], plan_id: int | None) -> None:
     """Đặt thiết lập nhắc việc, ví dụ: overdue_every=5 before_offsets=5,2,0 send_at=08:00."""
-    from ..mail.settings import PolicyError, set_global_policy, set_plan_policy
+    from ..reminders.policy import PolicyError, set_global_policy, set_plan_policy
     values: dict[str, object] = {}
     for item in assignments:
         key, _, raw = item.partition("=")

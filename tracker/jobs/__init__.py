@@ -22,8 +22,8 @@ from ..feeds.events import FeedContext
 from ..feeds.store import RefreshReport, refresh_stale, stale_keys
 from ..mail import kinds
 from ..mail.outbox import SendReport, send_due
-from ..mail.planner import JOB_TRACKS, PlanReport, plan_digest, plan_messages
 from ..models import JobRun
+from ..reminders.planner import JOB_TRACKS, PlanReport, plan_digest, plan_messages
 
 log = logging.getLogger("tracker.jobs")
 

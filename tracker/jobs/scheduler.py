@@ -9,7 +9,7 @@
   same for processes on one machine.
 - The job store is in memory and jobs are coalesced with a long grace time: after
   downtime, the next run plans once; the ledger of planned steps decides what is owed,
-  so nothing is lost and nothing repeats (see ``tracker.scheduling.reminders``).
+  so nothing is lost and nothing repeats (see ``tracker.reminders.rules``).
 """
 
 from __future__ import annotations
@@ -117,7 +117,7 @@ class Leadership:
 
 def _configure(scheduler, app: Flask) -> None:
     from ..extensions import db
-    from ..mail.planner import global_policy
+    from ..reminders.policy import global_policy
     with app.app_context():
         policy = global_policy(db.session())
     tz = app.config["TRACKER_TIMEZONE"]

@@ -56,7 +56,7 @@ TEMPLATE_DIR = ROOT / "templates" / "mail"
 REMINDER, OVERDUE, ESCALATION_HEAD, ESCALATION_COMMITTEE, CHECKIN, DIGEST = (
     "reminder", "overdue", "escalation_head", "escalation_committee", "checkin", "digest")
 KINDS = (REMINDER, OVERDUE, ESCALATION_HEAD, ESCALATION_COMMITTEE, CHECKIN, DIGEST)
-# Step kinds of tracker.scheduling.reminders → the kind of message they go out in.
+# Step kinds of tracker.reminders.rules → the kind of message they go out in.
 KIND_OF_STEP = {"before": REMINDER, "overdue": OVERDUE, "escalation_head": ESCALATION_HEAD,
                 "escalation_committee": ESCALATION_COMMITTEE, "checkin": CHECKIN}
 

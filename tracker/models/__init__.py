@@ -26,6 +26,7 @@ from .base import (
                       STATUS_LABELS_VI,
                       STATUSES,
 )
+from .calendar import CalendarDay
 from .directory import Agency, AgencyAlias, AgencyGroup, FocalOfficer, agency_group_members
 from .feed import FEED_KINDS, FeedScope, FeedState, FeedToken
 from .jobs import JobRun
@@ -35,13 +36,11 @@ from .mail import (
                       QUEUED,
                       SENDING,
                       SENT,
-                      CalendarDay,
                       OutboxItem,
                       OutboxMessage,
-                      SentStep,
-                      Setting,
 )
 from .plan import ImportDraft, Plan, Section, Task
+from .reminders import SentStep, Setting
 
 __all__ = [
     "ADMIN", "AUTHOR", "LEADER", "OFFICER", "ROLE_LABELS_VI", "ROLES", "Account", "SignInLink",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text
+from sqlalchemy import DateTime, ForeignKey, Index, LargeBinary, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Model, utcnow
@@ -69,39 +69,3 @@ class OutboxItem(Model):
     step_key: Mapped[str] = mapped_column(String(60))
 
     message: Mapped[OutboxMessage] = relationship(back_populates="items")
-
-
-class SentStep(Model):
-    """The ledger of reminder steps already planned for an item: never planned twice."""
-
-    __tablename__ = "sent_steps"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    #: "a123" for an assignment, "o456" for an occurrence
-    item_key: Mapped[str] = mapped_column(String(30))
-    step_key: Mapped[str] = mapped_column(String(60))
-    planned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-    __table_args__ = (UniqueConstraint("item_key", "step_key"),)
-
-
-class Setting(Model):
-    """An administrator's setting stored as JSON ("reminder_policy": the global defaults)."""
-
-    __tablename__ = "settings"
-
-    key: Mapped[str] = mapped_column(String(100), primary_key=True)
-    value: Mapped[dict] = mapped_column(JSON)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
-
-
-class CalendarDay(Model):
-    """An administrator's exception to the working-day calendar (a bridge day off, a
-    swapped working Saturday) on top of the public holidays."""
-
-    __tablename__ = "calendar_days"
-
-    day: Mapped[date] = mapped_column(primary_key=True)
-    #: True: worked although a weekend or holiday (làm bù); False: an extra day off (nghỉ bù)
-    working: Mapped[bool]
-    note: Mapped[str] = mapped_column(String(200), default="")

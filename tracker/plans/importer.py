@@ -25,10 +25,10 @@ from ..directory.resolve import DirectoryIndex, Resolution
 from ..feeds.changes import mark_changed
 from ..models import LEAD, PLAN_ACTIVE, Agency, Assignment, Deadline, Occurrence, Plan, Section, Task
 from ..models.base import table_of, utcnow
-from ..models.mail import SentStep
+from ..models.reminders import SentStep
 from ..reading.result import AssignmentReading, DeadlineReading, OwnerMention, PlanReading, TaskReading
 from ..reading.text import fold
-from ..scheduling.reminders import forget_on_due_change
+from ..reminders.rules import forget_on_due_change
 from .removal import RemovedWork, work_on
 
 

@@ -2,7 +2,8 @@
 outbox, the scheduler's runs and the working-day calendar.
 
 Thin views: every change goes through the same domain functions as the ``flask`` commands
-(``directory.edit``, ``accounts.manage``, ``mail.settings``, ``mail.outbox``), and the
+(``directory.edit``, ``accounts.manage``, ``reminders.policy``, ``scheduling.office_calendar``,
+``mail.outbox``), and the
 planner reads what they write on its next run.
 """
 
@@ -23,9 +24,8 @@ from ..directory import edit
 from ..extensions import db
 from ..jobs import JOBS
 from ..mail import kinds as mail_kinds
-from ..mail import outbox, settings
+from ..mail import outbox
 from ..mail.links import hidden as hidden_links
-from ..mail.planner import global_policy
 from ..models import (
     ADMIN,
     AUTHOR,
@@ -41,6 +41,9 @@ from ..models import (
     OutboxMessage,
     Plan,
 )
+from ..reminders import policy as reminder_policy
+from ..reminders.policy import global_policy
+from ..scheduling import office_calendar
 from .access import get_or_404, require, roles_required
 from .admin_forms import (
     AGENCY_TYPE_LABELS,
@@ -360,7 +363,7 @@ def _shown(name: str, value) -> str:
     return str(value)
 
 
-def _place_policy_error(form, exc: settings.PolicyError) -> None:
+def _place_policy_error(form, exc: reminder_policy.PolicyError) -> None:
     target = form[exc.field] if exc.field and exc.field in form else None
     message = localized(exc.message_vi, str(exc))
     if target is None:
@@ -376,13 +379,13 @@ def policy():
     if request.method == "POST":
         form = PolicyForm()
     else:
-        form = PolicyForm(formdata=None, data={k: getattr(current, k) for k in settings.POLICY_FIELDS})
+        form = PolicyForm(formdata=None, data={k: getattr(current, k) for k in reminder_policy.POLICY_FIELDS})
         form.before_offsets.data = list(current.before_offsets)
     form.digest_weekday.choices = options((i, _(name)) for i, name in enumerate(WEEKDAYS_VI))
     if form.validate_on_submit():
         try:
-            settings.set_global_policy(db.session, {k: form[k].data for k in settings.POLICY_FIELDS})
-        except settings.PolicyError as exc:
+            reminder_policy.set_global_policy(db.session, {k: form[k].data for k in reminder_policy.POLICY_FIELDS})
+        except reminder_policy.PolicyError as exc:
             db.session.rollback()
             _place_policy_error(form, exc)
         else:
@@ -401,7 +404,7 @@ def plan_policy(plan_id: int):
     plan = get_or_404(Plan, plan_id)
     require(scopes.can_manage_plan(db.session(), current_user, plan))
     base = global_policy(db.session())
-    _effective, overrides = settings.effective_policy(db.session(), plan)
+    _effective, overrides = reminder_policy.effective_policy(db.session(), plan)
     if request.method == "POST":
         form = PlanPolicyForm()
     else:
@@ -411,19 +414,19 @@ def plan_policy(plan_id: int):
         kept = {k: v for k, v in overrides.items() if k not in PLAN_POLICY_FIELDS}
         chosen = {k: form[k].data for k in PLAN_POLICY_FIELDS if form[k].data is not None}
         try:
-            settings.set_plan_policy(db.session(), plan, {**kept, **chosen})
-        except settings.PolicyError as exc:
+            reminder_policy.set_plan_policy(db.session(), plan, {**kept, **chosen})
+        except reminder_policy.PolicyError as exc:
             db.session.rollback()
             _place_policy_error(form, exc)
         else:
             db.session.commit()
             flash(_("Đã lưu thiết lập nhắc việc của kế hoạch."), "success")
             return redirect(url_for(".plan_policy", plan_id=plan.id))
-    effective, overrides = settings.effective_policy(db.session(), plan)
+    effective, overrides = reminder_policy.effective_policy(db.session(), plan)
     rows = [{"name": k, "label": POLICY_LABELS[k], "global": _shown(k, getattr(base, k)),
              "effective": _shown(k, getattr(effective, k)), "inherited": k not in overrides,
              "field": form[k] if k in PLAN_POLICY_FIELDS else None}
-            for k in settings.POLICY_FIELDS]
+            for k in reminder_policy.POLICY_FIELDS]
     return render_template("admin/plan_policy.html", plan=plan, form=form, rows=rows,
                            overridden=bool(overrides), clear=ActionForm(formdata=None)), \
         422 if request.method == "POST" else 200
@@ -435,7 +438,7 @@ def clear_plan_policy(plan_id: int):
     plan = get_or_404(Plan, plan_id)
     require(scopes.can_manage_plan(db.session(), current_user, plan))
     if ActionForm().validate_on_submit():
-        settings.clear_plan_policy(plan)
+        reminder_policy.clear_plan_policy(plan)
         db.session.commit()
         flash(_("Kế hoạch dùng lại thiết lập nhắc việc chung."), "success")
     return redirect(url_for(".plan_policy", plan_id=plan.id))
@@ -509,7 +512,7 @@ YEARS = range(2000, 2101)   # what the page lists; the library covers these year
 
 
 def _calendar_page(year: int, form: CalendarDayForm, status: int = 200):
-    lines = settings.unusual_days(db.session(), year, str(get_locale()))
+    lines = office_calendar.unusual_days(db.session(), year, str(get_locale()))
     return render_template("admin/calendar.html", year=year, lines=lines,
                            form=form, action=ActionForm(formdata=None), weekdays=WEEKDAYS_VI,
                            years=YEARS), status
@@ -533,7 +536,7 @@ def calendar_set():
             form.day.errors = [*form.day.errors, _("Chọn một ngày từ năm %(a)s đến năm %(b)s.",
                                                    a=YEARS.start, b=YEARS.stop - 1)]
         else:
-            row = settings.set_calendar_day(db.session, form.day.data, form.kind.data == "working",
+            row = office_calendar.set_calendar_day(db.session, form.day.data, form.kind.data == "working",
                                             form.note.data)
             db.session.commit()
             flash(_("%(day)s: %(what)s (%(note)s).", day=row.day.strftime("%d/%m/%Y"),
@@ -551,7 +554,7 @@ def calendar_unset(day: str):
     except ValueError:
         abort(404)
     if ActionForm().validate_on_submit():
-        if settings.unset_calendar_day(db.session(), when):
+        if office_calendar.unset_calendar_day(db.session(), when):
             db.session.commit()
             flash(_("Đã bỏ ngoại lệ ngày %(day)s.", day=when.strftime("%d/%m/%Y")), "success")
         else:

@@ -6,7 +6,7 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..scheduling import reminders
+from ..reminders import rules as reminders
 
 LABELS = (
     # statuses (models.base.STATUS_LABELS_VI)

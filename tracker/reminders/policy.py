@@ -1,25 +1,23 @@
-"""What administrators set for the planner: the reminder policy (global and per plan) and
-the exceptions to the working-day calendar.
+"""The reminder policy administrators set, globally and per plan: how many working days
+before a deadline to remind, how often to repeat an overdue notice, when to escalate.
 
-``flask policy`` / ``flask calendar`` and the administrators' pages both call these; the
-caller commits. The planner reads the same rows on every run (``planner.global_policy``,
-``planner.working_calendar``), so a change counts from the next run on.
+``flask policy`` and the administrators' pages both call these; the caller commits. The
+planner reads the same rows on every run (``global_policy``), so a change counts from the
+next run on.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
 from ..errors import UserError
-from ..models import CalendarDay, Plan, Setting
-from ..scheduling.reminders import ReminderPolicy
-from .planner import POLICY_SETTING, global_policy, working_calendar
+from ..models import Plan, Setting
+from .rules import ReminderPolicy
 
 # Policy fields in the order forms and listings show them.
+POLICY_SETTING = "reminder_policy"      # the Setting row holding the global policy
 POLICY_FIELDS = ReminderPolicy.field_names()
 
 # What each field must be, for the person who typed a wrong value (ReminderPolicy's own
@@ -34,6 +32,11 @@ _RULES_VI = {
     "digest_at": "Giờ trong ngày, dạng HH:MM.",
     "checkin_before": "Số ngày làm việc, từ 0 trở lên.",
 }
+
+
+def global_policy(session: Session) -> ReminderPolicy:
+    setting = session.get(Setting, POLICY_SETTING)
+    return ReminderPolicy.from_dict(setting.value) if setting else ReminderPolicy()
 
 
 class PolicyError(UserError):
@@ -99,53 +102,5 @@ def clear_plan_policy(plan: Plan) -> None:
     plan.reminder_policy = None
 
 
-# --- calendar exceptions --------------------------------------------------------------------
-
-DEFAULT_NOTES = {True: "Làm bù", False: "Nghỉ bù"}
-
-
-def set_calendar_day(session: Session, day: date, working: bool, note: str = "") -> CalendarDay:
-    """Make ``day`` a working day (làm bù) or a day off (nghỉ bù), whatever the library says."""
-    row = session.get(CalendarDay, day) or CalendarDay(day=day, working=working)
-    row.working, row.note = working, (note or "").strip()[:200] or DEFAULT_NOTES[working]
-    session.add(row)
-    return row
-
-
-def unset_calendar_day(session: Session, day: date) -> bool:
-    """Remove the exception on ``day``; False if there was none."""
-    row = session.get(CalendarDay, day)
-    if row is None:
-        return False
-    session.delete(row)
-    return True
-
-
-@dataclass(frozen=True)
-class CalendarLine:
-    day: date
-    working: bool
-    reason: str            # why the day is off (holiday name, exception note), or the exception's note
-    exception: bool        # an administrator's exception rather than the library's holiday
-
-
-def unusual_days(session: Session, year: int, language: str = "vi") -> list[CalendarLine]:
-    """The days of ``year`` that are not what their weekday suggests: weekdays off (public
-    holidays and exceptions) and weekend days worked, plus every exception of the year; the
-    holidays named in ``language``."""
-    calendar = working_calendar(session)
-    exceptions = calendar.exceptions
-    lines = []
-    day = date(year, 1, 1)
-    while day.year == year:
-        working = calendar.is_working_day(day)
-        exception = exceptions.get(day)
-        if exception is not None or working != (day.weekday() < 5):
-            reason = calendar.day_off_reason(day, language) or (exception.note if exception else "")
-            lines.append(CalendarLine(day, working, reason or "", exception is not None))
-        day += timedelta(days=1)
-    return lines
-
-
-__all__ = ["CalendarLine", "POLICY_FIELDS", "PolicyError", "clear_plan_policy", "effective_policy",
-           "set_calendar_day", "set_global_policy", "set_plan_policy", "unset_calendar_day", "unusual_days"]
+__all__ = ["POLICY_FIELDS", "POLICY_SETTING", "PolicyError", "clear_plan_policy", "effective_policy",
+           "global_policy", "set_global_policy", "set_plan_policy"]

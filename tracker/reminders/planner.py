@@ -1,7 +1,7 @@
 """The planning jobs: which reminders, overdue notices, escalations and check-in requests
 are owed today, and to whom — one message per person and kind, into the outbox.
 
-The decisions about *when* are ``tracker.scheduling.reminders`` (pure); this module reads
+The decisions about *when* are ``rules`` (pure); this module reads
 the database, resolves people (focal officers, the agency head, the issuing committee's
 office and leader in charge), composes and enqueues. Each (item, step) is recorded in the
 ``SentStep`` ledger in the same transaction as its messages, so a step is planned once,
@@ -19,15 +19,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ..config import reporting_calendar
-from ..models import PLAN_ARCHIVED, Agency, Assignment, CalendarDay, Occurrence, Plan, SentStep, Setting, Task
+from ..mail.compose import MailItem, Recipient, compose
+from ..mail.links import feed_placeholder, signin_placeholder
+from ..mail.outbox import enqueue, idempotency_key, valid_address
+from ..models import PLAN_ARCHIVED, Agency, Assignment, Occurrence, Plan, SentStep, Task
 from ..plans.statistics import Period, agency_statistics
 from ..plans.tracked import TrackedItem, local_date, tracked_items
-from ..scheduling import reminders as rules
+from ..scheduling.office_calendar import working_calendar
 from ..scheduling.ontime import OVERDUE, PENDING_ON_TIME
-from ..scheduling.workdays import CalendarException, WorkingCalendar
-from .compose import MailItem, Recipient, compose
-from .links import feed_placeholder, signin_placeholder
-from .outbox import enqueue, idempotency_key, valid_address
+from . import rules
+from .policy import global_policy
 
 # Which planning job handles which tracks, and the message kind each track produces.
 JOB_TRACKS = {
@@ -39,7 +40,6 @@ JOB_TRACKS = {
 KIND_OF_TRACK = {rules.BEFORE: "reminder", rules.OVERDUE: "overdue",
                  rules.ESCALATION_HEAD: "escalation_head",
                  rules.ESCALATION_COMMITTEE: "escalation_committee", rules.CHECKIN: "checkin"}
-POLICY_SETTING = "reminder_policy"
 
 
 @dataclass
@@ -48,16 +48,6 @@ class PlanReport:
     steps: int = 0
     without_recipient: int = 0
     kinds: dict[str, int] = field(default_factory=dict)
-
-
-def global_policy(session: Session) -> rules.ReminderPolicy:
-    setting = session.get(Setting, POLICY_SETTING)
-    return rules.ReminderPolicy.from_dict(setting.value) if setting else rules.ReminderPolicy()
-
-
-def working_calendar(session: Session) -> WorkingCalendar:
-    return WorkingCalendar(CalendarException(d.day, d.working, d.note)
-                           for d in session.scalars(select(CalendarDay)))
 
 
 def _people(assignment: Assignment, audience: str) -> list[Recipient]:
