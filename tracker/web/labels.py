@@ -20,7 +20,7 @@ LABELS = (
     _l("Theo tiến độ cấp trên"), _l("Chưa đọc được"),
     # roles (models.account.ROLE_LABELS_VI)
     _l("Quản trị"), _l("Chuyên viên theo dõi"), _l("Lãnh đạo"), _l("Cán bộ đầu mối"),
-    # weekdays, agency types and levels, job names (web.admin_forms, web.admin)
+    # weekdays, agency types and levels, job names (web.admin.forms, web.admin)
     _l("Thứ Hai"), _l("Thứ Ba"), _l("Thứ Tư"), _l("Thứ Năm"), _l("Thứ Sáu"), _l("Thứ Bảy"), _l("Chủ nhật"),
     _l("UBND tỉnh"), _l("UBND huyện"), _l("UBND xã"), _l("Sở"), _l("Ban"), _l("Văn phòng"), _l("Phòng"),
     _l("Thanh tra"), _l("Trung tâm"), _l("Cơ quan ngành dọc"), _l("Báo, đài"), _l("Khác"),
