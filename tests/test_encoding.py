@@ -330,26 +330,26 @@ def _zip_with(member: str) -> bytes:
     return b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 18 + member.encode() + b"\x00" * 40
 
 
-@pytest.mark.parametrize("data, name, vi_word, en_word, text_form", [
-    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "kh.pdf", "PDF", "PDF", True),
-    (_zip_with("word/document.xml"), "kh.docx", "Word (.docx)", "Word document (.docx)", True),
-    (_zip_with("[Content_Types].xml"), "kh.docx", "Word (.docx)", "Word document (.docx)", True),
-    (_zip_with("xl/workbook.xml"), "kh.bin", "Excel (.xlsx)", "Excel workbook (.xlsx)", True),
-    (_zip_with("notes.txt"), "a.zip", "ZIP", "ZIP", False),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "kh.doc", "Word cũ (.doc)", ".doc", True),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "Workbook".encode("utf-16-le"), "", ".xls", ".xls",
-     True),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "scan.png", "PNG", "PNG", False),
-    (b"\xff\xd8\xff\xe0\x00\x10JFIF", "scan.jpg", "JPEG", "JPEG", False),
-    (b"GIF89a\x01\x00", "", "GIF", "GIF", False),
+@pytest.mark.parametrize("data, name, code, vi_word", [
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "kh.pdf", "corrupt_file", "PDF"),
+    (_zip_with("word/document.xml"), "kh.docx", "corrupt_file", "Word (.docx)"),
+    (_zip_with("[Content_Types].xml"), "kh.docx", "corrupt_file", "Word (.docx)"),
+    (_zip_with("xl/workbook.xml"), "kh.bin", "corrupt_file", "Excel (.xlsx)"),
+    (_zip_with("notes.txt"), "a.zip", "corrupt_file", "ZIP"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "kh.doc", "legacy_doc", "Word cũ (.doc"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "Workbook".encode("utf-16-le"), "", "legacy_xls", "Excel cũ (.xls"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "scan.png", "not_a_plan_format", "ảnh PNG"),
+    (b"\xff\xd8\xff\xe0\x00\x10JFIF", "scan.jpg", "not_a_plan_format", "ảnh JPEG"),
+    (b"GIF89a\x01\x00", "", "not_a_plan_format", "ảnh GIF"),
 ])
-def test_known_binary_formats(data: bytes, name: str, vi_word: str, en_word: str,
-                              text_form: bool) -> None:
-    error = decode_error(data, name)
-    assert error.code == "binary_file"
-    assert vi_word in error.message_vi and en_word in error.message_en
-    assert ("văn bản thuần" in error.message_vi) == text_form
-    assert ("plain-text form" in error.message_en) == text_form
+def test_known_binary_formats_are_refused_by_name_before_any_decoding(data: bytes, name: str, code: str,
+                                                                      vi_word: str) -> None:
+    """Office, PDF, image and archive bytes never reach the text decoder: the format sniffer
+    names what they are (``formats.sniff``)."""
+    from tracker.reading.plan import read_plan
+    with pytest.raises(NotAPlanError) as caught:
+        read_plan(data, name)
+    assert caught.value.code == code and vi_word in caught.value.message_vi
 
 
 @pytest.mark.parametrize("data", [

@@ -148,10 +148,14 @@ def test_samples_have_real_word_structure(built):
     assert "<mergeCell " in sheet and "<rowBreaks" in sheet
 
 
-def test_seed_command_does_not_import_the_duplicates():
-    """``flask seed`` reads ``*.txt``: the Word and Excel copies are the same plans."""
-    source = (Path(__file__).resolve().parent.parent / "tracker" / "cli.py").read_text("utf-8")
-    assert 'seed_dir.glob("*.txt")' in source
+def test_seed_command_does_not_import_the_duplicates(runner):
+    """``flask seed`` reads ``*.txt``: the Word and Excel copies beside them are the same plans."""
+    assert list(SEEDS.glob(f"{TABULAR[0]}.docx")) and list(SEEDS.glob(f"{TABULAR[0]}.xlsx"))
+    result = runner.invoke(args=["seed"])
+    assert result.exit_code == 0, result.output
+    for stem in TABULAR:
+        assert f"{stem}.txt:" in result.output
+    assert ".docx" not in result.output and ".xlsx" not in result.output
 
 
 def test_cli_parse_reads_a_docx(runner, directory):

@@ -299,71 +299,6 @@ def _restore_tcvn3_case(source: str, converted: str) -> str:
 # Messages
 # ---------------------------------------------------------------------------------------
 
-_TEXT_FORM_VI = ("Hiện tại chương trình chỉ đọc kế hoạch ở dạng văn bản thuần (.txt): hãy mở "
-                 "tệp, lưu lại (hoặc sao chép nội dung) thành tệp văn bản Unicode UTF-8 rồi "
-                 "nhập lại.")
-_TEXT_FORM_EN = ("For now this reader takes the plain-text form only: open the file, save "
-                 "it (or copy its content) as a Unicode UTF-8 text file and import that.")
-
-# (magic prefix, format code, Vietnamese name, English name)
-_MAGIC: tuple[tuple[bytes, str, str, str], ...] = (
-    (b"%PDF", "pdf", "tài liệu PDF", "a PDF document"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole", "tài liệu Office cũ (.doc/.xls)",
-     "an old-style Office document (.doc/.xls)"),
-    (b"PK\x03\x04", "zip", "tệp nén ZIP", "a ZIP archive"),
-    (b"PK\x05\x06", "zip", "tệp nén ZIP", "a ZIP archive"),
-    (b"\x89PNG\r\n\x1a\n", "image", "ảnh PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "image", "ảnh JPEG", "a JPEG image"),
-    (b"GIF87a", "image", "ảnh GIF", "a GIF image"),
-    (b"GIF89a", "image", "ảnh GIF", "a GIF image"),
-    (b"{\\rtf", "rtf", "tài liệu RTF", "an RTF document"),
-    (b"Rar!\x1a\x07", "archive", "tệp nén RAR", "a RAR archive"),
-    (b"7z\xbc\xaf\x27\x1c", "archive", "tệp nén 7z", "a 7z archive"),
-)
-
-
-def _binary(vi_what: str, en_what: str, office: bool) -> NotAPlanError:
-    if office:
-        return NotAPlanError(
-            "binary_file",
-            f"Tệp là {vi_what}, không phải văn bản thuần. {_TEXT_FORM_VI}",
-            f"The file is {en_what}, not plain text. {_TEXT_FORM_EN}")
-    return NotAPlanError(
-        "binary_file",
-        f"Tệp là {vi_what}, không phải văn bản nên không thể đọc như một kế hoạch.",
-        f"The file is {en_what}, not text, so it cannot be read as a plan.")
-
-
-def _sniff_format(data: bytes, name: str) -> NotAPlanError | None:
-    """A specific error for well-known non-text formats, from their magic numbers."""
-    ext = name.lower().rsplit(".", 1)[-1] if "." in name else ""
-    for magic, kind, vi_name, en_name in _MAGIC:
-        if not data.startswith(magic):
-            continue
-        if kind == "zip":
-            head = data[:65536]
-            if b"word/" in head or ext == "docx":
-                return _binary("tài liệu Word (.docx)", "a Word document (.docx)", True)
-            if b"xl/" in head or ext == "xlsx":
-                return _binary("bảng tính Excel (.xlsx)", "an Excel workbook (.xlsx)", True)
-            if b"ppt/" in head or ext == "pptx":
-                return _binary("bản trình chiếu PowerPoint (.pptx)",
-                               "a PowerPoint presentation (.pptx)", True)
-            if b"opendocument" in head or ext in ("odt", "ods"):
-                return _binary("tài liệu OpenDocument (.odt/.ods)",
-                               "an OpenDocument file (.odt/.ods)", True)
-        if kind == "ole":
-            utf16 = data[:65536]
-            if "WordDocument".encode("utf-16-le") in utf16 or ext == "doc":
-                return _binary("tài liệu Word cũ (.doc)", "an old-style Word document (.doc)",
-                               True)
-            if "Workbook".encode("utf-16-le") in utf16 or ext == "xls":
-                return _binary("bảng tính Excel cũ (.xls)",
-                               "an old-style Excel workbook (.xls)", True)
-        return _binary(vi_name, en_name, kind in ("pdf", "ole", "rtf"))
-    return None
-
-
 _EMPTY = ("empty_file", "Tệp rỗng: không có nội dung để đọc.",
           "The file is empty: there is nothing to read.")
 _NOT_TEXT = ("binary_file",
@@ -523,15 +458,12 @@ def _too_many_controls(text: str) -> bool:
 def decode_plan_bytes(data: bytes, name: str = "") -> DecodedText:
     """Decode a plan file's bytes to NFC text, converting legacy Vietnamese encodings.
 
-    ``name`` (the uploaded file name) only sharpens the message for Office formats.
+    Office, PDF, image and archive files never get here: ``formats.sniff`` recognises them
+    first and refuses or reads them in their own terms. ``name`` is kept for callers' errors.
     Raises NotAPlanError: empty_file, binary_file, unknown_encoding, legacy_encoding.
     """
     if not data.strip():
         raise NotAPlanError(*_EMPTY)
-    sniffed = _sniff_format(data, name)
-    if sniffed is not None:
-        raise sniffed
-
     encoding = ""
     text: str | None = None
     for bom, codec, label in _BOMS:
