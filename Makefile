@@ -62,7 +62,7 @@ bench: install    ## benchmarks (PostgreSQL too when TRACKER_TEST_DATABASE_URL i
 	$(PY) bench/reading_quality.py
 
 translations: $(VENV)/.runtime  ## refresh the catalogue from the code, then compile it (commit both)
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o tracker/translations/messages.pot .
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k N_ -o tracker/translations/messages.pot .
 	$(VENV)/bin/pybabel update -N -i tracker/translations/messages.pot -d tracker/translations
 	$(VENV)/bin/pybabel compile -d tracker/translations
 

@@ -23,11 +23,6 @@ def now() -> datetime:
     return datetime.now(UTC) + shift if shift else datetime.now(UTC)
 
 
-def as_utc(moment: datetime) -> datetime:
-    """A stored timestamp made aware: SQLite hands them back naive, and they are stored in UTC."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
-
-
 def today() -> date:
     """Today's date in ``TRACKER_TIMEZONE``."""
     return now().astimezone(ZoneInfo(current_app.config["TRACKER_TIMEZONE"])).date()
@@ -41,4 +36,4 @@ def local_time(moment: datetime | None, pattern: str = MOMENT) -> str:
     who reported at 05:13 reads 05:13, not 22:13 the day before. Empty for none."""
     if moment is None:
         return ""
-    return as_utc(moment).astimezone(ZoneInfo(current_app.config["TRACKER_TIMEZONE"])).strftime(pattern)
+    return moment.astimezone(ZoneInfo(current_app.config["TRACKER_TIMEZONE"])).strftime(pattern)

@@ -19,7 +19,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..clock import as_utc
 from ..errors import UserError
 from ..models import OFFICER, Account, SignInLink
 from ..models.base import table_of, utcnow
@@ -101,7 +100,7 @@ def redeem(session: Session, token: str, now: datetime | None = None) -> SignInL
         raise LinkError("invalid")
     if link.used_at is not None:
         raise LinkError("used", link)
-    if as_utc(link.expires_at) <= now:
+    if link.expires_at <= now:
         raise LinkError("expired", link)
     claimed = session.connection().execute(
         table_of(SignInLink).update()
@@ -115,5 +114,5 @@ def redeem(session: Session, token: str, now: datetime | None = None) -> SignInL
 
 def may_resend(link: SignInLink, now: datetime | None = None) -> bool:
     """A fresh link replaces a used or expired one, at most once (no flooding an address)."""
-    spent = link.used_at is not None or as_utc(link.expires_at) <= (now or utcnow())
+    spent = link.used_at is not None or link.expires_at <= (now or utcnow())
     return spent and link.resent_at is None

@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from ..clock import as_utc
 from ..models import SignInThrottle
 
 MAX_CLIENT_WAIT = timedelta(minutes=15)
@@ -44,7 +43,7 @@ def wait(session: Session, keys: list[str], now: datetime) -> timedelta | None:
     longest = None
     for key in keys:
         row = session.get(SignInThrottle, key)
-        until = as_utc(row.locked_until) if row is not None and row.locked_until is not None else None
+        until = row.locked_until if row is not None else None
         if until is not None and until > now:
             left = until - now
             longest = left if longest is None or left > longest else longest
@@ -58,7 +57,7 @@ def failed(session: Session, email: str, client: str | None, now: datetime, limi
         if row is None:
             row = SignInThrottle(key=key, failures=0, window_start=now)
             session.add(row)
-        if as_utc(row.window_start) + limits.lock < now:
+        if row.window_start + limits.lock < now:
             row.failures, row.window_start = 0, now
         row.failures += 1
         if row.failures >= limits.max_failures:

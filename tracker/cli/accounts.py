@@ -6,6 +6,7 @@ import click
 from sqlalchemy import select
 
 from ..extensions import db
+from ..models import Role
 from .common import TrackerGroup, fail
 
 accounts_cli = TrackerGroup("accounts", help="Tài khoản đăng nhập / Accounts.")
@@ -14,7 +15,7 @@ accounts_cli = TrackerGroup("accounts", help="Tài khoản đăng nhập / Accou
 @accounts_cli.command("create")
 @click.argument("email")
 @click.option("--name", default="", help="Họ tên / Full name.")
-@click.option("--role", required=True, type=click.Choice(["admin", "author", "leader", "officer"]))
+@click.option("--role", required=True, type=click.Choice(Role.codes()))
 @click.option("--committee", help="UBND của chuyên viên theo dõi / lãnh đạo, ví dụ “UBND tỉnh Sóc Trăng”.")
 @click.option("--password", help="Mật khẩu (bỏ trống để nhập ẩn) / Password (prompted when omitted).")
 @click.option("--no-password", is_flag=True, help="Chỉ đăng nhập bằng liên kết qua thư / Link sign-in only.")
@@ -64,7 +65,7 @@ def accounts_set_password(email, password) -> None:
 
 @accounts_cli.command("set-role")
 @click.argument("email")
-@click.option("--role", required=True, type=click.Choice(["admin", "author", "leader", "officer"]))
+@click.option("--role", required=True, type=click.Choice(Role.codes()))
 @click.option("--committee", help="UBND của chuyên viên theo dõi / lãnh đạo / the author's or leader's committee.")
 def accounts_set_role(email, role, committee) -> None:
     """Đổi vai trò (mọi phiên đăng nhập của tài khoản kết thúc) / Change an account's role

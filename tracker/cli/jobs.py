@@ -5,14 +5,14 @@ from __future__ import annotations
 import click
 from flask import current_app
 
+from ..jobs import Job
 from .common import TrackerGroup
 
 jobs_cli = TrackerGroup("jobs", help="Chạy một tác vụ định kỳ / Run one scheduled job.")
 
 
 @jobs_cli.command("run")
-@click.argument("name", type=click.Choice(["reminders", "overdue", "escalation", "checkins", "digest",
-                                           "send", "feeds"]))
+@click.argument("name", type=click.Choice(Job.codes()))
 @click.option("--at", "at", type=click.DateTime(formats=["%Y-%m-%dT%H:%M"]),
               help="Chạy như vào thời điểm này, giờ địa phương / as if at this local time (YYYY-MM-DDTHH:MM).")
 @click.option("--dry-run", is_flag=True,

@@ -6,13 +6,14 @@ import click
 
 from .. import clock
 from ..extensions import db
+from ..models import OutboxState
 from .common import TrackerGroup, fail
 
 outbox_cli = TrackerGroup("outbox", help="Hộp thư đi / The outbox.")
 
 
 @outbox_cli.command("list")
-@click.option("--state", type=click.Choice(["queued", "sending", "sent", "failed"]),
+@click.option("--state", type=click.Choice(OutboxState.codes()),
               help="Chỉ thư ở trạng thái này / only messages in this state.")
 @click.option("--limit", default=50, type=click.IntRange(min=1), show_default=True,
               help="Số thư mới nhất được hiện / how many of the newest messages to show.")

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from ..directory.store import load_index
 from ..extensions import db
 from ..mail.compose import WORDING
+from ..models import Status
 from ..plans.queries import due_items
 from ..scheduling.ontime import LABELS_VI
 from .common import TrackerGroup, fail, today_local
@@ -107,7 +108,7 @@ def _rows_per_task(task_ids: set[int]) -> dict[int, int]:
 
 @tasks_cli.command("set-status")
 @click.argument("assignment_id", type=int)
-@click.argument("status", type=click.Choice(["not_started", "in_progress", "done", "paused", "cancelled"]))
+@click.argument("status", type=click.Choice(Status.codes()))
 @click.option("--progress", type=click.IntRange(0, 100))
 @click.option("--comment", default="")
 @click.option("--by", default="cli", help="Người cập nhật / who reports.")

@@ -39,7 +39,7 @@ from ..models import (
 )
 from ..reading.reporting import ReportingCalendar
 
-STATUS_PREFIX = {DONE: "[Đã hoàn thành] ", PAUSED: "[Tạm dừng] ", CANCELLED: "[ĐÃ HỦY] "}
+STATUS_PREFIX: dict[str, str] = {DONE: "[Đã hoàn thành] ", PAUSED: "[Tạm dừng] ", CANCELLED: "[ĐÃ HỦY] "}
 OVERDUE_PREFIX = "[Quá hạn] "
 
 
@@ -114,10 +114,9 @@ class Feed:
     events: list[FeedEvent]
 
 
-def _utc(moment: datetime | None) -> datetime:
-    if moment is None:
-        return datetime(2000, 1, 1, tzinfo=UTC)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+def _or_epoch(moment: datetime | None) -> datetime:
+    """A modification time, or a fixed long-past one for rows that never had one."""
+    return moment if moment is not None else datetime(2000, 1, 1, tzinfo=UTC)
 
 
 @lru_cache(maxsize=4096)
@@ -210,7 +209,7 @@ def _item_events(item: _Item, owners: tuple[str, str], ctx: FeedContext) -> list
     if item.occurrences:
         for occ in item.occurrences:
             dated.append((f"occurrence-{occ.id}", occ.due, occ.due, occ.status, occ.label,
-                          item.sequence + occ.sequence, max(item.modified, _utc(occ.updated_at))))
+                          item.sequence + occ.sequence, max(item.modified, _or_epoch(occ.updated_at))))
     elif item.deadline_kind == "continuous":
         for checkin in ctx.checkin_calendar.occurrences(ctx.checkin_periods, item.plan_year):
             dated.append((f"checkin-{item.id}-{checkin.due:%Y%m%d}", checkin.due, checkin.due,
@@ -262,9 +261,9 @@ def _items(session: Session, *conditions) -> list[_Item]:
     by_id: dict[int, _Item] = {}
     for (aid, role, row, status, progress, sequence, output, owner_text, a_updated, agency_name, task_id, ref,
          content, t_updated, plan_id, kind, number, title, year, p_updated, d_kind, d_text, d_start, d_due) in rows:
-        plan_updated = _utc(p_updated)
+        plan_updated = _or_epoch(p_updated)
         # One time-zone fix per row: the three stamps come from one database, all naive or all not.
-        modified = _utc(max((m for m in (a_updated, t_updated, p_updated) if m is not None), default=None))
+        modified = _or_epoch(max((m for m in (a_updated, t_updated, p_updated) if m is not None), default=None))
         item = _Item(aid, role, row, status, progress, sequence, output or "", agency_name or owner_text,
                      modified, task_id, ref, content, plan_id, kind,
                      number, title, year, plan_updated, d_kind, d_text or "", d_start, d_due)
@@ -362,7 +361,7 @@ def _leadership_events(session: Session, committee: Agency, ctx: FeedContext) ->
                 events.append(event)
         for occ in item.occurrences:
             previous = cutoffs.get(occ.cutoff)
-            modified = max(_utc(occ.updated_at), item.plan_updated)
+            modified = max(_or_epoch(occ.updated_at), item.plan_updated)
             if previous is None or modified > previous[1]:
                 cutoffs[occ.cutoff] = (occ.label, modified)
     for cutoff, (label, modified) in sorted(cutoffs.items()):

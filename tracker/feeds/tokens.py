@@ -95,8 +95,6 @@ def touch(session: Session, row: Presented, now: datetime) -> bool:
     """Record a use, at most once a minute (a poll must not write every time): one UPDATE,
     in the session's transaction, when the last one is a minute old."""
     last = row.last_used_at
-    if last is not None and last.tzinfo is None:
-        last = last.replace(tzinfo=now.tzinfo)
     if last is not None and now - last < _USE_RESOLUTION:
         return False
     t = table_of(FeedToken)

@@ -24,10 +24,24 @@ from ..mail import kinds
 from ..mail.outbox import SendReport, send_due
 from ..models import JobRun
 from ..reminders.planner import JOB_TRACKS, PlanReport, plan_digest, plan_messages
+from ..vocabulary import N_, Vocabulary
 
 log = logging.getLogger("tracker.jobs")
 
-JOBS = (*JOB_TRACKS, "digest", "send", "feeds")
+class Job(Vocabulary):
+    """The scheduled jobs, by the names operators run them with (``flask jobs run NAME``)."""
+
+    REMINDERS = "reminders", N_("Nhắc trước hạn")
+    OVERDUE = "overdue", N_("Nhắc quá hạn")
+    ESCALATION = "escalation", N_("Cảnh báo quá hạn")
+    CHECKINS = "checkins", N_("Nhắc báo cáo định kỳ")
+    DIGEST = "digest", N_("Tổng hợp hằng tuần")
+    SEND = "send", N_("Gửi thư")
+    FEEDS = "feeds", N_("Dựng lại lịch đăng ký")
+
+
+JOBS = Job.codes()
+assert set(JOB_TRACKS) <= set(JOBS)      # every planning job is a Job
 
 
 @contextmanager

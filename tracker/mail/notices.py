@@ -21,7 +21,7 @@ and office, never by address; dates are dd/mm/yyyy in both languages.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -30,7 +30,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..accounts import people
-from ..clock import as_utc
 from ..models import (
     ADMIN,
     APPROVED,
@@ -213,8 +212,8 @@ def _ddmmyyyy(day) -> str:
 
 
 def _stamp(moment: datetime | None) -> str:
-    """A stored moment as the same text whatever the database hands back (SQLite: naive)."""
-    return as_utc(moment).strftime("%Y%m%dT%H%M%S%f") if moment is not None else ""
+    """A stored moment as text, the same on every database (models.base.UTCDateTime)."""
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%S%f") if moment is not None else ""
 
 
 def _agency_name(assignment: Assignment) -> str:
@@ -380,7 +379,7 @@ def output_returned(session: Session, change: StatusChange) -> int:
         if reported is not None:
             when = reported.changed_at
             rows.append((words["reported"], " – ".join(p for p in (
-                _ddmmyyyy(as_utc(when).astimezone(zone).date()) if when else "",
+                _ddmmyyyy(when.astimezone(zone).date()) if when else "",
                 clean_line(reported.comment)) if p)))
             files = ", ".join(clean_line(e.filename) for e in reported.evidence)
             rows.append((words["files"], files))

@@ -1,6 +1,6 @@
 """The data model. Import from here: ``from tracker.models import Plan, Task, ...``."""
 
-from .account import ADMIN, AUTHOR, LEADER, OFFICER, ROLE_LABELS_VI, ROLES, Account, SignInLink, SignInThrottle
+from .account import ADMIN, AUTHOR, LEADER, OFFICER, ROLE_LABELS_VI, ROLES, Account, Role, SignInLink, SignInThrottle
 from .assignment import (
                       APPROVED,
                       PENDING,
@@ -25,6 +25,7 @@ from .base import (
                       PLAN_DRAFT,
                       STATUS_LABELS_VI,
                       STATUSES,
+                      Status,
 )
 from .calendar import CalendarDay
 from .directory import Agency, AgencyAlias, AgencyGroup, FocalOfficer, agency_group_members
@@ -38,12 +39,14 @@ from .mail import (
                       SENT,
                       OutboxItem,
                       OutboxMessage,
+                      OutboxState,
 )
 from .plan import ImportDraft, Plan, Section, Task
 from .reminders import SentStep, Setting
 
 __all__ = [
-    "ADMIN", "AUTHOR", "LEADER", "OFFICER", "ROLE_LABELS_VI", "ROLES", "Account", "SignInLink",
+    "ADMIN", "AUTHOR", "LEADER", "OFFICER", "ROLE_LABELS_VI", "ROLES", "Role", "Status", "OutboxState",
+    "Account", "SignInLink",
     "SignInThrottle", "APPROVED",
     "PENDING", "REFUSED", "Evidence", "ExtensionRequest", "ImportDraft", "JobRun",
     "Agency", "AgencyAlias", "AgencyGroup", "Assignment", "Deadline", "FEED_KINDS", "FeedScope", "FeedState",

@@ -5,16 +5,26 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import DateTime, ForeignKey, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .base import Model, utcnow
+from ..vocabulary import N_, Vocabulary
+from .base import Model, UTCDateTime, utcnow
 
-ADMIN, AUTHOR, LEADER, OFFICER = "admin", "author", "leader", "officer"
-ROLES = (ADMIN, AUTHOR, LEADER, OFFICER)
-ROLE_LABELS_VI = {ADMIN: "Quản trị", AUTHOR: "Chuyên viên theo dõi", LEADER: "Lãnh đạo",
-                  OFFICER: "Cán bộ đầu mối"}
+
+class Role(Vocabulary):
+    """What an account may do (docs/domain.md, "Who uses it")."""
+
+    ADMIN = "admin", N_("Quản trị")
+    AUTHOR = "author", N_("Chuyên viên theo dõi")
+    LEADER = "leader", N_("Lãnh đạo")
+    OFFICER = "officer", N_("Cán bộ đầu mối")
+
+
+ADMIN, AUTHOR, LEADER, OFFICER = Role
+ROLES = Role.codes()
+ROLE_LABELS_VI = Role.labels()
 
 
 class Account(UserMixin, Model):
@@ -39,8 +49,8 @@ class Account(UserMixin, Model):
     #: moved on by sign-out, a password or role change, disabling and "đăng xuất mọi nơi":
     #: a session cookie made under an older epoch no longer signs anyone in
     session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     committee = relationship("Agency")
 
@@ -81,13 +91,13 @@ class SignInLink(Model):
     email: Mapped[str] = mapped_column(String(254), index=True)
     #: the page on this site the link opens
     path: Mapped[str] = mapped_column(String(500))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     #: when it was used to sign in (it cannot be used again)
-    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: when a fresh link was asked for from this one (at most once, so it cannot be used to
     #: flood the address)
-    resent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class SignInThrottle(Model):
@@ -99,6 +109,6 @@ class SignInThrottle(Model):
     key: Mapped[str] = mapped_column(String(300), primary_key=True)
     #: failures since ``window_start`` (reset by a success or when the window has passed)
     failures: Mapped[int] = mapped_column(default=0)
-    window_start: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: no attempt is checked before this time
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

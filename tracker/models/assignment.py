@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, false, func
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import NOT_STARTED, Model, Removable, utcnow
+from .base import NOT_STARTED, Model, Removable, UTCDateTime, utcnow
 
 
 class Deadline(Model):
@@ -59,7 +59,7 @@ class Assignment(Removable, Model):
     #: reported progress, 0-100
     progress: Mapped[int] = mapped_column(default=0)
     #: when it was reported done (drives the on-time category)
-    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: the plan's due date before an approved extension; statistics judge against it
     original_due: Mapped[date | None]
     #: the plan author sent the reported output back as not accepted (cleared on the next report)
@@ -68,8 +68,8 @@ class Assignment(Removable, Model):
     warnings: Mapped[list] = mapped_column(JSON, default=list)
     #: grows on every material change (due date, status, text): calendar SEQUENCE
     sequence: Mapped[int] = mapped_column(default=0, server_default="0")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow,
                                                  onupdate=utcnow)
 
     task = relationship("Task", back_populates="assignments")
@@ -104,12 +104,12 @@ class Occurrence(Removable, Model):
     #: the day the report is due
     due: Mapped[date] = mapped_column(index=True)
     status: Mapped[str] = mapped_column(String(20), default=NOT_STARTED)
-    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: the period's due date before an approved extension; statistics judge against it
     original_due: Mapped[date | None]
     #: grows on every material change: calendar SEQUENCE
     sequence: Mapped[int] = mapped_column(default=0, server_default="0")
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow,
                                                  onupdate=utcnow, server_default=func.now())
 
     assignment: Mapped[Assignment] = relationship(back_populates="occurrences")
@@ -126,7 +126,7 @@ class StatusChange(Model):
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="CASCADE"),
                                                index=True)
     occurrence_id: Mapped[int | None] = mapped_column(ForeignKey("occurrences.id", ondelete="CASCADE"))
-    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: who made the change (an account name, or "import" / "system")
     changed_by: Mapped[str] = mapped_column(String(200))
     from_status: Mapped[str | None] = mapped_column(String(20))
@@ -162,7 +162,7 @@ class Evidence(Model):
     sha256: Mapped[str] = mapped_column(String(64))
     #: the bytes, kept in the database so a backup of it is a backup of everything
     data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
-    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     status_change: Mapped[StatusChange] = relationship(back_populates="evidence")
 
@@ -185,11 +185,11 @@ class ExtensionRequest(Model):
     requested_due: Mapped[date]
     reason: Mapped[str] = mapped_column(Text)
     requested_by: Mapped[str] = mapped_column(String(200))
-    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: pending, approved or refused
     state: Mapped[str] = mapped_column(String(20), default=PENDING, index=True)
     decided_by: Mapped[str | None] = mapped_column(String(200))
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decision_comment: Mapped[str] = mapped_column(Text, default="")
 
     assignment: Mapped[Assignment] = relationship()

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, cast
 
-from sqlalchemy import DateTime, Table, event
+from sqlalchemy import DateTime, Table, TypeDecorator, event
 from sqlalchemy.orm import Mapped, Session, mapped_column, with_loader_criteria
 
 from ..clock import now as utcnow  # noqa: F401  (stored timestamps follow the app's clock)
 from ..extensions import Base, db
+from ..vocabulary import N_, Vocabulary
 
 # Models subclass ``db.Model`` (Flask-SQLAlchemy's session and query helpers) built on the
 # typed ``Base``; the type checker is shown ``Base`` itself, which it can follow.
@@ -17,6 +18,29 @@ if TYPE_CHECKING:
     Model = Base
 else:
     Model = db.Model
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A moment, stored in UTC and always read back aware.
+
+    PostgreSQL keeps the zone (``timestamptz``); SQLite keeps none and gives naive values
+    back, and would store an aware value's wall time as it stands. So every value is turned
+    to UTC on the way in (a naive one is taken as UTC already) and marked UTC on the way out:
+    no code after the model has to guess.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None or value.tzinfo is not None:
+            return value
+        return value.replace(tzinfo=UTC)
 
 
 def table_of(model: type[Base]) -> Table:
@@ -37,7 +61,7 @@ class Removable:
     """
 
     #: when an amended plan dropped it (None: part of the plan)
-    removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -51,17 +75,19 @@ def _hide_removed(state) -> None:
             Removable, lambda cls: cls.removed_at.is_(None), include_aliases=True))
 
 
-# Status of an assignment or an occurrence (docs/domain.md, "Statuses").
-NOT_STARTED, IN_PROGRESS, DONE, PAUSED, CANCELLED = (
-    "not_started", "in_progress", "done", "paused", "cancelled")
-STATUSES = (NOT_STARTED, IN_PROGRESS, DONE, PAUSED, CANCELLED)
-STATUS_LABELS_VI = {
-    NOT_STARTED: "Chưa thực hiện",
-    IN_PROGRESS: "Đang thực hiện",
-    DONE: "Hoàn thành",
-    PAUSED: "Tạm dừng",
-    CANCELLED: "Đã hủy",
-}
+class Status(Vocabulary):
+    """The status of an assignment or an occurrence (docs/domain.md, "Statuses")."""
+
+    NOT_STARTED = "not_started", N_("Chưa thực hiện")
+    IN_PROGRESS = "in_progress", N_("Đang thực hiện")
+    DONE = "done", N_("Hoàn thành")
+    PAUSED = "paused", N_("Tạm dừng")
+    CANCELLED = "cancelled", N_("Đã hủy")
+
+
+NOT_STARTED, IN_PROGRESS, DONE, PAUSED, CANCELLED = Status
+STATUSES = Status.codes()
+STATUS_LABELS_VI = Status.labels()
 
 # Role of an agency in a task.
 LEAD, COORDINATE = "lead", "coordinate"

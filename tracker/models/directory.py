@@ -9,12 +9,38 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..reading.text import natural_key
+from ..vocabulary import N_, Vocabulary
 from .base import Model
 
-# Agency types as plans name them (sở, ban, phòng, UBND huyện ...).
-AGENCY_TYPES = ("ubnd_tinh", "ubnd_huyen", "ubnd_xa", "so", "ban", "van_phong", "phong",
-                "thanh_tra", "trung_tam", "co_quan_nganh_doc", "bao_dai", "khac")
-LEVELS = ("national", "province", "district", "commune")
+
+class AgencyType(Vocabulary):
+    """Agency types as plans name them (sở, ban, phòng, UBND huyện ...)."""
+
+    UBND_TINH = "ubnd_tinh", N_("UBND tỉnh")
+    UBND_HUYEN = "ubnd_huyen", N_("UBND huyện")
+    UBND_XA = "ubnd_xa", N_("UBND xã")
+    SO = "so", N_("Sở")
+    BAN = "ban", N_("Ban")
+    VAN_PHONG = "van_phong", N_("Văn phòng")
+    PHONG = "phong", N_("Phòng")
+    THANH_TRA = "thanh_tra", N_("Thanh tra")
+    TRUNG_TAM = "trung_tam", N_("Trung tâm")
+    CO_QUAN_NGANH_DOC = "co_quan_nganh_doc", N_("Cơ quan ngành dọc")
+    BAO_DAI = "bao_dai", N_("Báo, đài")
+    KHAC = "khac", N_("Khác")
+
+
+class Level(Vocabulary):
+    """Administrative levels, highest first (districts are gone since 1/7/2025, not from old plans)."""
+
+    NATIONAL = "national", N_("Trung ương")
+    PROVINCE = "province", N_("Tỉnh")
+    DISTRICT = "district", N_("Huyện")
+    COMMUNE = "commune", N_("Xã")
+
+
+AGENCY_TYPES = AgencyType.codes()
+LEVELS = Level.codes()
 
 
 def directory_order(level: str, name: str) -> tuple:

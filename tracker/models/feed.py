@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, LargeBinary, String
+from sqlalchemy import ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Model, utcnow
+from .base import Model, UTCDateTime, utcnow
 
 # What a feed shows: an officer's agencies, one agency, one plan, or a People's Committee.
 FEED_KINDS = ("officer", "agency", "plan", "leadership")
@@ -36,13 +36,13 @@ class FeedToken(Model):
     hint: Mapped[str] = mapped_column(String(8))
     #: the name its owner gave it ("Điện thoại", "Outlook cơ quan")
     label: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: who made it (an account or "cli")
     created_by: Mapped[str] = mapped_column(String(200), default="cli")
     #: when a calendar last fetched it (updated at most once a minute)
-    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: revoked tokens answer 404 and are kept for the audit trail
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: the token this one replaced (rotation)
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("feed_tokens.id"))
 
@@ -81,9 +81,9 @@ class FeedState(Model):
     #: hash of the body: the ETag; a rebuild that gives the same bytes keeps it
     etag: Mapped[str] = mapped_column(String(64), default="", server_default="")
     #: when the body's bytes last changed: the Last-Modified
-    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: a process claimed the rebuild at this time (a claim older than a few minutes is void)
-    building_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    building_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: the feed as built (read only when sent)
     body: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     #: the same, gzip-compressed, for clients that accept it (every calendar client does)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Index, String, Text
+from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Model, utcnow
+from .base import Model, UTCDateTime, utcnow
 
 
 class JobRun(Model):
@@ -18,8 +18,8 @@ class JobRun(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: reminders, overdue, escalation, checkins, digest or send
     job: Mapped[str] = mapped_column(String(30))
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: ok or failed
     outcome: Mapped[str] = mapped_column(String(10), default="ok")
     #: the job's own report ("12 messages planned"), or the error

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, LargeBinary, String, Text, text
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Model, utcnow
+from ..vocabulary import N_, Vocabulary
+from .base import Model, UTCDateTime, utcnow
 
-QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
-OUTBOX_STATES = (QUEUED, SENDING, SENT, FAILED)
+
+class OutboxState(Vocabulary):
+    """Where a message is on its way out."""
+
+    QUEUED = "queued", N_("Chờ gửi")
+    SENDING = "sending", N_("Đang gửi")
+    SENT = "sent", N_("Đã gửi")
+    FAILED = "failed", N_("Lỗi")
+
+
+QUEUED, SENDING, SENT, FAILED = OutboxState
+OUTBOX_STATES = OutboxState.codes()
 
 
 class OutboxMessage(Model):
@@ -38,12 +49,12 @@ class OutboxMessage(Model):
     state: Mapped[str] = mapped_column(String(10), default=QUEUED)
     attempts: Mapped[int] = mapped_column(default=0)
     #: not before this time (backoff after a failure)
-    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_error: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: when the sender claimed it (a row left "sending" by a crash is found by this)
-    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     items: Mapped[list[OutboxItem]] = relationship(back_populates="message", cascade="all, delete-orphan")
 

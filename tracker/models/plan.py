@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, LargeBinary, String, Text, func, text
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import PLAN_ACTIVE, Model, Removable, utcnow
+from .base import PLAN_ACTIVE, Model, Removable, UTCDateTime, utcnow
 
 
 class Plan(Model):
@@ -44,8 +44,8 @@ class Plan(Model):
     #: the day reminders start for a plan published part-way through its year (None: from
     #: the start); nothing is sent for what fell due or was to be reported before it
     tracking_from: Mapped[date | None]
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow,
                                                  onupdate=utcnow)
 
     issuer = relationship("Agency")
@@ -95,7 +95,7 @@ class Task(Removable, Model):
     warnings: Mapped[list] = mapped_column(JSON, default=list)
     #: quantified targets stated with the task ("đạt 100% hồ sơ ..."), kept as text
     targets: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow,
                                                  onupdate=utcnow, server_default=func.now())
 
     plan: Mapped[Plan] = relationship(back_populates="tasks")
@@ -128,10 +128,10 @@ class ImportDraft(Model):
     #: the author's decisions: {"owners": {mention: [agency ids]}, "deadlines": {"ref/row": text},
     #: "prose": [refs to import]}
     choices: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: the plan it became, once published
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id", ondelete="SET NULL"))
-    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: the background publish (plans/publishing.py): "running", "failed", or None (none asked)
     job_state: Mapped[str | None] = mapped_column(String(10))
     #: the step it is at: "queued", "reading", "writing" (the page's progress bar)
@@ -139,10 +139,10 @@ class ImportDraft(Model):
     #: why it failed, in both languages ({"vi": ..., "en": ...}), shown to the author once
     job_error: Mapped[dict | None] = mapped_column(JSON)
     #: when it last reported a step: a publish silent for too long was interrupted
-    job_updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    job_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: what publishing would change in the existing plan (drafts.Changes as JSON), and the key
     #: of the choices and plan state it was computed for (None while being computed)
     changes: Mapped[dict | None] = mapped_column(JSON)
     changes_key: Mapped[str | None] = mapped_column(String(64))
     #: when that computation started (one that never finished is started again)
-    changes_started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    changes_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, String, UniqueConstraint
+from sqlalchemy import JSON, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Model, utcnow
+from .base import Model, UTCDateTime, utcnow
 
 
 class SentStep(Model):
@@ -20,7 +20,7 @@ class SentStep(Model):
     #: "a123" for an assignment, "o456" for an occurrence
     item_key: Mapped[str] = mapped_column(String(30))
     step_key: Mapped[str] = mapped_column(String(60))
-    planned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    planned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (UniqueConstraint("item_key", "step_key"),)
 
@@ -32,4 +32,4 @@ class Setting(Model):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[dict] = mapped_column(JSON)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

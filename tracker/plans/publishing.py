@@ -22,7 +22,6 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from .. import clock
 from ..errors import UserError
 from ..models import ImportDraft
 from .drafts import publish
@@ -53,7 +52,7 @@ def is_running(draft: ImportDraft, now: datetime) -> bool:
 
 
 def was_interrupted(draft: ImportDraft, now: datetime) -> bool:
-    updated = clock.as_utc(draft.job_updated_at) if draft.job_updated_at else None
+    updated = draft.job_updated_at
     return draft.job_state == RUNNING and (updated is None or now - updated > SILENT_LIMIT)
 
 

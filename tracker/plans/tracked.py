@@ -15,7 +15,7 @@ the plan page, the work lists, the dashboard, the CLI and the leadership digest 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import overload
 from zoneinfo import ZoneInfo
 
@@ -33,9 +33,7 @@ def local_date(moment: datetime | None, tz: str) -> date | None:
     """A stored timestamp's calendar day in the time zone ``tz`` (None stays None)."""
     if moment is None:
         return None
-    if moment.tzinfo is None:   # SQLite returns naive datetimes; they are stored in UTC
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(ZoneInfo(tz)).date()
+    return moment.astimezone(ZoneInfo(tz)).date()    # aware: models.base.UTCDateTime
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,25 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from ..errors import UserError
+from ..vocabulary import N_, Vocabulary
 
 if TYPE_CHECKING:
     from .reporting import ReportingCalendar  # it imports this module
 
-# Deadline kinds (docs/domain.md, "Deadlines").
-DATE, RANGE, RECURRING, CONTINUOUS, EVENT, EXTERNAL, UNKNOWN = (
-    "date", "range", "recurring", "continuous", "event", "external", "unknown")
-DEADLINE_KINDS = (DATE, RANGE, RECURRING, CONTINUOUS, EVENT, EXTERNAL, UNKNOWN)
+class DeadlineKind(Vocabulary):
+    """What a deadline phrase means (docs/domain.md, "Deadlines")."""
+
+    DATE = "date", N_("Hạn")
+    RANGE = "range", N_("Trong thời gian")
+    RECURRING = "recurring", N_("Định kỳ")
+    CONTINUOUS = "continuous", N_("Thường xuyên")
+    EVENT = "event", N_("Khi phát sinh")
+    EXTERNAL = "external", N_("Theo tiến độ cấp trên")
+    UNKNOWN = "unknown", N_("Chưa đọc được")
+
+
+DATE, RANGE, RECURRING, CONTINUOUS, EVENT, EXTERNAL, UNKNOWN = DeadlineKind
+DEADLINE_KINDS = DeadlineKind.codes()
 
 # Reporting periods, in the order reports fall due within a year.
 MONTHLY, QUARTERLY, SEMIANNUAL, NINE_MONTHS, ANNUAL = (

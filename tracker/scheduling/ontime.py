@@ -11,17 +11,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-DONE_ON_TIME = "done_on_time"          # hoàn thành đúng hạn
-DONE_LATE = "done_late"                # hoàn thành quá hạn
-PENDING_ON_TIME = "pending_on_time"    # chưa hoàn thành, trong hạn
-OVERDUE = "overdue"                    # chưa hoàn thành, quá hạn
-CATEGORIES = (DONE_ON_TIME, DONE_LATE, PENDING_ON_TIME, OVERDUE)
-LABELS_VI = {
-    DONE_ON_TIME: "Hoàn thành đúng hạn",
-    DONE_LATE: "Hoàn thành quá hạn",
-    PENDING_ON_TIME: "Đang thực hiện trong hạn",
-    OVERDUE: "Quá hạn chưa hoàn thành",
-}
+from ..vocabulary import N_, Vocabulary
+
+
+class Category(Vocabulary):
+    """The four official columns, in the order reports print them."""
+
+    DONE_ON_TIME = "done_on_time", N_("Hoàn thành đúng hạn")
+    DONE_LATE = "done_late", N_("Hoàn thành quá hạn")
+    PENDING_ON_TIME = "pending_on_time", N_("Đang thực hiện trong hạn")     # chưa hoàn thành, trong hạn
+    OVERDUE = "overdue", N_("Quá hạn chưa hoàn thành")
+
+
+DONE_ON_TIME, DONE_LATE, PENDING_ON_TIME, OVERDUE = Category
+CATEGORIES = Category.codes()
+LABELS_VI = Category.labels()
 _EXCLUDED_STATUSES = ("paused", "cancelled")
 
 

@@ -48,7 +48,6 @@ def feed_urls(token: str) -> dict[str, str]:
 
 
 def _http_date(moment: datetime) -> str:
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     return format_datetime(moment.astimezone(UTC).replace(microsecond=0), usegmt=True)
 
 
@@ -65,8 +64,7 @@ def _not_modified(etags: tuple[str, ...], changed_at: datetime) -> bool:
             when = parsedate_to_datetime(since)
         except (TypeError, ValueError):
             return False
-        changed = changed_at if changed_at.tzinfo else changed_at.replace(tzinfo=UTC)
-        return when is not None and changed.replace(microsecond=0) <= when
+        return when is not None and changed_at.replace(microsecond=0) <= when
     return False
 
 

@@ -23,7 +23,7 @@ from ..models import ADMIN, Agency, AgencyGroup, Assignment, ImportDraft, Plan, 
 from ..plans import drafts, publishing
 from ..reading.deadlines import read_deadline
 from ..reading.header import level_of
-from ..reading.result import NotAPlanError, PlanContext
+from ..reading.result import DeadlineKind, NotAPlanError, PlanContext
 from . import background
 from .access import get_or_404, require, roles_required
 from .forms import UploadForm, parse_day
@@ -315,7 +315,7 @@ def _changes(draft: ImportDraft, existing: Plan, preview: drafts.Preview, index)
     if draft.changes_key == key and not (again and drafts.compare_failed(draft)):
         if draft.changes is not None:
             return drafts.stored_changes(draft)
-        started = clock.as_utc(draft.changes_started_at) if draft.changes_started_at else None
+        started = draft.changes_started_at
         if started is not None and clock.now() - started < COMPARING_LOST:
             return None                     # another request started it
     draft.changes, draft.changes_key, draft.changes_started_at = None, key, clock.now()
@@ -439,8 +439,7 @@ def deadline(draft_id: int):
                    warnings=[localized(w.message, w.message_en) for w in reading.warnings])
 
 
-KIND_LABELS = {"date": "Hạn", "range": "Trong thời gian", "recurring": "Định kỳ", "continuous": "Thường xuyên",
-               "event": "Khi phát sinh", "external": "Theo tiến độ cấp trên", "unknown": "Chưa đọc được"}
+KIND_LABELS = DeadlineKind.labels()
 
 
 def describe(reading) -> str:

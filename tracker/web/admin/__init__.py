@@ -16,7 +16,8 @@ from sqlalchemy import func, select
 
 from ... import clock
 from ...extensions import db
-from ...models import ADMIN, FAILED, Account, Agency, CalendarDay, JobRun, OutboxMessage
+from ...jobs import Job
+from ...models import ADMIN, FAILED, Account, Agency, CalendarDay, JobRun, OutboxMessage, OutboxState
 from ..access import roles_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -25,10 +26,8 @@ admin_only = roles_required(ADMIN)
 PAGE_SIZE = 100
 OFFICER_PREFIX = "officer"   # the add-officer form shares the agency page with the agency's form
 RUNS_SHOWN = 50
-STATE_LABELS = {"queued": "Chờ gửi", "sending": "Đang gửi", "sent": "Đã gửi", "failed": "Lỗi"}
-JOB_LABELS = {"reminders": "Nhắc trước hạn", "overdue": "Nhắc quá hạn", "escalation": "Cảnh báo quá hạn",
-              "checkins": "Nhắc báo cáo định kỳ", "digest": "Tổng hợp hằng tuần", "send": "Gửi thư",
-              "feeds": "Dựng lại lịch đăng ký"}
+STATE_LABELS = OutboxState.labels()
+JOB_LABELS = Job.labels()
 
 
 @bp.get("/")

@@ -21,15 +21,14 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ...models.directory import AgencyType, Level
+from ...vocabulary import N_
 from ..forms import DayField
 
-WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
-AGENCY_TYPE_LABELS = {
-    "ubnd_tinh": "UBND tỉnh", "ubnd_huyen": "UBND huyện", "ubnd_xa": "UBND xã", "so": "Sở",
-    "ban": "Ban", "van_phong": "Văn phòng", "phong": "Phòng", "thanh_tra": "Thanh tra",
-    "trung_tam": "Trung tâm", "co_quan_nganh_doc": "Cơ quan ngành dọc", "bao_dai": "Báo, đài",
-    "khac": "Khác"}
-LEVEL_LABELS = {"national": "Trung ương", "province": "Tỉnh", "district": "Huyện", "commune": "Xã"}
+WEEKDAYS_VI = (N_("Thứ Hai"), N_("Thứ Ba"), N_("Thứ Tư"), N_("Thứ Năm"), N_("Thứ Sáu"), N_("Thứ Bảy"),
+               N_("Chủ nhật"))
+AGENCY_TYPE_LABELS = AgencyType.labels()
+LEVEL_LABELS = Level.labels()
 LANGUAGE_LABELS = {"vi": "Tiếng Việt", "en": "English"}
 NO_OFFSETS = ("không", "khong", "-")    # typed in a plan's form: no reminders before the due date
 
