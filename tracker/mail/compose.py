@@ -10,9 +10,10 @@ Decisions:
 * Items are grouped by plan (plans ordered by their earliest due date), and within a plan
   ordered by due date, then task reference (natural order: 2 before 10). Items without a
   due date come last.
-* Wording lives in ``WORDING`` (one dict per language: labels, the subject of each kind,
-  the kind's opening paragraph); the layout lives in two templates,
-  ``templates/mail/message.txt`` and ``message.html``. A new language is one more dict.
+* Wording is written once, in Vietnamese, in ``_wording`` (labels, the subject of each
+  kind, the kind's opening paragraph) and translated by the app's catalogue (``wording``,
+  context "mail"); ``WORDING`` holds it per language. The layout lives in two templates,
+  ``templates/mail/message.txt`` and ``message.html``. A new language is a new catalogue.
   Anything that is not "en" gets Vietnamese.
 * Imported text (plan titles, task content, agency names, outputs, deadline phrases) is
   made single-line and stripped of control and format characters before it goes anywhere:
@@ -46,6 +47,7 @@ from icalendar import Calendar, Event
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from ..reading.text import natural_key
+from .wording import LANGUAGES, words_in
 
 if TYPE_CHECKING:
     from ..plans.statistics import AgencyRow
@@ -112,197 +114,128 @@ class ComposedMail:
 
 # --- wording ------------------------------------------------------------------------------
 
-_FEED_HOWTO_VI = ("Thêm địa chỉ này một lần vào lịch của anh/chị: Google Lịch → “Lịch khác” → “+” → "
-                  "“Từ URL”; Outlook → “Thêm lịch” → “Đăng ký từ web”; iPhone → Cài đặt → Lịch → "
-                  "Tài khoản → “Thêm lịch đã đăng ký”. Các thời hạn sẽ tự cập nhật khi kế hoạch thay "
-                  "đổi. Địa chỉ này là bí mật như mật khẩu: không chuyển tiếp thư này cho người khác.")
-_FEED_HOWTO_EN = ("Add this address once to your calendar: Google Calendar → “Other calendars” → “+” → "
-                  "“From URL”; Outlook → “Add calendar” → “Subscribe from web”; iPhone → Settings → "
-                  "Calendar → Accounts → “Add Subscribed Calendar”. Deadlines then update by themselves "
-                  "when a plan changes. The address is secret, like a password: do not forward this "
-                  "message.")
+def _wording(pgettext, npgettext):
+    """The reminder e-mails' words (labels, each kind's subject and introduction), in Vietnamese;
+    ``words_in`` translates them (context "mail")."""
+    return {
+        "greeting": pgettext("mail", "Kính gửi {name},"),
+        "greeting_anonymous": pgettext("mail", "Kính gửi anh/chị,"),
+        "task": pgettext("mail", "Nhiệm vụ"),
+        "agency": pgettext("mail", "Cơ quan"),
+        "roles": {
+            "lead": pgettext("mail", "chủ trì"),
+            "coordinate": pgettext("mail", "phối hợp"),
+        },
+        "output": pgettext("mail", "Sản phẩm"),
+        "deadline": pgettext("mail", "Thời hạn"),
+        "due_on": pgettext("mail", "hạn {date}"),
+        "days_left": npgettext("mail", "còn {n} ngày làm việc",
+                                       "còn {n} ngày làm việc"),
+        "due_today": pgettext("mail", "đến hạn hôm nay"),
+        "days_over": npgettext("mail", "quá hạn {n} ngày",
+                                       "quá hạn {n} ngày"),
+        "notice": pgettext("mail", "nhắc lần {n}"),
+        "open": pgettext("mail", "Xem và cập nhật"),
+        "tasks": npgettext("mail", "{n} nhiệm vụ",
+                                   "{n} nhiệm vụ"),
+        "agencies": npgettext("mail", "{n} cơ quan",
+                                      "{n} cơ quan"),
+        "days": npgettext("mail", "{n} ngày",
+                                  "{n} ngày"),
+        "digest_overdue": pgettext("mail", "{n} quá hạn"),
+        "summary_title": pgettext("mail", "Tổng hợp theo cơ quan"),
+        "summary_columns": (
+            pgettext("mail", "Cơ quan"),
+            pgettext("mail", "Số nhiệm vụ quá hạn"),
+            pgettext("mail", "Quá hạn lâu nhất"),
+        ),
+        "summary_open": pgettext("mail", "Xem danh sách"),
+        "listed": pgettext("mail", "{n} nhiệm vụ quá hạn lâu nhất:"),
+        "stats_title": pgettext("mail", "Tình hình thực hiện theo cơ quan"),
+        "stats_columns": (
+            pgettext("mail", "Cơ quan"),
+            pgettext("mail", "Hoàn thành đúng hạn"),
+            pgettext("mail", "Hoàn thành quá hạn"),
+            pgettext("mail", "Đang thực hiện trong hạn"),
+            pgettext("mail", "Quá hạn chưa hoàn thành"),
+            pgettext("mail", "Tỷ lệ đúng hạn"),
+        ),
+        "digest_soon": pgettext("mail", "{n} sắp đến hạn"),
+        "feed": {
+            "officer": pgettext("mail", "Lịch hạn công việc của anh/chị"),
+            "agency_head": pgettext("mail", "Lịch hạn công việc của cơ quan"),
+            "committee": pgettext("mail", "Lịch theo dõi nhiệm vụ quá hạn"),
+        },
+        "feed_howto": pgettext("mail", "Thêm địa chỉ này một lần vào lịch của anh/chị: Google Lịch → “Lịch "
+                                       "khác” → “+” → “Từ URL”; Outlook → “Thêm lịch” → “Đăng ký từ web”; "
+                                       "iPhone → Cài đặt → Lịch → Tài khoản → “Thêm lịch đã đăng ký”. Các "
+                                       "thời hạn sẽ tự cập nhật khi kế hoạch thay đổi. Địa chỉ này là bí mật "
+                                       "như mật khẩu: không chuyển tiếp thư này cho người khác."),
+        "ics_note": pgettext("mail", "Tệp đính kèm {file} chứa các thời hạn trong thư này: mở tệp để thêm vào"
+                                     " lịch (bản tại thời điểm gửi thư)."),
+        "app": pgettext("mail", "Hệ thống theo dõi thực hiện kế hoạch"),
+        "more": pgettext("mail", "… và {n} nhiệm vụ khác. Xem đầy đủ tại: {url}"),
+        "automatic": pgettext("mail", "Thư này được gửi tự động từ hệ thống theo dõi thực hiện kế hoạch; vui "
+                                      "lòng không trả lời thư này."),
+        "overdue_prefix": pgettext("mail", "[Quá hạn] "),
+        "summary": pgettext("mail", "Hạn: {content} – {agency} ({role})"),
+        "summary_checkin": pgettext("mail", "Báo cáo định kỳ: {content} – {agency} ({role})"),
+        "subject_one_plain": pgettext("mail", "{title}"),
+        "subject_many_plain": pgettext("mail", "{tasks}"),
+        "kinds": {
+            REMINDER: {
+                "tag": pgettext("mail", "Nhắc trước hạn"),
+                "one": pgettext("mail", "{tasks} đến hạn {first}: {title}"),
+                "many": pgettext("mail", "{tasks} đến hạn, sớm nhất {first}"),
+                "intro": pgettext("mail", "Các nhiệm vụ dưới đây sắp đến hạn. Đề nghị hoàn thành đúng hạn và "
+                                          "cập nhật kết quả trên hệ thống."),
+            },
+            OVERDUE: {
+                "tag": pgettext("mail", "Nhắc quá hạn"),
+                "one": pgettext("mail", "{tasks} quá hạn {longest}: {title}"),
+                "many": pgettext("mail", "{tasks} quá hạn, lâu nhất {longest}"),
+                "intro": pgettext("mail", "Các nhiệm vụ dưới đây đã quá hạn nhưng chưa có báo cáo hoàn thành."
+                                          " Đề nghị khẩn trương thực hiện; nếu đã hoàn thành, đề nghị cập "
+                                          "nhật kết quả trên hệ thống."),
+            },
+            ESCALATION_HEAD: {
+                "tag": pgettext("mail", "Cảnh báo quá hạn"),
+                "one": pgettext("mail", "{who}{tasks} quá hạn {longest}: {title}"),
+                "many": pgettext("mail", "{who}{tasks} quá hạn, lâu nhất {longest}"),
+                "intro": pgettext("mail", "Các nhiệm vụ dưới đây của cơ quan đã quá hạn; cán bộ đầu mối đã "
+                                          "được nhắc nhưng nhiệm vụ vẫn chưa hoàn thành. Kính đề nghị Thủ "
+                                          "trưởng cơ quan chỉ đạo thực hiện."),
+            },
+            ESCALATION_COMMITTEE: {
+                "tag": pgettext("mail", "Cảnh báo quá hạn"),
+                "one": pgettext("mail", "{who}{tasks} quá hạn {longest}: {title}"),
+                "many": pgettext("mail", "{who}{tasks} quá hạn, lâu nhất {longest}"),
+                "intro": pgettext("mail", "Các nhiệm vụ dưới đây thuộc kế hoạch do UBND ban hành đã quá hạn; "
+                                          "cán bộ đầu mối đã được nhắc và Thủ trưởng cơ quan đã được cảnh báo"
+                                          " nhưng nhiệm vụ vẫn chưa hoàn thành. Kính báo cáo lãnh đạo UBND "
+                                          "phụ trách xem xét, chỉ đạo; đề nghị Văn phòng UBND theo dõi, đôn "
+                                          "đốc."),
+            },
+            CHECKIN: {
+                "tag": pgettext("mail", "Báo cáo định kỳ"),
+                "one": pgettext("mail", "Báo cáo nhiệm vụ thường xuyên trước {first}: {title}"),
+                "many": pgettext("mail", "{tasks} thường xuyên cần báo cáo trước {first}"),
+                "intro": pgettext("mail", "Các nhiệm vụ thường xuyên dưới đây cần được báo cáo tình hình thực"
+                                          " hiện trước ngày chốt số liệu báo cáo định kỳ. Đề nghị cập nhật "
+                                          "tiến độ, kết quả trên hệ thống."),
+                "due_on": pgettext("mail", "báo cáo trước {date}"),
+            },
+            DIGEST: {
+                "tag": pgettext("mail", "Tổng hợp hằng tuần"),
+                "one": pgettext("mail", "{tasks} cần theo dõi: {breakdown}"),
+                "many": pgettext("mail", "{tasks} cần theo dõi: {breakdown}"),
+                "intro": pgettext("mail", "Tổng hợp các nhiệm vụ quá hạn và sắp đến hạn cần theo dõi."),
+            },
+        },
+    }
 
-WORDING: dict[str, dict] = {
-    "vi": {
-        "greeting": "Kính gửi {name},",
-        "greeting_anonymous": "Kính gửi anh/chị,",
-        "task": "Nhiệm vụ",
-        "agency": "Cơ quan",
-        "roles": {"lead": "chủ trì", "coordinate": "phối hợp"},
-        "output": "Sản phẩm",
-        "deadline": "Thời hạn",
-        "due_on": "hạn {date}",
-        "days_left": ("còn {n} ngày làm việc", "còn {n} ngày làm việc"),
-        "due_today": "đến hạn hôm nay",
-        "days_over": ("quá hạn {n} ngày", "quá hạn {n} ngày"),
-        "notice": "nhắc lần {n}",
-        "open": "Xem và cập nhật",
-        "tasks": ("{n} nhiệm vụ", "{n} nhiệm vụ"),
-        "agencies": ("{n} cơ quan", "{n} cơ quan"),
-        "days": ("{n} ngày", "{n} ngày"),
-        "digest_overdue": "{n} quá hạn",
-        "summary_title": "Tổng hợp theo cơ quan",
-        "summary_columns": ("Cơ quan", "Số nhiệm vụ quá hạn", "Quá hạn lâu nhất"),
-        "summary_open": "Xem danh sách",
-        "listed": "{n} nhiệm vụ quá hạn lâu nhất:",
-        "stats_title": "Tình hình thực hiện theo cơ quan",
-        "stats_columns": ("Cơ quan", "Hoàn thành đúng hạn", "Hoàn thành quá hạn",
-                          "Đang thực hiện trong hạn", "Quá hạn chưa hoàn thành", "Tỷ lệ đúng hạn"),
-        "digest_soon": "{n} sắp đến hạn",
-        "feed": {"officer": "Lịch hạn công việc của anh/chị",
-                 "agency_head": "Lịch hạn công việc của cơ quan",
-                 "committee": "Lịch theo dõi nhiệm vụ quá hạn"},
-        "feed_howto": _FEED_HOWTO_VI,
-        "ics_note": ("Tệp đính kèm {file} chứa các thời hạn trong thư này: mở tệp để thêm vào lịch "
-                     "(bản tại thời điểm gửi thư)."),
-        "app": "Hệ thống theo dõi thực hiện kế hoạch",
-        "more": "… và {n} nhiệm vụ khác. Xem đầy đủ tại: {url}",
-        "automatic": ("Thư này được gửi tự động từ hệ thống theo dõi thực hiện kế hoạch; "
-                      "vui lòng không trả lời thư này."),
-        "overdue_prefix": "[Quá hạn] ",
-        "summary": "Hạn: {content} – {agency} ({role})",
-        "summary_checkin": "Báo cáo định kỳ: {content} – {agency} ({role})",
-        "subject_one_plain": "{title}",
-        "subject_many_plain": "{tasks}",
-        "kinds": {
-            REMINDER: {
-                "tag": "Nhắc trước hạn",
-                "one": "{tasks} đến hạn {first}: {title}",
-                "many": "{tasks} đến hạn, sớm nhất {first}",
-                "intro": ("Các nhiệm vụ dưới đây sắp đến hạn. Đề nghị hoàn thành đúng hạn và cập nhật "
-                          "kết quả trên hệ thống."),
-            },
-            OVERDUE: {
-                "tag": "Nhắc quá hạn",
-                "one": "{tasks} quá hạn {longest}: {title}",
-                "many": "{tasks} quá hạn, lâu nhất {longest}",
-                "intro": ("Các nhiệm vụ dưới đây đã quá hạn nhưng chưa có báo cáo hoàn thành. "
-                          "Đề nghị khẩn trương thực hiện; nếu đã hoàn thành, đề nghị cập nhật kết quả "
-                          "trên hệ thống."),
-            },
-            ESCALATION_HEAD: {
-                "tag": "Cảnh báo quá hạn",
-                "one": "{who}{tasks} quá hạn {longest}: {title}",
-                "many": "{who}{tasks} quá hạn, lâu nhất {longest}",
-                "intro": ("Các nhiệm vụ dưới đây của cơ quan đã quá hạn; cán bộ đầu mối đã được nhắc "
-                          "nhưng nhiệm vụ vẫn chưa hoàn thành. Kính đề nghị Thủ trưởng cơ quan chỉ đạo "
-                          "thực hiện."),
-            },
-            ESCALATION_COMMITTEE: {
-                "tag": "Cảnh báo quá hạn",
-                "one": "{who}{tasks} quá hạn {longest}: {title}",
-                "many": "{who}{tasks} quá hạn, lâu nhất {longest}",
-                "intro": ("Các nhiệm vụ dưới đây thuộc kế hoạch do UBND ban hành đã quá hạn; cán bộ đầu "
-                          "mối đã được nhắc và Thủ trưởng cơ quan đã được cảnh báo nhưng nhiệm vụ vẫn "
-                          "chưa hoàn thành. Kính báo cáo lãnh đạo UBND phụ trách xem xét, chỉ đạo; đề "
-                          "nghị Văn phòng UBND theo dõi, đôn đốc."),
-            },
-            CHECKIN: {
-                "tag": "Báo cáo định kỳ",
-                "one": "Báo cáo nhiệm vụ thường xuyên trước {first}: {title}",
-                "many": "{tasks} thường xuyên cần báo cáo trước {first}",
-                "intro": ("Các nhiệm vụ thường xuyên dưới đây cần được báo cáo tình hình thực hiện trước "
-                          "ngày chốt số liệu báo cáo định kỳ. Đề nghị cập nhật tiến độ, kết quả trên "
-                          "hệ thống."),
-                "due_on": "báo cáo trước {date}",
-            },
-            DIGEST: {
-                "tag": "Tổng hợp hằng tuần",
-                "one": "{tasks} cần theo dõi: {breakdown}",
-                "many": "{tasks} cần theo dõi: {breakdown}",
-                "intro": "Tổng hợp các nhiệm vụ quá hạn và sắp đến hạn cần theo dõi.",
-            },
-        },
-    },
-    "en": {
-        "greeting": "Dear {name},",
-        "greeting_anonymous": "Dear colleague,",
-        "task": "Task",
-        "agency": "Agency",
-        "roles": {"lead": "lead", "coordinate": "coordinating"},
-        "output": "Expected output",
-        "deadline": "Deadline",
-        "due_on": "due {date}",
-        "days_left": ("{n} working day left", "{n} working days left"),
-        "due_today": "due today",
-        "days_over": ("{n} day overdue", "{n} days overdue"),
-        "notice": "notice no. {n}",
-        "open": "View and update",
-        "tasks": ("{n} task", "{n} tasks"),
-        "agencies": ("{n} agency", "{n} agencies"),
-        "days": ("{n} day", "{n} days"),
-        "digest_overdue": "{n} overdue",
-        "summary_title": "By agency",
-        "summary_columns": ("Agency", "Tasks overdue", "Longest overdue"),
-        "summary_open": "See the list",
-        "listed": "The {n} longest overdue:",
-        "stats_title": "Progress by agency",
-        "stats_columns": ("Agency", "Done on time", "Done late", "In progress, on time",
-                          "Overdue, not done", "On-time rate"),
-        "digest_soon": "{n} due soon",
-        "feed": {"officer": "Your deadline calendar",
-                 "agency_head": "Your agency's deadline calendar",
-                 "committee": "Overdue-items calendar"},
-        "feed_howto": _FEED_HOWTO_EN,
-        "ics_note": ("The attached {file} holds the deadlines in this message: open it to add them "
-                     "to your calendar (a snapshot taken when this message was sent)."),
-        "app": "Plan tracking system",
-        "more": "… and {n} more items. See them all at: {url}",
-        "automatic": "This message was sent automatically by the plan tracking system; please do not reply.",
-        "overdue_prefix": "[Overdue] ",
-        "summary": "Due: {content} – {agency} ({role})",
-        "summary_checkin": "Report due: {content} – {agency} ({role})",
-        "subject_one_plain": "{title}",
-        "subject_many_plain": "{tasks}",
-        "kinds": {
-            REMINDER: {
-                "tag": "Reminder",
-                "one": "{tasks} due {first}: {title}",
-                "many": "{tasks} due, earliest {first}",
-                "intro": ("The tasks below are coming due. Please complete them on time and record the result "
-                          "in the system."),
-            },
-            OVERDUE: {
-                "tag": "Overdue",
-                "one": "{tasks} overdue by {longest}: {title}",
-                "many": "{tasks} overdue, longest by {longest}",
-                "intro": ("The tasks below are past their deadline and not marked done. Please complete "
-                          "them urgently; if they are done, record the result in the system."),
-            },
-            ESCALATION_HEAD: {
-                "tag": "Overdue warning",
-                "one": "{who}{tasks} overdue by {longest}: {title}",
-                "many": "{who}{tasks} overdue, longest by {longest}",
-                "intro": ("The tasks below, assigned to your agency, are overdue; the focal officers "
-                          "were reminded but the tasks are still not done. Please direct their completion."),
-            },
-            ESCALATION_COMMITTEE: {
-                "tag": "Overdue warning",
-                "one": "{who}{tasks} overdue by {longest}: {title}",
-                "many": "{who}{tasks} overdue, longest by {longest}",
-                "intro": ("The tasks below, from plans issued by the People's Committee, are overdue; "
-                          "the focal officers were reminded and the heads of their agencies warned, but the "
-                          "tasks are still not done. For the leader in charge to review and direct; the "
-                          "Committee's office to follow up."),
-            },
-            CHECKIN: {
-                "tag": "Progress report",
-                "one": "Report on an ongoing task by {first}: {title}",
-                "many": "{tasks} (ongoing) to report on by {first}",
-                "intro": ("Please report progress on the ongoing tasks below before the reporting "
-                          "cut-off date, in the system."),
-                "due_on": "report by {date}",
-            },
-            DIGEST: {
-                "tag": "Digest",
-                "one": "{tasks} to follow: {breakdown}",
-                "many": "{tasks} to follow: {breakdown}",
-                "intro": "Overdue and upcoming tasks to follow.",
-            },
-        },
-    },
-}
-LANGUAGES = tuple(WORDING)
+
+WORDING: dict[str, dict] = {language: words_in(language, _wording) for language in LANGUAGES}
 
 
 def language_of(value: str | None) -> str:

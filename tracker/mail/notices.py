@@ -47,6 +47,7 @@ from ..models import (
 from .compose import WORDING, ComposedMail, clean_line, language_of, shorten
 from .links import signin_placeholder
 from .outbox import enqueue, idempotency_key, valid_address
+from .wording import LANGUAGES, words_in
 
 EXTENSION_REQUEST, EXTENSION_DECISION, OUTPUT_RETURNED = (
     "extension_request", "extension_decision", "output_returned")
@@ -54,74 +55,57 @@ KINDS = (EXTENSION_REQUEST, EXTENSION_DECISION, OUTPUT_RETURNED)
 SUBJECT_LIMIT = 70          # task content in a subject
 CONTENT_LIMIT = 300         # task content in the body
 
-_WORDS = {
-    "vi": {
-        "greeting": "Kính gửi {name},",
-        "plan": "Kế hoạch", "task": "Nhiệm vụ", "agency": "Cơ quan thực hiện", "period": "Kỳ báo cáo",
-        "output": "Sản phẩm", "reason": "Lý do", "comment": "Ý kiến",
-        "current_due": "Hạn hiện tại", "requested_due": "Hạn đề nghị", "new_due": "Hạn mới",
-        "old_due": "Hạn cũ", "due": "Hạn", "asked_by": "Người đề nghị", "decided_by": "Người quyết định",
-        "returned_by": "Người trả lại", "reported": "Báo cáo hoàn thành", "files": "Tệp đính kèm",
-        "none": "(không ghi)",
+def _notice_words(pgettext, npgettext):
+    """The notices' words (extension requests and decisions, returned outputs), in Vietnamese."""
+    return {
+        "greeting": pgettext("mail", "Kính gửi {name},"),
+        "plan": pgettext("mail", "Kế hoạch"),
+        "task": pgettext("mail", "Nhiệm vụ"),
+        "agency": pgettext("mail", "Cơ quan thực hiện"),
+        "period": pgettext("mail", "Kỳ báo cáo"),
+        "output": pgettext("mail", "Sản phẩm"),
+        "reason": pgettext("mail", "Lý do"),
+        "comment": pgettext("mail", "Ý kiến"),
+        "current_due": pgettext("mail", "Hạn hiện tại"),
+        "requested_due": pgettext("mail", "Hạn đề nghị"),
+        "new_due": pgettext("mail", "Hạn mới"),
+        "old_due": pgettext("mail", "Hạn cũ"),
+        "due": pgettext("mail", "Hạn"),
+        "asked_by": pgettext("mail", "Người đề nghị"),
+        "decided_by": pgettext("mail", "Người quyết định"),
+        "returned_by": pgettext("mail", "Người trả lại"),
+        "reported": pgettext("mail", "Báo cáo hoàn thành"),
+        "files": pgettext("mail", "Tệp đính kèm"),
+        "none": pgettext("mail", "(không ghi)"),
         EXTENSION_REQUEST: {
-            "subject": "[Đề nghị gia hạn] {agency}: nhiệm vụ {ref} – {title}",
-            "intro": ("{agency} đề nghị gia hạn nhiệm vụ dưới đây, thuộc kế hoạch anh/chị theo dõi. "
-                      "Đề nghị anh/chị xem và quyết định đồng ý hoặc không đồng ý."),
-            "open": "Xem và quyết định",
+            "subject": pgettext("mail", "[Đề nghị gia hạn] {agency}: nhiệm vụ {ref} – {title}"),
+            "intro": pgettext("mail", "{agency} đề nghị gia hạn nhiệm vụ dưới đây, thuộc kế hoạch anh/chị "
+                                      "theo dõi. Đề nghị anh/chị xem và quyết định đồng ý hoặc không đồng ý."),
+            "open": pgettext("mail", "Xem và quyết định"),
         },
         APPROVED: {
-            "subject": "[Gia hạn] Đồng ý gia hạn đến {date}: nhiệm vụ {ref} – {title}",
-            "intro": ("Đề nghị gia hạn của {agency} cho nhiệm vụ dưới đây đã được đồng ý. "
-                      "Hạn mới là {date}; các thư nhắc hạn sẽ theo hạn mới."),
-            "open": "Xem nhiệm vụ",
+            "subject": pgettext("mail", "[Gia hạn] Đồng ý gia hạn đến {date}: nhiệm vụ {ref} – {title}"),
+            "intro": pgettext("mail", "Đề nghị gia hạn của {agency} cho nhiệm vụ dưới đây đã được đồng ý. Hạn"
+                                      " mới là {date}; các thư nhắc hạn sẽ theo hạn mới."),
+            "open": pgettext("mail", "Xem nhiệm vụ"),
         },
         "refused": {
-            "subject": "[Gia hạn] Không đồng ý gia hạn: nhiệm vụ {ref} – {title}",
-            "intro": ("Đề nghị gia hạn của {agency} cho nhiệm vụ dưới đây không được đồng ý. "
-                      "Hạn vẫn là {date}."),
-            "open": "Xem nhiệm vụ",
+            "subject": pgettext("mail", "[Gia hạn] Không đồng ý gia hạn: nhiệm vụ {ref} – {title}"),
+            "intro": pgettext("mail", "Đề nghị gia hạn của {agency} cho nhiệm vụ dưới đây không được đồng ý. "
+                                      "Hạn vẫn là {date}."),
+            "open": pgettext("mail", "Xem nhiệm vụ"),
         },
         OUTPUT_RETURNED: {
-            "subject": "[Kết quả bị trả lại] Nhiệm vụ {ref} – {title}",
-            "intro": ("Kết quả {agency} báo cáo hoàn thành cho nhiệm vụ dưới đây chưa được chấp nhận và đã "
-                      "được trả lại; nhiệm vụ chuyển về “Đang thực hiện”. Đề nghị bổ sung, hoàn thiện và "
-                      "báo cáo lại."),
-            "open": "Báo cáo lại",
+            "subject": pgettext("mail", "[Kết quả bị trả lại] Nhiệm vụ {ref} – {title}"),
+            "intro": pgettext("mail", "Kết quả {agency} báo cáo hoàn thành cho nhiệm vụ dưới đây chưa được "
+                                      "chấp nhận và đã được trả lại; nhiệm vụ chuyển về “Đang thực hiện”. Đề "
+                                      "nghị bổ sung, hoàn thiện và báo cáo lại."),
+            "open": pgettext("mail", "Báo cáo lại"),
         },
-    },
-    "en": {
-        "greeting": "Dear {name},",
-        "plan": "Plan", "task": "Task", "agency": "Agency", "period": "Reporting period",
-        "output": "Expected output", "reason": "Reason", "comment": "Comment",
-        "current_due": "Current deadline", "requested_due": "Requested deadline", "new_due": "New deadline",
-        "old_due": "Previous deadline", "due": "Deadline", "asked_by": "Requested by",
-        "decided_by": "Decided by", "returned_by": "Sent back by", "reported": "Reported done",
-        "files": "Attached files", "none": "(none given)",
-        EXTENSION_REQUEST: {
-            "subject": "[Extension request] {agency}: task {ref} – {title}",
-            "intro": ("{agency} asks for more time on the task below, in a plan you follow. "
-                      "Please approve or refuse the request."),
-            "open": "View and decide",
-        },
-        APPROVED: {
-            "subject": "[Extension] Approved until {date}: task {ref} – {title}",
-            "intro": ("The extension {agency} asked for on the task below is approved. The new deadline "
-                      "is {date}; reminders follow the new date."),
-            "open": "View the task",
-        },
-        "refused": {
-            "subject": "[Extension] Refused: task {ref} – {title}",
-            "intro": "The extension {agency} asked for on the task below is refused. The deadline stays {date}.",
-            "open": "View the task",
-        },
-        OUTPUT_RETURNED: {
-            "subject": "[Output sent back] Task {ref} – {title}",
-            "intro": ("The output {agency} reported as done for the task below was not accepted and has "
-                      "been sent back; the task is in progress again. Please complete it and report again."),
-            "open": "Report again",
-        },
-    },
-}
+    }
+
+
+_WORDS: dict[str, dict] = {language: words_in(language, _notice_words) for language in LANGUAGES}
 
 
 @dataclass(frozen=True)

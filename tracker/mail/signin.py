@@ -18,18 +18,23 @@ from ..models import Account, FocalOfficer, SignInLink
 from .compose import ComposedMail, language_of
 from .links import signin_placeholder
 from .outbox import enqueue, idempotency_key
+from .wording import LANGUAGES, words_in
 
 KIND = "signin_link"
 
-_WORDS = {
-    "vi": ("Liên kết đăng nhập mới", "Kính gửi {name},",
-           "Theo yêu cầu từ trang đăng nhập, đây là liên kết mới để vào hệ thống theo dõi kế hoạch. "
-           "Liên kết chỉ dùng được một lần.", "Đăng nhập",
-           "Nếu anh/chị không yêu cầu, xin bỏ qua thư này: không ai khác nhận được liên kết."),
-    "en": ("A new sign-in link", "Dear {name},",
-           "As asked from the sign-in page, here is a new link to the plan tracker. It works once.",
-           "Sign in", "If you did not ask for it, ignore this message: nobody else received the link."),
-}
+def _signin_words(pgettext, npgettext):
+    """Subject, greeting, introduction, button and footer of a fresh sign-in link, in Vietnamese."""
+    return (
+        pgettext("mail", "Liên kết đăng nhập mới"),
+        pgettext("mail", "Kính gửi {name},"),
+        pgettext("mail", "Theo yêu cầu từ trang đăng nhập, đây là liên kết mới để vào hệ thống theo dõi kế "
+                         "hoạch. Liên kết chỉ dùng được một lần."),
+        pgettext("mail", "Đăng nhập"),
+        pgettext("mail", "Nếu anh/chị không yêu cầu, xin bỏ qua thư này: không ai khác nhận được liên kết."),
+    )
+
+
+_WORDS: dict[str, tuple[str, ...]] = {language: words_in(language, _signin_words) for language in LANGUAGES}
 
 
 def send_fresh_link(session: Session, spent: SignInLink, now: datetime) -> None:
