@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import os
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
@@ -14,7 +15,7 @@ import icalendar
 import pytest
 
 from tests.calendar_lint import lint
-from tests.calendar_parsers import check_with_icalendar, check_with_vobject
+from tests.calendar_parsers import check_with_icalendar, check_with_icaljs, check_with_vobject, icaljs_available
 from tracker.mail.compose import (
     ICS_FILENAME,
     KINDS,
@@ -284,6 +285,10 @@ def test_ics_is_a_publish_snapshot_of_all_day_events():
     data = mail.ics
     cal = check_with_icalendar(data)
     check_with_vobject(data)
+    if icaljs_available():
+        assert check_with_icaljs(data) == 6
+    elif os.environ.get("TRACKER_REQUIRE_ICALJS"):
+        pytest.fail("ical.js is required here (npm install --prefix tests/js)")
     feed_only = ("X-PUBLISHED-TTL", "REFRESH-INTERVAL", "X-WR-CALNAME")
     assert [p for p in lint(data) if not any(f in p for f in feed_only)] == []
     assert str(cal["METHOD"]) == "PUBLISH"

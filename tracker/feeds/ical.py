@@ -132,6 +132,24 @@ def _header(feed: Feed, color: str) -> list[str]:
             f"X-PUBLISHED-TTL:{refresh}"]
 
 
+def snapshot(events: list[FeedEvent], stamp: datetime, prodid: str = PRODID) -> bytes:
+    """The events as an e-mail attachment (METHOD:PUBLISH): a snapshot taken when the message
+    was written, so no calendar name, refresh or colour (it is not a subscription), no
+    alarm and SEQUENCE 0 (the feed, under the same UIDs, carries the live versions), and
+    ``stamp`` as every event's DTSTAMP (the same message gives the same bytes)."""
+    dtstamp = _utc(stamp)
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{_text(prodid)}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
+    for event in events:
+        lines += ["BEGIN:VEVENT", f"SUMMARY:{_text(event.summary)}", f"DTSTART;VALUE=DATE:{_date(event.start)}",
+                  f"DTEND;VALUE=DATE:{_date(event.end)}", f"DTSTAMP:{dtstamp}", f"UID:{_text(event.uid)}",
+                  "SEQUENCE:0", f"DESCRIPTION:{_text(event.description)}", "TRANSP:TRANSPARENT"]
+        if event.url:
+            lines.append(f"URL:{event.url}")
+        lines.append("END:VEVENT")
+    lines.append("END:VCALENDAR")
+    return _content(lines)
+
+
 def to_ical(feed: Feed, fmt: str = "event", color: str = "darkorange") -> bytes:
     lines = _header(feed, color)
     component = _todo_lines if fmt == "todo" else _event_lines

@@ -43,9 +43,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from icalendar import Calendar, Event
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from ..feeds.events import FeedEvent
+from ..feeds.ical import snapshot
 from ..reading.text import natural_key
 from .wording import LANGUAGES, words_in
 
@@ -500,12 +501,7 @@ def to_ics(items: Sequence[MailItem], *, today: date, language: str = "vi", kind
     dtstamp = stamp or datetime.combine(today, time(0), UTC)
     if dtstamp.tzinfo is None:
         dtstamp = dtstamp.replace(tzinfo=UTC)
-    dtstamp = dtstamp.astimezone(UTC)
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("method", METHOD)
-    calendar.add("calscale", "GREGORIAN")
+    events: list[FeedEvent] = []
     seen: set[str] = set()
     for _, members in group_items(items):
         for item in members:
@@ -519,22 +515,13 @@ def to_ics(items: Sequence[MailItem], *, today: date, language: str = "vi", kind
                                      agency=clean_line(item.agency), role=role)
             if item.days < 0 and kind != CHECKIN:
                 summary = words["overdue_prefix"] + summary
-            event = Event()
-            event.add("uid", uid)
-            event.add("dtstamp", dtstamp)
-            event.add("dtstart", item.due)
-            event.add("dtend", item.due + timedelta(days=1))
-            event.add("summary", summary)
-            event.add("description", _description(words, kind_words, replace(item, signin_url="")))
-            url = _safe_url(item.url)
-            if url:
-                event.add("url", url)
-            event.add("sequence", 0)
-            event.add("transp", "TRANSPARENT")
-            calendar.add_component(event)
-    if not seen:
+            events.append(FeedEvent(
+                uid=uid, summary=summary, url=_safe_url(item.url) or "", start=item.due,
+                end=item.due + timedelta(days=1), sequence=0, last_modified=dtstamp,
+                description=_description(words, kind_words, replace(item, signin_url=""))))
+    if not events:
         return None
-    return calendar.to_ical()
+    return snapshot(events, dtstamp, PRODID)
 
 
 # --- MIME ---------------------------------------------------------------------------------
