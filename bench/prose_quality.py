@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.prose_matching import EXPECTED_DIR, load_expected, score  # noqa: E402
+from tracker.reading.phrases import CHECKED_CONFIDENCE  # noqa: E402
 from tracker.reading.plan import read_plan  # noqa: E402
-from tracker.reading.prose import CHECKED_CONFIDENCE  # noqa: E402
 
 
 def main() -> int:

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from tests.prose_matching import EXPECTED_DIR, load_expected, score
+from tracker.reading.phrases import CHECKED_CONFIDENCE
 from tracker.reading.plan import read_plan, read_plan_text
-from tracker.reading.prose import CHECKED_CONFIDENCE
 from tracker.reading.result import NotAPlanError, PlanReading, TaskReading
 from tracker.reading.text import fold
 

@@ -14,8 +14,8 @@ import pytest
 
 from tracker.directory.resolve import normal
 from tracker.directory.store import load_index
+from tracker.reading.phrases import CHECKED_CONFIDENCE
 from tracker.reading.plan import read_plan
-from tracker.reading.prose import CHECKED_CONFIDENCE
 from tracker.reading.text import clean, fold
 
 from .conftest import FIXTURES, SEEDS

@@ -42,8 +42,8 @@ from ..models import Assignment, ImportDraft, Plan, Task
 from ..reading.deadlines import read_deadline
 from ..reading.header import context_of
 from ..reading.owners import read_owners
+from ..reading.phrases import CHECKED_CONFIDENCE
 from ..reading.plan import read_plan
-from ..reading.prose import CHECKED_CONFIDENCE
 from ..reading.result import AssignmentReading, OwnerMention, PlanContext, PlanReading, ReadingWarning, TaskReading
 from ..reading.text import fold
 from .importer import ImportResult, import_plan, plan_identity

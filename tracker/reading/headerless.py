@@ -13,7 +13,7 @@ import re
 
 from .deadlines import read_deadline
 from .owners import read_owners
-from .prose import _agency_start
+from .phrases import agency_start
 from .result import AssignmentReading, PlanContext, ReadingWarning, SectionReading, TaskReading
 from .text import fold
 
@@ -33,7 +33,7 @@ def is_deadline_cell(cell: str) -> bool:
 
 def is_agency_cell(cell: str) -> bool:
     # The prose reader's test too, so "Ban hành quy chế …" is a task, not "Ban …" the agency.
-    return bool(_AGENCY.match(fold(cell))) and _agency_start(cell)
+    return bool(_AGENCY.match(fold(cell))) and agency_start(cell)
 
 
 def task_like(cells: list[str]) -> bool:

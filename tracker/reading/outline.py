@@ -25,21 +25,21 @@ from dataclasses import dataclass, field
 
 from .deadlines import read_deadline
 from .owners import _starts_agency, fold_chars, read_owners
-from .prose import (
-    _BOILERPLATE,
-    _CONFIDENCE,
-    _MAPPING,
+from .phrases import (
+    BOILERPLATE,
+    CONFIDENCE,
+    MAPPING,
     MEDIUM,
     STRONG,
-    _Deadline,
-    _deadlines,
-    _masked_fold,
-    _Owner,
-    _pure_owner,
-    _sentence_owner,
-    _split_sentences,
-    _title_key,
-    _vague_if_generic,
+    DeadlinePhrase,
+    OwnerPhrase,
+    deadline_phrases,
+    masked_fold,
+    owner_in_sentence,
+    pure_owner,
+    split_sentences,
+    title_key,
+    vague_if_generic,
 )
 from .result import (
     AssignmentReading,
@@ -407,7 +407,7 @@ def _skipped(node: Node) -> bool:
     """Inside a section of purpose, objectives, targets or funding: no tasks there."""
     for heading in [node, *node.ancestors()]:
         # (The title first: listing a long section's items for every item in it is quadratic.)
-        if heading.kind in ("roman", "num", "letter") and _NOT_TASKS.match(_title_key(heading.text)) and heading.items:
+        if heading.kind in ("roman", "num", "letter") and _NOT_TASKS.match(title_key(heading.text)) and heading.items:
             return True
     return False
 
@@ -415,9 +415,9 @@ def _skipped(node: Node) -> bool:
 # --- proposals ------------------------------------------------------------------------------------
 @dataclass
 class Context:
-    owner: _Owner | None = None          # from an agency heading or a lead-in
+    owner: OwnerPhrase | None = None          # from an agency heading or a lead-in
     fields: Fields = field(default_factory=Fields)
-    deadline: _Deadline | None = None     # a heading's own deadline phrase
+    deadline: DeadlinePhrase | None = None     # a heading's own deadline phrase
 
 
 @dataclass
@@ -439,19 +439,19 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _owner_of_heading(node: Node) -> _Owner | None:
+def _owner_of_heading(node: Node) -> OwnerPhrase | None:
     """An agency heading: "Sở Nội vụ:", "Công an tỉnh chủ trì, phối hợp với …:", "Sở Tài
     chính - Cơ quan thường trực Ban Chỉ đạo", "Sở Y tế (cơ quan thường trực)"."""
     text = node.text
     name = re.split(r"\s+[-–]\s+|\s*\(", text, maxsplit=1)[0]
-    owner = _pure_owner(text) or (_pure_owner(name) if name != text and node.items else None)
+    owner = pure_owner(text) or (pure_owner(name) if name != text and node.items else None)
     if owner is not None:
         return owner
-    sentences = _split_sentences(text) or [text]
+    sentences = split_sentences(text) or [text]
     last = sentences[-1]
     if node.items and len(last.split()) <= 40:
-        folded = _masked_fold(last)
-        found = _sentence_owner(last, folded, [])
+        folded = masked_fold(last)
+        found = owner_in_sentence(last, folded, [])
         if found is not None and found.end <= 3 * len(last) // 4:
             return found
     return None
@@ -459,14 +459,14 @@ def _owner_of_heading(node: Node) -> _Owner | None:
 
 
 
-def _named_first(text: str, owner: _Owner) -> bool:
+def _named_first(text: str, owner: OwnerPhrase) -> bool:
     """Does the item open with the owner's name ("Sở X: …", "Sở X chủ trì …")?"""
     return fold(text.lstrip("-+• ")).startswith(fold(owner.text)[:12])
 
 
 def _field_owners(fields: Fields) -> OwnerReading:
     reading = read_owners(fields.lead, fields.coordinate or None)
-    reading.lead = [_vague_if_generic(m) for m in reading.lead]
+    reading.lead = [vague_if_generic(m) for m in reading.lead]
     return reading
 
 
@@ -486,7 +486,7 @@ def read_outline(text: str, context: PlanContext) -> tuple[list[Proposal], set[i
                 continue
             if child.items:
                 owner = _owner_of_heading(child) or ctx.owner
-                own = _deadlines(child.text, context)
+                own = deadline_phrases(child.text, context)
                 strong = [d for d in own if d.strength >= MEDIUM]
                 deadline = max(strong, key=lambda d: d.strength) if strong else ctx.deadline
                 # Fields written on a heading that also has its own duty text and only
@@ -511,13 +511,13 @@ def _propose(node: Node, ctx: Context, proposals: list[Proposal], covered: set[i
         # No labelled line: the sentence reader decides (lead-ins, owners in the sentence,
         # owners inferred from the assignment section, targets).
         return
-    if len(text.split()) < 4 or text.endswith(":") or _BOILERPLATE.match(fold(text)):
+    if len(text.split()) < 4 or text.endswith(":") or BOILERPLATE.match(fold(text)):
         return
-    folded = _masked_fold(text)
-    own_deadlines = _deadlines(text, context, folded)
-    if _MAPPING.search(folded) and not any(d.strength >= STRONG for d in own_deadlines):
+    folded = masked_fold(text)
+    own_deadlines = deadline_phrases(text, context, folded)
+    if MAPPING.search(folded) and not any(d.strength >= STRONG for d in own_deadlines):
         return          # "Sở Tài chính chủ trì các nhiệm vụ về …": who leads a part, not a duty
-    sentence_owner = _sentence_owner(text, folded, own_deadlines)
+    sentence_owner = owner_in_sentence(text, folded, own_deadlines)
     reasons = []
     lead: list[OwnerMention] = []
     coordinate: list[OwnerMention] = []
@@ -567,10 +567,10 @@ def _propose(node: Node, ctx: Context, proposals: list[Proposal], covered: set[i
     if owner_source in ("label", "heading"):
         confidence = 0.9 if not vague else 0.75
     elif owner_source == "sentence":
-        row = _CONFIDENCE["vague" if vague else "explicit"]
+        row = CONFIDENCE["vague" if vague else "explicit"]
         confidence = row[min(strength, 3)] or 0.6
     else:
-        confidence = _CONFIDENCE["none"][min(strength, 3)] or 0.4
+        confidence = CONFIDENCE["none"][min(strength, 3)] or 0.4
     content = re.sub(r"^[-+•]\s*", "", text).rstrip(" ;")
     if extra:
         content = f"{content} {extra}".strip()
