@@ -33,9 +33,11 @@ class Account(UserMixin, Model):
 
     __tablename__ = "accounts"
 
+    #: surrogate key
     id: Mapped[int] = mapped_column(primary_key=True)
     #: sign-in name, lower case; also where sign-in links are sent
     email: Mapped[str] = mapped_column(String(254), unique=True)
+    #: full name, as pages and messages show who acted (an officer's comes from the directory)
     name: Mapped[str] = mapped_column(String(200))
     #: admin, author, leader or officer
     role: Mapped[str] = mapped_column(String(20))
@@ -45,11 +47,14 @@ class Account(UserMixin, Model):
     password_hash: Mapped[str | None] = mapped_column(String(256))
     #: interface language: vi or en
     language: Mapped[str] = mapped_column(String(5), default="vi")
+    #: disabled ("Khóa") when False: no sign-in, and its open sessions stop working
     active: Mapped[bool] = mapped_column(default=True)
     #: moved on by sign-out, a password or role change, disabling and "đăng xuất mọi nơi":
     #: a session cookie made under an older epoch no longer signs anyone in
     session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: when the account was made (by an administrator, the CLI or an officer's first link)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: the last sign-in, by password or e-mailed link (shown on the accounts page)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     committee = relationship("Agency")
@@ -84,6 +89,7 @@ class SignInLink(Model):
 
     __tablename__ = "sign_in_links"
 
+    #: surrogate key
     id: Mapped[int] = mapped_column(primary_key=True)
     #: SHA-256 (hex) of the token in the link
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
@@ -91,7 +97,9 @@ class SignInLink(Model):
     email: Mapped[str] = mapped_column(String(254), index=True)
     #: the page on this site the link opens
     path: Mapped[str] = mapped_column(String(500))
+    #: when it was minted: when its message was handed to the mail server
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: it no longer signs in from this time (days for focal officers, hours for other roles)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     #: when it was used to sign in (it cannot be used again)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -106,9 +114,11 @@ class SignInThrottle(Model):
 
     __tablename__ = "sign_in_throttles"
 
+    #: what is counted: "account:<email>" (the address typed) or "client:<address>"
     key: Mapped[str] = mapped_column(String(300), primary_key=True)
     #: failures since ``window_start`` (reset by a success or when the window has passed)
     failures: Mapped[int] = mapped_column(default=0)
+    #: when the current count of failures began (after an account lock: when it ends)
     window_start: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: no attempt is checked before this time
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -15,6 +15,7 @@ class Deadline(Model):
 
     __tablename__ = "deadlines"
 
+    #: surrogate key
     id: Mapped[int] = mapped_column(primary_key=True)
     #: the phrase as written in the plan ("Trong quý II/2017")
     text: Mapped[str] = mapped_column(Text)
@@ -39,7 +40,9 @@ class Assignment(Removable, Model):
 
     __tablename__ = "assignments"
 
+    #: surrogate key
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: the task (plan row) this is one owner's share of; deleted with the task (CASCADE)
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
     #: index of the sub-row within the task (0 = the numbered row)
     row: Mapped[int] = mapped_column(default=0)
@@ -53,6 +56,7 @@ class Assignment(Removable, Model):
     group_key: Mapped[str | None] = mapped_column(String(40))
     #: expected output (Dự kiến sản phẩm / Kết quả)
     output: Mapped[str] = mapped_column(Text, default="")
+    #: the deadline in force, shared by the owners of one sub-row until an approved extension gives this one its own
     deadline_id: Mapped[int] = mapped_column(ForeignKey("deadlines.id"), index=True)
     #: not_started, in_progress, done, paused, cancelled
     status: Mapped[str] = mapped_column(String(20), default=NOT_STARTED)
@@ -68,7 +72,9 @@ class Assignment(Removable, Model):
     warnings: Mapped[list] = mapped_column(JSON, default=list)
     #: grows on every material change (due date, status, text): calendar SEQUENCE
     sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: when an import first wrote it
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: last change to the row (import, edit, report): its events' LAST-MODIFIED and part of a draft's changes key
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow,
                                                  onupdate=utcnow)
 
@@ -91,24 +97,30 @@ class Occurrence(Removable, Model):
 
     __tablename__ = "occurrences"
 
+    #: surrogate key
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: the recurring assignment this is one period of; deleted with it (CASCADE)
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="CASCADE"),
                                                index=True)
     #: monthly, quarterly, semiannual, nine_months or annual
     period: Mapped[str] = mapped_column(String(20))
     #: "Quý I/2017", "6 tháng đầu năm 2017"
     label: Mapped[str] = mapped_column(String(100))
-    #: the data period (Decree 09/2019: 15th of one month to the 14th of another)
+    #: first day of the data period (Decree 09/2019: 15th of one month to the 14th of another)
     start: Mapped[date]
+    #: the cut-off ("ngày chốt số liệu"): last day of the data, normally the 14th of the period's last month
     cutoff: Mapped[date]
     #: the day the report is due
     due: Mapped[date] = mapped_column(index=True)
+    #: not_started, in_progress, done, paused or cancelled: this period's own status
     status: Mapped[str] = mapped_column(String(20), default=NOT_STARTED)
+    #: when this period's report was marked done (drives its on-time category)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: the period's due date before an approved extension; statistics judge against it
     original_due: Mapped[date | None]
     #: grows on every material change: calendar SEQUENCE
     sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: last change to the row: the LAST-MODIFIED of its calendar event
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow,
                                                  onupdate=utcnow, server_default=func.now())
 
@@ -122,16 +134,24 @@ class StatusChange(Model):
 
     __tablename__ = "status_changes"
 
+    #: surrogate key (also the order of an assignment's history)
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: the assignment whose history this is; deleted with it (CASCADE)
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="CASCADE"),
                                                index=True)
+    #: the reporting period it is about (None: the assignment as a whole); deleted with the period (CASCADE)
     occurrence_id: Mapped[int | None] = mapped_column(ForeignKey("occurrences.id", ondelete="CASCADE"))
+    #: when the change was made (the history is shown newest first)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    #: who made the change (an account name, or "import" / "system")
+    #: who made the change: the account's e-mail, or "import", "system", "cli"
     changed_by: Mapped[str] = mapped_column(String(200))
+    #: the status before the change (None: not recorded)
     from_status: Mapped[str | None] = mapped_column(String(20))
+    #: the status after it (unchanged by extensions, edits and restores)
     to_status: Mapped[str] = mapped_column(String(20))
+    #: the percentage reported with it (None: not given)
     progress: Mapped[int | None]
+    #: the officer's words, the reason an output was sent back, or the system's note in Vietnamese
     comment: Mapped[str] = mapped_column(Text, default="")
     #: the English of a comment the system wrote (edits, extensions, restores); None for a
     #: person's own words, which are shown as written
@@ -151,17 +171,22 @@ class Evidence(Model):
 
     __tablename__ = "evidence"
 
+    #: surrogate key
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: the progress report it was attached to; deleted with it (CASCADE)
     status_change_id: Mapped[int] = mapped_column(
         ForeignKey("status_changes.id", ondelete="CASCADE"), index=True)
     #: the file name as uploaded (shown, never used as a path)
     filename: Mapped[str] = mapped_column(String(255))
     #: the type checked from the content, not the name (application/pdf, image/png ...)
     content_type: Mapped[str] = mapped_column(String(100))
+    #: size of the file in bytes (shown in KB beside its name)
     size: Mapped[int]
+    #: hex SHA-256 of the bytes, recorded at upload
     sha256: Mapped[str] = mapped_column(String(64))
     #: the bytes, kept in the database so a backup of it is a backup of everything
     data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    #: when it was uploaded (the time of its report)
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     status_change: Mapped[StatusChange] = relationship(back_populates="evidence")
@@ -175,21 +200,30 @@ class ExtensionRequest(Model):
 
     __tablename__ = "extension_requests"
 
+    #: surrogate key
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: the assignment whose due date is to move; deleted with it (CASCADE)
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="CASCADE"),
                                                index=True)
     #: for a recurring assignment, the one period whose report is to move
     occurrence_id: Mapped[int | None] = mapped_column(ForeignKey("occurrences.id", ondelete="CASCADE"))
-    #: the due date when the request was made, and the date asked for
+    #: the due date in force when the request was made
     current_due: Mapped[date]
+    #: the later date asked for (the due date in force once approved)
     requested_due: Mapped[date]
+    #: why the officer asks (required; sent to the plan authors)
     reason: Mapped[str] = mapped_column(Text)
+    #: e-mail address of the person who asked
     requested_by: Mapped[str] = mapped_column(String(200))
+    #: when it was asked
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: pending, approved or refused
     state: Mapped[str] = mapped_column(String(20), default=PENDING, index=True)
+    #: e-mail address of the plan author who approved or refused it (None while pending)
     decided_by: Mapped[str | None] = mapped_column(String(200))
+    #: when it was decided (None while pending)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the plan author's note on the decision, sent to the officers ("" if none)
     decision_comment: Mapped[str] = mapped_column(Text, default="")
 
     assignment: Mapped[Assignment] = relationship()

@@ -16,7 +16,9 @@ class CalendarDay(Model):
 
     __tablename__ = "calendar_days"
 
+    #: the day the exception is for (one row per day)
     day: Mapped[date] = mapped_column(primary_key=True)
     #: True: worked although a weekend or holiday (làm bù); False: an extra day off (nghỉ bù)
     working: Mapped[bool]
+    #: why, as the administrator wrote it ("Làm bù" / "Nghỉ bù" if left empty); shown as the day's name
     note: Mapped[str] = mapped_column(String(200), default="")

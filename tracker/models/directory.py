@@ -62,6 +62,7 @@ class Agency(Model):
 
     __tablename__ = "agencies"
 
+    #: surrogate key
     id: Mapped[int] = mapped_column(primary_key=True)
     #: canonical full official name ("Sở Tư pháp tỉnh Sóc Trăng")
     name: Mapped[str] = mapped_column(String(300))
@@ -69,25 +70,31 @@ class Agency(Model):
     name_folded: Mapped[str] = mapped_column(String(300), index=True)
     #: agency type (one of AGENCY_TYPES)
     type: Mapped[str] = mapped_column(String(40))
-    #: administrative level: province, district or commune
+    #: administrative level (a Level): national, province, district or commune
     level: Mapped[str] = mapped_column(String(20))
     #: the People's Committee (or body) this agency answers to
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
-    #: first and last day the agency existed (None: unknown / still exists)
+    #: first day the agency existed (None: unknown)
     valid_from: Mapped[date | None]
+    #: last day the agency existed (None: still exists)
     valid_to: Mapped[date | None]
     #: the agency that took over its work after a merger or abolition
     successor_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
     #: the head (Giám đốc, Trưởng phòng, Chủ tịch): first escalation level
     head_name: Mapped[str | None] = mapped_column(String(200))
+    #: the head's title ("Giám đốc Sở Tư pháp")
     head_title: Mapped[str | None] = mapped_column(String(100))
+    #: the head's e-mail, where warnings to the head go (for a committee's office: warnings to the committee)
     head_email: Mapped[str | None] = mapped_column(String(254))
+    #: the head's phone number (kept in the directory; nothing is sent to it)
     head_phone: Mapped[str | None] = mapped_column(String(40))
     #: for a People's Committee: its office, which receives escalations
     office_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
     #: for a People's Committee: the (vice-)chair in charge of the plans it issues
     leader_name: Mapped[str | None] = mapped_column(String(200))
+    #: the leader in charge's title ("Phó Chủ tịch UBND tỉnh")
     leader_title: Mapped[str | None] = mapped_column(String(100))
+    #: the leader in charge's e-mail, where warnings to the People's Committee go
     leader_email: Mapped[str | None] = mapped_column(String(254))
 
     parent: Mapped[Agency | None] = relationship(remote_side=[id], foreign_keys=[parent_id],
@@ -126,7 +133,9 @@ class AgencyAlias(Model):
 
     __tablename__ = "agency_aliases"
 
+    #: surrogate key
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: the agency the alias names; deleted with the agency (CASCADE)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"))
     #: the alias as written ("Sở TT&TT")
     alias: Mapped[str] = mapped_column(String(300))
@@ -143,6 +152,7 @@ class AgencyGroup(Model):
 
     __tablename__ = "agency_groups"
 
+    #: surrogate key
     id: Mapped[int] = mapped_column(primary_key=True)
     #: group kind: provincial_departments, district_committees, communes, district_offices
     key: Mapped[str] = mapped_column(String(40))
@@ -164,11 +174,15 @@ class FocalOfficer(Model):
 
     __tablename__ = "focal_officers"
 
+    #: surrogate key
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: the agency they act for (one row per agency a person serves); deleted with the agency (CASCADE)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"), index=True)
+    #: full name, for the greeting ("Kính gửi ...") and wherever their reports are shown
     name: Mapped[str] = mapped_column(String(200))
     #: may be missing: the officer is still listed, messages to them are recorded as undeliverable
     email: Mapped[str | None] = mapped_column(String(254))
+    #: a contact number, shown in the directory (nothing is sent to it)
     phone: Mapped[str | None] = mapped_column(String(40))
     #: language of their emails: vi or en
     language: Mapped[str] = mapped_column(String(5), default="vi")

@@ -23,6 +23,7 @@ class FeedToken(Model):
 
     __tablename__ = "feed_tokens"
 
+    #: surrogate key
     id: Mapped[int] = mapped_column(primary_key=True)
     #: officer, agency, plan or leadership
     kind: Mapped[str] = mapped_column(String(20))
@@ -36,8 +37,9 @@ class FeedToken(Model):
     hint: Mapped[str] = mapped_column(String(8))
     #: the name its owner gave it ("Điện thoại", "Outlook cơ quan")
     label: Mapped[str] = mapped_column(String(100))
+    #: when it was made (shown on the subscription page)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    #: who made it (an account or "cli")
+    #: who made it: an account's e-mail, "cli", or "mail" (minted for a reminder)
     created_by: Mapped[str] = mapped_column(String(200), default="cli")
     #: when a calendar last fetched it (updated at most once a minute)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -66,7 +68,9 @@ class FeedState(Model):
     key: Mapped[str] = mapped_column(String(300), primary_key=True)
     #: officer, agency, plan or leadership: with the target, what a rebuild builds
     kind: Mapped[str] = mapped_column(String(20))
+    #: the agency (agency, leadership) or plan (plan) the feed shows; None for an officer feed
     target_id: Mapped[int | None]
+    #: for an officer feed: the officer's e-mail (it follows them across their agencies)
     target_email: Mapped[str | None] = mapped_column(String(254))
     #: event or todo
     fmt: Mapped[str] = mapped_column(String(10))
@@ -100,5 +104,7 @@ class FeedScope(Model):
 
     __tablename__ = "feed_scopes"
 
+    #: a scope the feed was built from ("agency:12", "plan:3"): a write naming it makes the feed stale
     scope: Mapped[str] = mapped_column(String(300), primary_key=True)
+    #: the stored feed (FeedState.key) built from it; deleted with it (CASCADE)
     state_key: Mapped[str] = mapped_column(ForeignKey("feed_states.key", ondelete="CASCADE"), primary_key=True)

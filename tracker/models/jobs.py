@@ -15,10 +15,13 @@ class JobRun(Model):
 
     __tablename__ = "job_runs"
 
+    #: surrogate key
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: reminders, overdue, escalation, checkins, digest or send
+    #: which job ran (a Job: reminders, overdue, escalation, checkins, digest, send, feeds)
     job: Mapped[str] = mapped_column(String(30))
+    #: when the run began (runs older than 90 days are pruned by it)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: when it ended, done or failed (the runs page shows the duration)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: ok or failed
     outcome: Mapped[str] = mapped_column(String(10), default="ok")

@@ -15,6 +15,7 @@ class Plan(Model):
 
     __tablename__ = "plans"
 
+    #: surrogate key
     id: Mapped[int] = mapped_column(primary_key=True)
     #: what identifies "the same plan" across re-imports (number + issuer, or title + year)
     identity: Mapped[str] = mapped_column(String(400), unique=True)
@@ -22,18 +23,21 @@ class Plan(Model):
     number: Mapped[str | None] = mapped_column(String(100))
     #: document kind: Kế hoạch, Đề án, Chương trình hành động ...
     kind: Mapped[str] = mapped_column(String(100))
+    #: the title after the document kind, as written ("Kiểm soát thủ tục hành chính năm 2021")
     title: Mapped[str] = mapped_column(Text)
     #: issuing body as written ("UBND huyện Cẩm Xuyên")
     issuer_name: Mapped[str | None] = mapped_column(String(300))
     #: the issuing body in the directory, when it could be resolved
     issuer_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
+    #: the date in the header ("ngày 31 tháng 01 năm 2020"); None if it could not be read
     issued_date: Mapped[date | None]
     #: place in the header ("Cẩm Xuyên")
     place: Mapped[str | None] = mapped_column(String(200))
     #: the year the plan covers; a deadline without a year falls in it
     year: Mapped[int]
-    #: file the plan was last imported from, and its SHA-256
+    #: name of the file the plan was last imported from
     source_name: Mapped[str] = mapped_column(String(300))
+    #: hex SHA-256 of that file's bytes
     source_sha256: Mapped[str] = mapped_column(String(64))
     #: draft, active or archived
     status: Mapped[str] = mapped_column(String(20), default=PLAN_ACTIVE)
@@ -44,7 +48,9 @@ class Plan(Model):
     #: the day reminders start for a plan published part-way through its year (None: from
     #: the start); nothing is sent for what fell due or was to be reported before it
     tracking_from: Mapped[date | None]
+    #: when the plan was first imported
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: last change to the plan row (import, author's edit): part of its events' LAST-MODIFIED
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow,
                                                  onupdate=utcnow)
 
@@ -63,13 +69,17 @@ class Section(Model):
 
     __tablename__ = "sections"
 
+    #: surrogate key
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: the plan whose table it heads a part of; deleted with the plan (CASCADE)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
     #: "PL1" for Phụ lục 1, None for the plan's own body
     appendix: Mapped[str | None] = mapped_column(String(20))
     #: Roman numbering as read (repaired when the source repeats a number)
     numbering: Mapped[str] = mapped_column(String(20))
+    #: the heading as written ("Kiểm soát việc thực hiện TTHC")
     title: Mapped[str] = mapped_column(Text)
+    #: order among the plan's headings
     position: Mapped[int]
 
     plan: Mapped[Plan] = relationship(back_populates="sections")
@@ -80,12 +90,17 @@ class Task(Removable, Model):
 
     __tablename__ = "tasks"
 
+    #: surrogate key
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: the plan it is a row of; deleted with the plan (CASCADE)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    #: the heading it sits under; None if none, or once a re-import drops that heading (SET NULL)
     section_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id", ondelete="SET NULL"))
     #: stable reference within the plan ("PL1.IV.2")
     ref: Mapped[str] = mapped_column(String(60))
+    #: what is to be done, as written in the task cell ("Nội dung công việc")
     content: Mapped[str] = mapped_column(Text)
+    #: order of the row in the plan (lists, feeds and reports follow it)
     position: Mapped[int]
     #: 1-based line of the source where the row starts
     source_line: Mapped[int]
@@ -95,6 +110,7 @@ class Task(Removable, Model):
     warnings: Mapped[list] = mapped_column(JSON, default=list)
     #: quantified targets stated with the task ("đạt 100% hồ sơ ..."), kept as text
     targets: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
+    #: last change to the row (wording, section, owners): its events' LAST-MODIFIED, and part of a draft's changes key
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow,
                                                  onupdate=utcnow, server_default=func.now())
 
@@ -119,18 +135,24 @@ class ImportDraft(Model):
 
     __tablename__ = "import_drafts"
 
+    #: surrogate key
     id: Mapped[int] = mapped_column(primary_key=True)
     #: the account that uploaded it (only they and administrators see the draft)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    #: the uploaded file's name (shown in the author's list; becomes the plan's source_name)
     filename: Mapped[str] = mapped_column(String(300))
+    #: hex SHA-256 of the file (part of the changes key)
     sha256: Mapped[str] = mapped_column(String(64))
+    #: the file's bytes, read again on every view of the draft
     data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     #: the author's decisions: {"owners": {mention: [agency ids]}, "deadlines": {"ref/row": text},
     #: "prose": [refs to import]}
     choices: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: when it was uploaded
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: the plan it became, once published
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id", ondelete="SET NULL"))
+    #: when it was published into the plan (None: still a draft, which can be edited or discarded)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: the background publish (plans/publishing.py): "running", "failed", or None (none asked)
     job_state: Mapped[str | None] = mapped_column(String(10))
@@ -140,9 +162,10 @@ class ImportDraft(Model):
     job_error: Mapped[dict | None] = mapped_column(JSON)
     #: when it last reported a step: a publish silent for too long was interrupted
     job_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    #: what publishing would change in the existing plan (drafts.Changes as JSON), and the key
-    #: of the choices and plan state it was computed for (None while being computed)
+    #: what publishing would change in the existing plan (drafts.Changes as JSON; None while
+    #: being computed)
     changes: Mapped[dict | None] = mapped_column(JSON)
+    #: the key of the file, choices and plan state those changes were computed for (drafts.changes_key)
     changes_key: Mapped[str | None] = mapped_column(String(64))
     #: when that computation started (one that never finished is started again)
     changes_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

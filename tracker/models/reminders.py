@@ -16,10 +16,13 @@ class SentStep(Model):
 
     __tablename__ = "sent_steps"
 
+    #: surrogate key
     id: Mapped[int] = mapped_column(primary_key=True)
     #: "a123" for an assignment, "o456" for an occurrence
     item_key: Mapped[str] = mapped_column(String(30))
+    #: the step planned ("before-3", "overdue-2", "escalation_head", "checkin-2017-06-14")
     step_key: Mapped[str] = mapped_column(String(60))
+    #: when the planner queued the step's messages
     planned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (UniqueConstraint("item_key", "step_key"),)
@@ -30,6 +33,9 @@ class Setting(Model):
 
     __tablename__ = "settings"
 
+    #: the setting's name ("reminder_policy" is the only one so far)
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    #: its value (for reminder_policy: the ReminderPolicy fields)
     value: Mapped[dict] = mapped_column(JSON)
+    #: when an administrator last changed it
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
