@@ -1,18 +1,22 @@
 """The outbox ledger and its sender.
 
-Planning jobs ``enqueue`` rendered messages; the sender job claims what is due and sends
-it through one SMTP connection per batch (Flask-Mail's connection). The guarantees:
+Planning jobs ``enqueue`` rendered messages; the sender job claims what is due, one
+message at a time, and sends it over one SMTP connection per run. The guarantees:
 
 - **never twice**: a message has a unique idempotency key, so planning the same thing again
   adds nothing; a row is claimed (``queued`` → ``sending``) in its own committed
   transaction before it is sent — with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, and a
   compare-and-set update everywhere — so two senders never take the same row; it is marked
-  ``sent`` right after the server accepts it. A row a crash left in ``sending`` might have
-  gone out, so it is not retried blindly: it is failed with that reason for an
-  administrator to look at.
-- **never lost**: a refused or failed send stays in the outbox and is retried with
-  exponential backoff; after the last attempt it is ``failed`` with the error, visible to
-  administrators. A message that cannot go out at all (no address, a malformed one) is
+  ``sent`` right after the server accepts it, by a compare-and-set that never overwrites
+  what another sender or an administrator did meanwhile. The next message is claimed in
+  the commit that records this one, so a crash leaves at most one row in ``sending``; it
+  might have gone out, so it is not retried blindly: once older than any live sender can
+  hold a message (``stuck_after``: every SMTP step times out), it is failed with that
+  reason for an administrator to look at.
+- **never lost**: a temporary refusal (4xx), a timeout or an unreachable server keeps the
+  message in the outbox, retried with exponential backoff; after the last attempt, or at
+  once on a permanent refusal (5xx, with the server's reply), it is ``failed`` with the
+  error, visible to administrators. A message that cannot go out at all (no address, a malformed one) is
   recorded as failed with the reason.
 """
 
@@ -32,13 +36,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .. import clock
-from ..extensions import mail
 from ..models import FAILED, QUEUED, SENDING, SENT, OutboxItem, OutboxMessage
 from .compose import ComposedMail, to_message
 from .links import fill as fill_links
 
 _ADDRESS = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
-STUCK_AFTER = timedelta(minutes=15)
 
 
 def valid_address(address: str | None) -> bool:
@@ -96,37 +98,61 @@ class SendReport:
     errors: list[str] = field(default_factory=list)
 
 
-def _claim(session: Session, now: datetime, limit: int) -> list[OutboxMessage]:
-    query = (select(OutboxMessage.id).where(OutboxMessage.state == QUEUED,
-                                            OutboxMessage.next_attempt_at <= now)
+def _due_query(now: datetime, postgresql: bool, limit: int):
+    query = (select(OutboxMessage.id).where(OutboxMessage.state == QUEUED, OutboxMessage.next_attempt_at <= now)
              .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit))
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    ids = list(session.scalars(query))
+    return query.with_for_update(skip_locked=True) if postgresql else query
+
+
+def _claim(session: Session, now: datetime, limit: int = 1) -> list[OutboxMessage]:
+    """Take up to ``limit`` due messages for this sender (``queued`` → ``sending``), in the
+    session's transaction: the caller commits. Compare-and-set, so two senders never take
+    the same row (and on PostgreSQL they skip each other's locked rows)."""
+    postgresql = session.get_bind().dialect.name == "postgresql"
     claimed = []
-    for message_id in ids:
-        # Compare-and-set: only one claimer can move a row out of "queued".
+    for message_id in session.scalars(_due_query(now, postgresql, limit)).all():
         result = cast(CursorResult, session.execute(
             update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.state == QUEUED)
             .values(state=SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)))
         if result.rowcount == 1:
             claimed.append(message_id)
-    session.commit()
+    if not claimed:
+        return []
     return list(session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(claimed))
-                                .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id))) if claimed else []
+                                .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)))
+
+
+def stuck_after(config) -> timedelta:
+    """How long a live sender can hold one message: every SMTP step is bounded by
+    ``MAIL_TIMEOUT`` (a connection and a reconnection of five steps each, a delivery of five
+    more each time), plus a minute for the rest. A row ``sending`` for longer was left by a
+    crash, never by a sender still at work."""
+    return timedelta(seconds=20 * config["MAIL_TIMEOUT"] + 60)
 
 
 def _fail_stuck(session: Session, now: datetime) -> int:
     """Rows left "sending" by a crash: they may have gone out, so do not resend blindly."""
+    threshold = now - stuck_after(current_app.config)
     stuck = session.scalars(select(OutboxMessage).where(
-        OutboxMessage.state == SENDING, OutboxMessage.claimed_at < now - STUCK_AFTER)).all()
+        OutboxMessage.state == SENDING, OutboxMessage.claimed_at < threshold)).all()
+    failed = 0
     for row in stuck:
-        row.state = FAILED
-        row.last_error = ("Tiến trình gửi bị dừng giữa chừng: không rõ thư đã đi hay chưa. "
-                          "Kiểm tra hộp thư người nhận rồi gửi lại nếu cần. / The sender stopped "
-                          "while sending: it is not known whether the message went out.")
+        failed += _settle(session, row, row.claimed_at, state=FAILED, last_error=(
+            "Tiến trình gửi bị dừng giữa chừng: không rõ thư đã đi hay chưa. "
+            "Kiểm tra hộp thư người nhận rồi gửi lại nếu cần. / The sender stopped "
+            "while sending: it is not known whether the message went out."))
     session.commit()
-    return len(stuck)
+    return failed
+
+
+def _settle(session: Session, row: OutboxMessage, claimed_at: datetime | None, **values) -> int:
+    """Record a claimed message's outcome, only if it is still this claim's: a compare-and-set
+    on the state and the claim time, so nothing another sender or an administrator did since
+    is overwritten. 1 if recorded."""
+    result = cast(CursorResult, session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == row.id, OutboxMessage.state == SENDING,
+                                    OutboxMessage.claimed_at == claimed_at).values(**values)))
+    return result.rowcount
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -134,69 +160,141 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 6 * 3600))
 
 
+class _Dropped(Exception):
+    """The server closed the connection: reconnect once and try the message again."""
+
+
+def _connect(config) -> smtplib.SMTP:
+    """An SMTP connection whose every step times out after ``MAIL_TIMEOUT`` (Flask-Mail's
+    own connection waits forever on a server that accepts and never answers)."""
+    settings = current_app.extensions["mail"]          # Flask-Mail's live settings
+    kind = smtplib.SMTP_SSL if settings.use_ssl else smtplib.SMTP
+    host = kind(settings.server, settings.port, timeout=config["MAIL_TIMEOUT"])
+    try:
+        if settings.use_tls:
+            host.starttls()
+        if settings.username and settings.password:
+            host.login(settings.username, settings.password)
+    except BaseException:
+        host.close()
+        raise
+    return host
+
+
+def _deliver(host: smtplib.SMTP, message, sender: str, recipient: str) -> tuple[str, str]:
+    """Hand one message to the server: (``SENT``, ""), (``QUEUED``, why: try again later) or
+    (``FAILED``, the server's reply); ``_Dropped`` when the connection went away.
+
+    A 4xx reply (greylisting, a full mailbox, a busy server) is temporary and retried with
+    backoff; a 5xx reply is permanent and failed at once with the server's words."""
+    try:
+        host.send_message(message, from_addr=_envelope(sender), to_addrs=[recipient])
+    except smtplib.SMTPServerDisconnected as exc:
+        raise _Dropped(str(exc)) from exc
+    except smtplib.SMTPRecipientsRefused as exc:
+        code, reply = next(iter(exc.recipients.values()), (550, b""))
+        return _by_code(code, reply, "Máy chủ thư từ chối người nhận")
+    except smtplib.SMTPResponseException as exc:         # MAIL FROM or DATA refused
+        return _by_code(exc.smtp_code, exc.smtp_error, "Máy chủ thư không nhận thư")
+    except (TimeoutError, OSError, smtplib.SMTPException) as exc:
+        raise _Dropped(f"{type(exc).__name__}: {exc}") from exc
+    return SENT, ""
+
+
+def _by_code(code: int, reply: bytes | str, what: str) -> tuple[str, str]:
+    text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+    return (QUEUED if 400 <= code < 500 else FAILED), f"{what}: {code} {text}".strip()
+
+
 def send_due(session: Session, limit: int | None = None) -> SendReport:
-    """Send what is due, one SMTP connection for the batch. Safe to run concurrently."""
+    """Send what is due, one message at a time over one SMTP connection. Safe to run
+    concurrently (each message is claimed by compare-and-set).
+
+    A message is claimed in the same commit that records the previous one's outcome, so
+    a crash leaves at most one message of this sender in doubt. Every SMTP step times out
+    (``MAIL_TIMEOUT``); a dropped connection is reopened once."""
     config = current_app.config
-    now = clock.now()
     report = SendReport()
-    _fail_stuck(session, now)
-    batch = _claim(session, now, limit or config["TRACKER_MAIL_BATCH"])
-    if not batch:
-        return report
+    _fail_stuck(session, clock.now())
+    limit = limit or config["TRACKER_MAIL_BATCH"]
     sender = config["MAIL_DEFAULT_SENDER"]
+    suppressed = current_app.extensions["mail"].suppress          # MAIL_SUPPRESS_SEND: nothing leaves
+    host: smtplib.SMTP | None = None
+    handled = 0
+    claimed = _claim(session, clock.now())
+    session.commit()
     try:
-        connection = mail.connect()
-        connection.__enter__()
-    except (OSError, smtplib.SMTPException) as exc:
-        for row in batch:
-            _retry_or_fail(row, f"Không kết nối được máy chủ thư: {exc}", report, config)
-        session.commit()
-        return report
-    try:
-        for row in batch:
+        while claimed:
+            row = claimed[0]
+            claimed_at = row.claimed_at
             recipient = row.recipient
+            state: str
             if recipient is None or not valid_address(recipient):     # a retried message with no address
-                row.state, row.last_error = FAILED, f"Không có địa chỉ email hợp lệ (“{recipient or ''}”)."
-                report.failed += 1
-                session.commit()
-                continue
-            try:
+                state, error = FAILED, f"Không có địa chỉ email hợp lệ (“{recipient or ''}”)."
+            elif suppressed:
+                state, error = SENT, ""
+            else:
                 # The recipient's sign-in and feed links are minted now, never stored.
                 text, html = fill_links(session, recipient, row.body_text, row.body_html)
-                message = to_message(ComposedMail(to=recipient, subject=row.subject,
-                                                  text=text, html=html, ics=row.ics),
+                message = to_message(ComposedMail(to=recipient, subject=row.subject, text=text, html=html,
+                                                  ics=row.ics),
                                      sender, message_id=row.message_id, language=row.language)
                 del message["Date"]
                 message["Date"] = format_datetime(clock.now())   # the app's clock, like the rest
-                assert connection.host is not None, "MAIL_SUPPRESS_SEND: Flask-Mail opened no SMTP connection"
-                connection.host.send_message(message, from_addr=_envelope(sender), to_addrs=[recipient])
-            except smtplib.SMTPRecipientsRefused as exc:
-                row.state, row.last_error = FAILED, f"Máy chủ thư từ chối người nhận: {exc.recipients}"
-                report.failed += 1
-            except (TimeoutError, OSError, smtplib.SMTPException) as exc:
-                _retry_or_fail(row, f"Lỗi gửi thư: {exc}", report, config)
-            else:
-                row.state, row.sent_at, row.last_error = SENT, clock.now(), ""
-                report.sent += 1
-            session.commit()          # each outcome is durable before the next send
+                try:
+                    if host is None:
+                        host = _connect(config)
+                    try:
+                        state, error = _deliver(host, message, sender, recipient)
+                    except _Dropped:
+                        _close(host)
+                        host = _connect(config)                  # once: a second drop is an error
+                        state, error = _deliver(host, message, sender, recipient)
+                except (_Dropped, TimeoutError, OSError, smtplib.SMTPException) as exc:
+                    _close(host)
+                    host = None
+                    state, error = QUEUED, f"Không kết nối được máy chủ thư: {exc}"
+            _outcome(session, row, claimed_at, state, error, report, config)
+            handled += 1
+            if state == QUEUED and host is None:
+                # The server is unreachable: every due message waits its backoff, untried.
+                for waiting in _claim(session, clock.now(), limit - handled):
+                    _outcome(session, waiting, waiting.claimed_at, QUEUED, error, report, config)
+                session.commit()
+                break
+            claimed = _claim(session, clock.now()) if handled < limit else []
+            session.commit()          # this outcome and the next claim, durable together
     finally:
-        try:
-            connection.__exit__(None, None, None)  # type: ignore[arg-type]  # flask-mail's stub wants an exception
-        except (OSError, smtplib.SMTPException):
-            pass
+        _close(host)
     return report
 
 
-def _retry_or_fail(row: OutboxMessage, error: str, report: SendReport, config) -> None:
-    row.last_error = error[:2000]
-    report.errors.append(error)
-    if row.attempts >= config["TRACKER_MAIL_MAX_ATTEMPTS"]:
-        row.state = FAILED
-        report.failed += 1
+def _close(host: smtplib.SMTP | None) -> None:
+    if host is not None:
+        try:
+            host.quit()
+        except (OSError, smtplib.SMTPException):
+            host.close()
+
+
+def _outcome(session: Session, row: OutboxMessage, claimed_at: datetime | None, state: str, error: str,
+             report: SendReport, config) -> None:
+    if state == SENT:
+        values: dict = {"state": SENT, "sent_at": clock.now(), "last_error": ""}
+        counter = "sent"
+    elif state == QUEUED and row.attempts < config["TRACKER_MAIL_MAX_ATTEMPTS"]:
+        values = {"state": QUEUED, "last_error": error[:2000],
+                  "next_attempt_at": clock.now() + _backoff(row.attempts)}
+        counter = "retried"
     else:
-        row.state = QUEUED
-        row.next_attempt_at = clock.now() + _backoff(row.attempts)
-        report.retried += 1
+        values = {"state": FAILED, "last_error": error[:2000]}
+        counter = "failed"
+    if error:
+        report.errors.append(error)
+    if _settle(session, row, claimed_at, **values):
+        setattr(report, counter, getattr(report, counter) + 1)
+    else:
+        report.errors.append(f"#{row.id}: changed by another sender or an administrator; left as it is")
 
 
 def messages_query(state: str | None = None, kind: str | None = None, recipient: str | None = None):
