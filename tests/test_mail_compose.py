@@ -8,11 +8,14 @@ from __future__ import annotations
 import email
 import email.policy
 import os
+import re
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import icalendar
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.calendar_lint import lint
 from tests.calendar_parsers import check_with_icalendar, check_with_icaljs, check_with_vobject, icaljs_available
@@ -426,3 +429,41 @@ def test_a_huge_escalation_is_a_table_by_agency_then_the_most_overdue():
     # An officer's long list points to their own work list instead.
     officer = compose("overdue", OFFICER, many, today=TODAY, feed_url=None, app_url=APP)
     assert f"{APP}/my/" in officer.text
+
+
+# --- subjects in every decoder ------------------------------------------------------------
+
+_VIETNAMESE = "aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
+
+
+def _both_decoders(raw: bytes) -> tuple[str, str]:
+    from email.header import decode_header, make_header
+    modern = email.message_from_bytes(raw, policy=email.policy.default)["Subject"]
+    legacy = str(make_header(decode_header(email.message_from_bytes(raw)["Subject"])))
+    return modern, legacy
+
+
+@pytest.mark.parametrize("subject", [
+    "[Cảnh báo quá hạn] Sở Tư pháp huyện Cù Lao Dung: 273 nhiệm vụ quá hạn, lâu nhất 45 ngày: Rà soát, "
+    "đánh giá thủ tục hành chính thuộc phạm vi quản lý của Sở Tư pháp tỉnh",
+    "[Nhắc trước hạn] 12 nhiệm vụ đến hạn, sớm nhất 27/03/2020 – Ủy ban nhân dân huyện Mỹ Xuyên",
+    "[Tổng hợp hằng tuần]   hai  khoảng trắng liền nhau  và   ba",
+])
+def test_subjects_keep_every_space_in_two_decoders(subject):
+    raw = to_message(replace(reminder(), subject=subject), SENDER).as_bytes()
+    kept = clean_line(subject)                              # one line, runs of spaces as one
+    assert _both_decoders(raw) == (kept, kept)
+    lines = raw.split(b"\n\n")[0].decode("ascii").split("\n")
+    start = next(i for i, line in enumerate(lines) if line.startswith("Subject: "))
+    end = next(i for i in range(start + 1, len(lines)) if not lines[i].startswith(" "))
+    for line in lines[start:end]:           # RFC 2047: encoded-words ≤ 75, their lines ≤ 76
+        assert len(line) <= 76
+        assert all(len(word) <= 75 for word in re.findall(r"=\?[^?]+\?[bBqQ]\?[^?]*\?=", line))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=_VIETNAMESE + _VIETNAMESE.upper() + " ,.:–[]0123456789", min_size=1, max_size=240))
+def test_any_vietnamese_subject_survives_both_decoders(subject):
+    subject = " ".join(subject.split()) or "x"            # what clean_line leaves
+    raw = to_message(replace(reminder(), subject=subject), SENDER).as_bytes()
+    assert _both_decoders(raw) == (subject, subject)
