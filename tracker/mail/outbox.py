@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import format_datetime
 from typing import cast
+from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import CursorResult, func, select, update
@@ -63,7 +64,7 @@ def enqueue(session: Session, composed: ComposedMail, kind: str, key: str,
     if session.scalar(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)):
         return None
     now = clock.now()
-    host = current_app.config["TRACKER_BASE_URL"].split("://")[-1].split("/")[0] or "tracker"
+    host = urlsplit(current_app.config["TRACKER_BASE_URL"]).hostname or "tracker"   # no port: not in a Message-ID
     row = OutboxMessage(
         idempotency_key=key, kind=kind, recipient=composed.to or None, recipient_name=recipient_name,
         language=language, subject=composed.subject, body_text=composed.text, body_html=composed.html,

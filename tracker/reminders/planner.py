@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import select
@@ -185,7 +186,13 @@ def _signed(item: MailItem, person: Recipient, base_url: str) -> MailItem:
 def _mail_item(assignment: Assignment, occurrence, item: rules.Item, step: rules.Step, calendar,
                today: date, base_url: str) -> MailItem:
     task, plan = assignment.task, assignment.task.plan
+    host = urlsplit(base_url).hostname or "tracker"
     due = item.due or step.cutoff
+    uid = f"occurrence-{occurrence.id}" if occurrence is not None else f"assignment-{assignment.id}"
+    if item.due is None and step.cutoff is not None:
+        # A continuous task's check-in: the report day and UID the calendar feeds give it.
+        due = _report_day(plan.year, step.cutoff)
+        uid = f"checkin-{assignment.id}-{due:%Y%m%d}"
     days = 0
     if due is not None:
         days = calendar.working_days_between(today, due) if due >= today else (due - today).days
@@ -198,8 +205,17 @@ def _mail_item(assignment: Assignment, occurrence, item: rules.Item, step: rules
         role=assignment.role, output=assignment.output, deadline_text=label, due=due,
         step_kind=step.kind, step_number=step.number, days=days,
         url=f"{base_url}/a/{assignment.id}" + (f"?o={occurrence.id}" if occurrence is not None else ""),
-        uid=(f"occurrence-{occurrence.id}" if occurrence is not None else f"assignment-{assignment.id}")
-        + "@" + (base_url.split("://")[-1].split("/")[0] or "tracker"))
+        uid=f"{uid}@{host}")
+
+
+def _report_day(year: int, cutoff: date) -> date:
+    """The report day of the check-in period whose data is cut off on ``cutoff``, as the
+    calendar feeds date the check-in."""
+    config = current_app.config
+    for period in reporting_calendar(config).occurrences(config["TRACKER_CHECKIN_PERIODS"], year):
+        if period.cutoff == cutoff:
+            return period.due
+    return cutoff
 
 
 DUE_SOON_WORKING_DAYS = 5
