@@ -132,17 +132,22 @@ def _header(feed: Feed, color: str) -> list[str]:
             f"X-PUBLISHED-TTL:{refresh}"]
 
 
-def snapshot(events: list[FeedEvent], stamp: datetime, prodid: str = PRODID) -> bytes:
+def snapshot(events: list[FeedEvent], stamp: datetime, prodid: str = PRODID, organizer: str | None = None) -> bytes:
     """The events as an e-mail attachment (METHOD:PUBLISH): a snapshot taken when the message
     was written, so no calendar name, refresh or colour (it is not a subscription), no
     alarm and SEQUENCE 0 (the feed, under the same UIDs, carries the live versions), and
-    ``stamp`` as every event's DTSTAMP (the same message gives the same bytes)."""
+    ``stamp`` as every event's DTSTAMP (the same message gives the same bytes). RFC 5546
+    asks a PUBLISH to name its ORGANIZER: the sending address (no ATTENDEE, so nothing
+    invites a reply)."""
     dtstamp = _utc(stamp)
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{_text(prodid)}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
     for event in events:
         lines += ["BEGIN:VEVENT", f"SUMMARY:{_text(event.summary)}", f"DTSTART;VALUE=DATE:{_date(event.start)}",
                   f"DTEND;VALUE=DATE:{_date(event.end)}", f"DTSTAMP:{dtstamp}", f"UID:{_text(event.uid)}",
-                  "SEQUENCE:0", f"DESCRIPTION:{_text(event.description)}", "TRANSP:TRANSPARENT"]
+                  "SEQUENCE:0", f"DESCRIPTION:{_text(event.description)}"]
+        if organizer:
+            lines.append(f"ORGANIZER:mailto:{organizer}")
+        lines.append("TRANSP:TRANSPARENT")
         if event.url:
             lines.append(f"URL:{event.url}")
         lines.append("END:VEVENT")

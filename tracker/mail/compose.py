@@ -396,7 +396,7 @@ def _subject(kind: str, words: dict, items: Sequence[MailItem]) -> str:
 
 def compose(kind: str, recipient: Recipient, items: Sequence[MailItem], *, today: date,
             feed_url: str | None, app_url: str, stamp: datetime | None = None,
-            stats: Sequence[AgencyRow] = ()) -> ComposedMail | None:
+            stats: Sequence[AgencyRow] = (), organizer: str | None = None) -> ComposedMail | None:
     """The message of ``kind`` for ``recipient`` about ``items``; None when there are none.
 
     ``today`` fixes the calendar's DTSTAMP (00:00 UTC) unless ``stamp`` is given; the
@@ -438,7 +438,7 @@ def compose(kind: str, recipient: Recipient, items: Sequence[MailItem], *, today
     env = _environment()
     text = env.get_template("message.txt").render(context)
     html = env.get_template("message.html").render(context)
-    ics = to_ics(listed, today=today, language=language, kind=kind, stamp=stamp)
+    ics = to_ics(listed, today=today, language=language, kind=kind, stamp=stamp, organizer=organizer)
     return ComposedMail(to=clean_line(recipient.email), subject=context["subject"],
                         text=text, html=html, ics=ics)
 
@@ -495,9 +495,10 @@ def _description(words: dict, kind_words: dict, item: MailItem) -> str:
 
 
 def to_ics(items: Sequence[MailItem], *, today: date, language: str = "vi", kind: str = REMINDER,
-           stamp: datetime | None = None) -> bytes | None:
+           stamp: datetime | None = None, organizer: str | None = None) -> bytes | None:
     """An .ics (METHOD:PUBLISH) with one all-day VEVENT per item that has a due date;
-    None when no item has one. Deterministic: same items and day, same bytes."""
+    None when no item has one. Deterministic: same items and day, same bytes.
+    ``organizer`` (the sending address) is the ORGANIZER RFC 5546 asks a PUBLISH to name."""
     words = WORDING[language_of(language)]
     kind_words = words["kinds"].get(kind, {})
     dtstamp = stamp or datetime.combine(today, time(0), UTC)
@@ -523,7 +524,7 @@ def to_ics(items: Sequence[MailItem], *, today: date, language: str = "vi", kind
                 description=_description(words, kind_words, replace(item, signin_url=""))))
     if not events:
         return None
-    return snapshot(events, dtstamp, PRODID)
+    return snapshot(events, dtstamp, PRODID, organizer=_envelope_address(organizer))
 
 
 # --- MIME ---------------------------------------------------------------------------------
@@ -557,6 +558,12 @@ def _message_id(value: str | None, sender: Address | str) -> str:
 def _encodable(text: str | None) -> str:
     """A body that UTF-8 can encode (a lone surrogate would make sending raise)."""
     return (text or "").encode("utf-8", "replace").decode("utf-8")
+
+
+def _envelope_address(sender: str | None) -> str | None:
+    """The bare address of "Name <addr>" (None when there is no usable one)."""
+    address = parseaddr(clean_line(sender or ""))[1]
+    return address if "@" in address else None
 
 
 class _EncodedWordsHeader(UnstructuredHeader, BaseHeader):

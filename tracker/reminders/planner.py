@@ -160,7 +160,8 @@ def plan_messages(session: Session, today: date, tracks: tuple[str, ...]) -> Pla
         feed_url = None
         if person.role == "officer" and valid_address(person.email):
             feed_url = feed_placeholder(base_url)     # the token is minted when it is sent
-        composed = compose(kind, person, items, today=today, feed_url=feed_url, app_url=base_url)
+        composed = compose(kind, person, items, today=today, feed_url=feed_url, app_url=base_url,
+                           organizer=config["MAIL_DEFAULT_SENDER"])
         if composed is None:
             continue
         parts = [f"{a}:{o}:{s}" for _, a, o, s in entries]
@@ -261,6 +262,7 @@ def plan_digest(session: Session, today: date) -> PlanReport:
         for person in _people(entry["example"], rules.COMMITTEE):
             items = [_signed(i, person, base_url) for i in entry["items"]]
             composed = compose("digest", person, items, today=today, feed_url=None,
+                               organizer=config["MAIL_DEFAULT_SENDER"],
                                app_url=base_url, stats=stats)
             key = idempotency_key("digest", person.email or person.name, today.isoformat(),
                                   [f"committee:{committee_id}"])
