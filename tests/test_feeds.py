@@ -166,19 +166,20 @@ def test_turning_overdue_moves_sequence_without_an_edit(app, justice_feed):
         assert after[uid].decoded("LAST-MODIFIED") > before[uid].decoded("LAST-MODIFIED")
 
 
-def test_unknown_revoked_and_rotated_tokens_answer_404(app, plans, justice_feed):
+def test_unknown_tokens_answer_404_and_revoked_or_rotated_ones_410(app, plans, justice_feed):
     client = app.test_client()
     assert client.get("/feeds/not-a-real-token-at-all.ics").status_code == 404
+    assert client.get("/feeds/not-a-real-token-at-all/").status_code == 404
     row = tokens.find(plans, justice_feed)
     new_row, new_token = tokens.rotate(plans, row)
     plans.commit()
-    assert client.get(f"/feeds/{justice_feed}.ics").status_code == 404
-    assert client.get(f"/feeds/{justice_feed}/").status_code == 404
+    assert client.get(f"/feeds/{justice_feed}.ics").status_code == 410       # gone: stop polling
+    assert client.get(f"/feeds/{justice_feed}/").status_code == 410
     assert client.get(f"/feeds/{new_token}.ics").status_code == 200
     assert new_row.replaces_id == row.id
     tokens.revoke(new_row)
     plans.commit()
-    assert client.get(f"/feeds/{new_token}.ics").status_code == 404
+    assert client.get(f"/feeds/{new_token}.ics").status_code == 410
 
 
 def test_only_the_hash_is_stored_and_a_token_opens_one_feed(app, plans, justice_feed):

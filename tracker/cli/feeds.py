@@ -115,7 +115,7 @@ def list_feeds() -> None:
 @feeds_cli.command("revoke")
 @click.argument("token_id", type=int)
 def revoke_feed(token_id: int) -> None:
-    """Thu hồi một địa chỉ lịch / Revoke a feed token (it answers 404 from now on)."""
+    """Thu hồi một địa chỉ lịch / Revoke a feed token (it answers 410 Gone from now on)."""
     from ..feeds import tokens
     from ..models import FeedToken
     row = db.session.get(FeedToken, token_id)

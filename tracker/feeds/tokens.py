@@ -78,7 +78,14 @@ class Presented:
         return feed_key(self.kind, self.target_id, self.target_email)
 
 
-def presented(session: Session, token: str) -> Presented | None:
+#: what ``presented`` and ``lookup`` give for a token that was revoked or rotated: the feed is
+#: gone for good (410), which tells calendar clients to stop polling; unknown tokens are 404
+GONE = "gone"
+
+
+def presented(session: Session, token: str) -> Presented | str | None:
+    """The live token as a poll needs it, ``GONE`` for a revoked or rotated one, None for
+    one that never existed."""
     digest = _digest(token)
     if digest is None:
         return None
@@ -86,8 +93,10 @@ def presented(session: Session, token: str) -> Presented | None:
     row = session.connection().execute(
         select(t.id, t.kind, t.target_id, t.target_email, t.last_used_at, t.token_hash, t.revoked_at)
         .where(t.token_hash == digest)).first()
-    if row is None or not _live(row.token_hash, row.revoked_at, digest):
+    if row is None or not secrets.compare_digest(row.token_hash, digest):
         return None
+    if row.revoked_at is not None:
+        return GONE
     return Presented(row.id, row.kind, row.target_id, row.target_email, row.last_used_at)
 
 

@@ -17,6 +17,7 @@ def register_blueprints(app: Flask) -> None:
 
     @app.errorhandler(403)
     @app.errorhandler(404)
+    @app.errorhandler(410)
     @app.errorhandler(413)
     def error_page(error):
         return render_template("error.html", code=error.code), error.code

@@ -74,6 +74,9 @@ def feed(token: str):
     found = tokens.presented(db.session(), token)
     if found is None:
         abort(404)
+    if found == tokens.GONE:
+        abort(410)                  # revoked or rotated: clients stop polling
+    assert isinstance(found, tokens.Presented)
     fmt = request.args.get("format", "event")
     if fmt not in FORMATS:
         abort(404)
@@ -121,7 +124,7 @@ def feed(token: str):
 def subscribe(token: str):
     row = tokens.find(db.session(), token)
     if row is None:
-        abort(404)
+        abort(410 if tokens.presented(db.session(), token) == tokens.GONE else 404)
     urls = feed_urls(token)
     out = io.BytesIO()
     segno.make(urls["webcal"], error="m").save(out, kind="svg", scale=5, xmldecl=False,
