@@ -30,7 +30,9 @@ __all__ = [
     "check_with_vobject",
     "expand",
     "check_with_icaljs",
+    "check_with_libical",
     "icaljs_available",
+    "libical_available",
     "icaljs_modules_dir",
 ]
 
@@ -150,6 +152,57 @@ def expand(
             begin = begin.date()
         out.append((str(occ["UID"]), begin))
     return sorted(out)
+
+
+# --------------------------------------------------------------------------- libical
+
+# Debian's libical through GObject introspection (gir1.2-ical-3.0, python3-gi): the parser
+# GNOME and Evolution use, and its iTIP restriction check (RFC 5546: what a METHOD requires).
+# It runs in the system's Python, which has the bindings; CI installs them.
+SYSTEM_PYTHON = os.environ.get("TRACKER_LIBICAL_PYTHON", "/usr/bin/python3")
+
+_LIBICAL_SCRIPT = r"""
+import sys, gi
+gi.require_version("ICalGLib", "3.0")
+from gi.repository import ICalGLib
+comp = ICalGLib.Component.new_from_string(sys.stdin.read())
+if comp is None:
+    print("libical: not an iCalendar object"); sys.exit(1)
+def errors(c, out):
+    p = c.get_first_property(ICalGLib.PropertyKind.XLICERROR_PROPERTY)
+    while p is not None:
+        out.append(p.as_ical_string().strip()); p = c.get_next_property(ICalGLib.PropertyKind.XLICERROR_PROPERTY)
+    s = c.get_first_component(ICalGLib.ComponentKind.ANY_COMPONENT)
+    while s is not None:
+        errors(s, out); s = c.get_next_component(ICalGLib.ComponentKind.ANY_COMPONENT)
+    return out
+found = errors(comp, [])
+if found:
+    print("libical parse errors: " + " | ".join(found)); sys.exit(1)
+if not ICalGLib.restriction_check(comp):
+    print("libical iTIP restrictions: " + " | ".join(errors(comp, []))); sys.exit(1)
+print(comp.count_components(ICalGLib.ComponentKind.VEVENT_COMPONENT)
+      + comp.count_components(ICalGLib.ComponentKind.VTODO_COMPONENT))
+"""
+
+
+def libical_available() -> bool:
+    """True when the system Python has libical's GObject bindings."""
+    if not Path(SYSTEM_PYTHON).is_file():
+        return False
+    probe = subprocess.run([SYSTEM_PYTHON, "-c", "import gi; gi.require_version('ICalGLib', '3.0')"],
+                           capture_output=True, check=False, timeout=_NODE_TIMEOUT_S)
+    return probe.returncode == 0
+
+
+def check_with_libical(data: bytes) -> int:
+    """Parse with libical and run its iTIP restriction check; the number of VEVENT + VTODO.
+    Raises CalendarCheckError on a parse error or a failed restriction."""
+    proc = subprocess.run([SYSTEM_PYTHON, "-c", _LIBICAL_SCRIPT], input=data, capture_output=True,
+                          timeout=_NODE_TIMEOUT_S, check=False)
+    if proc.returncode != 0:
+        raise CalendarCheckError((proc.stdout + proc.stderr).decode("utf-8", "replace").strip())
+    return int(proc.stdout.decode().strip())
 
 
 # --------------------------------------------------------------------------- ical.js

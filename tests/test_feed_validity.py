@@ -22,7 +22,15 @@ from tracker.plans.progress import report
 from tracker.reading.plan import read_plan
 
 from .calendar_lint import lint
-from .calendar_parsers import check_with_icalendar, check_with_icaljs, check_with_vobject, expand, icaljs_available
+from .calendar_parsers import (
+    check_with_icalendar,
+    check_with_icaljs,
+    check_with_libical,
+    check_with_vobject,
+    expand,
+    icaljs_available,
+    libical_available,
+)
 from .conftest import SEEDS
 
 MARCH_2017 = datetime(2017, 3, 1, 2, 0, tzinfo=UTC)
@@ -74,6 +82,10 @@ def test_every_feed_passes_every_checker(app, feeds, kind, fmt):
         assert check_with_icaljs(body) > 0
     elif os.environ.get("TRACKER_REQUIRE_ICALJS"):
         pytest.fail("ical.js is required here (npm install --prefix tests/js)")
+    if libical_available():
+        assert check_with_libical(body) > 0          # its parser and its iTIP restrictions
+    elif os.environ.get("TRACKER_REQUIRE_LIBICAL"):
+        pytest.fail("libical is required here (apt-get install gir1.2-ical-3.0 python3-gi)")
 
 
 def test_expanded_dates_are_the_deadlines(app, feeds, session):

@@ -36,7 +36,6 @@ def _reference(feed: Feed, fmt: str = "event", color: str = "darkorange") -> byt
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
     calendar.add("calscale", "GREGORIAN")
     # icalendar leaves NAME, X-WR-CALNAME and X-WR-CALDESC unescaped (and fails on a
     # newline in them); they are TEXT (RFC 7986, Apple's extensions) and the writer escapes

@@ -18,7 +18,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.calendar_lint import lint
-from tests.calendar_parsers import check_with_icalendar, check_with_icaljs, check_with_vobject, icaljs_available
+from tests.calendar_parsers import (
+    check_with_icalendar,
+    check_with_icaljs,
+    check_with_libical,
+    check_with_vobject,
+    icaljs_available,
+    libical_available,
+)
 from tracker.mail.compose import (
     ICS_FILENAME,
     KINDS,
@@ -470,3 +477,18 @@ def test_any_vietnamese_subject_survives_both_decoders(subject):
     subject = " ".join(subject.split()) or "x"            # what clean_line leaves
     raw = to_message(replace(reminder(), subject=subject), SENDER).as_bytes()
     assert _both_decoders(raw) == (subject, subject)
+
+
+@pytest.mark.parametrize("kind", ["reminder", "overdue", "escalation_head", "escalation_committee", "checkin",
+                                  "digest"])
+def test_every_attachment_kind_passes_libicals_parser_and_itip_check(kind):
+    """What Evolution and GNOME read: libical, and its iTIP check that a PUBLISH names an
+    ORGANIZER."""
+    ics = reminder(kind=kind, organizer=SENDER).ics
+    assert ics is not None
+    if libical_available():
+        assert check_with_libical(ics) == 6
+    elif os.environ.get("TRACKER_REQUIRE_LIBICAL"):
+        pytest.fail("libical is required here (apt-get install gir1.2-ical-3.0 python3-gi)")
+    else:
+        pytest.skip("libical's GObject bindings are not installed")

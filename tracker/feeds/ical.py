@@ -126,8 +126,10 @@ def _todo_lines(event: FeedEvent) -> list[str]:
 def _header(feed: Feed, color: str) -> list[str]:
     refresh = _duration(REFRESH)
     name = _text(feed.name)
+    # No METHOD: a subscription is not an iTIP message, and a PUBLISH would have to name an
+    # ORGANIZER, which a feed must not (libical's iTIP check refuses one without).
     return ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{_text(PRODID)}", "CALSCALE:GREGORIAN",
-            "METHOD:PUBLISH", f"X-WR-CALDESC:{_text(feed.description)}", f"NAME:{name}",
+            f"X-WR-CALDESC:{_text(feed.description)}", f"NAME:{name}",
             f"X-WR-CALNAME:{name}", f"COLOR:{_text(color)}", f"REFRESH-INTERVAL;VALUE=DURATION:{refresh}",
             f"X-PUBLISHED-TTL:{refresh}"]
 
