@@ -296,3 +296,22 @@ def test_changed_checkin_periods_reach_a_stored_feed(app, justice_feed):
     monthly = _refreshed(app, client, f"/feeds/{justice_feed}.ics", **{"If-None-Match": quarterly.headers["ETag"]})
     assert monthly.status_code == 200 and monthly.headers["ETag"] != quarterly.headers["ETag"]
     assert len([u for u in _events(monthly.data) if u.startswith("checkin-")]) > len(quarterly_checkins)
+
+
+def test_cancelling_a_recurring_assignment_cancels_its_periods_in_the_feed(app, plans, justice_feed):
+    """The author cancels a recurring assignment as a whole: each of its reporting periods shows
+    cancelled (and leaves reminders and statistics, plans.tracked), not live."""
+    justice = _agency(plans, "Sở Tư pháp tỉnh Sóc Trăng")
+    recurring = next(a for a in plans.scalars(select(Assignment).where(Assignment.agency_id == justice.id))
+                     if len(a.occurrences) >= 2)
+    client = app.test_client()
+    url = f"/feeds/{justice_feed}.ics"
+    before = _events(client.get(url).data)
+    uids = [f"occurrence-{o.id}@tracker.example.gov.vn" for o in recurring.occurrences]
+    assert all(str(before[uid]["STATUS"]) == "CONFIRMED" for uid in uids)
+    report(plans, recurring, "cancelled", "soanthao@soctrang.example")
+    plans.commit()
+    after = _events(_refreshed(app, client, url).data)
+    for uid in uids:
+        assert str(after[uid]["STATUS"]) == "CANCELLED"
+        assert int(after[uid]["SEQUENCE"]) > int(before[uid]["SEQUENCE"])

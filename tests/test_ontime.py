@@ -84,3 +84,13 @@ def test_an_extended_item_is_judged_by_its_working_date_in_lists_and_by_the_plan
     assert item.extended and item.plan_due == DUE and item.due == date(2020, 4, 30)
     assert item.on_time(date(2020, 4, 10), TZ).category == PENDING_ON_TIME
     assert item.on_time(date(2020, 4, 10), TZ, plan_date=True) == OnTime(OVERDUE, 10)
+
+
+def test_a_recurring_assignment_paused_or_cancelled_as_a_whole_pauses_or_cancels_its_periods():
+    from tracker.plans.tracked import tracked_items
+    first = _occurrence("Quý I/2020", date(2020, 3, 20))
+    items = tracked_items(_assignment(status="cancelled", occurrences=[first]))
+    assert [i.status for i in items] == ["cancelled"]
+    assert items[0].on_time(date(2020, 6, 1), TZ) is None          # out of the statistics
+    items = tracked_items(_assignment(status="in_progress", occurrences=[first]))
+    assert items[0].on_time(date(2020, 6, 1), TZ).category == OVERDUE

@@ -207,8 +207,11 @@ def _item_events(item: _Item, owners: tuple[str, str], ctx: FeedContext) -> list
     reporting check-ins of a continuous task."""
     dated: list[tuple[str, date, date, str, str, int, datetime]] = []
     if item.occurrences:
+        # A recurring assignment paused or cancelled as a whole pauses or cancels its periods
+        # (plans.tracked.TrackedItem.status).
+        whole = item.status if item.status in (PAUSED, CANCELLED) else None
         for occ in item.occurrences:
-            dated.append((f"occurrence-{occ.id}", occ.due, occ.due, occ.status, occ.label,
+            dated.append((f"occurrence-{occ.id}", occ.due, occ.due, whole or occ.status, occ.label,
                           item.sequence + occ.sequence, max(item.modified, _or_epoch(occ.updated_at))))
     elif item.deadline_kind == "continuous":
         for checkin in ctx.checkin_calendar.occurrences(ctx.checkin_periods, item.plan_year):

@@ -19,7 +19,7 @@ from datetime import date, datetime
 from typing import overload
 from zoneinfo import ZoneInfo
 
-from ..models import DONE, IN_PROGRESS, Assignment, Occurrence
+from ..models import CANCELLED, DONE, IN_PROGRESS, PAUSED, Assignment, Occurrence
 from ..scheduling.ontime import OnTime, classify
 
 
@@ -50,6 +50,10 @@ class TrackedItem:
 
     @property
     def status(self) -> str:
+        """Its own status; but a recurring assignment paused or cancelled as a whole pauses or
+        cancels every one of its periods."""
+        if self.occurrence is not None and self.assignment.status in (PAUSED, CANCELLED):
+            return self.assignment.status
         return self.source.status
 
     @property
