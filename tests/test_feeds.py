@@ -315,3 +315,24 @@ def test_cancelling_a_recurring_assignment_cancels_its_periods_in_the_feed(app, 
     for uid in uids:
         assert str(after[uid]["STATUS"]) == "CANCELLED"
         assert int(after[uid]["SEQUENCE"]) > int(before[uid]["SEQUENCE"])
+
+
+def test_the_to_do_feed_is_named_apart_from_the_event_feed(app, justice_feed):
+    client = app.test_client()
+    events = Calendar.from_ical(client.get(f"/feeds/{justice_feed}.ics").data)
+    todos = Calendar.from_ical(client.get(f"/feeds/{justice_feed}.ics?format=todo").data)
+    assert str(events["X-WR-CALNAME"]) == "Hạn công việc – Sở Tư pháp tỉnh Sóc Trăng"
+    assert str(todos["X-WR-CALNAME"]) == "Hạn công việc – Sở Tư pháp tỉnh Sóc Trăng (việc cần làm)"
+    assert "METHOD" not in events and "METHOD" not in todos
+
+
+@pytest.mark.parametrize("text, limit, expected", [
+    ("Kế hoạch kiểm soát thủ tục hành chính năm 2027 trên địa bàn tỉnh", 40,
+     "Kế hoạch kiểm soát thủ tục hành chính…"),
+    ("Rà soát, đánh giá thủ tục", 12, "Rà soát…"),
+    ("ngắn", 40, "ngắn"),
+    ("Mộttừrấtdàikhôngcókhoảngtrắng", 10, "Mộttừrấtd…"),
+])
+def test_names_and_summaries_are_shortened_between_words(text, limit, expected):
+    from tracker.feeds.events import _short
+    assert _short(text, limit) == expected

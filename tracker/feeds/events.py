@@ -126,8 +126,14 @@ def _overdue_moment(due: date, tz: str) -> datetime:
 
 
 def _short(text: str, limit: int = 70) -> str:
+    """At most ``limit`` characters, cut between words with "…" (never mid-word: "… năm 2027 tr")."""
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut and text[limit - 1] != " ":
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:–-") + "…"
 
 
 @dataclass(slots=True)
@@ -385,7 +391,7 @@ def build_feed(session: Session, token: FeedTarget, ctx: FeedContext | None = No
         plan = session.get(Plan, token.target_id)
         if plan is None:
             return Feed("Hạn công việc", "Kế hoạch không còn tồn tại.", [])
-        name = f"Hạn công việc – {plan.kind} {plan.number or plan.title[:40]}"
+        name = f"Hạn công việc – {plan.kind} {plan.number or _short(plan.title, 40)}"
         return Feed(name, f"Thời hạn các nhiệm vụ của {plan.kind.lower()} {plan.number or ''}: {plan.title}",
                     _plan_events(session, plan, ctx) if ctx else [])
     if token.kind == "leadership":

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, insert, or_, select, update
@@ -93,8 +93,15 @@ class Built:
     scopes: set[str] = field(default_factory=set)
 
 
+#: how a to-do feed's name differs from the event feed's, so a subscriber to both tells them apart
+TODO_NAME = " (việc cần làm)"
+
+
 def build(session: Session, target: FeedTarget, fmt: str, ctx: FeedContext) -> Built:
-    body = to_ical(build_feed(session, target, ctx), fmt)
+    feed = build_feed(session, target, ctx)
+    if fmt == "todo":
+        feed = replace(feed, name=feed.name + TODO_NAME)
+    body = to_ical(feed, fmt)
     return Built(body, gzip.compress(body, GZIP_LEVEL, mtime=0), hashlib.sha256(body).hexdigest()[:40],
                  _scopes(session, target))
 
