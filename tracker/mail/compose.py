@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 
 from ..feeds.events import FeedEvent
 from ..feeds.ical import snapshot
@@ -417,6 +418,7 @@ def compose(kind: str, recipient: Recipient, items: Sequence[MailItem], *, today
               for label, members in group_items(listed)]
     has_dates = any(i.due is not None for i in items)
     feed = _safe_url(feed_url or "")
+    more_url = _safe_url(app_url.rstrip("/") + ("/my/" if recipient.role == "officer" else "/dashboard/"))
     context = {
         "lang": language,
         "w": words,
@@ -428,8 +430,10 @@ def compose(kind: str, recipient: Recipient, items: Sequence[MailItem], *, today
         "feed_title": words["feed"].get(recipient.role, words["feed"]["officer"]),
         "ics_note": words["ics_note"].format(file=ICS_FILENAME) if has_dates else "",
         "app_url": _safe_url(app_url),
-        "more": words["more"].format(n=more, url=_safe_url(
-            app_url.rstrip("/") + ("/my/" if recipient.role == "officer" else "/dashboard/"))) if more else "",
+        "more": words["more"].format(n=more, url=more_url) if more else "",
+        # The same sentence with the address as a link, for the HTML part.
+        "more_html": Markup(escape(words["more"])).format(
+            n=more, url=Markup('<a href="{0}">{0}</a>').format(more_url)) if more else "",
         "summary": summary,
         "listed_note": words["listed"].format(n=len(listed)) if summary and more else "",
         "stats": [(clean_line(a.name or ""), a.done_on_time, a.done_late, a.pending_on_time, a.overdue,
