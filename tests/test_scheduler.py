@@ -81,3 +81,50 @@ def test_two_schedulers_on_one_database_send_nothing_twice(app, session, directo
     assert len(steps) == len(set(steps))
     sent = session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.state == "sent"))
     assert sent == len(ids)
+
+
+def test_a_leader_that_loses_its_lock_stops_scheduling(app, caplog):
+    """PostgreSQL: the leader's connection is killed (a network cut, an administrator, a
+    restart): the lock goes with it, a standby takes over, and the old leader notices within
+    seconds and stops scheduling instead of planning beside the new one."""
+    import logging
+
+    import pytest
+    import sqlalchemy as sa
+
+    from tracker.extensions import db
+    from tracker.jobs import scheduler as module
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the advisory lock is PostgreSQL's; SQLite's file lock lasts as long as the process")
+    module.RECHECK_SECONDS = 1
+    caplog.set_level(logging.ERROR, logger="tracker.scheduler")
+    stops = [threading.Event(), threading.Event()]
+    threads = [threading.Thread(target=run_forever, args=(app,), kwargs={"wait_seconds": 1, "stop": s})
+               for s in stops]
+    holders = "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid = :k"
+    try:
+        threads[0].start()
+        with db.engine.connect() as conn:
+            for _ in range(100):
+                first = conn.execute(sa.text(holders), {"k": module.LOCK_KEY}).scalars().all()
+                if first:
+                    break
+                threading.Event().wait(0.1)
+            assert len(first) == 1
+            threads[1].start()                            # a standby, waiting
+            conn.execute(sa.text("SELECT pg_terminate_backend(:p)"), {"p": first[0]})
+            conn.commit()
+            for _ in range(150):
+                if any("lost the leadership lock" in r.getMessage() for r in caplog.records):
+                    break
+                threading.Event().wait(0.1)
+            assert any("lost the leadership lock" in r.getMessage() for r in caplog.records)
+            now = conn.execute(sa.text(holders), {"k": module.LOCK_KEY}).scalars().all()
+            assert len(now) == 1 and now != first            # one leader again, a new connection
+    finally:
+        module.RECHECK_SECONDS = 5
+        for stop in stops:
+            stop.set()
+        for thread in threads:
+            if thread.ident is not None:
+                thread.join(timeout=30)

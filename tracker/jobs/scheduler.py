@@ -7,6 +7,10 @@
   connection, and standbys retry and take over when it dies (its connection, and so its
   lock, goes with it); on SQLite an exclusive lock on a file under ``instance/`` does the
   same for processes on one machine.
+- The leader re-checks its lock every few seconds and before every job (PostgreSQL: the
+  lock's connection still answers and still holds it); a leader that lost it (its
+  connection was killed, the database restarted) stops scheduling at once and waits to
+  lead again, so two schedulers never plan side by side.
 - The job store is in memory and jobs are coalesced with a long grace time: after
   downtime, the next run plans once; the ledger of planned steps decides what is owed,
   so nothing is lost and nothing repeats (see ``tracker.reminders.rules``).
@@ -28,13 +32,25 @@ from sqlalchemy.pool import NullPool
 
 log = logging.getLogger("tracker.scheduler")
 LOCK_KEY = 0x7472616B   # "trak": the advisory lock id all tracker schedulers compete for
+RECHECK_SECONDS = 5     # how often a leader makes sure it still leads
 _app: Flask | None = None
+_leadership: Leadership | None = None
+
+
+def _leading(job: str) -> bool:
+    """A job runs only while this process still leads (checked just before it starts)."""
+    if _leadership is None or _leadership.still_leading():
+        return True
+    log.error("%s not run: this scheduler no longer holds the leadership lock", job)
+    return False
 
 
 def planning() -> None:
     """The daily planning run (importable by reference: ``tracker.jobs.scheduler:planning``)."""
     from . import run
     assert _app is not None
+    if not _leading("planning"):
+        return
     with _app.app_context():
         for name in ("reminders", "overdue", "escalation", "checkins"):
             try:
@@ -47,6 +63,8 @@ def digest() -> None:
     """The weekly leadership digest (importable by reference)."""
     from . import run
     assert _app is not None
+    if not _leading("digest"):
+        return
     with _app.app_context():
         log.info("digest: %s", run("digest"))
 
@@ -54,6 +72,8 @@ def digest() -> None:
 def send() -> None:
     from . import run
     assert _app is not None
+    if not _leading("send"):
+        return
     with _app.app_context():
         report = run("send")
         if report.sent or report.failed or report.retried:
@@ -64,6 +84,8 @@ def feeds() -> None:
     """Every minute: rebuild the calendar feeds writes have made stale (importable by reference)."""
     from . import run
     assert _app is not None
+    if not _leading("feeds"):
+        return
     with _app.app_context():
         report = run("feeds")
         if report.rebuilt or report.dropped:
@@ -103,6 +125,24 @@ class Leadership:
         self._file = handle
         return True
 
+    def still_leading(self) -> bool:
+        """Whether the lock is still ours: on PostgreSQL the held connection must answer and
+        still hold the advisory lock (a killed connection has lost it); a file lock lasts as
+        long as the process."""
+        if self._file is not None:
+            return True
+        if self._connection is None:
+            return False
+        try:
+            held = self._connection.execute(text(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() "
+                "AND granted AND objid = :k"), {"k": LOCK_KEY}).scalar()
+            self._connection.commit()
+        except Exception:          # the connection is gone, and the lock with it
+            log.exception("the leadership connection failed")
+            return False
+        return bool(held)
+
     def release(self) -> None:
         if self._connection is not None:
             self._connection.close()
@@ -135,31 +175,39 @@ def _configure(scheduler, app: Flask) -> None:
 
 
 def run_forever(app: Flask, wait_seconds: int = 15, stop: threading.Event | None = None) -> None:
-    """`flask scheduler run`: wait to lead, then schedule until stopped."""
-    global _app
+    """`flask scheduler run`: wait to lead, then schedule until stopped; a leader that loses
+    its lock stops scheduling and waits to lead again."""
+    global _app, _leadership
     _app = app
-    leadership = Leadership(app)
     stop = stop or threading.Event()
     while not stop.is_set():
-        if leadership.try_acquire():
-            break
-        log.info("another scheduler leads; retrying in %ss", wait_seconds)
-        stop.wait(wait_seconds)
-    if stop.is_set():
-        leadership.release()
-        return
-    log.info("scheduler %s leads", os.getpid())
-    scheduler = BackgroundScheduler(timezone=app.config["TRACKER_TIMEZONE"])
-    _configure(scheduler, app)
-    scheduler.start()
-    planning()        # catch up at once on start: what was due while nobody ran goes out now
-    send()
-    try:
+        leadership = Leadership(app)
         while not stop.is_set():
-            stop.wait(1)
-    finally:
-        scheduler.shutdown(wait=True)
-        leadership.release()
+            if leadership.try_acquire():
+                break
+            log.info("another scheduler leads; retrying in %ss", wait_seconds)
+            stop.wait(wait_seconds)
+        if stop.is_set():
+            leadership.release()
+            return
+        log.info("scheduler %s leads", os.getpid())
+        _leadership = leadership
+        scheduler = BackgroundScheduler(timezone=app.config["TRACKER_TIMEZONE"])
+        _configure(scheduler, app)
+        scheduler.start()
+        planning()        # catch up at once on start: what was due while nobody ran goes out now
+        send()
+        try:
+            while not stop.is_set():
+                stop.wait(RECHECK_SECONDS)
+                if not stop.is_set() and not leadership.still_leading():
+                    log.error("scheduler %s lost the leadership lock: it stops scheduling", os.getpid())
+                    break
+        finally:
+            scheduler.shutdown(wait=True)
+            leadership.release()
+            if _leadership is leadership:
+                _leadership = None
 
 
 def start_in_background(app: Flask) -> threading.Event:
