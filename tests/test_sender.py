@@ -185,3 +185,56 @@ def test_a_sender_killed_mid_run_leaves_at_most_one_message_in_doubt(app, sessio
     untouched = session.scalars(select(OutboxMessage).where(OutboxMessage.state == QUEUED)).all()
     assert all(r.attempts == 0 for r in untouched)
     assert len(scripted.messages) == 2
+
+
+def _fail_all(session, when: datetime):
+    for row in session.scalars(select(OutboxMessage)):
+        row.state, row.claimed_at, row.last_error, row.attempts = FAILED, when, "554 refused", 8
+    session.commit()
+
+
+def test_every_failed_message_can_be_queued_again_at_once(app, session, runner, scripted):
+    rows = _queue(session, 3)
+    _fail_all(session, NOW - timedelta(days=2))
+    rows[2].claimed_at = NOW
+    session.commit()
+    assert runner.invoke(args=["outbox", "retry"]).exit_code == 2                 # which ones?
+    assert runner.invoke(args=["outbox", "retry", "1", "--failed"]).exit_code == 2
+    since = runner.invoke(args=["outbox", "retry", "--failed", "--since", "2020-03-23"])
+    assert since.exit_code == 0 and "1 thư lỗi" in since.output                  # only the recent one
+    every = runner.invoke(args=["outbox", "retry", "--failed"])
+    assert every.exit_code == 0 and "2 thư lỗi" in every.output
+    session.expire_all()
+    assert all(r.state == QUEUED and r.attempts == 0 for r in session.scalars(select(OutboxMessage)))
+    assert send_due(session).sent == 3
+
+
+def test_the_outbox_page_shows_the_sender_and_retries_every_failed_message(app, session, people, scripted):
+    from .conftest import csrf_of, sign_in
+    _queue(session, 2)
+    _fail_all(session, NOW - timedelta(hours=1))
+    client = app.test_client()
+    sign_in(client, "admin@tracker.example", "/admin/outbox")
+    page = client.get("/admin/outbox")
+    assert "Lỗi: 2 thư" in page.text and "Gửi lại mọi thư lỗi" in page.text
+    done = client.post("/admin/outbox/retry-failed", data={"csrf_token": csrf_of(page)}, follow_redirects=True)
+    assert "2 thư lỗi sẽ được gửi lại" in done.text
+    assert {r.state for r in session.scalars(select(OutboxMessage))} == {QUEUED}
+
+
+def test_administrators_are_told_once_a_day_when_nothing_has_gone_out_for_half_an_hour(app, session, people,
+                                                                                    scripted):
+    from tracker.jobs import run
+    _queue(session, 2)
+    scripted.rcpt_replies = ["451 try later"] * 100          # every attempt is put off
+    run("send", NOW)
+    assert not session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "sending_alert")).all()
+    for minutes in (20, 40, 50):                              # still failing after half an hour
+        run("send", NOW + timedelta(minutes=minutes))
+    alerts = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "sending_alert")).all()
+    assert [a.recipient for a in alerts] == ["admin@tracker.example"]
+    assert "451" in alerts[0].body_text and "/admin/outbox" in alerts[0].body_text
+    scripted.rcpt_replies = []
+    run("send", NOW + timedelta(hours=2))                     # the server is back: everything goes
+    subjects = [m["Subject"] for m in scripted.messages]
+    assert "[Cảnh báo] Hệ thống không gửi được thư nhắc việc" in subjects and len(subjects) == 3

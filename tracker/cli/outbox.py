@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
 
 from .. import clock
 from ..extensions import db
@@ -38,10 +39,29 @@ def outbox_list(state: str | None, limit: int) -> None:
 
 
 @outbox_cli.command("retry")
-@click.argument("message_id", type=int)
-def outbox_retry(message_id: int) -> None:
-    """Gửi lại một thư lỗi / Queue a failed message again (after fixing the cause)."""
-    from ..mail.outbox import retry
+@click.argument("message_id", type=int, required=False)
+@click.option("--failed", "every_failed", is_flag=True,
+              help="Mọi thư lỗi có địa chỉ / every failed message that has an address.")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M"]),
+              help="Với --failed: chỉ thư lỗi từ lúc này (giờ địa phương) / with --failed: only those "
+                   "that failed since then (local time).")
+def outbox_retry(message_id: int | None, every_failed: bool, since) -> None:
+    """Gửi lại thư lỗi (sau khi đã sửa nguyên nhân) / Queue failed messages again, after fixing
+    the cause: one by its number, or all of them with --failed."""
+    from zoneinfo import ZoneInfo
+
+    from ..mail.outbox import retry, retry_failed
+    if (message_id is None) == (not every_failed):
+        fail("cho biết số thư, hoặc dùng --failed (không dùng cả hai).",
+             "give a message number, or --failed (not both).")
+    if since is not None and not every_failed:
+        fail("--since chỉ dùng cùng --failed.", "--since goes with --failed.")
+    if message_id is None:
+        moment = since.replace(tzinfo=ZoneInfo(current_app.config["TRACKER_TIMEZONE"])) if since else None
+        count = retry_failed(db.session(), moment)
+        db.session.commit()
+        click.echo(f"{count} thư lỗi sẽ được gửi lại ở lượt gửi tới. / {count} failed messages queued again.")
+        return
     if retry(db.session(), message_id) is None:
         fail(f"không có thư lỗi #{message_id}.", f"no failed message #{message_id}.")
     db.session.commit()

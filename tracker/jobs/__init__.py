@@ -21,6 +21,7 @@ from ..extensions import db
 from ..feeds.events import FeedContext
 from ..feeds.store import RefreshReport, refresh_stale, stale_keys
 from ..mail import kinds
+from ..mail.alerts import alert_if_stalled
 from ..mail.outbox import SendReport, send_due
 from ..models import JobRun
 from ..reminders.planner import JOB_TRACKS, PlanReport, plan_digest, plan_messages
@@ -114,7 +115,11 @@ def _due_to_send() -> PlanReport:
 
 def _run(name: str):
     if name == "send":
-        return send_due(db.session())
+        sent = send_due(db.session())
+        # Failing for half an hour: the administrators are told (once a day each).
+        if alert_if_stalled(db.session(), clock.now()):
+            db.session.commit()
+        return sent
     if name == "feeds":
         return refresh_stale(db.session(), FeedContext.from_config(current_app.config, clock.today()), clock.now())
     if name == "digest":

@@ -14,6 +14,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "checkin": ("Nhắc báo cáo định kỳ", "Periodic report request"),
     "digest": ("Tổng hợp hằng tuần", "Weekly digest"),
     "signin_link": ("Liên kết đăng nhập", "Sign-in link"),
+    "sending_alert": ("Cảnh báo không gửi được thư", "Alert: mail is not going out"),
     # tracker.mail.notices
     "extension_request": ("Đề nghị gia hạn", "Extension request"),
     "extension_decision": ("Quyết định gia hạn", "Extension decision"),

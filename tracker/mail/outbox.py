@@ -321,8 +321,51 @@ def retry(session: Session, message_id: int) -> OutboxMessage | None:
     row = session.get(OutboxMessage, message_id)
     if row is None or row.state != FAILED:
         return None
-    row.state, row.attempts, row.next_attempt_at = QUEUED, 0, clock.now()
-    return row
+    # Compare-and-set: a sender that meanwhile changed the row is not overwritten.
+    result = cast(CursorResult, session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.state == FAILED)
+        .values(state=QUEUED, attempts=0, next_attempt_at=clock.now())))
+    return row if result.rowcount == 1 else None
+
+
+def retry_failed(session: Session, since: datetime | None = None) -> int:
+    """Queue again every failed message that has an address (failed since ``since``, by its
+    last attempt, when given): after the cause (the server, the credentials) was fixed. The
+    caller commits; returns how many."""
+    query = (update(OutboxMessage).where(OutboxMessage.state == FAILED, OutboxMessage.recipient.is_not(None))
+             .values(state=QUEUED, attempts=0, next_attempt_at=clock.now()))
+    if since is not None:
+        query = query.where(func.coalesce(OutboxMessage.claimed_at, OutboxMessage.created_at) >= since)
+    return cast(CursorResult, session.execute(query.execution_options(synchronize_session=False))).rowcount
+
+
+@dataclass(frozen=True)
+class SenderState:
+    """How the sender is doing, for the administrators' page."""
+
+    queued: int
+    failed: int
+    #: the longest a due message has been waiting (None: nothing due)
+    oldest_due: datetime | None
+    last_sent: datetime | None
+    #: failing for ``STALLED_AFTER`` or longer: messages are due, and nothing went out since
+    stalled: bool
+
+
+#: the sender is "stalled" when messages have been due this long and none went out meanwhile
+STALLED_AFTER = timedelta(minutes=30)
+
+
+def sender_state(session: Session, now: datetime) -> SenderState:
+    counts = dict(session.execute(select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state)).all())
+    oldest_due = session.scalar(select(func.min(OutboxMessage.next_attempt_at))
+                                .where(OutboxMessage.state == QUEUED, OutboxMessage.next_attempt_at <= now))
+    first_tried = session.scalar(select(func.min(OutboxMessage.created_at))
+                                 .where(OutboxMessage.state == QUEUED, OutboxMessage.attempts > 0))
+    last_sent = session.scalar(select(func.max(OutboxMessage.sent_at)))
+    stalled = (first_tried is not None and now - first_tried >= STALLED_AFTER
+               and (last_sent is None or now - last_sent >= STALLED_AFTER))
+    return SenderState(counts.get(QUEUED, 0), counts.get(FAILED, 0), oldest_due, last_sent, stalled)
 
 
 def _envelope(sender: str) -> str:

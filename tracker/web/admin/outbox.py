@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from ... import clock
 from ...extensions import db
 from ...mail import kinds as mail_kinds
 from ...mail import outbox
@@ -30,6 +31,7 @@ def outbox_list():
                               .options(selectinload(OutboxMessage.items))).all()
     kinds = sorted(set(mail_kinds.LABELS) | set(db.session.scalars(select(OutboxMessage.kind).distinct())))
     return render_template("admin/outbox.html", rows=rows, state=state, kind=kind, recipient=recipient,
+                           sender=outbox.sender_state(db.session(), clock.now()),
                            page=page, pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), total=total,
                            kinds=kinds, states=OUTBOX_STATES, state_labels=STATE_LABELS,
                            action=ActionForm(formdata=None))
@@ -42,6 +44,18 @@ def outbox_message(message_id: int):
     # The stored text holds placeholders where each recipient's links are minted at sending.
     return render_template("admin/message.html", m=row, body=hidden_links(row.body_text),
                            state_labels=STATE_LABELS, action=ActionForm(formdata=None))
+
+
+@bp.post("/outbox/retry-failed")
+@admin_only
+def outbox_retry_failed():
+    """Every failed message that has an address goes back in the queue (after the cause,
+    the mail server or its password, was fixed)."""
+    if ActionForm().validate_on_submit():
+        count = outbox.retry_failed(db.session())
+        db.session.commit()
+        flash(_("%(n)s thư lỗi sẽ được gửi lại ở lượt gửi tới.", n=count), "success")
+    return redirect(url_for(".outbox_list", state=FAILED))
 
 
 @bp.post("/outbox/<int:message_id>/retry")
