@@ -28,6 +28,8 @@ def run_job(name: str, at, dry_run: bool) -> None:
     recipients; `send` delivers now. Use --dry-run to look first."""
     from zoneinfo import ZoneInfo
 
+    if name == "send" and not current_app.testing:      # (in-process tests keep pytest's own)
+        _finish_on_sigterm()
     from ..feeds.store import RefreshReport
     from ..jobs import describe, preview, run
     from ..reminders.planner import PlanReport
@@ -69,6 +71,20 @@ def run_job(name: str, at, dry_run: bool) -> None:
         click.echo("Không có thư nào mới được xếp vào hộp thư đi. / No new messages were queued.")
 
 
+def _finish_on_sigterm(stop=None) -> None:
+    """On SIGTERM (systemctl stop, a deploy) the sender finishes the message in hand and
+    sends no other; the scheduler (``stop``) then shuts down after its running jobs."""
+    import signal
+
+    from ..mail.outbox import STOPPING
+
+    def stopping(signum, frame) -> None:
+        STOPPING.set()
+        if stop is not None:
+            stop.set()
+    signal.signal(signal.SIGTERM, stopping)
+
+
 def _kinds(kinds: dict[str, int]) -> str:
     return " (" + ", ".join(f"{k}: {n}" for k, n in sorted(kinds.items())) + ")" if kinds else ""
 
@@ -82,10 +98,13 @@ def scheduler_run() -> None:
 
     Several may run against one database: one leads, the others wait and take over."""
     import logging
+    import threading
 
     from ..jobs.scheduler import run_forever
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    stop = threading.Event()
+    _finish_on_sigterm(stop)
     try:
-        run_forever(current_app._get_current_object())  # type: ignore[attr-defined]  # the proxied app
+        run_forever(current_app._get_current_object(), stop=stop)  # type: ignore[attr-defined]  # the proxied app
     except KeyboardInterrupt:
         pass

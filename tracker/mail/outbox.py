@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import re
 import smtplib
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import format_datetime
@@ -207,6 +208,11 @@ def _by_code(code: int, reply: bytes | str, what: str) -> tuple[str, str]:
     return (QUEUED if 400 <= code < 500 else FAILED), f"{what}: {code} {text}".strip()
 
 
+#: set on SIGTERM (a service stop or restart): the sender finishes the message in hand and
+#: claims no other, so a stop leaves nothing in doubt
+STOPPING = threading.Event()
+
+
 def send_due(session: Session, limit: int | None = None) -> SendReport:
     """Send what is due, one message at a time over one SMTP connection. Safe to run
     concurrently (each message is claimed by compare-and-set).
@@ -222,7 +228,7 @@ def send_due(session: Session, limit: int | None = None) -> SendReport:
     suppressed = current_app.extensions["mail"].suppress          # MAIL_SUPPRESS_SEND: nothing leaves
     host: smtplib.SMTP | None = None
     handled = 0
-    claimed = _claim(session, clock.now())
+    claimed = _claim(session, clock.now()) if not STOPPING.is_set() else []
     session.commit()
     try:
         while claimed:
@@ -263,7 +269,7 @@ def send_due(session: Session, limit: int | None = None) -> SendReport:
                     _outcome(session, waiting, waiting.claimed_at, QUEUED, error, report, config)
                 session.commit()
                 break
-            claimed = _claim(session, clock.now()) if handled < limit else []
+            claimed = _claim(session, clock.now()) if handled < limit and not STOPPING.is_set() else []
             session.commit()          # this outcome and the next claim, durable together
     finally:
         _close(host)
