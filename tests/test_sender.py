@@ -52,6 +52,7 @@ class Scripted:
         self.data_replies: list[str] = []       # consumed one per DATA; "drop" closes the connection
         self.reached = threading.Event()        # set when DATA number ``pause_at`` arrives
         self.pause_at: int | None = None
+        self.hold_every = False                 # every DATA waits for ``release``
         self.release = threading.Event()
         self.data_count = 0
 
@@ -63,7 +64,7 @@ class Scripted:
 
     async def handle_DATA(self, server, session, envelope):
         self.data_count += 1
-        if self.pause_at is not None and self.data_count == self.pause_at:
+        if self.hold_every or (self.pause_at is not None and self.data_count == self.pause_at):
             self.reached.set()
             while not self.release.is_set():        # hold the reply: the sender waits here
                 import asyncio
@@ -244,3 +245,18 @@ def test_administrators_are_told_once_a_day_when_nothing_has_gone_out_for_half_a
     run("send", NOW + timedelta(hours=2))                     # the server is back: everything goes
     subjects = [m["Subject"] for m in scripted.messages]
     assert "[Cảnh báo] Hệ thống không gửi được thư nhắc việc" in subjects and len(subjects) == 3
+
+
+def test_a_server_that_hangs_mid_data_times_out_and_the_message_waits_its_turn(app, session, scripted):
+    """The server takes the message and never answers: after MAIL_TIMEOUT (here 1 s) on each
+    try (and one reconnection), the message goes back to the queue with a backoff and the
+    run ends, instead of blocking the scheduler's sender for minutes."""
+    app.config["MAIL_TIMEOUT"] = 1
+    scripted.hold_every = True                           # no DATA is ever answered
+    [row] = _queue(session, 1)
+    started = time.monotonic()
+    report = send_due(session)
+    assert time.monotonic() - started < 20
+    assert report.retried == 1 and report.sent == 0
+    session.refresh(row)
+    assert row.state == QUEUED and row.next_attempt_at > NOW and row.last_error
