@@ -59,6 +59,7 @@ bench: install    ## benchmarks (PostgreSQL too when TRACKER_TEST_DATABASE_URL i
 	$(PY) bench/import.py
 	$(PY) bench/feeds.py
 	$(PY) bench/reminders.py
+	$(PY) bench/sender.py
 	$(PY) bench/reading_quality.py
 
 translations: $(VENV)/.runtime  ## refresh the catalogue from the code, then compile it (commit both)
