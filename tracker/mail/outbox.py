@@ -124,6 +124,20 @@ def _claim(session: Session, now: datetime, limit: int = 1) -> list[OutboxMessag
                                 .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)))
 
 
+def _claim_next(session: Session, now: datetime) -> OutboxMessage | None:
+    """The next due message, taken for this sender in one statement (``UPDATE … WHERE id =
+    (the first due) … RETURNING``; on PostgreSQL the subquery locks the row and skips those
+    another sender holds). In the session's transaction: the caller commits."""
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    statement = (update(OutboxMessage)
+                 .where(OutboxMessage.id == _due_query(now, postgresql, 1).scalar_subquery(),
+                        OutboxMessage.state == QUEUED)
+                 .values(state=SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
+                 .returning(OutboxMessage)
+                 .execution_options(synchronize_session=False, populate_existing=True))
+    return session.scalars(statement).first()
+
+
 def stuck_after(config) -> timedelta:
     """How long a live sender can hold one message: every SMTP step is bounded by
     ``MAIL_TIMEOUT`` (a connection and a reconnection of five steps each, a delivery of five
@@ -228,11 +242,10 @@ def send_due(session: Session, limit: int | None = None) -> SendReport:
     suppressed = current_app.extensions["mail"].suppress          # MAIL_SUPPRESS_SEND: nothing leaves
     host: smtplib.SMTP | None = None
     handled = 0
-    claimed = _claim(session, clock.now()) if not STOPPING.is_set() else []
+    row = _claim_next(session, clock.now()) if not STOPPING.is_set() else None
     session.commit()
     try:
-        while claimed:
-            row = claimed[0]
+        while row is not None:
             claimed_at = row.claimed_at
             recipient = row.recipient
             state: str
@@ -269,7 +282,7 @@ def send_due(session: Session, limit: int | None = None) -> SendReport:
                     _outcome(session, waiting, waiting.claimed_at, QUEUED, error, report, config)
                 session.commit()
                 break
-            claimed = _claim(session, clock.now()) if handled < limit and not STOPPING.is_set() else []
+            row = _claim_next(session, clock.now()) if handled < limit and not STOPPING.is_set() else None
             session.commit()          # this outcome and the next claim, durable together
     finally:
         _close(host)
