@@ -131,6 +131,7 @@ MATRIX: dict[str, Rule] = {
     "admin.outbox_list":      Rule(ADMIN_ONLY),
     "admin.outbox_message":   Rule(ADMIN_ONLY),
     "admin.outbox_retry":     Rule(ADMIN_ONLY),
+    "admin.outbox_retry_failed": Rule(ADMIN_ONLY),
     "admin.policy":           Rule(ADMIN_ONLY),
 }
 # fmt: on
@@ -278,6 +279,7 @@ def urls(w: World) -> dict[str, tuple[Callable[[], str], Callable[[], str] | Non
         "admin.outbox_list": (lambda: "/admin/outbox", None),
         "admin.outbox_message": (lambda: f"/admin/outbox/{w.message}", None),
         "admin.outbox_retry": (lambda: f"/admin/outbox/{w.message}/retry", None),
+        "admin.outbox_retry_failed": (lambda: "/admin/outbox/retry-failed", None),
         "admin.policy": (lambda: "/admin/policy", None),
     }
 

@@ -166,7 +166,7 @@ def test_reminders_carry_the_officers_calendar_link(app, session, seeded):
     row = tokens.find(session, token)
     tokens.revoke(row)
     session.commit()
-    assert app.test_client().get(f"/feeds/{token}.ics").status_code == 404
+    assert app.test_client().get(f"/feeds/{token}.ics").status_code == 410          # gone: stop polling
     fresh = tokens.mail_token(session, officer_mail["To"].addresses[0].addr_spec, app.config["SECRET_KEY"])
     assert fresh != token and app.test_client().get(f"/feeds/{fresh}.ics").status_code == 200
 
