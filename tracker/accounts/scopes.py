@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..directory.store import subtree_ids
 from ..models import ADMIN, AUTHOR, LEADER, OFFICER, Account, Agency, Assignment, FocalOfficer, Plan, Task
 from ..models.directory import directory_order
 
@@ -21,20 +22,6 @@ def officer_agency_ids(session: Session, account: Account) -> set[int]:
     return set(session.scalars(
         select(FocalOfficer.agency_id).where(func.lower(FocalOfficer.email) == account.email.lower(),
                                              FocalOfficer.active.is_(True))))
-
-
-def subtree_ids(session: Session, root_id: int) -> set[int]:
-    """The agency and every agency under it (parent links), however deep."""
-    children: dict[int | None, list[int]] = {}
-    for agency_id, parent_id in session.execute(select(Agency.id, Agency.parent_id)):
-        children.setdefault(parent_id, []).append(agency_id)
-    found, stack = set(), [root_id]
-    while stack:
-        current = stack.pop()
-        if current not in found:
-            found.add(current)
-            stack.extend(children.get(current, ()))
-    return found
 
 
 def publishable_issuer_ids(session: Session, account: Account) -> set[int] | None:

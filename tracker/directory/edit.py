@@ -14,11 +14,12 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from ..addresses import valid_address
 from ..errors import UserError
-from ..mail.outbox import valid_address
 from ..models import Agency, AgencyAlias, AgencyGroup, FocalOfficer
 from ..models.directory import AGENCY_TYPES, LEVELS
 from ..reading.text import clean, fold
+from .store import subtree_ids
 
 OFFICER_LANGUAGES = ("vi", "en")
 
@@ -109,7 +110,6 @@ def group_choices(session: Session, parent: Agency | None) -> list[AgencyGroup]:
 
 def successor_choices(session: Session, agency: Agency) -> list[Agency]:
     """Agencies of the same tree (the same top committee): mergers stay within a province."""
-    from ..accounts.scopes import subtree_ids
     root = ([agency, *agency.ancestors()])[-1]
     ids = subtree_ids(session, root.id) - {agency.id}
     if not ids:

@@ -36,3 +36,17 @@ def find_agencies(session: Session, name: str) -> list[Agency]:
     ids = [e.id for e in index.match(name)]
     found = {a.id: a for a in session.scalars(select(Agency).where(Agency.id.in_(ids)))}
     return [found[i] for i in ids if i in found]
+
+
+def subtree_ids(session: Session, root_id: int) -> set[int]:
+    """The agency and every agency under it (parent links), however deep."""
+    children: dict[int | None, list[int]] = {}
+    for agency_id, parent_id in session.execute(select(Agency.id, Agency.parent_id)):
+        children.setdefault(parent_id, []).append(agency_id)
+    found, stack = set(), [root_id]
+    while stack:
+        current = stack.pop()
+        if current not in found:
+            found.add(current)
+            stack.extend(children.get(current, ()))
+    return found

@@ -30,6 +30,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..accounts import people
+from ..addresses import valid_address
 from ..models import (
     ADMIN,
     APPROVED,
@@ -46,7 +47,7 @@ from ..models import (
 )
 from .compose import WORDING, ComposedMail, clean_line, language_of, shorten
 from .links import signin_placeholder
-from .outbox import enqueue, idempotency_key, valid_address
+from .outbox import enqueue, idempotency_key
 from .wording import LANGUAGES, words_in
 
 EXTENSION_REQUEST, EXTENSION_DECISION, OUTPUT_RETURNED = (

@@ -38,15 +38,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .. import clock
+from ..addresses import valid_address
 from ..models import FAILED, QUEUED, SENDING, SENT, OutboxItem, OutboxMessage
 from .compose import ComposedMail, to_message
 from .links import fill as fill_links
-
-_ADDRESS = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
-
-
-def valid_address(address: str | None) -> bool:
-    return address is not None and len(address) <= 254 and bool(_ADDRESS.match(address))
 
 
 def idempotency_key(kind: str, recipient: str | None, day: str, parts: list[str]) -> str:

@@ -19,10 +19,11 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from ..addresses import valid_address
 from ..config import reporting_calendar
 from ..mail.compose import MailItem, Recipient, compose
 from ..mail.links import feed_placeholder, signin_placeholder
-from ..mail.outbox import enqueue, idempotency_key, valid_address
+from ..mail.outbox import enqueue, idempotency_key
 from ..models import PLAN_ARCHIVED, Agency, Assignment, Occurrence, Plan, SentStep, Task
 from ..plans.statistics import Period, agency_statistics
 from ..plans.tracked import TrackedItem, local_date, tracked_items
