@@ -3,14 +3,17 @@ plans show their changes first; bad files change nothing."""
 
 from __future__ import annotations
 
+import html
 import io
 import re
 
 import pytest
 from sqlalchemy import func, select
 
+from tracker.errors import UserError
 from tracker.extensions import db
 from tracker.models import Agency, Assignment, ImportDraft, Plan, Task
+from tracker.reading.plan import read_plan
 
 from .conftest import SEEDS, SOC_TRANG, csrf_of, sign_in
 
@@ -470,8 +473,14 @@ def test_a_stored_draft_that_no_longer_reads_is_said_in_one_language(app, author
     draft = db.session.scalar(select(ImportDraft))
     draft.data = b"\x00\x01 not a plan any more"
     db.session.commit()
-    response = author.get(f"/imports/{draft.id}")
-    assert response.status_code == 302 and response.headers["Location"].endswith("/imports/new")
-    page = author.get("/imports/new").text
-    message = re.search(r'<p class="flash flash-error" role="status">(.*?)</p>', page, re.S).group(1)
-    assert message and " / " not in message          # not "vi / en" run together
+    with pytest.raises(UserError) as unreadable:      # why: what today's reader says of the file
+        read_plan(draft.data, draft.filename)
+    for language, said in (("vi", unreadable.value.message_vi), ("en", unreadable.value.message_en)):
+        if language == "en":
+            author.post("/language/en", data={"csrf_token": csrf_of(author.get("/imports/new")), "next": "/"})
+        response = author.get(f"/imports/{draft.id}")
+        assert response.status_code == 302 and response.headers["Location"].endswith("/imports/new")
+        page = author.get("/imports/new").text
+        message = re.search(r'<p class="flash flash-error" role="status">(.*?)</p>', page, re.S).group(1)
+        assert message and " / " not in message          # not "vi / en" run together
+        assert html.unescape(message.strip()) == said, language

@@ -1,4 +1,8 @@
-"""Reminder jobs end to end: a seed plan, the clock walked day by day, a real SMTP server."""
+"""Reminder jobs end to end: a seed plan, the clock walked day by day, a real SMTP server.
+
+The walk runs the scheduler's daily jobs on every day on which something can happen (see
+``_walk``): every day off, and each working day on which a step of some item falls due.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +13,17 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from tracker.config import reporting_calendar
 from tracker.directory.store import load_index
+from tracker.extensions import db
 from tracker.jobs import run
-from tracker.models import DONE, Agency, Assignment, OutboxMessage, SentStep, Task
+from tracker.models import DONE, QUEUED, Agency, Assignment, OutboxMessage, SentStep, Task
 from tracker.plans.importer import import_plan
 from tracker.plans.progress import report
 from tracker.reading.plan import read_plan
+from tracker.reminders import planner, rules
+from tracker.reminders.policy import global_policy
+from tracker.scheduling.office_calendar import working_calendar
 from tracker.scheduling.workdays import WorkingCalendar
 
 from .conftest import SEEDS
@@ -30,17 +39,61 @@ def seeded(app, directory, smtp_server):
     return smtp_server[0]
 
 
-def _day(app, day: date) -> None:
-    """What the scheduler does on one day at 07:30: plan every track, then send."""
+PLANNING = ("reminders", "overdue", "escalation", "checkins")      # the scheduler's order
+
+
+def _day(app, day: date, planning: tuple[str, ...] = PLANNING) -> None:
+    """What the scheduler does on one day at 07:30: plan every track, then send (``_walk``
+    leaves out the planning jobs that cannot find anything new)."""
     moment = datetime.combine(day, time(7, 30), TZ)
-    for job in ("reminders", "overdue", "escalation", "checkins", "send"):
+    for job in (*(j for j in PLANNING if j in planning), "send"):
         run(job, moment)
 
 
+def _step_days(app, until: date) -> dict[str, set[date]]:
+    """For each track, every day on which the planner's own schedule has a step of that
+    track for some item (of any assignment, open or not), up to ``until``."""
+    session = db.session()
+    calendar, defaults = working_calendar(session), global_policy(session)
+    reporting, periods = reporting_calendar(app.config), app.config["TRACKER_CHECKIN_PERIODS"]
+    days: dict[str, set[date]] = {track: set() for track in rules.TRACKS}
+    for assignment in session.scalars(select(Assignment)):
+        policy = defaults.merged(assignment.task.plan.reminder_policy or {})
+        for _key, _occurrence, item, _ in planner._items(assignment, reporting, periods):
+            for step in rules.schedule(item, policy, calendar, until):
+                days[step.track].add(step.scheduled)
+    return days
+
+
 def _walk(app, start: date, end: date) -> None:
+    """The scheduler's day (``_day``) on each day from ``start`` to ``end`` on which
+    something can happen: every day off, with every job (nothing may go out on one); and
+    each working day on which a planning job is owed a step, with the jobs owed one.
+
+    A job is owed a step when a step of its tracks has been scheduled since the job last
+    ran (on the first working day, every job: it catches up what fell due before
+    ``start``); the escalation job also whenever the reminder or overdue job runs (an
+    escalation is held until the agency has been told). A job that is owed nothing would
+    find the same latest step of each of its tracks as when it last ran, all of them
+    planned by then or still held, and plan nothing; a working day with no job owed
+    anything is left out, unless a message is still queued (then the sender runs).
+    """
+    assert set(planner.JOB_TRACKS) == set(PLANNING)
+    steps = _step_days(app, end)
+    calendar = working_calendar(db.session())
+    owed = set(PLANNING)
     day = start
     while day <= end:
-        _day(app, day)
+        owed |= {job for job, tracks in planner.JOB_TRACKS.items() if any(day in steps[t] for t in tracks)}
+        if not calendar.is_working_day(day):
+            _day(app, day)
+            day += timedelta(days=1)
+            continue
+        if owed & {"reminders", "overdue"}:
+            owed.add("escalation")
+        if owed or db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.state == QUEUED).limit(1)):
+            _day(app, day, tuple(owed))
+        owed = set()
         day += timedelta(days=1)
 
 
@@ -210,6 +263,15 @@ def test_the_expected_steps_arrive_on_exactly_the_expected_days(app, session, se
         ("escalation_committee", date(2017, 10, 13)), ("overdue-4", date(2017, 10, 17)),
         ("overdue-5", date(2017, 10, 20)),
     }
-    # The head got exactly one escalation about it, the committee one.
+    # The head got exactly one escalation about it, the committee one (each of its people).
     heads = [m for r, m in seeded.messages if justice.head_email in r and m["Subject"].startswith("[Cảnh báo quá hạn]")]
     assert len(heads) >= 1
+    kind_of = {r.message_id: r.kind for r in session.scalars(select(OutboxMessage))
+               if any(i.assignment_id == item.id for i in r.items)}
+    about_it = [(tuple(r), kind_of[m["Message-ID"]]) for r, m in seeded.messages if m["Message-ID"] in kind_of]
+    escalations = Counter(about_it)
+    assert [(to, kind) for to, kind in escalations if kind == "escalation_head"] == [((justice.head_email,),
+                                                                                    "escalation_head")]
+    committee = [to for to, kind in escalations if kind == "escalation_committee"]
+    assert committee and justice.head_email not in {to[0] for to in committee}
+    assert all(n == 1 for (_, kind), n in escalations.items() if kind.startswith("escalation"))

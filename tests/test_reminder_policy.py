@@ -26,6 +26,7 @@ from tracker.reminders.rules import (
     schedule,
     track_of,
 )
+from tracker.scheduling.workdays import WorkingCalendar
 
 D = date
 POLICY = ReminderPolicy()
@@ -421,15 +422,11 @@ def test_keys_and_tracks():
         track_of("reminder-3")
 
 
-# --- the real working calendar, when it is there ------------------------------------------
+# --- the real working calendar ------------------------------------------------------------
 
 
 def test_with_the_real_working_calendar():
-    try:
-        from tracker.scheduling.workdays import WorkingCalendar
-        calendar = WorkingCalendar()
-    except Exception as exc:  # being written concurrently: absent or incomplete
-        pytest.skip(f"tracker.scheduling.workdays not usable yet: {exc!r}")
+    calendar = WorkingCalendar()
     due = calendar.next_working_day(D(2020, 3, 25))
     item = Item(due=due, status="in_progress")
     steps = schedule(item, POLICY, calendar, until=due + timedelta(days=60))

@@ -1,5 +1,6 @@
 """The Alembic migrations build exactly the models' schema, on SQLite and PostgreSQL."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -13,11 +14,18 @@ def test_migrations_match_the_models(app):
     assert diff == []
 
 
-def test_sqlite_enforces_foreign_keys(app):
-    if db.engine.dialect.name != "sqlite":
-        return
+def test_foreign_keys_are_enforced(app):
+    """SQLite enforces them only when each connection asks (the app does); PostgreSQL always."""
+    from sqlalchemy import insert
+    from sqlalchemy.exc import IntegrityError
+
+    from tracker.models import OutboxItem
     with db.engine.connect() as conn:
-        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        if db.engine.dialect.name == "sqlite":
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        with pytest.raises(IntegrityError):   # an item of a message that does not exist
+            conn.execute(insert(OutboxItem.__table__).values(message_id=424242, step_key="before-0"))
+        conn.rollback()
 
 
 def test_upgrading_a_populated_database_keeps_its_data(database_url, tmp_path):

@@ -16,7 +16,7 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from ..conftest import make_app
+from ..conftest import holds, load_directories, make_app
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -43,16 +43,27 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture
-def web_app(tmp_path):
-    """A fresh SQLite database (the embedded default) and the app, with its context pushed."""
+def web_app(request, tmp_path, sqlite_templates):
+    """A fresh SQLite database (the embedded default) and the app, with its context pushed.
+    The database is a copy of a migrated template; with the sample directories already in
+    it when the test uses ``web_directory`` (as ``database_url`` does for ``directory``)."""
+    contents = "directory" if "web_directory" in request.fixturenames else "schema"
     # A real server: stale feeds are rebuilt by its background thread, as in production.
-    app = make_app(f"sqlite:///{tmp_path / 'browser.sqlite3'}", TRACKER_FEED_REFRESH="background")
+    app = make_app(sqlite_templates.copy(contents, tmp_path / "browser.sqlite3"), TRACKER_FEED_REFRESH="background")
     app.config["TRACKER_BASE_URL"] = "http://127.0.0.1"      # replaced by live_url below
     with app.app_context():
         yield app
         from tracker.extensions import db
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def web_directory(web_app):
+    """Both sample directories loaded."""
+    from tracker.extensions import db
+    if not holds(web_app.config["SQLALCHEMY_DATABASE_URI"], "directory"):
+        load_directories(db.session)
 
 
 @pytest.fixture

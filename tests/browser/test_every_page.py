@@ -27,7 +27,6 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from tracker.accounts.manage import create_account, find_committee
-from tracker.directory.loader import import_directory, read_directory_file
 from tracker.extensions import db
 from tracker.jobs import run
 from tracker.models import (
@@ -68,10 +67,8 @@ _VIETNAMESE = re.compile("[ăâđêôơưĂÂĐÊÔƠƯàáảãạằắẳẵ�
 
 
 @pytest.fixture
-def province(web_app, smtp):
+def province(web_app, web_directory, smtp):
     """Sóc Trăng's plan on 04/07/2017, three weeks after its second-quarter deadlines."""
-    for path in sorted(SEEDS.glob("directory-*.yaml")):
-        import_directory(db.session, read_directory_file(path))
     committee = find_committee(db.session, "UBND tỉnh Sóc Trăng")
     create_account(db.session, ADMIN, "Quản trị hệ thống", "admin", None, PASSWORD)
     create_account(db.session, AUTHOR, "Chuyên viên VP", "author", committee, PASSWORD)

@@ -15,7 +15,6 @@ from sqlalchemy import select
 
 from tracker.accounts.manage import create_account, find_committee
 from tracker.config import reporting_calendar
-from tracker.directory.loader import import_directory, read_directory_file
 from tracker.directory.store import load_index
 from tracker.extensions import db
 from tracker.jobs import run
@@ -31,9 +30,7 @@ MARKUP = '<img src=x onerror="window.__xss=1">'
 
 
 @pytest.fixture
-def people(web_app):
-    for path in sorted(SEEDS.glob("directory-*.yaml")):
-        import_directory(db.session, read_directory_file(path))
+def people(web_app, web_directory):
     committee = find_committee(db.session, "UBND tỉnh Sóc Trăng")
     create_account(db.session, "soanthao@soctrang.example", "Chuyên viên VP", "author", committee, PASSWORD)
     create_account(db.session, "lanhdao@soctrang.example", "Phó Chủ tịch", "leader", committee, PASSWORD)

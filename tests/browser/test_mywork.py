@@ -11,24 +11,21 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from tracker.accounts.manage import create_account
-from tracker.directory.loader import import_directory, read_directory_file
 from tracker.extensions import db
 from tracker.models import Agency, Assignment
 from tracker.plans import extension_requests as extensions
 from tracker.plans import progress
 
-from ..conftest import PASSWORD, SEEDS, STP_OFFICER
+from ..conftest import PASSWORD, STP_OFFICER
 from .test_journeys import PHONE, _import_seed, fits_phone, sign_in
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @pytest.fixture
-def officer_with_work(web_app):
+def officer_with_work(web_app, web_directory):
     """Sở Tư pháp's officer on 15/06/2017 with a returned output, a report with progress and
     a pending extension request."""
-    for path in sorted(SEEDS.glob("directory-*.yaml")):
-        import_directory(db.session, read_directory_file(path))
     create_account(db.session, STP_OFFICER, "Kim Minh Thành", "officer", None, PASSWORD)
     db.session.commit()
     _import_seed()
