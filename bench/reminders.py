@@ -61,10 +61,11 @@ from aiosmtpd.controller import Controller  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
 from tracker import create_app  # noqa: E402
+from tracker.addresses import bare_address  # noqa: E402
 from tracker.extensions import db  # noqa: E402
 from tracker.jobs import run  # noqa: E402
 from tracker.mail.compose import ComposedMail, to_message  # noqa: E402
-from tracker.mail.outbox import _envelope, enqueue  # noqa: E402
+from tracker.mail.outbox import enqueue  # noqa: E402
 from tracker.models import Agency, Assignment, Deadline, FocalOfficer, OutboxItem, OutboxMessage, Plan, SentStep, Task  # noqa: E402
 from tracker.models.mail import QUEUED, SENT  # noqa: E402
 from tracker.reading.text import fold  # noqa: E402
@@ -329,7 +330,7 @@ def main() -> int:
             after_send = outbox_counts()
             outbox_received, outbox_bytes = handler.messages, handler.bytes
 
-            envelope_from = _envelope(sender)
+            envelope_from = (bare_address(sender) or sender)
             start = perf_counter()
             with smtplib.SMTP("127.0.0.1", controller.port, timeout=30) as smtp:
                 for recipient, message in prepared:

@@ -32,11 +32,13 @@ import sqlalchemy as sa  # noqa: E402
 from aiosmtpd.controller import Controller  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
+from tests.conftest import _reset_postgresql, free_port  # noqa: E402
 from tracker import create_app  # noqa: E402
+from tracker.addresses import bare_address  # noqa: E402
 from tracker.extensions import db  # noqa: E402
 from tracker.jobs import run  # noqa: E402
 from tracker.mail.compose import ComposedMail, MailItem, Recipient, compose, to_message  # noqa: E402
-from tracker.mail.outbox import _envelope, enqueue, idempotency_key  # noqa: E402
+from tracker.mail.outbox import enqueue, idempotency_key  # noqa: E402
 from tracker.models import QUEUED, SENT, OutboxMessage  # noqa: E402
 
 AT = datetime(2020, 3, 24, 0, 30, tzinfo=UTC)
@@ -49,13 +51,6 @@ class Counter:
     async def handle_DATA(self, server, session, envelope):
         self.messages += 1
         return "250 OK"
-
-
-def _free_port() -> int:
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _mail(n: int) -> ComposedMail:
@@ -77,13 +72,9 @@ def main() -> None:
     tmp = tempfile.mkdtemp(prefix="tracker-bench-sender-")
     url = os.environ.get("TRACKER_BENCH_DATABASE_URL") or f"sqlite:///{tmp}/bench.sqlite3"
     if url.startswith("postgresql"):
-        engine = sa.create_engine(url)
-        with engine.begin() as conn:
-            conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
-            conn.execute(sa.text("CREATE SCHEMA public"))
-        engine.dispose()
+        _reset_postgresql(url)
     handler = Counter()
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
     app = create_app({"TESTING": True, "SECRET_KEY": secrets.token_urlsafe(32), "SQLALCHEMY_DATABASE_URI": url,
                       "TRACKER_NOW": AT, "TRACKER_MAIL_BATCH": 1000, "MAIL_SERVER": "127.0.0.1",
@@ -122,7 +113,7 @@ def main() -> None:
             start = perf_counter()
             with smtplib.SMTP("127.0.0.1", controller.port, timeout=30) as smtp:
                 for recipient, message in prepared:
-                    smtp.send_message(message, from_addr=_envelope(sender), to_addrs=[recipient])
+                    smtp.send_message(message, from_addr=(bare_address(sender) or sender), to_addrs=[recipient])
             bare_seconds = perf_counter() - start
             bare = handler.messages - received_before
     finally:

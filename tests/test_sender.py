@@ -145,10 +145,9 @@ def test_an_outcome_never_overwrites_what_changed_meanwhile(app, session, script
     [claimed] = _claim(session, NOW)
     session.commit()
     claimed_at = claimed.claimed_at
-    other = db.session.registry()            # the same row, changed by someone else
-    other.execute(OutboxMessage.__table__.update().where(OutboxMessage.id == row.id)
-                  .values(state=QUEUED, claimed_at=None))
-    other.commit()
+    with db.engine.begin() as other:          # the same row, changed by someone else
+        other.execute(OutboxMessage.__table__.update().where(OutboxMessage.id == row.id)
+                      .values(state=QUEUED, claimed_at=None))
     from tracker.mail.outbox import SendReport
     report = SendReport()
     _outcome(session, claimed, claimed_at, SENT, "", report, app.config)

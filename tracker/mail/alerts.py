@@ -12,12 +12,12 @@ from datetime import datetime
 from html import escape
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..models import ADMIN, QUEUED, Account, OutboxMessage
 from .compose import ComposedMail, language_of
-from .outbox import enqueue, idempotency_key, sender_state
+from .outbox import enqueue, idempotency_key, is_stalled
 from .wording import LANGUAGES, words_in
 
 KIND = "sending_alert"
@@ -41,9 +41,9 @@ _WORDS: dict[str, tuple[str, ...]] = {language: words_in(language, _alert_words)
 def alert_if_stalled(session: Session, now: datetime) -> int:
     """Queue the alert for each administrator when sending has stalled; at most one a day
     each. Returns how many were queued. The caller commits."""
-    state = sender_state(session, now)
-    if not state.stalled:
+    if not is_stalled(session, now):
         return 0
+    waiting = session.scalar(select(func.count()).where(OutboxMessage.state == QUEUED))
     error = session.scalar(select(OutboxMessage.last_error).where(
         OutboxMessage.state == QUEUED, OutboxMessage.last_error != "").order_by(OutboxMessage.id.desc()).limit(1))
     url = current_app.config["TRACKER_BASE_URL"].rstrip("/") + "/admin/outbox?state=queued"
@@ -51,7 +51,7 @@ def alert_if_stalled(session: Session, now: datetime) -> int:
     for admin in session.scalars(select(Account).where(Account.role == ADMIN, Account.active.is_(True))):
         language = language_of(admin.language)
         subject, greeting, intro, button, last = _WORDS[language]
-        body = intro.format(n=state.queued)
+        body = intro.format(n=waiting)
         text = f"{greeting.format(name=admin.name)}\n\n{body}\n\n{last}: {error or '—'}\n\n{button}: {url}\n"
         html = (f"<p>{escape(greeting.format(name=admin.name))}</p><p>{escape(body)}</p>"
                 f"<p>{escape(last)}: <code>{escape(error or '—')}</code></p>"

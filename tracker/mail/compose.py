@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
+from ..addresses import bare_address
 from ..feeds.events import FeedEvent
 from ..feeds.ical import snapshot
 from ..reading.text import natural_key
@@ -528,7 +529,7 @@ def to_ics(items: Sequence[MailItem], *, today: date, language: str = "vi", kind
                 description=_description(words, kind_words, replace(item, signin_url=""))))
     if not events:
         return None
-    return snapshot(events, dtstamp, PRODID, organizer=_envelope_address(organizer))
+    return snapshot(events, dtstamp, PRODID, organizer=bare_address(organizer))
 
 
 # --- MIME ---------------------------------------------------------------------------------
@@ -562,12 +563,6 @@ def _message_id(value: str | None, sender: Address | str) -> str:
 def _encodable(text: str | None) -> str:
     """A body that UTF-8 can encode (a lone surrogate would make sending raise)."""
     return (text or "").encode("utf-8", "replace").decode("utf-8")
-
-
-def _envelope_address(sender: str | None) -> str | None:
-    """The bare address of "Name <addr>" (None when there is no usable one)."""
-    address = parseaddr(clean_line(sender or ""))[1]
-    return address if "@" in address else None
 
 
 class _EncodedWordsHeader(UnstructuredHeader, BaseHeader):

@@ -23,7 +23,6 @@ message at a time, and sends it over one SMTP connection per run. The guarantees
 from __future__ import annotations
 
 import hashlib
-import re
 import smtplib
 import threading
 from dataclasses import dataclass, field
@@ -38,7 +37,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .. import clock
-from ..addresses import valid_address
+from ..addresses import bare_address, valid_address
 from ..models import FAILED, QUEUED, SENDING, SENT, OutboxItem, OutboxMessage
 from .compose import ComposedMail, to_message
 from .links import fill as fill_links
@@ -199,7 +198,7 @@ def _deliver(host: smtplib.SMTP, message, sender: str, recipient: str) -> tuple[
     A 4xx reply (greylisting, a full mailbox, a busy server) is temporary and retried with
     backoff; a 5xx reply is permanent and failed at once with the server's words."""
     try:
-        host.send_message(message, from_addr=_envelope(sender), to_addrs=[recipient])
+        host.send_message(message, from_addr=bare_address(sender) or sender, to_addrs=[recipient])
     except smtplib.SMTPServerDisconnected as exc:
         raise _Dropped(str(exc)) from exc
     except smtplib.SMTPRecipientsRefused as exc:
@@ -370,18 +369,24 @@ class SenderState:
 STALLED_AFTER = timedelta(minutes=30)
 
 
+def is_stalled(session: Session, now: datetime) -> bool:
+    """Messages have been retried for ``STALLED_AFTER`` and none went out meanwhile. Asked
+    after every send run: the first query reads only the (small) queue, and the second is
+    asked only when the first finds a long wait."""
+    first_tried = session.scalar(select(func.min(OutboxMessage.created_at))
+                                 .where(OutboxMessage.state == QUEUED, OutboxMessage.attempts > 0))
+    if first_tried is None or now - first_tried < STALLED_AFTER:
+        return False
+    return session.scalar(select(OutboxMessage.id).where(
+        OutboxMessage.state == SENT, OutboxMessage.sent_at >= now - STALLED_AFTER).limit(1)) is None
+
+
 def sender_state(session: Session, now: datetime) -> SenderState:
     counts = dict(session.execute(select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state)).all())
     oldest_due = session.scalar(select(func.min(OutboxMessage.next_attempt_at))
                                 .where(OutboxMessage.state == QUEUED, OutboxMessage.next_attempt_at <= now))
-    first_tried = session.scalar(select(func.min(OutboxMessage.created_at))
-                                 .where(OutboxMessage.state == QUEUED, OutboxMessage.attempts > 0))
     last_sent = session.scalar(select(func.max(OutboxMessage.sent_at)))
-    stalled = (first_tried is not None and now - first_tried >= STALLED_AFTER
-               and (last_sent is None or now - last_sent >= STALLED_AFTER))
-    return SenderState(counts.get(QUEUED, 0), counts.get(FAILED, 0), oldest_due, last_sent, stalled)
+    return SenderState(counts.get(QUEUED, 0), counts.get(FAILED, 0), oldest_due, last_sent,
+                       is_stalled(session, now))
 
 
-def _envelope(sender: str) -> str:
-    match = re.search(r"<([^>]+)>", sender)
-    return match.group(1) if match else sender

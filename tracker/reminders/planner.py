@@ -11,8 +11,11 @@ whatever happens to the job afterwards; the outbox then delivers it once.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import lru_cache
+from types import MappingProxyType
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -27,6 +30,7 @@ from ..mail.outbox import enqueue, idempotency_key
 from ..models import PLAN_ARCHIVED, Agency, Assignment, Occurrence, Plan, SentStep, Task
 from ..plans.statistics import Period, agency_statistics
 from ..plans.tracked import TrackedItem, local_date, tracked_items
+from ..reading.reporting import ReportingCalendar
 from ..scheduling.office_calendar import working_calendar
 from ..scheduling.ontime import OVERDUE, PENDING_ON_TIME
 from . import rules
@@ -214,10 +218,14 @@ def _report_day(year: int, cutoff: date) -> date:
     """The report day of the check-in period whose data is cut off on ``cutoff``, as the
     calendar feeds date the check-in."""
     config = current_app.config
-    for period in reporting_calendar(config).occurrences(config["TRACKER_CHECKIN_PERIODS"], year):
-        if period.cutoff == cutoff:
-            return period.due
-    return cutoff
+    days = _report_days(reporting_calendar(config), tuple(config["TRACKER_CHECKIN_PERIODS"]), year)
+    return days.get(cutoff, cutoff)
+
+
+@lru_cache(maxsize=64)
+def _report_days(calendar: ReportingCalendar, periods: tuple[str, ...], year: int) -> Mapping[date, date]:
+    """Cut-off → report day of a year's check-in periods (a calendar is a value: cached by it)."""
+    return MappingProxyType({p.cutoff: p.due for p in calendar.occurrences(periods, year)})
 
 
 DUE_SOON_WORKING_DAYS = 5

@@ -9,7 +9,6 @@ from ..errors import UserError
 
 def localized(message: str | UserError, en: str | None = None) -> str:
     """``localized(error)`` or ``localized(message_vi, message_en)``."""
-    vi = message.message_vi if isinstance(message, UserError) else message
     if isinstance(message, UserError):
-        en = message.message_en
-    return en if en and str(get_locale()) == "en" else vi
+        return localized(message.message_vi, message.message_en)
+    return en if en and str(get_locale()) == "en" else message
