@@ -374,6 +374,64 @@ def test_a_flattened_appendix_table_with_group_rows():
     assert deadline(data).due == date(2024, 12, 31) and data.assignments[0].output == "Kho dữ liệu"
 
 
+def _flatten(rows: list[list[str]]) -> list[str]:
+    """A web table copied as text: each cell then "|"; an empty cell is nothing at all."""
+    lines = ["|"]
+    for row in rows:
+        for cell in row:
+            lines += ([cell] if cell else []) + ["|"]
+        lines.append("|")
+    return lines
+
+
+FLAT_HEADER = ["TT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian hoàn thành",
+               "Sản phẩm"]
+
+
+def test_an_empty_cell_inside_a_flattened_row_does_not_cut_the_row():
+    rows = [FLAT_HEADER, ["I", "HOÀN THIỆN THỂ CHẾ", "", "", "", ""],
+            ["1", "Xây dựng quy chế quản lý dữ liệu", "Sở Khoa học và Công nghệ", "", "Quý II/2024", "Quyết định"],
+            ["2", "Rà soát thủ tục hành chính", "Văn phòng UBND tỉnh", "Sở Tư pháp", "Tháng 9/2024", ""],
+            ["3", "Phủ sóng 4G các thôn, bản", "Các doanh nghiệp viễn thông", "", "", "Báo cáo"]]
+    reading, _tasks = tasks_of(["I. NHIỆM VỤ"] + _flatten(rows))
+    rules, review, coverage = reading.tasks
+    assert leads(rules) == ["Sở Khoa học và Công nghệ"] and coordinators(rules) == []
+    assert deadline(rules).due == date(2024, 6, 30) and rules.assignments[0].output == "Quyết định"
+    assert coordinators(review) == ["Sở Tư pháp"] and deadline(review).due == date(2024, 9, 30)
+    assert deadline(coverage).kind == "unknown" and coverage.assignments[0].output == "Báo cáo"
+
+
+def test_a_cell_merged_over_rows_is_taken_from_the_row_above_and_flagged():
+    # Web tables print a merged cell in its first row only: row 2 has no lead cell.
+    rows = [FLAT_HEADER,
+            ["1", "Xây dựng quy chế quản lý dữ liệu", "Sở Khoa học và Công nghệ", "Các sở, ngành", "Quý II/2024",
+             "Quyết định"],
+            ["2", "Xây dựng kho dữ liệu dùng chung", "Các sở, ngành", "Quý III/2024", "Kho dữ liệu"],
+            ["3", "Rà soát thủ tục hành chính", "Văn phòng UBND tỉnh", "Sở Tư pháp", "Tháng 9/2024", "Báo cáo"]]
+    reading, _tasks = tasks_of(["I. NHIỆM VỤ"] + _flatten(rows))
+    _rules, store, review = reading.tasks
+    assert leads(store) == ["Sở Khoa học và Công nghệ"] and coordinators(store) == ["Các sở, ngành"]
+    assert deadline(store).due == date(2024, 9, 30) and store.assignments[0].output == "Kho dữ liệu"
+    assert "merged_cell" in {w.code for w in store.warnings}
+    assert leads(review) == ["Văn phòng UBND tỉnh"]          # a full row is read as it is
+
+
+def test_an_unnumbered_row_with_its_own_owner_is_a_task_of_its_own():
+    table = ["| TT | Nội dung | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian | Sản phẩm |",
+             "|---|---|---|---|---|---|",
+             "| 1 | Rà soát thủ tục hành chính | Văn phòng UBND tỉnh | Sở Tư pháp | Tháng 9/2024 | Báo cáo |",
+             "| | Tổ chức tập huấn cho cán bộ cấp xã | Sở Nội vụ | UBND cấp xã | Tháng 10/2024 | |",
+             "| | thuộc diện sắp xếp | | | | |",
+             "| 2 | Nâng cấp Trung tâm dữ liệu | Sở Khoa học và Công nghệ | | Quý IV/2024 | |"]
+    reading, _tasks = tasks_of(["I. NHIỆM VỤ"] + table)
+    review, training, upgrade = reading.tasks
+    assert review.content == "Rà soát thủ tục hành chính" and leads(review) == ["Văn phòng UBND tỉnh"]
+    assert training.content == "Tổ chức tập huấn cho cán bộ cấp xã thuộc diện sắp xếp"
+    assert leads(training) == ["Sở Nội vụ"] and deadline(training).due == date(2024, 10, 31)
+    assert "unnumbered_task" in {w.code for w in training.warnings}
+    assert leads(upgrade) == ["Sở Khoa học và Công nghệ"]
+
+
 def test_a_letter_with_an_appendix_table_hands_out_duties_in_its_own_items_too():
     # Hard-wrapped as crawled: a heading runs into "1.1.", a list of ministries wraps after ";".
     letter = [

@@ -28,6 +28,12 @@ def names(mentions):
     ("Sở Tư pháp.  Các Sở, ban, ngành tỉnh; UBND cấp huyện.",
      ["Sở Tư pháp", "Các Sở, ban, ngành tỉnh", "UBND cấp huyện"], []),
     ("Các Sở, ban, ngành UBND huyện.", ["Các Sở, ban, ngành", "UBND huyện"], []),
+    # Official names hold the list's own separators ("," and "và"): they stay whole.
+    ("Các Bộ: Công Thương, Nông nghiệp và Môi trường, Ngoại giao",
+     ["Bộ Công Thương", "Bộ Nông nghiệp và Môi trường", "Bộ Ngoại giao"], []),
+    ("Các Sở: Tư pháp, Văn hóa, Thể thao và Du lịch, Lao động - Thương binh và Xã hội",
+     ["Sở Tư pháp", "Sở Văn hóa, Thể thao và Du lịch", "Sở Lao động - Thương binh và Xã hội"], []),
+    ("Các Bộ: Tài chính, Kế hoạch và Đầu tư", ["Bộ Tài chính", "Bộ Kế hoạch và Đầu tư"], []),
 ])
 def test_roles_and_splitting(cell, lead, coordinate):
     reading = read_owners(cell)

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 
+from .agency_names import protect, split_names, unmask
 from .result import OwnerMention, OwnerReading, ReadingWarning
-from .text import clean, fold
+from .text import clean, fold, fold_chars
 
 # Folded words that start an agency name (the first words of a new owner).
 _STARTS = (
@@ -63,14 +64,6 @@ _ROLE_LEAD_THEN_COORD = re.compile(
     r"(?P<coord>.+)$")
 _ROLE_LEAD_COORD = re.compile(r"^(?P<lead>.+?)\s*,?\s*phoi hop\s+(?:voi\s+)?(?P<coord>.+)$")
 _ROLE_LEAD_ONLY = re.compile(r"^(?P<lead>.+?)\s*,?\s*chu tri\s*$")
-
-
-def fold_chars(text: str) -> str:
-    """Fold character by character, so indexes in the result are indexes in ``text``.
-
-    Works because NFC Vietnamese letters each fold to exactly one base letter.
-    """
-    return "".join((fold(ch) or " ")[:1] if not ch.isspace() else " " for ch in text)
 
 
 def read_owners(lead_cell: str | None, coordinate_cell: str | None = None) -> OwnerReading:
@@ -140,7 +133,7 @@ def _starts_agency(piece: str) -> bool:
 def _split_pieces(text: str) -> list[str]:
     """Split an owner list on ';', then on ',' / 'và' where a new agency name starts."""
     pieces: list[str] = []
-    for part in re.split(r"\s*;\s*", text):
+    for part in re.split(r"\s*;\s*", protect(text)):
         part = part.strip(" .,-–")
         if not part:
             continue
@@ -159,7 +152,7 @@ def _split_pieces(text: str) -> list[str]:
                 current = f"{current}, {chunk}" if current else chunk
         if current:
             pieces.append(current)
-    return pieces
+    return [unmask(p) for p in pieces]
 
 
 def _expand_ellipsis(pieces: list[str]) -> list[str]:
@@ -183,10 +176,11 @@ def _expand_colon_list(piece: str) -> list[str]:
     head, _, tail = piece.partition(":")
     if not tail.strip():
         return [piece]
-    kind = re.search(r"\b(phòng|sở|ban|trung tâm)\b", head, re.IGNORECASE)
+    kind = re.search(r"\b(phòng|sở|ban|trung tâm)\b", head, re.IGNORECASE) \
+        or re.match(r"^\s*(?:các\s+)?(bộ)\b", head, re.IGNORECASE)
     prefix = kind.group(1).capitalize() if kind else ""
     items = []
-    for item in re.split(r"\s*,\s*", tail.strip()):
+    for item in split_names(tail.strip(), r"\s*,\s*"):
         item = item.strip(" .")
         if not item:
             continue

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from .agency_names import split_names
 from .deadlines import WEEKDAY, read_deadline
 from .owners import _KIND_WORDS, _STARTS, _starts_agency, fold_chars, read_owners
 from .result import (
@@ -379,15 +380,21 @@ def owner_at(text: str, folded: str, pos: int, limit_words: int = 22) -> OwnerPh
 _KIND_LIST = re.compile(r"(?:cac\s+)?(?P<kind>bo|so)\s*:\s*", _A)
 
 
+# Agency names whose last word is also a verb ("Bộ Ngoại giao", "Ban Tuyên giáo"): the verb
+# that ends an enumeration is not that word.
+_NAME_BEFORE_VERB = re.compile(r"\b(?:ngoai|tuyen)\s+$")
+
+
 def _enumerated_kind(text: str, folded: str, pos: int) -> OwnerPhrase | None:
     opening = _KIND_LIST.match(folded, pos)
     if opening is None or not text[opening.start("kind")].isupper():
         return None
-    verb = next((v for v in VERB.finditer(folded, opening.end()) if text[v.start()].islower()), None)
+    verb = next((v for v in VERB.finditer(folded, opening.end())
+                 if text[v.start()].islower() and not _NAME_BEFORE_VERB.search(folded, 0, v.start())), None)
     if verb is None:
         return None
     names = text[opening.end():verb.start()].strip(" ,;.")
-    parts = [n.strip(" ,.") for n in (names.split(";") if ";" in names else re.split(r",\s*|\s+và\s+", names))]
+    parts = [n.strip(" ,.") for n in (names.split(";") if ";" in names else split_names(names))]
     if not parts or any(not p or not p[:1].isupper() or len(p.split()) > 8 for p in parts):
         return None
     kind = text[opening.start("kind"):opening.end("kind")]

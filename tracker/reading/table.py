@@ -21,8 +21,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import combinations
 
-from .result import ReadingWarning, SectionReading
+from .deadlines import read_deadline
+from .owners import _starts_agency
+from .result import PlanContext, ReadingWarning, SectionReading
 from .text import clean, fold
 
 NUMBER, TASK, OUTPUT, OWNERS, LEAD, COORDINATE, DEADLINE, NOTE, OTHER = (
@@ -234,6 +237,7 @@ class _Reader:
         self.letter: str | None = None           # current letter section ("A"), if any
         self.header_row = False                  # the previous row was a header row
         self.closed = False                      # the signature block was met: tables are over
+        self.last_row: list[str] | None = None   # the previous task row, fitted (for spans)
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -245,7 +249,8 @@ class _Reader:
         return named
 
     def _fit(self, raw: list[str], line: int) -> tuple[list[str], list[ReadingWarning]]:
-        """Cells cleaned and fitted to the header's width; surplus cells joined and flagged."""
+        """Cells cleaned and fitted to the header's width; surplus cells joined and flagged,
+        a numbered row short of cells aligned to its columns (a cell merged over rows)."""
         cells = [clean(c) for c in raw]
         warnings: list[ReadingWarning] = []
         while len(cells) > self.width and not cells[-1]:
@@ -253,9 +258,57 @@ class _Reader:
         if len(cells) > self.width:
             cells, warning = self._join_split_cells(cells, line)
             warnings.append(warning)
+        while cells and not cells[-1] and len(cells) > 1:
+            cells.pop()
+        if len(cells) < self.width and cells and _TASK_NUMBER.match(cells[0]) and len(cells) >= 3:
+            spanned = self._spanned(cells, line)
+            if spanned is not None:
+                cells, warning = spanned
+                warnings.append(warning)
         while len(cells) < self.width:
             cells.append("")
         return cells, warnings
+
+    def _spanned(self, cells: list[str], line: int) -> tuple[list[str], ReadingWarning] | None:
+        """A numbered row with fewer cells than columns, where the cells it has fit other
+        columns better than the first ones: a web table printed a cell merged over several
+        rows (one lead agency, one deadline for a group) only in its first row. The missing
+        cells are the ones above them; returns None when the cells fit in order."""
+        assert self.columns is not None
+        missing = self.width - len(cells)
+        if self.last_row is None or missing > 3:
+            return None
+        candidates = [i for i in range(self.width) if self.columns.get(i) in ASSIGNMENT_COLUMNS]
+
+        def placed(gaps: tuple[int, ...]) -> list[str | None]:
+            out: list[str | None] = []
+            rest = iter(cells)
+            for i in range(self.width):
+                out.append(None if i in gaps else next(rest, ""))
+            return out
+
+        def score(layout: list[str | None]) -> int:
+            return sum(_fit_score(self.columns.get(i, OTHER) if self.columns else OTHER, c)
+                       for i, c in enumerate(layout) if c is not None)
+
+        in_order = tuple(range(len(cells), self.width))
+        best, best_score = in_order, score(placed(in_order))
+        for gaps in combinations(candidates, missing):
+            value = score(placed(gaps))
+            if value > best_score:
+                best, best_score = gaps, value
+        if best == in_order:
+            return None
+        layout = placed(best)
+        fitted = [c if c is not None else self.last_row[i] if i < len(self.last_row) else ""
+                  for i, c in enumerate(layout)]
+        names = ", ".join(COLUMN_NAMES.get(self.columns.get(i, OTHER), ("", ""))[0] for i in best)
+        names_en = ", ".join(COLUMN_NAMES.get(self.columns.get(i, OTHER), ("", ""))[1] for i in best)
+        return fitted, ReadingWarning(
+            "merged_cell",
+            f"Dòng {line}: dòng thiếu ô “{names}” (ô gộp với dòng trên); đã lấy theo dòng trên, cần kiểm tra.",
+            f"Line {line}: the row has no {names_en} cell (merged with the row above); taken from "
+            f"the row above, please check.")
 
     def _join_split_cells(self, cells: list[str], line: int) -> tuple[list[str], ReadingWarning]:
         """A conversion split one cell in two: join the pair inside the owner columns.
@@ -359,6 +412,16 @@ class _Reader:
         if fragment:
             if _continues(fragment, task.content) or self.after_break:
                 task.content = _join(task.content, fragment)
+            elif cells.get(LEAD) or cells.get(OWNERS):
+                # Its own duty and its own owner: a task the author left unnumbered.
+                task.raw_rows.pop()
+                self._new_task("", cells, line, raw, warnings + [ReadingWarning(
+                    "unnumbered_task",
+                    f"Dòng {line}: dòng không có số thứ tự nhưng có nội dung và cơ quan thực hiện "
+                    "riêng; đọc thành một nhiệm vụ riêng.",
+                    f"Line {line}: a row without a number has its own content and owner; read as a "
+                    "task of its own.")])
+                return
             else:
                 # Unnumbered content in the middle of a task: keep it, and say so.
                 task.content = _join(task.content, fragment)
@@ -445,6 +508,7 @@ class _Reader:
             return
         number = named.get(NUMBER, "")
         if number and _TASK_NUMBER.match(number):
+            self.last_row = fitted
             self._new_task(number, named, row.line, fitted, warnings)
         elif self.task is None:
             if number:
@@ -507,6 +571,25 @@ _END_OF_SPAN = "end_of_span"
 _SPAN_ENDS = {"bat dau": OTHER, "tu": OTHER, "tu ngay": OTHER, "khoi cong": OTHER, "thoi gian bat dau": OTHER,
               "hoan thanh": _END_OF_SPAN, "ket thuc": _END_OF_SPAN, "den": _END_OF_SPAN,
               "den ngay": _END_OF_SPAN, "thoi gian hoan thanh": _END_OF_SPAN}
+
+
+_PROBE = PlanContext(year=2000)
+
+
+def _fit_score(meaning: str, cell: str) -> int:
+    """How well a cell's text fits a column: an agency in an owner column, a time phrase in
+    the deadline column (and neither elsewhere)."""
+    if not cell:
+        return 0
+    agency = _starts_agency(cell)
+    timed = len(cell) < 80 and read_deadline(cell, _PROBE).kind != "unknown"
+    if meaning in (OWNERS, LEAD, COORDINATE):
+        return 2 if agency and not timed else -2 if timed else 0
+    if meaning == DEADLINE:
+        return 2 if timed else -2 if agency else 0
+    if meaning in (TASK, OUTPUT, NOTE, OTHER):
+        return -1 if timed and len(cell) < 30 else 0
+    return 0
 
 
 def _words(cell: str) -> str:

@@ -51,6 +51,14 @@ def _fold(text: str) -> str:
     return _SPACES.sub(" ", stripped.lower()).strip()
 
 
+def fold_chars(text: str) -> str:
+    """Fold character by character, so indexes in the result are indexes in ``text``.
+
+    Works because NFC Vietnamese letters each fold to exactly one base letter.
+    """
+    return "".join((fold(ch) or " ")[:1] if not ch.isspace() else " " for ch in text)
+
+
 def fold_words(text: str | None) -> list[str]:
     """Folded text split into words (letters and digits only)."""
     return re.findall(r"[a-z0-9]+", fold(text))

@@ -55,29 +55,36 @@ def tables_as_rows(text: str) -> str:
     return "\n".join(out)
 
 
+# A cell that opens a table row: its number ("1", "1.2", "II", "A", "a)"), as written in the
+# first column. Web tables print an empty cell as nothing between two "|" lines, and a row's
+# end the same way, so what follows the gap tells which it was.
+_ROW_START = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.?|[IVXLC]{1,6}\.?|[A-ZĐ]\.?|[a-zđ]\))$")
+
+
 def _flattened(lines: list[str], out: list[str], start: int) -> int:
     """Rows of a flattened table starting at the "|" line ``start``; where reading stopped."""
-    rows: list[tuple[int, list[str]]] = []
-    cells: list[str] = []
-    first_line: int | None = None
+    # Cells as (first line, text), None for each "|" that closed no cell (a gap).
+    items: list[tuple[int, str] | None] = []
     current: list[str] = []
     current_start: int | None = None
+    run = widest = 0              # cells since the last gap, and the most so far
     i = start + 1
     while i < len(lines):
         line = lines[i]
         if line.strip() == "|":
             if current:
-                cells.append(_cell(current))
-                first_line = current_start if first_line is None else first_line
+                assert current_start is not None
+                items.append((current_start, _cell(current)))
                 current, current_start = [], None
-            elif cells:                                  # "|" then "|": the row ends
-                rows.append((first_line if first_line is not None else i, cells))
-                cells, first_line = [], None
+                run += 1
+                widest = max(widest, run)
+            else:
+                items.append(None)
+                run = 0
             i += 1
             continue
         if not line.strip() or len(current) >= _MAX_CELL_LINES \
-                or len(current) >= _MAX_FIRST_ROW_CELL_LINES and max(
-                    [len(cells)] + [len(r[1]) for r in rows]) < 3:
+                or len(current) >= _MAX_FIRST_ROW_CELL_LINES and widest < 3:
             # (A long run of text after a two-column box — the letterhead, "Kính gửi" — is the
             # document's body, not a cell: task tables have three columns or more.)
             # A blank line, or text running on with no "|" to close it: the table ended at
@@ -97,8 +104,7 @@ def _flattened(lines: list[str], out: list[str], start: int) -> int:
             current_start = i
         current.append(line)
         i += 1
-    if cells:
-        rows.append((first_line if first_line is not None else start, cells))
+    rows = _layout(items)
     if sum(len(r[1]) for r in rows) < _MIN_CELLS or all(len(r[1]) < 2 for r in rows):
         return start + 1                                 # a stray "|": leave the text alone
     for index in range(start, i):
@@ -106,3 +112,52 @@ def _flattened(lines: list[str], out: list[str], start: int) -> int:
     for number, row_cells in rows:
         out[number] = "\t".join(row_cells) if len(row_cells) > 1 else row_cells[0]
     return i
+
+
+def _layout(items: list[tuple[int, str] | None]) -> list[tuple[int, list[str]]]:
+    """Cells and gaps into rows.
+
+    Before the first numbered row (the header, a letterhead box) a gap ends the row. After
+    it, a gap ends the row when the next cell opens one (a row number) or when the row
+    already has the table's width; otherwise it is an empty cell inside the row
+    (no coordinating agency, no output), which must not cut the row in two.
+    """
+    rows: list[tuple[int, list[str]]] = []
+    cells: list[str] = []
+    first: int | None = None
+    width = 0
+    numbered = False
+    k = 0
+    while k < len(items):
+        item = items[k]
+        if item is not None:
+            if first is None:
+                first = item[0]
+            cells.append(item[1])
+            k += 1
+            continue
+        gaps = 0
+        while k < len(items) and items[k] is None:
+            gaps += 1
+            k += 1
+        following = items[k] if k < len(items) else None
+        opens = following is not None and bool(_ROW_START.match(following[1]))
+        if not cells:
+            continue
+        inside = width >= 3 and (numbered or bool(_ROW_START.match(cells[0])))
+        if inside and not opens and following is not None and len(cells) + gaps <= width:
+            cells.extend([""] * gaps)                   # empty cells inside the row
+            continue
+        if inside and not opens and following is not None and len(cells) < width:
+            cells.extend([""] * (width - len(cells)))
+        rows.append((first if first is not None else 0, cells))
+        numbered = numbered or inside
+        if numbered or len(cells) >= 3:
+            width = max(width, len(cells))
+        cells, first = [], None
+        if inside and not opens and following is not None and gaps > 1:
+            cells = [""] * (gaps - 1)                   # the next row opens with empty cells
+            first = following[0]
+    if cells:
+        rows.append((first if first is not None else 0, cells))
+    return rows
