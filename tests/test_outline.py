@@ -135,6 +135,28 @@ def test_a_directive_keeps_undated_duties_and_a_yearly_date():
     assert leads(communes) == ["Ủy ban nhân dân các xã"]
 
 
+def test_a_letters_lead_in_after_its_background_leads_the_slash_numbered_items_below_it():
+    # The background ends in a dashed list; the lead-in paragraph after it is not part of the
+    # last dash, and "1/ …" numbers items as "1." does. A scan's "Noi nhận" still closes the body.
+    lines = ["BỘ TÀI CHÍNH", "TỔNG CỤC THUẾ", "", "Số: 120/TCT-TTr", "", "Hà Nội, ngày 17 tháng 10 năm 2016", "",
+             "Kính gửi: Cục Thuế các tỉnh, thành phố trực thuộc Trung ương.", "",
+             "Chín tháng qua, công tác kiểm tra còn một số hạn chế:",
+             "- Một số đơn vị có tỷ lệ hoàn thành thấp.",
+             "- Dữ liệu trên ứng dụng còn chưa đầy đủ.", "",
+             "Để hoàn thành nhiệm vụ, Tổng cục Thuế yêu cầu Cục Thuế các tỉnh, thành phố thực hiện các giải pháp sau:",
+             "", "1/ Rà soát lại kế hoạch kiểm tra để bổ sung các doanh nghiệp có rủi ro cao.", "",
+             "2/ Tăng cường công tác kiểm tra sau hoàn thuế, hoàn thành trước ngày 31/12/2016.", "",
+             "Noi nhận:", "- Như trên;", "- Lưu: VT.", "", "KT. TỔNG CỤC TRƯỞNG"]
+    reading = read_plan_text("\n".join(lines), "cv.txt")
+    tasks = reading.prose_tasks
+    review = find(tasks, "Rà soát lại kế hoạch kiểm tra")
+    refunds = find(tasks, "kiểm tra sau hoàn thuế")
+    assert leads(review) == leads(refunds) == ["Cục Thuế các tỉnh, thành phố"]
+    assert deadline(refunds).due == date(2016, 12, 31)
+    assert not any("Như trên" in t.content or "Lưu" in t.content for t in tasks)
+    assert not any("tỷ lệ hoàn thành thấp" in t.content for t in tasks)
+
+
 # ---- 4. deadlines inside sentences -----------------------------------------------------------------
 
 @pytest.mark.parametrize("sentence, kind, due", [

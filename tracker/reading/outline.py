@@ -55,7 +55,8 @@ from .text import clean, fold
 
 # --- paragraphs --------------------------------------------------------------------------------
 _MARKDOWN = re.compile(r"[*#_>]|\\(?=[-.])")
-_CLOSING = re.compile(r"^(nơi nhận|tm\.|tm |kt\.|kt |t/m)", re.IGNORECASE)
+# (Matched folded: a scan's text recognition drops diacritics, "Noi nhận:".)
+_CLOSING = re.compile(r"^(noi nhan|tm\.|tm |kt\.|kt |t/m)")
 # After a signature, the body goes on where an attached document starts: an appendix, or the
 # plan a decision issues ("KẾ HOẠCH" on its own line after the decision's signature).
 _ATTACHED = re.compile(r"^(?:phụ lục\b|(?:kế hoạch|chương trình|đề án|quy chế|danh mục)\s*$)", re.IGNORECASE)
@@ -83,7 +84,8 @@ _PAGE_FURNITURE = re.compile(r"^(?:-{2,}\s*page\s*break\s*-{2,}|\f|[-–]?\s*\d{
                              r"trang\s+\d{1,3}(?:\s*/\s*\d{1,3})?)$", re.IGNORECASE)
 
 _ROMAN = re.compile(r"^(?P<num>[IVX]{1,5})\s*[.:)]\s*(?P<text>\S.*)$")
-_NUM = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2})*)\s*[.)]\s*(?P<text>\S.*)$"
+# ("1/ …" in older documents and letters; a slash then a space, never a date's "6/2024".)
+_NUM = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2})*)\s*(?:[.)]|/(?=\s))\s*(?P<text>\S.*)$"
                   r"|^(?P<num2>\d{1,2}(?:\.\d{1,2})+)\s+(?P<text2>\S.*)$")
 _LETTER = re.compile(r"^(?P<num>[a-zđ])\s*\)\s*(?P<text>\S.*)$")
 _DASH = re.compile(r"^[-–—•]\s*(?P<text>\S.*)$")
@@ -140,7 +142,7 @@ def paragraphs(text: str) -> list[Paragraph]:
         if not line:
             in_block = False
             continue
-        if _CLOSING.match(line):
+        if _CLOSING.match(fold(line)):
             closing = True
             continue
         if closing:
@@ -350,13 +352,28 @@ def item_marker(text: str) -> tuple[str, str, str, int]:
     return "para", "", text, _LEVELS["para"]
 
 
+def markers(texts: list[str]) -> list[tuple[str, str, str, int]]:
+    """``item_marker`` of each paragraph, with two corrections of the nesting: a new part of
+    the document ("Phụ lục", "Điều 2.") is a top section, and a lead-in paragraph ("…, Tổng cục
+    yêu cầu Cục Thuế các tỉnh thực hiện các giải pháp sau:") stands beside the items it leads,
+    not under the item before it (which a plain paragraph would continue)."""
+    found = []
+    for text in texts:
+        kind, number, body, level = item_marker(text)
+        if kind == "para" and starts_part(text):
+            kind, level = "roman", 0
+        found.append((kind, number, body, level))
+    for i, (kind, number, body, level) in enumerate(found[:-1]):
+        following = found[i + 1]
+        if kind == "para" and body.rstrip().endswith(":") and following[0] != "para" and following[3] < level:
+            found[i] = (kind, number, body, following[3])
+    return found
+
+
 def outline(paragraphs_: list[Paragraph]) -> Node:
     root = Node("root", -1, "", "", 0)
     stack = [root]
-    for paragraph in paragraphs_:
-        kind, number, body, level = item_marker(paragraph.text)
-        if kind == "para" and starts_part(paragraph.text):
-            kind, level = "roman", 0
+    for paragraph, (kind, number, body, level) in zip(paragraphs_, markers([p.text for p in paragraphs_])):
         content, fields = split_fields(body.strip())
         node = Node(kind, level, number, content, paragraph.line, fields)
         while stack[-1].level >= level:
@@ -620,5 +637,5 @@ def to_tasks(proposals: list[Proposal], sections: dict[str, SectionReading], sta
     return tasks
 
 
-__all__ = ["Fields", "Node", "Paragraph", "Proposal", "is_label_only", "outline", "paragraphs",
+__all__ = ["Fields", "Node", "Paragraph", "Proposal", "is_label_only", "markers", "outline", "paragraphs",
            "read_outline", "split_fields", "to_tasks", "fold"]

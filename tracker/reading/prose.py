@@ -128,11 +128,8 @@ def _logical_lines(text: str, tcth_only: bool) -> list[tuple[int, str]]:
 def _outline(lines: list[tuple[int, str]]) -> _Node:
     root = _Node("root", -1, "", "", 0)
     stack = [root]
-    from .outline import item_marker, starts_part
-    for number, line in lines:
-        kind, num, body, level = item_marker(line)
-        if kind == "para" and starts_part(line):
-            kind, level = "roman", 0
+    from .outline import markers
+    for (number, _line), (kind, num, body, level) in zip(lines, markers([text for _n, text in lines])):
         node = _Node(kind, level, num, body.strip(), number)
         while stack[-1].level >= level:
             stack.pop()
