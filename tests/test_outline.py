@@ -454,6 +454,31 @@ def test_an_unnumbered_row_with_its_own_owner_is_a_task_of_its_own():
     assert leads(upgrade) == ["Sở Khoa học và Công nghệ"]
 
 
+def test_a_table_plans_sub_group_rows_end_the_row_above_and_a_collective_heading_leads_its_duties():
+    rows = [FLAT_HEADER, ["I", "NỀN TẢNG SỐ", "", "", "", ""], ["I.1", "Nhóm nền tảng dùng chung", "", "", "", ""],
+            ["1", "Xây dựng kho dữ liệu dùng chung", "Sở Khoa học và Công nghệ", "Các sở, ngành", "Báo cáo",
+             "Năm 2024-2025"][:4] + ["Năm 2024-2025", "Kho dữ liệu"],
+            ["I.2", "Nhóm nền tảng chuyên ngành", "", "", "", ""],
+            ["2", "Xây dựng nền tảng quản lý đất đai", "Sở Nông nghiệp và Môi trường", "", "Quý IV/2024", ""]]
+    lines = ["III. TỔ CHỨC THỰC HIỆN",
+             "1. Sở Khoa học và Công nghệ:",
+             "- Chủ trì theo dõi việc thực hiện; định kỳ hằng năm báo cáo UBND tỉnh.",
+             "2. Các sở, ban, ngành, UBND cấp xã có trách nhiệm:",
+             "- Xây dựng kế hoạch của đơn vị trước ngày 31 tháng 5 năm 2024.",
+             "- Rà soát, đơn giản hóa quy trình nội bộ.",
+             "", "Nơi nhận:", "- Như trên;", "", "TM. ỦY BAN NHÂN DÂN", "", "PHỤ LỤC", "DANH MỤC NHIỆM VỤ"]
+    reading = read_plan_text("\n".join(HEAD[:-2] + lines + _flatten(rows)), "kh.txt")
+    store, land = reading.tasks
+    assert leads(store) == ["Sở Khoa học và Công nghệ"] and coordinators(store) == ["Các sở, ngành"]
+    assert deadline(store).kind == "range" and store.assignments[0].output == "Kho dữ liệu"
+    assert store.section.numbering.endswith("I.1") and land.section.numbering.endswith("I.2")
+    follow = find(reading.prose_tasks, "Chủ trì theo dõi")
+    assert deadline(follow).kind == "recurring" and deadline(follow).periods == ("annual",)
+    plan = find(reading.prose_tasks, "Xây dựng kế hoạch của đơn vị")
+    assert leads(plan) == ["Các sở, ban, ngành", "UBND cấp xã"] and deadline(plan).due == date(2024, 5, 31)
+    assert leads(find(reading.prose_tasks, "đơn giản hóa quy trình nội bộ")) == leads(plan)
+
+
 def test_a_letter_with_an_appendix_table_hands_out_duties_in_its_own_items_too():
     # Hard-wrapped as crawled: a heading runs into "1.1.", a list of ministries wraps after ";".
     letter = [

@@ -223,6 +223,8 @@ def _strength(kind: str, reading: DeadlineReading) -> int:
         periods = set(reading.periods)
         if periods == {"annual"} and re.search(r"\b\d{1,2}\s*/\s*\d{1,2}\b|\bngay\s*\d", fold(reading.text)):
             return MEDIUM          # a day each year ("trước ngày 30/11 hằng năm"), not a bare "hằng năm"
+        if periods == {"annual"} and fold(reading.text).startswith("dinh ky"):
+            return MEDIUM          # "định kỳ hằng năm báo cáo …": an obligation, not a year's aim
         return WEAK if not periods or periods == {"annual"} else STRONG
     if reading.kind == EVENT:
         return STRONG if reading.offset_days is not None else MEDIUM

@@ -460,7 +460,9 @@ def _judge(sentence: _Sentence, ctx: _Context, mapping_ids: set[int],
         # A tabular plan's "Tổ chức thực hiện": a dated duty of a named agency is proposed
         # ticked; an undated one (a standing duty: "theo dõi, đôn đốc …") is proposed unticked,
         # for the author to take or leave.
-        if owner is None or owner.source not in ("own", "lead_in") or owner.vague:
+        # (A collective heading, "2. Các bộ, ngành, địa phương có trách nhiệm:", does hand out
+        # the duties under it; the same words in a sentence are too loose to.)
+        if owner is None or owner.source not in ("own", "lead_in") or owner.vague and owner.source != "lead_in":
             return None
         if sentence.deadlines and deadline is not None and strength >= STRONG \
                 and deadline.reading.kind in (DATE, RANGE):

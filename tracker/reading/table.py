@@ -64,6 +64,7 @@ _CLOSING = re.compile(r"^(nơi nhận|tm\.|kt\.|t/m|lưu\s*:|chủ tịch$|phó 
 _LETTER_SECTION = re.compile(r"^(?P<num>[A-HĐ])(?:\s*[.:/)-]\s*|\s+|$)(?P<title>.*)$")
 
 _ROMAN = re.compile(r"^(?=[IVXLC])(C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
+_SUBSECTION = re.compile(r"^(?P<num>[IVXLC]{1,6}(?:\.\d{1,3})+)\.?$")
 _SECTION_CELL = re.compile(r"^(?P<num>[IVXLC]+)(?:\s*[.:/)-]\s*|\s+|$)(?P<title>.*)$")
 _TASK_NUMBER = re.compile(r"^(\d+(?:\.\d+)*|[a-zđ])[.):]?$", re.IGNORECASE)
 _APPENDIX = re.compile(r"^\W*phu luc\s*(?:so\s*)?(?P<n>[0-9]+|[ivxlc]+)?\b", re.IGNORECASE)
@@ -347,6 +348,9 @@ class _Reader:
         others = [v for k, v in named.items() if k not in (NUMBER, TASK, NOTE, OTHER) and v]
         if others:
             return None
+        sub = _SUBSECTION.match(number)
+        if sub and title:                # "III.1.2 | Nhóm các nền tảng …": a group inside III
+            return sub.group("num"), clean(title), False
         match = _SECTION_CELL.match(number)
         if match and _ROMAN.match(match.group("num")):
             inline = match.group("title").strip()

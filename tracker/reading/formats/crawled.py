@@ -55,10 +55,10 @@ def tables_as_rows(text: str) -> str:
     return "\n".join(out)
 
 
-# A cell that opens a table row: its number ("1", "1.2", "II", "A", "a)"), as written in the
+# A cell that opens a table row: its number ("1", "1.2", "II", "III.1.2", "A", "a)"), as written in the
 # first column. Web tables print an empty cell as nothing between two "|" lines, and a row's
 # end the same way, so what follows the gap tells which it was.
-_ROW_START = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.?|[IVXLC]{1,6}\.?|[A-ZĐ]\.?|[a-zđ]\))$")
+_ROW_START = re.compile(r"^(?:(?:\d{1,3}|[IVXLC]{1,6}|[A-ZĐ])(?:\.\d{1,3})*\.?|[a-zđ]\))$")
 
 
 def _flattened(lines: list[str], out: list[str], start: int) -> int:
