@@ -479,6 +479,29 @@ def test_a_table_plans_sub_group_rows_end_the_row_above_and_a_collective_heading
     assert leads(find(reading.prose_tasks, "đơn giản hóa quy trình nội bộ")) == leads(plan)
 
 
+def test_a_calendar_appended_after_the_signature_box_with_cells_merged_down():
+    # The signature box and the caption run into the table in the crawl; the task column has
+    # no usual name; a column-label row "A B 1 2 …" sits under the header; rows 2 and 3 print
+    # neither their time nor their unit (merged with row 1's).
+    lines = ["Điều 2. Các đơn vị chịu trách nhiệm thi hành Quyết định này./.", "|", "Nơi nhận:", "- Như Điều 2;",
+             "|", "KT. BỘ TRƯỞNG", "THỨ TRƯỞNG", "|", "** **", "**LỊCH PHỔ BIẾN THÔNG TIN NĂM 2026**",
+             "*(Ban hành kèm theo Quyết định số 12/QĐ-BNV)*"]
+    rows = [["STT", "Tên thông tin thống kê", "Thời gian phổ biến", "Hình thức phổ biến", "Đơn vị chịu trách nhiệm"],
+            ["A", "B", "1", "2", "3"],
+            ["1", "Số đơn vị hành chính", "Tháng 6/2026", "Cổng thông tin điện tử", "Vụ Chính quyền địa phương"],
+            ["2", "Số đại biểu Hội đồng nhân dân"],
+            ["3", "Số cán bộ, công chức cấp xã"],
+            ["4", "Số phong trào thi đua", "Tháng 5/2026", "Cổng thông tin điện tử", "Ban Thi đua - Khen thưởng"]]
+    flat = _flatten(rows)
+    reading = read_plan_text("\n".join(HEAD[:-2] + ["QUYẾT ĐỊNH"] + lines + flat), "qd.txt")
+    units, delegates, officials, emulation = reading.tasks
+    assert units.content == "Số đơn vị hành chính" and leads(units) == ["Vụ Chính quyền địa phương"]
+    for merged in (delegates, officials):
+        assert leads(merged) == ["Vụ Chính quyền địa phương"] and deadline(merged).due == date(2026, 6, 30)
+        assert "merged_cell" in {w.code for w in merged.warnings}
+    assert leads(emulation) == ["Ban Thi đua - Khen thưởng"] and deadline(emulation).due == date(2026, 5, 31)
+
+
 def test_a_letter_with_an_appendix_table_hands_out_duties_in_its_own_items_too():
     # Hard-wrapped as crawled: a heading runs into "1.1.", a list of ministries wraps after ";".
     letter = [

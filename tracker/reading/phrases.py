@@ -273,7 +273,7 @@ _TWO_WORD_STARTS = {s.strip() for s in _STARTS if " " in s.strip()}
 _COLLECTIVE = re.compile(
     r"^(?:cac|tung|moi|toan the)\s+(?:so|ban|nganh|phong|co quan|don vi|dia phuong|huyen|xa|phuong|"
     r"thi tran|thanh pho|quan|doan the|hoi|truong(?! hop)|trung tam|chi cuc|cuc|bo|uy ban|ubnd|cap|"
-    r"thanh vien|chu dau tu|to chuc doan the|doanh nghiep nha nuoc|tap doan|tong cong ty|"
+    r"thanh vien|chu dau tu|to chuc doan the|doanh nghiep|tap doan|tong cong ty|to chuc|co so|hop tac xa|"
     r"pho thu tuong|bo truong|thu truong|chu tich|giam doc)\b", _A)
 _GENERIC_START = re.compile(r"^(?:co quan|don vi|dia phuong|nguoi dung dau|lanh dao)\b", _A)
 # Starts the owner reader's list lacks, seen in district and commune plans ("Trạm Y tế xã",
@@ -352,7 +352,7 @@ def owner_at(text: str, folded: str, pos: int, limit_words: int = 22) -> OwnerPh
             return None
         if not text[verb.start()].islower():
             continue                               # "Sở Xây dựng chủ trì": a name goes on
-        owner_text = re.sub(r"\s*,?\s*\b(cũng|đều)\s*$", "", owner_text.strip(" ,:"), flags=re.IGNORECASE)
+        owner_text = re.sub(r"\s*,?\s*\b(cũng|đều|tự)\s*$", "", owner_text.strip(" ,:"), flags=re.IGNORECASE)
         owner_text = re.split(r"\s+(?:do|bởi|nhằm|để|trong việc|về việc)\s+", owner_text, maxsplit=1)[0]
         words = fold_words(owner_text)
         if words and words[-1] in ("da", "dang", "vua"):

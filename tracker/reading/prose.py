@@ -296,6 +296,9 @@ def _asked_owner(text: str, folded: str) -> OwnerPhrase | None:
     return None
 
 
+_REQUEST = re.compile(r"\b(?:de nghi|yeu cau|giao)\b", _A)
+
+
 def _lead_in(node: _Node, context: PlanContext) -> _Context:
     """What a lead-in ("... sau:", "2. Sở Nội vụ:", "… đề nghị UBND các xã thực hiện … Cụ thể:")
     hands to the items under it: the owner of its last sentence that names one."""
@@ -312,8 +315,12 @@ def _lead_in(node: _Node, context: PlanContext) -> _Context:
         owner = (owner_in_sentence(earlier, folded_earlier, deadline_phrases(earlier, context, folded_earlier))
                  or _asked_owner(earlier, folded_earlier))
     if owner:
+        # Whom a request names ("Sở Nội vụ đề nghị các doanh nghiệp … như sau:") is handed the
+        # items that follow, as a heading hands them: they are proposed even undated.
+        request = _REQUEST.search(folded)
+        asked = request is not None and folded.find(fold(owner.text)[:20], request.end()) >= 0
         owner = OwnerPhrase(owner.text, owner.reading, "lead_in", note=text.rstrip(" :"),
-                       heading=owner is pure and node.kind != "para")
+                       heading=owner is pure and node.kind != "para" or asked)
     best = max(deadlines, key=lambda d: d.strength) if deadlines else None
     return _Context(owner, best)
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from .deadlines import read_deadline
+from .formats.crawled import MERGED
 from .owners import _starts_agency
 from .result import PlanContext, ReadingWarning, SectionReading
 from .text import clean, fold
@@ -148,18 +149,26 @@ def header_columns(cells: list[str]) -> dict[int, str] | None:
     One cell may name a column we do not know; a meaning named twice keeps its first column.
     """
     mapping: dict[int, str] = {}
-    unknown = 0
+    unknown: list[int] = []
     for index, cell in enumerate(cells):
         if not clean(cell):
             continue
         meaning = cell_meaning(cell)
         if meaning is None:
-            unknown += 1
-            if unknown > 1 or len(clean(cell)) > 60:
+            if len(clean(cell)) > 60:
                 return None
+            unknown.append(index)
             meaning = OTHER
         mapping[index] = OTHER if meaning in mapping.values() and meaning != OTHER else meaning
     meanings = set(mapping.values())
+    if unknown and TASK not in meanings and {NUMBER, DEADLINE} <= meanings and meanings & {OWNERS, LEAD}:
+        # A number, a time and who is responsible: what the first unnamed column lists are
+        # the tasks ("Tên thông tin thống kê", "Tên đề án", "Tên báo cáo").
+        mapping[unknown[0]] = TASK
+        unknown = unknown[1:] if len(unknown) <= 2 else unknown
+        meanings.add(TASK)
+    if len(unknown) > 1:
+        return None
     if TASK in meanings and len(meanings & {OWNERS, LEAD, DEADLINE, OUTPUT}) >= 1 \
             and len(meanings - {OTHER}) >= 3:
         return mapping
@@ -167,10 +176,16 @@ def header_columns(cells: list[str]) -> dict[int, str] | None:
 
 
 def _column_numbers(cells: list[str]) -> bool:
-    """A row "(1) (2) (3) ..." or "1 2 3 ..." numbering the columns under the header."""
+    """A row "(1) (2) (3) ..." or "1 2 3 ..." numbering the columns under the header (letters
+    first too: "A B 1 2 3 4", as statistical forms label theirs)."""
     values = [c.strip("() ") for c in cells if c.strip()]
-    return (len(values) >= 3 and all(_COLUMN_NUMBER.match(c.strip()) for c in cells if c.strip())
-            and [int(v) for v in values] == list(range(int(values[0]), int(values[0]) + len(values))))
+    letters = 0
+    while letters < len(values) and re.fullmatch(r"[A-Z]", values[letters]) \
+            and ord(values[letters]) == ord("A") + letters:
+        letters += 1
+    numbers = values[letters:]
+    return (len(values) >= 3 and len(numbers) >= 2 and all(_COLUMN_NUMBER.match(v) for v in numbers)
+            and [int(v) for v in numbers] == list(range(int(numbers[0]), int(numbers[0]) + len(numbers))))
 
 
 def text_rows(text: str) -> list[SourceRow]:
@@ -253,16 +268,16 @@ class _Reader:
         """Cells cleaned and fitted to the header's width; surplus cells joined and flagged,
         a numbered row short of cells aligned to its columns (a cell merged over rows)."""
         cells = [clean(c) for c in raw]
+        merged = MERGED in cells          # a web table said some cells are merged from above
+        cells = [c for c in cells if c != MERGED]
         warnings: list[ReadingWarning] = []
         while len(cells) > self.width and not cells[-1]:
             cells.pop()
         if len(cells) > self.width:
             cells, warning = self._join_split_cells(cells, line)
             warnings.append(warning)
-        while cells and not cells[-1] and len(cells) > 1:
-            cells.pop()
-        if len(cells) < self.width and cells and _TASK_NUMBER.match(cells[0]) and len(cells) >= 3:
-            spanned = self._spanned(cells, line)
+        if len(cells) < self.width and len(cells) >= 2 and re.fullmatch(r"\d+(?:\.\d+)*[.)]?", cells[0]):
+            spanned = self._spanned(cells, line, merged)
             if spanned is not None:
                 cells, warning = spanned
                 warnings.append(warning)
@@ -270,14 +285,15 @@ class _Reader:
             cells.append("")
         return cells, warnings
 
-    def _spanned(self, cells: list[str], line: int) -> tuple[list[str], ReadingWarning] | None:
-        """A numbered row with fewer cells than columns, where the cells it has fit other
-        columns better than the first ones: a web table printed a cell merged over several
-        rows (one lead agency, one deadline for a group) only in its first row. The missing
-        cells are the ones above them; returns None when the cells fit in order."""
+    def _spanned(self, cells: list[str], line: int, merged: bool) -> tuple[list[str], ReadingWarning] | None:
+        """A numbered row with fewer cells than columns (empty cells are still cells): a web
+        table printed a cell merged over several rows (one lead agency, one deadline for a
+        group) only in its first row. Its cells go where they fit best, and the missing
+        cells are the ones above them. When the cells fit in order, only a web table's own word
+        (``merged``) makes the last ones merged rather than empty."""
         assert self.columns is not None
         missing = self.width - len(cells)
-        if self.last_row is None or missing > 3:
+        if self.last_row is None or missing > 4:
             return None
         candidates = [i for i in range(self.width) if self.columns.get(i) in ASSIGNMENT_COLUMNS]
 
@@ -298,8 +314,11 @@ class _Reader:
             value = score(placed(gaps))
             if value > best_score:
                 best, best_score = gaps, value
-        if best == in_order:
-            return None
+        if best == in_order and not merged:
+            return None                  # (a short tab-separated row: its last cells are empty)
+        if not any(self.columns.get(i) in ASSIGNMENT_COLUMNS and self.last_row[i] for i in best
+                   if i < len(self.last_row)):
+            return None                  # nothing above to take: cells left empty
         layout = placed(best)
         fitted = [c if c is not None else self.last_row[i] if i < len(self.last_row) else ""
                   for i, c in enumerate(layout)]

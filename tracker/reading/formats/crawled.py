@@ -21,6 +21,11 @@ _EMPHASIS = re.compile(r"\*+|(?<!\w)_+|_+(?!\w)")
 _MIN_CELLS = 4
 _MAX_CELL_LINES = 40
 _MAX_FIRST_ROW_CELL_LINES = 8
+#: Stands for a cell a web table printed only in an earlier row (merged over several rows):
+#: the table reader takes it from the row above.
+MERGED = "\u2191"
+_TASK_ROW = re.compile(r"^\d{1,3}(?:\.\d{1,3})*\.?$")
+_CAPTION = re.compile(r"\((?:ban hành )?kèm theo\b")
 _PART_TITLE = re.compile(r"^(?:PHỤ LỤC|Phụ lục|KẾ HOẠCH|DANH MỤC|BIỂU)\b")
 
 
@@ -72,6 +77,13 @@ def _flattened(lines: list[str], out: list[str], start: int) -> int:
     while i < len(lines):
         line = lines[i]
         if line.strip() == "|":
+            if current and _CAPTION.search(_cell(current).lower()):
+                # "LỊCH PHỔ BIẾN … (Ban hành kèm theo Quyết định …)" between a signature box
+                # and the next table: the box is over, the caption is text, a table follows.
+                assert current_start is not None
+                i = current_start
+                current = []
+                break
             if current:
                 assert current_start is not None
                 items.append((current_start, _cell(current)))
@@ -148,8 +160,14 @@ def _layout(items: list[tuple[int, str] | None]) -> list[tuple[int, list[str]]]:
         if inside and not opens and following is not None and len(cells) + gaps <= width:
             cells.extend([""] * gaps)                   # empty cells inside the row
             continue
+        if inside and (opens or following is None):
+            # Empty cells at the row's end are still cells: a row left short has cells merged
+            # with the row above (the table reader takes them from it).
+            cells.extend([""] * min(gaps - 1, max(width - len(cells), 0)))
         if inside and not opens and following is not None and len(cells) < width:
             cells.extend([""] * (width - len(cells)))
+        if inside and _TASK_ROW.match(cells[0]) and len(cells) < width:
+            cells.extend([MERGED] * (width - len(cells)))   # cells merged with the row above
         rows.append((first if first is not None else 0, cells))
         numbered = numbered or inside
         if numbered or len(cells) >= 3:
