@@ -157,6 +157,21 @@ def test_a_letters_lead_in_after_its_background_leads_the_slash_numbered_items_b
     assert not any("tỷ lệ hoàn thành thấp" in t.content for t in tasks)
 
 
+def test_whom_a_letter_asks_is_handed_its_numbered_items_even_undated():
+    lines = ["SỞ NỘI VỤ", "", "Số: 88/SNV-LĐ", "", "Hà Giang, ngày 5 tháng 5 năm 2025", "",
+             "Kính gửi: Các doanh nghiệp cho thuê lại lao động.", "",
+             "Sở Nội vụ đề nghị các doanh nghiệp cho thuê lại lao động tự kiểm tra việc thực hiện pháp luật, "
+             "nội dung cụ thể như sau:", "",
+             "1. Thường xuyên rà soát hợp đồng cho thuê lại lao động theo quy định.", "",
+             "2. Niêm yết công khai bản sao giấy phép tại trụ sở doanh nghiệp.", "",
+             "3. Báo cáo tình hình hoạt động trước ngày 20 tháng 6.", "",
+             "Nơi nhận:", "- Như trên;", "- Lưu: VT."]
+    reading = read_plan_text("\n".join(lines), "cv.txt")
+    for words in ("rà soát hợp đồng", "Niêm yết công khai", "Báo cáo tình hình"):
+        task = find(reading.prose_tasks, words)
+        assert leads(task) == ["các doanh nghiệp cho thuê lại lao động"], leads(task)
+
+
 # ---- 4. deadlines inside sentences -----------------------------------------------------------------
 
 @pytest.mark.parametrize("sentence, kind, due", [
