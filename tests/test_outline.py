@@ -186,6 +186,26 @@ def test_a_deadline_written_in_the_sentence(sentence, kind, due):
     assert deadline(task).kind == kind and deadline(task).due == due
 
 
+@pytest.mark.parametrize("sentence, kind", [
+    ("Sở Xây dựng thu dọn vật tư ở các công trình ven sông trước khi có lũ tràn về.", "event"),
+    ("Sở Tư pháp tổ chức phổ biến quy định mới ngay sau khi Kế hoạch được phê duyệt.", "event"),
+    ("Sở Y tế cử cán bộ tham gia đoàn kiểm tra khi có yêu cầu.", "event"),
+    ("Sau khi kiểm tra, Sở Xây dựng xử lý nghiêm các vi phạm.", "unknown"),
+])
+def test_a_duty_timed_by_an_event(sentence, kind):
+    _reading, tasks = tasks_of(["I. NHIỆM VỤ", f"- {sentence}"])
+    (task,) = tasks
+    assert deadline(task).kind == kind
+
+
+def test_an_items_time_written_in_its_later_sentence_is_the_items():
+    _reading, tasks = tasks_of(["I. NHIỆM VỤ", "1. Sở Xây dựng:",
+                                "- Chỉ đạo các chủ đầu tư rà soát toàn bộ công trường đang thi công. "
+                                "Bố trí đủ nhân lực, hoàn thành các hạng mục dở dang trước khi có lũ tràn về."])
+    (task,) = tasks
+    assert leads(task) == ["Sở Xây dựng"] and deadline(task).kind == "event"
+
+
 # ---- 5. no owner named ------------------------------------------------------------------------------
 
 def test_a_duty_whose_owner_is_named_nowhere_is_flagged():

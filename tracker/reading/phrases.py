@@ -71,6 +71,13 @@ _ANCHORS: list[tuple[str, re.Pattern]] = [
         r"(?:\d{1,3}|(?:(?:mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi|lam)\s*){1,3})\s*"
         r"(?:\(\s*\d{1,3}\s*\)\s*)?ngay(?:\s*lam\s*viec)?\s*,?\s*"
         r"(?:ke\s*tu|tu\s*ngay|tu\s*khi|sau\s*khi)[^,;.()]{0,100}", _A)),
+    # A duty timed by an event, not a date ("trước khi có lũ tràn về", "ngay sau khi được phê
+    # duyệt", "khi có yêu cầu"); only a duty with no date of its own takes it.
+    ("event", re.compile(
+        r"\b(?:ngay\s*sau\s*khi|ngay\s*khi|truoc\s*khi|sau\s*khi|khi\s*co)\s+"
+        r"(?:yeu\s*cau|phat\s*sinh|(?:lu|bao|mua|thien\s*tai|su\s*co|chi\s*dao|de\s*nghi|thong\s*tin)\b"
+        r"|[^,;.()]{0,40}?\b(?:duoc\s*(?:phe\s*duyet|ban\s*hanh|giao)|co\s*(?:quyet\s*dinh|van\s*ban)))"
+        r"[^,;.()]{0,40}", _A)),
     ("recurring", re.compile(
         r"(?:\b(?:truoc|vao|tu)\s*)?\bngay\s*\d{1,2}\s*(?:hang|moi)\s*(?:thang|quy|qui)\b"
         r"|\bdinh\s*ky\b(?:\s*(?:,|va|hoac|/)?\s*(?:hang\s*|moi\s*)?(?:quy|qui|thang|nam|tuan|"

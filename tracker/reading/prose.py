@@ -539,6 +539,13 @@ def _one_per_item(candidates: list[_Candidate]) -> list[_Candidate]:
             for target in candidate.targets:
                 if target not in first.targets:
                     first.targets.append(target)
+            later = candidate.sentence.deadlines
+            if first.deadline is None and later and max(d.strength for d in later) >= MEDIUM:
+                # The duty's time written in a later sentence of the item ("… Bố trí đủ nhân
+                # lực, hoàn thành trước khi có lũ tràn về.") is still the item's.
+                first.deadline = max(later, key=lambda d: d.strength)
+                first.reason += f"; thời hạn “{first.deadline.text}” ở câu sau"
+                first.reason_en += f"; deadline “{first.deadline.text}” in a later sentence"
             continue
         first_of.setdefault(id(node), candidate)
         kept.append(candidate)
