@@ -172,6 +172,25 @@ def test_whom_a_letter_asks_is_handed_its_numbered_items_even_undated():
         assert leads(task) == ["các doanh nghiệp cho thuê lại lao động"], leads(task)
 
 
+def test_a_conclusion_notices_ownerless_duties_belong_to_whom_it_is_for():
+    lines = ["VĂN PHÒNG CHÍNH PHỦ", "", "Số: 655/TB-VPCP", "", "Hà Nội, ngày 20 tháng 11 năm 2025", "",
+             "THÔNG BÁO", "Kết luận của Phó Thủ tướng tại buổi làm việc với tỉnh Hà Giang", "",
+             "I. ĐÁNH GIÁ CHUNG", "",
+             "Trong 10 tháng đầu năm 2025, tỉnh đã thực hiện quyết liệt các nhiệm vụ, giải pháp đề ra.", "",
+             "II. NHIỆM VỤ THỜI GIAN TỚI", "",
+             "1. Tỉnh cần tập trung chỉ đạo để hoàn thành cao nhất các chỉ tiêu năm 2025.", "",
+             "2. Rà soát, xây dựng kế hoạch đầu tư công trung hạn giai đoạn 2026 - 2030.", "",
+             "3. Bộ Tài chính hướng dẫn tỉnh hoàn thiện thủ tục đầu tư dự án.", "",
+             "Văn phòng Chính phủ thông báo để Ủy ban nhân dân tỉnh Hà Giang và các Bộ, cơ quan liên quan biết, "
+             "thực hiện./.", "", "Nơi nhận:", "- Như trên;", "- Lưu: VT."]
+    reading = read_plan_text("\n".join(lines), "tb.txt")
+    tasks = reading.prose_tasks
+    for words in ("hoàn thành cao nhất các chỉ tiêu", "kế hoạch đầu tư công trung hạn"):
+        assert leads(find(tasks, words)) == ["Ủy ban nhân dân tỉnh Hà Giang"]
+    assert leads(find(tasks, "hướng dẫn tỉnh hoàn thiện")) == ["Bộ Tài chính"]
+    assert not any("10 tháng đầu năm" in t.content for t in tasks)
+
+
 # ---- 4. deadlines inside sentences -----------------------------------------------------------------
 
 @pytest.mark.parametrize("sentence, kind, due", [

@@ -88,7 +88,7 @@ _IMPLEMENTATION = re.compile(r"^(to chuc thuc hien|trach nhiem thuc hien|to chuc
                              r"kiem tra,? giam sat|che do bao cao|phan cong (thuc hien|trach nhiem|nhiem vu))\b")
 _NOT_TASKS = re.compile(
     r"^(su can thiet|co so phap ly|can cu phap ly|can cu xay dung|muc dich|yeu cau|quan diem|"
-    r"thuc trang|tinh hinh|ket qua (dat duoc|thuc hien)|danh gia (ket qua|tinh hinh|thuc trang)|"
+    r"thuc trang|tinh hinh|ket qua (dat duoc|thuc hien)|danh gia (chung|ket qua|tinh hinh|thuc trang)|"
     r"nguyen nhan|han che|(cac )?hanh vi vi pham|xu phat|muc phat|che tai|thong tin lien he|dau moi lien he)\b")
 
 
@@ -451,12 +451,34 @@ def _inferred_for(node: _Node) -> _Mapping | None:
     return None
 
 
+# "Văn phòng Chính phủ thông báo để Ủy ban nhân dân tỉnh Sơn La và các Bộ … biết, thực hiện.":
+# whom a conclusion notice is for; its duties that name nobody are theirs.
+_FOR_WHOM = re.compile(r"\bthong\s*bao\s*(?:de|cho|toi)\s+(?P<who>[^.;:]{3,200}?)\s*(?:duoc\s*)?biet\s*,?\s*"
+                       r"(?:va\s*)?(?:chi\s*dao\s*)?(?:thuc\s*hien|trien\s*khai)", _A)
+
+
+def _addressee(text: str) -> OwnerPhrase | None:
+    """The document's own addressee, named in its closing formula, or None."""
+    folded = fold_chars(text)
+    matches = list(_FOR_WHOM.finditer(folded))
+    match = matches[-1] if matches else None   # the last one: the closing formula
+    if match is None:
+        return None
+    who = text[match.start("who"):match.end("who")]
+    reading = read_owners(who)
+    named = [m for m in reading.lead if not m.vague and not m.group]
+    if not named:
+        return None
+    reading.lead, reading.coordinate = named, []
+    return OwnerPhrase(who, reading, "inferred", note=text[match.start():match.end()])
+
+
 def _short(text: str, limit: int = 90) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
 
 
 def _judge(sentence: _Sentence, ctx: _Context, mapping_ids: set[int],
-           tcth_only: bool) -> _Candidate | None:
+           tcth_only: bool, addressee: OwnerPhrase | None = None) -> _Candidate | None:
     """Is the sentence a task, how sure is the reader, and why (in Vietnamese)."""
     deadline = max(sentence.deadlines, key=lambda d: d.strength) if sentence.deadlines else ctx.deadline
     strength = deadline.strength if deadline else NONE
@@ -502,6 +524,13 @@ def _judge(sentence: _Sentence, ctx: _Context, mapping_ids: set[int],
         title = _title_case(mapping.section_title or "phần phân công")
         who = (f"Chủ trì suy ra từ mục {title}: “{_short(mapping.sentence, 80)}”",
                f"Lead inferred from the part {title}: “{_short(mapping.sentence, 80)}”")
+    elif addressee is not None and sentence.node.kind in ("num", "letter", "dash", "plus") \
+            and not sentence.node.children:
+        # A duty naming nobody in a notice addressed to someone ("Tỉnh cần …"): the addressee's.
+        owner = addressee
+        row = "vague_heading"
+        who = (f"Cơ quan thực hiện là nơi văn bản gửi tới: “{_short(addressee.note, 80)}”",
+               f"Owner is whom the document is for: “{_short(addressee.note, 80)}”")
     else:
         row, who = "none", ("Chưa rõ cơ quan chủ trì", "No clear lead agency")
     confidence = CONFIDENCE[row][strength]
@@ -589,8 +618,9 @@ def read_prose(text: str, context: PlanContext, whole_document: bool) -> ProseRe
 
     candidates: list[_Candidate] = []
     loose_targets: list[_Sentence] = []
+    addressee = None if tcth_only else _addressee(text)
     for sentence, ctx in pairs:
-        candidate = _judge(sentence, ctx, mapping_ids, tcth_only)
+        candidate = _judge(sentence, ctx, mapping_ids, tcth_only, addressee)
         if candidate is not None:
             candidate.targets = list(sentence.targets)
             candidates.append(candidate)
