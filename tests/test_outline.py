@@ -191,6 +191,19 @@ def test_a_conclusion_notices_ownerless_duties_belong_to_whom_it_is_for():
     assert not any("10 tháng đầu năm" in t.content for t in tasks)
 
 
+def test_a_topic_heading_about_the_environment_is_not_an_owner():
+    # "Môi trường" (environment) folds like "mọi trường" (every school), a collective owner.
+    _reading, tasks = tasks_of(["I. NỘI DUNG", "1. Quan trắc môi trường nuôi trồng thủy sản",
+                                "a) Môi trường ao nuôi tôm",
+                                "- Điểm quan trắc: thực hiện quan trắc tại các vùng nuôi, cụ thể như sau:",
+                                "+ Xã Tân Tiến: lấy mẫu 01 vị trí vùng nuôi tôm Nga Tân.",
+                                "+ Xã Nga Sơn: lấy mẫu 01 vị trí vùng nuôi tôm Nga Thủy.",
+                                "2. Sở Nông nghiệp và Môi trường tổng hợp kết quả quan trắc, báo cáo UBND tỉnh "
+                                "trước ngày 15/12/2024."])
+    assert leads(find(tasks, "tổng hợp kết quả quan trắc")) == ["Sở Nông nghiệp và Môi trường"]
+    assert not any("Môi trường ao nuôi tôm" in lead for t in tasks for lead in leads(t))
+
+
 # ---- 4. deadlines inside sentences -----------------------------------------------------------------
 
 @pytest.mark.parametrize("sentence, kind, due", [

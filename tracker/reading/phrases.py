@@ -277,8 +277,8 @@ _NAME_FOLLOWERS = {"tinh", "huyen", "xa", "thanh", "thi", "quan", "cap", "cac", 
                    "ban", "tam", "an", "tra", "cuc", "bac", "hang", "doan", "kiem", "tu", "tran", "pho", "ly", "dao"}
 _TWO_WORD_STARTS = {s.strip() for s in _STARTS if " " in s.strip()}
 # Collective nouns after "các" / "từng" that make an owner ("các sở", "các cơ quan, đơn vị").
-_COLLECTIVE = re.compile(
-    r"^(?:cac|tung|moi|toan the)\s+(?:so|ban|nganh|phong|co quan|don vi|dia phuong|huyen|xa|phuong|"
+_COLLECTIVE = re.compile(       # ("môi trường", environment, folds like "mọi trường", every school)
+    r"^(?!moi\s+truong\b)(?:cac|tung|moi|toan the)\s+(?:so|ban|nganh|phong|co quan|don vi|dia phuong|huyen|xa|phuong|"
     r"thi tran|thanh pho|quan|doan the|hoi|truong(?! hop)|trung tam|chi cuc|cuc|bo|uy ban|ubnd|cap|"
     r"thanh vien|chu dau tu|to chuc doan the|doanh nghiep|tap doan|tong cong ty|to chuc|co so|hop tac xa|"
     r"pho thu tuong|bo truong|thu truong|chu tich|giam doc)\b", _A)
