@@ -204,6 +204,19 @@ def test_a_topic_heading_about_the_environment_is_not_an_owner():
     assert not any("Môi trường ao nuôi tôm" in lead for t in tasks for lead in leads(t))
 
 
+def test_an_item_that_spells_out_its_own_duty_in_dashes_is_one_task():
+    _reading, tasks = tasks_of(["I. NHIỆM VỤ", "Sở Nội vụ đề nghị các doanh nghiệp thực hiện các nội dung sau:",
+                                "1. Thường xuyên rà soát hợp đồng cho thuê lại lao động theo đúng quy định "
+                                "của Bộ luật Lao động, cụ thể:",
+                                "- Loại công việc cho thuê lại theo danh mục tại Phụ lục II.",
+                                "- Hợp đồng phải ký kết bằng văn bản.",
+                                "2. Báo cáo tình hình hoạt động trước ngày 20 tháng 6 năm 2024."])
+    review = find(tasks, "rà soát hợp đồng")
+    assert leads(review) == ["các doanh nghiệp"]
+    assert not any("Loại công việc" in t.content or "ký kết bằng văn bản" in t.content for t in tasks)
+    assert deadline(find(tasks, "Báo cáo tình hình")).due == date(2024, 6, 20)
+
+
 # ---- 4. deadlines inside sentences -----------------------------------------------------------------
 
 @pytest.mark.parametrize("sentence, kind, due", [

@@ -358,6 +358,27 @@ def _among_owner_headings(node: _Node) -> bool:
     return headings >= 2 and owners * 3 >= headings * 2
 
 
+# What closes an item whose dashes spell out its own duty ("…, cụ thể:", "… gồm:") and the
+# words a duty opens with when it is not an agency's name.
+_CONTENTS_FOLLOW = re.compile(r"(?:cu\s*the|nhu\s*sau|sau\s*day|bao\s*gom|gom|cac\s*noi\s*dung\s*sau)\s*:\s*$", _A)
+_DUTY_OPENING = re.compile(r"^(?:thuong\s*xuyen|tiep\s*tuc|tang\s*cuong|day\s*manh|khan\s*truong|chu\s*dong|"
+                           r"kip\s*thoi|nghiem\s*tuc|tap\s*trung)\b", _A)
+
+
+def _duty_with_contents(node: _Node) -> bool:
+    """An item that is a duty of its own and lists what it consists of: it opens with what
+    to do (not with an agency's name), is a sentence, and its sub-items name no owners."""
+    if node.kind not in ("num", "letter", "dash", "plus") or not node.children:
+        return False
+    folded = masked_fold(node.text)
+    if not _CONTENTS_FOLLOW.search(folded) or len(node.text.split()) < 10 or agency_start(node.text):
+        return False
+    opening = VERB.match(folded) or _DUTY_OPENING.match(folded)
+    if opening is None or not node.text[:1].isupper():
+        return False
+    return not any(agency_start(c.text) for c in node.children)
+
+
 def _is_lead_in(node: _Node) -> bool:
     return node.text.rstrip().endswith(":") or (node.kind in ("num", "letter") and bool(node.children)
                                                 and (pure_owner(node.text) is not None
@@ -374,6 +395,13 @@ def _sentences(root: _Node, context: PlanContext) -> list[tuple[_Sentence, _Cont
             if following is not inherited and child.kind in ("para", "roman"):
                 following = inherited          # a lead-in's list ends at the next paragraph
             ctx = following
+            if _is_lead_in(child) and _duty_with_contents(child):
+                # "1. Thường xuyên rà soát hợp đồng …, cụ thể:" then dashes spelling it out:
+                # one duty, its dashes are its contents.
+                if child.role != "skip" and not ctx.listing:
+                    out.extend(_read_pieces(child, split_sentences(child.text), ctx, context, duty=True))
+                visit(child, _Context(ctx.owner, ctx.deadline, True))
+                continue
             if _is_lead_in(child):
                 given = _lead_in(child, context)
                 deadline = given.deadline if given.deadline and given.deadline.strength >= MEDIUM else None
@@ -396,7 +424,7 @@ def _sentences(root: _Node, context: PlanContext) -> list[tuple[_Sentence, _Cont
 
 
 def _read_pieces(node: _Node, pieces: list[str], ctx: _Context,
-                 context: PlanContext) -> list[tuple[_Sentence, _Context]]:
+                 context: PlanContext, duty: bool = False) -> list[tuple[_Sentence, _Context]]:
     out: list[tuple[_Sentence, _Context]] = []
     previous: _Sentence | None = None
     for piece in pieces:
@@ -410,7 +438,7 @@ def _read_pieces(node: _Node, pieces: list[str], ctx: _Context,
                           or directed_by(piece, sentence.folded, ctx.owner))
         sentence.targets = targets_in(piece)
         previous = sentence
-        if node.kind == "roman" or node.children and not (sentence.owner or sentence.deadlines):
+        if node.kind == "roman" or node.children and not (sentence.owner or sentence.deadlines or duty):
             continue                       # a heading ("1.1. Cải cách thể chế")
         out.append((sentence, ctx))
     return out
