@@ -564,9 +564,12 @@ _INTRO = re.compile(r"(?:de|tren\s*co\s*so|can\s*cu|sau\s*khi|trong\s*qua\s*trin
 _SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-ZĐÀ-ỸÂĂÊÔƠƯ(“\"])")
 _PARENTHETICAL = re.compile(r"\((?P<inner>[A-ZĐÀ-ỸÂĂÊÔƠƯ][^()]{25,})\)")
 _PERCENT = re.compile(r"\d+(?:[.,]\d+)?\s*%")
+# "Sở Tư pháp chủ trì các nhiệm vụ về cải cách thể chế", "… chịu trách nhiệm nội dung tại mục 2":
+# who leads a part of the plan. (Not "chủ trì, phối hợp với … thực hiện các nhiệm vụ, giải pháp
+# để …", a duty of its own: the part must be named right after the tasks it hands out.)
 MAPPING = re.compile(
-    r"\b(?:chu\s*tri|phu\s*trach|chiu\s*trach\s*nhiem)\b[^;]*\b(?:nhiem\s*vu|noi\s*dung|linh\s*vuc)\b"
-    r"\s*(?:ve|doi\s*voi|thuoc)?\s*(?:linh\s*vuc)?", _A)
+    r"\b(?:chu\s*tri|phu\s*trach|chiu\s*trach\s*nhiem)\b[^;]{0,80}?\b(?:nhiem\s*vu|noi\s*dung|linh\s*vuc)\b"
+    r"(?:\s*,\s*giai\s*phap)?\s*(?:ve|doi\s*voi|thuoc|tai|o|trong|cua|so|\d|[ivx]+\b|linh\s*vuc)\s*(?:linh\s*vuc)?", _A)
 MAPPING_NUMBERS = re.compile(
     r"\b(?:nhiem\s*vu|noi\s*dung|muc)\s*(?:so\s*)?(?P<nums>(?:[ivx]+\s*\.\s*)?\d+(?:\.\d+)*"
     r"(?:\s*(?:,|va|;)\s*(?:[ivx]+\s*\.\s*)?\d+(?:\.\d+)*)*)", _A)
