@@ -220,8 +220,9 @@ def test_an_item_that_spells_out_its_own_duty_in_dashes_is_one_task():
 def test_a_duty_that_ends_on_the_plans_tasks_is_a_duty_not_who_leads_a_part():
     _reading, tasks = tasks_of(["I. NHIỆM VỤ", "1. Rà soát văn bản quy phạm pháp luật, hoàn thành trong quý II/2024.",
                                 "II. TỔ CHỨC THỰC HIỆN",
-                                "1. Sở Tài chính chủ trì, phối hợp với các Sở, ban, ngành và UBND cấp xã bố trí "
-                                "kinh phí trong dự toán hằng năm để triển khai các nhiệm vụ, giải pháp của Kế hoạch này.",
+                                "1. Sở Tài chính chủ trì, phối hợp với các Sở, ban, ngành và UBND cấp xã "
+                                "bố trí kinh phí trong dự toán hằng năm để triển khai các nhiệm vụ, giải pháp "
+                                "của Kế hoạch này.",
                                 "2. Sở Tư pháp chủ trì các nhiệm vụ về rà soát văn bản."])
     funds = find(tasks, "bố trí kinh phí")
     assert leads(funds) == ["Sở Tài chính"] and coordinators(funds)
