@@ -114,6 +114,8 @@ _ADVERB_HEAD = re.compile(r"(?:^|[;(:]|\b(?:thuc\s*hien|to\s*chuc|duoc|phai|can|
 _ACTION_AFTER = re.compile(r"\s*(?:to\s*chuc|kiem\s*tra|theo\s*doi|cap\s*nhat|ra\s*soat|tuyen\s*truyen|"
                            r"phoi\s*hop|thuc\s*hien|bao\s*cao|don\s*doc|huong\s*dan|giam\s*sat|tuan\s*tra|"
                            r"nam\s*bat|chu\s*dong|trien\s*khai|tong\s*hop|danh\s*gia)\b", _A)
+# "trước ngày 01/6 và 15/11 hằng năm": a second date joined to a first one needs no preposition.
+_AFTER_A_DATE = re.compile(r"\d{1,2}\s*(?:/\s*\d{1,2}|thang\s*\d{1,2})\s*(?:,|va|den|toi|-|–)\s*(?:ngay\s*)?$", _A)
 _CONNECT = re.compile(r"^\s*(?:,|-|–|den|toi|va|hoac)\s*(?:het\s*)?$", _A)
 # "Thời gian hoàn thành trình UBND tỉnh phê duyệt trong tháng 01/2016.": still the deadline of the
 # sentence before.
@@ -154,7 +156,8 @@ def deadline_phrases(text: str, context: PlanContext, folded: str | None = None)
             if kind == "continuous" and not _ADVERB_HEAD.search(before) and not _ACTION_AFTER.match(folded[e:]):
                 continue                   # "nhiệm vụ trọng tâm, thường xuyên": an adjective
             if kind in ("day", "month", "quarter", "half", "year", "yearpart"):
-                if prep is None and not (kind != "day" and _CLAUSE_HEAD.search(before)):
+                if prep is None and not (kind != "day" and _CLAUSE_HEAD.search(before)) \
+                        and not _AFTER_A_DATE.search(before):
                     continue
                 if kind == "year" and prep is None and not re.match(r"\s*[,:]", folded[e:e + 2]):
                     continue               # "Năm 2016, ..." heads a clause; "năm 2017 chưa đạt" does not
@@ -174,7 +177,8 @@ def deadline_phrases(text: str, context: PlanContext, folded: str | None = None)
             continue
         if merged and merged[-1][2] not in ("event", "recurring", "annual", "continuous") \
                 and kind not in ("event", "recurring", "annual", "continuous") \
-                and _CONNECT.match(folded[merged[-1][1]:start]):
+                and (_CONNECT.match(folded[merged[-1][1]:start])
+                     or not folded[merged[-1][1]:start].strip() and re.match(r"(?:den|toi)\b", folded[start:])):
             merged[-1] = (merged[-1][0], end, merged[-1][2])   # "từ tháng 3 đến tháng 7 năm 2020"
             continue
         merged.append((start, end, kind))
