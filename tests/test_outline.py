@@ -250,6 +250,7 @@ def test_a_deadline_written_in_the_sentence(sentence, kind, due):
     ("Sở Tư pháp tổ chức phổ biến quy định mới ngay sau khi Kế hoạch được phê duyệt.", "event"),
     ("Sở Y tế cử cán bộ tham gia đoàn kiểm tra khi có yêu cầu.", "event"),
     ("Sau khi kiểm tra, Sở Xây dựng xử lý nghiêm các vi phạm.", "unknown"),
+    ("Ban Công tác Mặt trận các thôn báo cáo ngay khi phát sinh vụ việc phức tạp.", "event"),
 ])
 def test_a_duty_timed_by_an_event(sentence, kind):
     _reading, tasks = tasks_of(["I. NHIỆM VỤ", f"- {sentence}"])
@@ -809,3 +810,11 @@ def test_item_numbers_a_scan_misread_are_read_as_meant():
     assert aviation.content.startswith("Bộ Giao thông vận tải") and leads(aviation) == ["Bộ Giao thông vận tải"]
     follow_up = find(tasks, "theo dõi, đôn đốc")
     assert follow_up.ref.startswith("II.") and follow_up.section.title.startswith("II. TỔ CHỨC")
+
+
+def test_a_standing_body_asked_with_others_and_an_adverb_before_the_verb():
+    _reading, tasks = tasks_of(["I. NHIỆM VỤ",
+                                "1. Đề nghị Thường trực HĐND, UBND, Ủy ban Kiểm tra Đảng ủy xã thường xuyên phối hợp "
+                                "trao đổi thông tin về các đơn thư phức tạp."])
+    (task,) = tasks
+    assert leads(task) == ["Thường trực HĐND", "UBND", "Ủy ban Kiểm tra Đảng ủy xã"]

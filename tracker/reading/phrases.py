@@ -74,6 +74,7 @@ _ANCHORS: list[tuple[str, re.Pattern]] = [
     # A duty timed by an event, not a date ("trước khi có lũ tràn về", "ngay sau khi được phê
     # duyệt", "khi có yêu cầu"); only a duty with no date of its own takes it.
     ("event", re.compile(
+        r"\bkhi\s*(?:co\s*)?phat\s*sinh\b[^,;.()]{0,40}|"
         r"\b(?:ngay\s*sau\s*khi|ngay\s*khi|truoc\s*khi|sau\s*khi|khi\s*co)\s+"
         r"(?:yeu\s*cau|phat\s*sinh|(?:lu|bao|mua|thien\s*tai|su\s*co|chi\s*dao|de\s*nghi|thong\s*tin)\b"
         r"|[^,;.()]{0,40}?\b(?:duoc\s*(?:phe\s*duyet|ban\s*hanh|giao)|co\s*(?:quyet\s*dinh|van\s*ban)))"
@@ -363,7 +364,10 @@ def owner_at(text: str, folded: str, pos: int, limit_words: int = 22) -> OwnerPh
             return None
         if not text[verb.start()].islower():
             continue                               # "Sở Xây dựng chủ trì": a name goes on
-        owner_text = re.sub(r"\s*,?\s*\b(cũng|đều|tự)\s*$", "", owner_text.strip(" ,:"), flags=re.IGNORECASE)
+        # (Adverbs between the owner and the verb: "… xã thường xuyên phối hợp", "Sở X cần chủ động …".)
+        owner_text = re.sub(r"(?:\s*,?\s*\b(?:cũng|đều|tự|thường xuyên|chủ động|tích cực|kịp thời|khẩn trương|"
+                            r"cần|phải|sẽ|nghiêm túc|tiếp tục|tập trung))+\s*$", "", owner_text.strip(" ,:"),
+                            flags=re.IGNORECASE)
         owner_text = re.split(r"\s+(?:do|bởi|nhằm|để|trong việc|về việc)\s+", owner_text, maxsplit=1)[0]
         words = fold_words(owner_text)
         if words and words[-1] in ("da", "dang", "vua"):
