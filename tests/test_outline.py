@@ -818,3 +818,21 @@ def test_a_standing_body_asked_with_others_and_an_adverb_before_the_verb():
                                 "trao đổi thông tin về các đơn thư phức tạp."])
     (task,) = tasks
     assert leads(task) == ["Thường trực HĐND", "UBND", "Ủy ban Kiểm tra Đảng ủy xã"]
+
+
+def test_headings_naming_whose_duties_follow_and_a_request_that_names_nobody():
+    lines = ["ỦY BAN NHÂN DÂN", "TỈNH HÀ GIANG", "", "Số: 52/CT-UBND", "", "Hà Giang, ngày 10 tháng 3 năm 2024", "",
+             "CHỈ THỊ", "Về bảo vệ tài nguyên nước", "", "Chủ tịch UBND tỉnh yêu cầu:", "",
+             "1. Sở Nông nghiệp và Môi trường có trách nhiệm", "", "a) Kiểm tra việc khai thác nước dưới đất.", "",
+             "b) Tổng hợp, báo cáo UBND tỉnh trước ngày 15/12/2024.", "",
+             "2. Các đơn vị cấp nước sạch trên địa bàn tỉnh có trách nhiệm:", "",
+             "a) Bảo đảm chất lượng nước cấp cho người dân.", "", "3. Trách nhiệm của UBND cấp xã", "",
+             "a) Tuyên truyền người dân sử dụng nước tiết kiệm.", "", "4. Bộ Ngoại giao:", "",
+             "a) Vận động các nước hỗ trợ công nghệ xử lý nước.", "", "Nơi nhận:", "- Như trên;"]
+    tasks = read_plan_text("\n".join(lines), "ct.txt").prose_tasks
+    assert leads(find(tasks, "Kiểm tra việc khai thác")) == ["Sở Nông nghiệp và Môi trường"]
+    assert leads(find(tasks, "Tổng hợp, báo cáo")) == ["Sở Nông nghiệp và Môi trường"]
+    assert leads(find(tasks, "chất lượng nước cấp")) == ["Các đơn vị cấp nước sạch trên địa bàn tỉnh"]
+    assert leads(find(tasks, "sử dụng nước tiết kiệm")) == ["UBND cấp xã"]
+    assert leads(find(tasks, "Vận động các nước")) == ["Bộ Ngoại giao"]
+    assert not any(t.content.startswith("Sở Nông nghiệp và Môi trường có trách nhiệm") for t in tasks)

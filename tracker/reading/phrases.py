@@ -362,8 +362,8 @@ def owner_at(text: str, folded: str, pos: int, limit_words: int = 22) -> OwnerPh
         owner_text = text[pos:verb.start()]
         if len(owner_text.split()) > limit_words or re.search(r"[;.()%]", owner_text):
             return None
-        if not text[verb.start()].islower():
-            continue                               # "Sở Xây dựng chủ trì": a name goes on
+        if not text[verb.start()].islower() or _NAME_BEFORE_VERB.search(folded, 0, verb.start()):
+            continue                               # "Sở Xây dựng chủ trì", "Bộ Ngoại giao": a name goes on
         # (Adverbs between the owner and the verb: "… xã thường xuyên phối hợp", "Sở X cần chủ động …".)
         owner_text = re.sub(r"(?:\s*,?\s*\b(?:cũng|đều|tự|thường xuyên|chủ động|tích cực|kịp thời|khẩn trương|"
                             r"cần|phải|sẽ|nghiêm túc|tiếp tục|tập trung))+\s*$", "", owner_text.strip(" ,:"),
@@ -378,8 +378,8 @@ def owner_at(text: str, folded: str, pos: int, limit_words: int = 22) -> OwnerPh
         verb_word = fold(verb.group(0))
         if verb_word in ("giao", "yeu cau", "de nghi"):    # "UBND tỉnh giao Sở Tư pháp ...": the next one
             inner = owner_at(text, folded, verb.end() + 1, limit_words)
-            if inner:
-                return inner
+            # ("Chủ tịch UBND tỉnh yêu cầu:" names who asks, never who does the work.)
+            return inner
         reading = _read_owner_phrase(owner_text, text, folded, verb)
         if not reading.lead:
             return None
@@ -486,12 +486,18 @@ def pure_owner(text: str) -> OwnerPhrase | None:
     body = re.split(r"\s+[-–]\s+(?=(?:cơ quan|đơn vị|thường trực|thành viên|trưởng|phó|chủ trì|đầu mối)\b)"
                     r"|\s*\((?=[^)]*\)?\s*:?\s*$)", text.rstrip(" :."), maxsplit=1, flags=re.IGNORECASE)[0]
     body = re.sub(r"^(?:giao|đề nghị|yêu cầu)\s*:?\s+(?=\S)", "", body.rstrip(" :."), flags=re.IGNORECASE)
+    # "Sở Y tế có trách nhiệm:", "Các đơn vị cấp nước có trách nhiệm thực hiện các nhiệm vụ sau": the
+    # heading names whose duties follow.
+    body = re.sub(r"\s+(?:có|chịu)\s+trách\s+nhiệm(?:\s+(?:thực\s+hiện|triển\s+khai))?"
+                  r"(?:\s+(?:các|những)\s+(?:nhiệm\s+vụ|nội\s+dung|việc)(?:\s+(?:sau\s+đây|sau|chủ\s+yếu\s+sau|cụ\s+thể"
+                  r"\s+sau|cụ\s+thể))?)?\s*$", "", body, flags=re.IGNORECASE)
     # "Đối với các sở, ngành:", "Trách nhiệm của đối tượng thực hiện kiểm kê:": a heading that
     # names whose duties follow, even when it is not an agency's name.
     named = re.match(r"^(?:\d+(?:\.\d+)*\.?\s*)?(?:đối với|trách nhiệm của|nhiệm vụ của|"
                      r"nhiệm vụ cụ thể của)\s+(?P<who>.+)$",
                      body, flags=re.IGNORECASE)
-    if named and text.rstrip().endswith(":") and len(named.group("who").split()) <= 12:
+    if named and (text.rstrip().endswith(":") or agency_start(named.group("who"))) \
+            and len(named.group("who").split()) <= 12:
         who = named.group("who").strip(" :.")
         if not agency_start(who):
             reading = read_owners(who)
@@ -504,7 +510,8 @@ def pure_owner(text: str) -> OwnerPhrase | None:
     # A verb ends a sentence's owner; one after a dash that goes on with a capital is a name's
     # ("Cục Kinh tế - Quản lý đầu tư xây dựng").
     dash = re.search(r"\s[-–]\s+(?=[A-ZĐÀ-Ỹ])", body)
-    if any(body[m.start()].islower() for m in VERB.finditer(folded) if not dash or m.start() < dash.start()):
+    if any(body[m.start()].islower() and not _NAME_BEFORE_VERB.search(folded, 0, m.start())
+           for m in VERB.finditer(folded) if not dash or m.start() < dash.start()):
         return None
     reading = read_owners(_SPLIT_AND.sub(", ", _TITLES.sub("", body)))
     reading.lead = [vague_if_generic(m) for m in reading.lead]
