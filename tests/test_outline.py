@@ -238,6 +238,7 @@ def test_a_duty_that_ends_on_the_plans_tasks_is_a_duty_not_who_leads_a_part():
     ("Sở Nội vụ tổng hợp, báo cáo định kỳ 6 tháng.", "recurring", None),
     ("Sở Nội vụ báo cáo kết quả trước ngày 01/6 và 15/11 hằng năm.", "recurring", None),
     ("Sở Văn hóa tổ chức tuyên truyền từ ngày 15/3 đến 30/4/2024.", "range", date(2024, 4, 30)),
+    ("Sở Văn hóa tổ chức biểu diễn theo kế hoạch hằng năm và dài hạn của ngành.", "unknown", None),
 ])
 def test_a_deadline_written_in_the_sentence(sentence, kind, due):
     _reading, tasks = tasks_of(["I. NHIỆM VỤ", f"- {sentence}"])

@@ -34,6 +34,8 @@ def names(mentions):
     ("Các Sở: Tư pháp, Văn hóa, Thể thao và Du lịch, Lao động - Thương binh và Xã hội",
      ["Sở Tư pháp", "Sở Văn hóa, Thể thao và Du lịch", "Sở Lao động - Thương binh và Xã hội"], []),
     ("Các Bộ: Tài chính, Kế hoạch và Đầu tư", ["Bộ Tài chính", "Bộ Kế hoạch và Đầu tư"], []),
+    ("Đài Truyền hình Việt Nam, Đài Tiếng nói Việt Nam, Thông tấn xã Việt Nam",
+     ["Đài Truyền hình Việt Nam", "Đài Tiếng nói Việt Nam", "Thông tấn xã Việt Nam"], []),
 ])
 def test_roles_and_splitting(cell, lead, coordinate):
     reading = read_owners(cell)

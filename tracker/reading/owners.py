@@ -29,7 +29,7 @@ _STARTS = (
     # A ministry's departments and a steering committee's working groups.
     "vu ", "tieu ban", "hoi dong", "to cong tac", "vien ",
     # Standing bodies of councils and committees ("Thường trực HĐND xã", "Thường trực Tỉnh ủy").
-    "thuong truc ",
+    "thuong truc ", "thong tan xa",
     # Associations a plan asks to take part ("Đề nghị: Hiệp hội Doanh nghiệp tỉnh, Liên minh HTX").
     "hiep hoi", "lien minh",
     # Heads of ministries, named by their post ("Bộ trưởng các Bộ, Thủ trưởng cơ quan ngang Bộ").

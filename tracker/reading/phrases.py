@@ -117,6 +117,10 @@ _ACTION_AFTER = re.compile(r"\s*(?:to\s*chuc|kiem\s*tra|theo\s*doi|cap\s*nhat|ra
                            r"nam\s*bat|chu\s*dong|trien\s*khai|tong\s*hop|danh\s*gia)\b", _A)
 # "trước ngày 01/6 và 15/11 hằng năm": a second date joined to a first one needs no preposition.
 _AFTER_A_DATE = re.compile(r"\d{1,2}\s*(?:/\s*\d{1,2}|thang\s*\d{1,2})\s*(?:,|va|den|toi|-|–)\s*(?:ngay\s*)?$", _A)
+# Plans and aims "hằng năm" qualifies ("theo kế hoạch hằng năm và dài hạn", "mục tiêu, nhiệm vụ hằng
+# năm"): no deadline. (A yearly budget estimate is a yearly duty: "dự toán kinh phí hằng năm".)
+_YEARLY_NOUN = re.compile(r"\b(?:ke\s*hoach|muc\s*tieu|nhiem\s*vu|chi\s*tieu|chuong\s*trinh|dai\s*han)"
+                          r"(?:\s*(?:,|va)\s*\w+)?\s*$", _A)
 _CONNECT = re.compile(r"^\s*(?:,|-|–|den|toi|va|hoac)\s*(?:het\s*)?$", _A)
 # "Thời gian hoàn thành trình UBND tỉnh phê duyệt trong tháng 01/2016.": still the deadline of the
 # sentence before.
@@ -156,6 +160,9 @@ def deadline_phrases(text: str, context: PlanContext, folded: str | None = None)
             prep = prep if prep and prep.group(0).strip() else None
             if kind == "continuous" and not _ADVERB_HEAD.search(before) and not _ACTION_AFTER.match(folded[e:]):
                 continue                   # "nhiệm vụ trọng tâm, thường xuyên": an adjective
+            if kind == "annual" and _YEARLY_NOUN.search(before):
+                continue                   # "kế hoạch hằng năm", "dự toán ngân sách hằng năm": the noun's
+
             if kind in ("day", "month", "quarter", "half", "year", "yearpart"):
                 if prep is None and not (kind != "day" and _CLAUSE_HEAD.search(before)) \
                         and not _AFTER_A_DATE.search(before):
