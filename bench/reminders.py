@@ -1,8 +1,11 @@
 """Reminder benchmark: one planning run over 100,000 assignments, and the outbox sender.
 
 Run it with ``python bench/reminders.py`` from the repository root (virtualenv active);
-``--profile`` also prints a cProfile of a planning run (suggested when the first run
-takes more than 30 s; it is not done by default, to keep a run within ~5 minutes).
+``--help`` lists the options: ``--assignments N`` (default 100,000; the agencies and
+tasks scale with it), ``--no-sender`` (planning only), ``--profile`` (also a cProfile of
+a planning run, suggested when the first run takes more than 30 s; it is not done by
+default, to keep a run within ~5 minutes). SQLite in a temporary file, or the database
+``TRACKER_BENCH_DATABASE_URL`` names (e.g. PostgreSQL; it is wiped).
 
 Setup: a temporary SQLite database, migrated (create_app + flask_migrate.upgrade), filled
 with SQLAlchemy Core bulk inserts: one provincial People's Committee (ubnd_tinh) with its
@@ -17,10 +20,13 @@ ledger is empty) and about 1 in 35 is owed a before-reminder. "Today" is the fir
 that is a working day (tracker.scheduling.workdays.WorkingCalendar); jobs run as of
 07:30 local time that day.
 
-Planning: ``run("reminders")``, ``run("overdue")``, ``run("escalation")`` timed each
-(time.perf_counter, one run each; each commits), with the steps planned and messages
-enqueued; then the same three again, which must plan nothing new. ``--profile`` repeats
-the first run under cProfile on a copy of the database taken before planning.
+Planning: ``run("reminders")``, ``run("overdue")``, ``run("escalation")``,
+``run("checkins")`` (the scheduler's daily order) timed each (time.perf_counter, one run
+each; each commits), with the steps planned and messages enqueued; then the same four
+again, which must plan nothing new; then the four on the next working day (an ordinary
+day's work: what fell due since); then, on the working day after, the scheduler's one
+pass for the four (``run_planning``). ``--profile`` repeats the first run under cProfile on
+a copy of the database taken before planning (SQLite only).
 
 Sender: an aiosmtpd Controller on a free loopback port with a handler that only counts;
 the app is pointed at it as tests/conftest.py does. The outbox is brought to exactly
@@ -35,9 +41,11 @@ asserted about speed.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import cProfile
 import io
+import os
 import platform
 import pstats
 import secrets
@@ -60,10 +68,11 @@ import sqlalchemy as sa  # noqa: E402
 from aiosmtpd.controller import Controller  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
+from tests.conftest import _reset_postgresql  # noqa: E402
 from tracker import create_app  # noqa: E402
 from tracker.addresses import bare_address  # noqa: E402
 from tracker.extensions import db  # noqa: E402
-from tracker.jobs import run  # noqa: E402
+from tracker.jobs import run, run_planning  # noqa: E402
 from tracker.mail.compose import ComposedMail, to_message  # noqa: E402
 from tracker.mail.outbox import enqueue  # noqa: E402
 from tracker.models import Agency, Assignment, Deadline, FocalOfficer, OutboxItem, OutboxMessage, Plan, SentStep, Task  # noqa: E402
@@ -72,10 +81,10 @@ from tracker.reading.text import fold  # noqa: E402
 from tracker.scheduling.workdays import WorkingCalendar  # noqa: E402
 
 SEEDS = ROOT / "seed_plans"
-AGENCIES, TASKS, PER_TASK = 2000, 5000, 20          # 100,000 assignments, 50 per agency
+AGENCIES, TASKS, PER_TASK = 2000, 5000, 20          # 100,000 assignments, 50 per agency (--assignments)
 PAST_DAYS, FUTURE_DAYS = 61, 304                     # due dates: a year, two months of it past
 MESSAGES, BATCH = 5000, 1000
-JOBS = ("reminders", "overdue", "escalation")
+JOBS = ("reminders", "overdue", "escalation", "checkins")
 PROFILE_OVER_SECONDS = 30.0
 TIMEZONE = "Asia/Ho_Chi_Minh"
 BASE_URL = "https://tracker.example.gov.vn"
@@ -261,19 +270,38 @@ def profile_planning(url: str, at: datetime) -> None:
     stats = pstats.Stats(profiler, stream=out).strip_dirs()
     stats.sort_stats("cumulative").print_stats(25)
     stats.sort_stats("tottime").print_stats(15)
-    print("\ncProfile of one planning run (3 jobs, on a copy of the database; the profiler "
+    print("\ncProfile of one planning run (4 jobs, on a copy of the database; the profiler "
           "inflates per-call costs):")
     print("\n".join(line for line in out.getvalue().splitlines() if line.strip()))
 
 
+def arguments(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--assignments", type=int, default=AGENCIES * 50,
+                        help="how many assignments (20 per task, 50 per agency; default %(default)s)")
+    parser.add_argument("--no-sender", action="store_true", help="time the planning runs only")
+    parser.add_argument("--profile", action="store_true",
+                        help="also a cProfile of the first planning run (SQLite only)")
+    return parser.parse_args(argv)
+
+
 def main() -> int:
+    global AGENCIES, TASKS
+    args = arguments()
+    TASKS = max(2, args.assignments // PER_TASK)
+    AGENCIES = max(1, TASKS * PER_TASK // 50)
     today = pick_today()
     at = datetime.combine(today, time(7, 30), ZoneInfo(TIMEZONE))
+    later = datetime.combine(WorkingCalendar().add_working_days(today, 1), time(7, 30), ZoneInfo(TIMEZONE))
     tmp = Path(tempfile.mkdtemp(prefix="tracker-bench-reminders-"))
     db_file, copy_file = tmp / "tracker.sqlite3", tmp / "before-planning.sqlite3"
+    url = os.environ.get("TRACKER_BENCH_DATABASE_URL") or f"sqlite:///{db_file}"
+    sqlite = url.startswith("sqlite")
+    if not sqlite:
+        _reset_postgresql(url)
     controller = None
     try:
-        app = create_app({"TESTING": True, "SECRET_KEY": secrets.token_urlsafe(32), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_file}",
+        app = create_app({"TESTING": True, "SECRET_KEY": secrets.token_urlsafe(32), "SQLALCHEMY_DATABASE_URI": url,
                           "TRACKER_SEED_DIR": str(SEEDS), "TRACKER_BASE_URL": BASE_URL,
                           "TRACKER_TIMEZONE": TIMEZONE, "TRACKER_MAIL_BATCH": BATCH})
         with app.app_context():
@@ -284,11 +312,20 @@ def main() -> int:
             seeding = perf_counter() - start
             db.session.remove()
             db.engine.dispose()                                  # checkpoints the WAL
-            shutil.copyfile(db_file, copy_file)
+            if sqlite:
+                shutil.copyfile(db_file, copy_file)
 
             # --- planning ------------------------------------------------------------
             first = planning(at)
             second = planning(at)
+            third = planning(later)
+            # The scheduler's way: the four jobs in one pass, on the working day after.
+            last = datetime.combine(WorkingCalendar().add_working_days(later.date(), 1), time(7, 30),
+                                    ZoneInfo(TIMEZONE))
+            start = perf_counter()
+            fourth = run_planning(last)
+            one_pass = perf_counter() - start
+            db.session.remove()
             ledger = db.session.scalar(sa.select(sa.func.count()).select_from(SentStep))
             planned = outbox_counts()
             kinds = dict(db.session.execute(sa.select(OutboxMessage.kind, sa.func.count())
@@ -298,51 +335,51 @@ def main() -> int:
                 .join(OutboxItem, OutboxItem.message_id == OutboxMessage.id)
                 .group_by(OutboxMessage.id).order_by(sa.func.count(OutboxItem.id).desc()).limit(1)).first()
 
-            # --- sender --------------------------------------------------------------
-            handler = Counter()
-            controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-            controller.start()
-            app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_SUPPRESS_SEND=False)
-            mail = app.extensions["mail"]
-            mail.server, mail.port, mail.suppress = "127.0.0.1", controller.port, False
-            fitted = fit_queue(at)
-            sender = app.config["MAIL_DEFAULT_SENDER"]
-            sizes = db.session.execute(sa.select(
-                sa.func.avg(sa.func.length(OutboxMessage.body_text) + sa.func.length(OutboxMessage.body_html)
-                            + sa.func.coalesce(sa.func.length(OutboxMessage.ics), 0)))
-                .where(OutboxMessage.state == QUEUED)).scalar()
-            start = perf_counter()
-            prepared = bare_messages(sender)
-            build_seconds = perf_counter() - start
-            db.session.remove()
+            # --- sender (as of the last planning run's day) ---------------------------
+            if not args.no_sender:
+                handler = Counter()
+                controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+                controller.start()
+                app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_SUPPRESS_SEND=False)
+                mail = app.extensions["mail"]
+                mail.server, mail.port, mail.suppress = "127.0.0.1", controller.port, False
+                fitted = fit_queue(last)
+                sender = app.config["MAIL_DEFAULT_SENDER"]
+                sizes = db.session.execute(sa.select(
+                    sa.func.avg(sa.func.length(OutboxMessage.body_text) + sa.func.length(OutboxMessage.body_html)
+                                + sa.func.coalesce(sa.func.length(OutboxMessage.ics), 0)))
+                    .where(OutboxMessage.state == QUEUED)).scalar()
+                start = perf_counter()
+                prepared = bare_messages(sender)
+                build_seconds = perf_counter() - start
+                db.session.remove()
 
-            batches, sent, start = 0, 0, perf_counter()
-            while True:
-                report = run("send", at)
-                batches += 1
-                sent += report.sent
-                if not report.sent and not report.retried:
-                    break
-                if report.errors:
-                    print(f"send errors: {report.errors[:3]}", file=sys.stderr)
-            outbox_seconds = perf_counter() - start
-            db.session.remove()
-            after_send = outbox_counts()
-            outbox_received, outbox_bytes = handler.messages, handler.bytes
+                batches, sent, start = 0, 0, perf_counter()
+                while True:
+                    report = run("send", last)
+                    batches += 1
+                    sent += report.sent
+                    if not report.sent and not report.retried:
+                        break
+                    if report.errors:
+                        print(f"send errors: {report.errors[:3]}", file=sys.stderr)
+                outbox_seconds = perf_counter() - start
+                db.session.remove()
+                after_send = outbox_counts()
+                outbox_received, outbox_bytes = handler.messages, handler.bytes
 
-            envelope_from = (bare_address(sender) or sender)
-            start = perf_counter()
-            with smtplib.SMTP("127.0.0.1", controller.port, timeout=30) as smtp:
-                for recipient, message in prepared:
-                    smtp.send_message(message, from_addr=envelope_from, to_addrs=[recipient])
-            bare_seconds = perf_counter() - start
-            bare_received = handler.messages - outbox_received
-            bare_bytes = handler.bytes - outbox_bytes
+                envelope_from = (bare_address(sender) or sender)
+                start = perf_counter()
+                with smtplib.SMTP("127.0.0.1", controller.port, timeout=30) as smtp:
+                    for recipient, message in prepared:
+                        smtp.send_message(message, from_addr=envelope_from, to_addrs=[recipient])
+                bare_seconds = perf_counter() - start
+                bare_received = handler.messages - outbox_received
+                bare_bytes = handler.bytes - outbox_bytes
 
         # --- report --------------------------------------------------------------------
-        plan_total = sum(s for s, _ in first.values())
-        again_total = sum(s for s, _ in second.values())
-        outbox_rate, bare_rate = sent / outbox_seconds, bare_received / bare_seconds
+        totals = {id(results): sum(s for s, _ in results.values()) for results in (first, second, third)}
+        plan_total = totals[id(first)]
         print(f"Data: {counts['agencies']:,} agencies (1 ubnd_tinh + office + {AGENCIES:,} so/phong), "
               f"{counts['officers']:,} focal officers, 1 plan, {counts['tasks']:,} tasks, "
               f"{counts['assignments']:,} assignments, {counts['deadlines']:,} deadlines "
@@ -350,44 +387,51 @@ def main() -> int:
               f"seeded in {seeding:.1f} s")
         print(f"Today: {today:%a %Y-%m-%d} (jobs at {at:%H:%M} {TIMEZONE})")
         print(f"Versions: Python {platform.python_version()}, SQLAlchemy {sa.__version__}, "
-              f"SQLite {sqlite3.sqlite_version}, aiosmtpd {aiosmtpd.__version__}\n")
+              f"SQLite {sqlite3.sqlite_version}, aiosmtpd {aiosmtpd.__version__}; database "
+              f"{sa.engine.make_url(url).get_backend_name()}\n")
 
         print(f"{'planning':<34} {'seconds':>9} {'steps':>8} {'messages':>9}  kinds")
-        for label, results in (("first run", first), ("second run (same day)", second)):
+        for label, results in (("first run", first), ("second run (same day)", second),
+                               ("next working day", third)):
             for name in JOBS:
                 seconds, r = results[name]
                 kinds_text = ", ".join(f"{k} {v:,}" for k, v in sorted(r.kinds.items())) or "—"
                 print(f"{label + ': ' + name:<34} {seconds:>9.2f} {r.steps:>8,} {r.messages:>9,}  {kinds_text}")
-            total = plan_total if results is first else again_total
+            total = totals[id(results)]
             print(f"{label + ': total':<34} {total:>9.2f} {sum(r.steps for _, r in results.values()):>8,} "
                   f"{sum(r.messages for _, r in results.values()):>9,}")
+        print(f"{'day after, one pass (run_planning)':<34} {one_pass:>9.2f} "
+              f"{sum(r.steps for r in fourth.values()):>8,} {sum(r.messages for r in fourth.values()):>9,}  "
+              f"selected {fourth['reminders'].selected:,}")
         print(f"\nledger: {ledger:,} sent steps; outbox after planning: "
               + ", ".join(f"{k} {v:,}" for k, v in sorted(planned.items()))
               + "; by kind: " + ", ".join(f"{k} {v:,}" for k, v in sorted(kinds.items())))
         if largest:
             print(f"largest message: {largest[0]} with {largest[1]:,} items")
-        print(f"\nsender: {MESSAGES:,} queued (dropped {fitted['dropped']:,} extra, added "
-              f"{fitted['added']:,} copies), mean stored size {sizes / 1024:.1f} KiB (text+html+ics); "
-              f"to_message of all {len(prepared):,} for the bare loop took {build_seconds:.2f} s "
-              f"({build_seconds / len(prepared) * 1000:.2f} ms each, not timed below)")
-        print(f"\n{'sender':<38} {'messages':>9} {'seconds':>9} {'msg/s':>9} {'MiB recvd':>10}")
-        print(f"{'outbox send_due (batch ' + str(BATCH) + ', ' + str(batches) + ' calls)':<38} "
-              f"{sent:>9,} {outbox_seconds:>9.2f} {outbox_rate:>9.1f} {outbox_bytes / 2 ** 20:>10.1f}")
-        print(f"{'bare smtplib, one connection':<38} {bare_received:>9,} {bare_seconds:>9.2f} "
-              f"{bare_rate:>9.1f} {bare_bytes / 2 ** 20:>10.1f}")
-        print(f"{'ratio outbox / bare':<38} {'':>9} {'':>9} {outbox_rate / bare_rate:>9.3f}")
-        print("outbox after sending: " + ", ".join(f"{k} {v:,}" for k, v in sorted(after_send.items())))
         problems = []
-        if sent != MESSAGES or outbox_received != MESSAGES or after_send.get(SENT, 0) < MESSAGES:
-            problems.append(f"outbox sent {sent}, server received {outbox_received}")
-        if bare_received != MESSAGES:
-            problems.append(f"bare loop: server received {bare_received}")
+        if not args.no_sender:
+            outbox_rate, bare_rate = sent / outbox_seconds, bare_received / bare_seconds
+            print(f"\nsender: {MESSAGES:,} queued (dropped {fitted['dropped']:,} extra, added "
+                  f"{fitted['added']:,} copies), mean stored size {sizes / 1024:.1f} KiB (text+html+ics); "
+                  f"to_message of all {len(prepared):,} for the bare loop took {build_seconds:.2f} s "
+                  f"({build_seconds / len(prepared) * 1000:.2f} ms each, not timed below)")
+            print(f"\n{'sender':<38} {'messages':>9} {'seconds':>9} {'msg/s':>9} {'MiB recvd':>10}")
+            print(f"{'outbox send_due (batch ' + str(BATCH) + ', ' + str(batches) + ' calls)':<38} "
+                  f"{sent:>9,} {outbox_seconds:>9.2f} {outbox_rate:>9.1f} {outbox_bytes / 2 ** 20:>10.1f}")
+            print(f"{'bare smtplib, one connection':<38} {bare_received:>9,} {bare_seconds:>9.2f} "
+                  f"{bare_rate:>9.1f} {bare_bytes / 2 ** 20:>10.1f}")
+            print(f"{'ratio outbox / bare':<38} {'':>9} {'':>9} {outbox_rate / bare_rate:>9.3f}")
+            print("outbox after sending: " + ", ".join(f"{k} {v:,}" for k, v in sorted(after_send.items())))
+            if sent != MESSAGES or outbox_received != MESSAGES or after_send.get(SENT, 0) < MESSAGES:
+                problems.append(f"outbox sent {sent}, server received {outbox_received}")
+            if bare_received != MESSAGES:
+                problems.append(f"bare loop: server received {bare_received}")
         if any(r.steps or r.messages for _, r in second.values()):
             problems.append("the second planning run planned something")
         for p in problems:
             print(f"FAIL: {p}", file=sys.stderr)
 
-        if "--profile" in sys.argv:
+        if args.profile and sqlite:
             profile_planning(f"sqlite:///{copy_file}", at)
         elif plan_total > PROFILE_OVER_SECONDS:
             print(f"\nplanning took over {PROFILE_OVER_SECONDS:.0f} s: run with --profile for a cProfile "
@@ -399,6 +443,7 @@ def main() -> int:
                 controller.stop()
         with contextlib.suppress(Exception):
             db.session.remove()
+            db.engine.dispose()
         shutil.rmtree(tmp, ignore_errors=True)
 
 

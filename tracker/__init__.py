@@ -32,6 +32,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from . import models  # noqa: F401  (register the mapped classes)
     from .feeds import changes
     changes.listen()        # writes mark the stored feeds they change
+    from .reminders import invalidation
+    invalidation.listen()   # writes send the assignments they change back to the reminder planner
 
     db.init_app(app)
     mailer.init_app(app)

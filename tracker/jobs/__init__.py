@@ -24,7 +24,7 @@ from ..mail import kinds
 from ..mail.alerts import alert_if_stalled
 from ..mail.outbox import SendReport, send_due
 from ..models import JobRun
-from ..reminders.planner import JOB_TRACKS, PlanReport, plan_digest, plan_messages
+from ..reminders.planner import JOB_TRACKS, PlanReport, plan_digest, plan_jobs, plan_messages
 from ..vocabulary import N_, Vocabulary
 
 log = logging.getLogger("tracker.jobs")
@@ -74,6 +74,26 @@ def run(name: str, at: datetime | None = None):
             raise
         _record(name, started, timer, OK_RUN, describe(report), describe(report, "en"))
         return report
+
+
+def run_planning(at: datetime | None = None) -> dict[str, PlanReport]:
+    """The daily planning jobs (``JOB_TRACKS``, in their order) in one pass over the
+    assignments (``plan_jobs``): the messages of running them one after the other, each
+    job recorded as its own run (with the pass's time). One transaction: if the pass
+    fails, nothing of it is kept and the error is raised (the scheduler then runs the jobs
+    one by one, so one failing job does not stop the others)."""
+    names = tuple(JOB_TRACKS)
+    with _at(at):
+        started, timer = clock.now(), time.monotonic()
+        try:
+            reports = plan_jobs(db.session(), clock.today(), [JOB_TRACKS[name] for name in names])
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+        for name, report in zip(names, reports, strict=True):
+            _record(name, started, timer, OK_RUN, describe(report), describe(report, "en"))
+        return dict(zip(names, reports, strict=True))
 
 
 def preview(name: str, at: datetime | None = None) -> PlanReport | RefreshReport:

@@ -51,7 +51,14 @@ def planning() -> None:
     assert _app is not None
     if not _leading("planning"):
         return
+    from . import run_planning
     with _app.app_context():
+        try:
+            for name, report in run_planning().items():      # one pass over the assignments
+                log.info("%s: %s", name, report)
+            return
+        except Exception:
+            log.exception("the planning pass failed: its jobs run one by one")
         for name in ("reminders", "overdue", "escalation", "checkins"):
             try:
                 log.info("%s: %s", name, run(name))

@@ -77,6 +77,9 @@ class Assignment(Removable, Model):
     #: last change to the row (import, edit, report): its events' LAST-MODIFIED and part of a draft's changes key
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow,
                                                  onupdate=utcnow)
+    #: the first day the reminder planner can owe this assignment a step (None: work it out on the next run;
+    #: 9999-12-31: never, unless something changes); kept by tracker.reminders.planner and .invalidation
+    next_step_on: Mapped[date | None] = mapped_column(index=True)
 
     task = relationship("Task", back_populates="assignments")
     agency = relationship("Agency")

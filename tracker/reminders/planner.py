@@ -6,20 +6,31 @@ the database, resolves people (focal officers, the agency head, the issuing comm
 office and leader in charge), composes and enqueues. Each (item, step) is recorded in the
 ``SentStep`` ledger in the same transaction as its messages, so a step is planned once,
 whatever happens to the job afterwards; the outbox then delivers it once.
+
+Incremental: a run looks only at the open assignments whose ``next_step_on`` is unknown
+(NULL) or has come, in chunks, with the ledger rows of those items only, and stores for
+each the first day it can be owed a step again (``rules.next_step_day``). Writes that
+change an assignment, its deadline, periods, history or plan set it back to NULL
+(``invalidation``); a change of the global inputs (the global policy, the calendar's
+exceptions, the reporting and check-in settings) or a run for an earlier day than the
+last one sets every assignment back (``_check_basis``).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import lru_cache
 from types import MappingProxyType
 from urllib.parse import urlsplit
 
+import holidays
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from ..addresses import valid_address
@@ -27,13 +38,27 @@ from ..config import reporting_calendar
 from ..mail.compose import MailItem, Recipient, compose
 from ..mail.links import feed_placeholder, signin_placeholder
 from ..mail.outbox import enqueue, idempotency_key
-from ..models import PLAN_ARCHIVED, Agency, Assignment, Occurrence, Plan, SentStep, Task
+from ..models import (
+    IN_PROGRESS,
+    NOT_STARTED,
+    PLAN_ARCHIVED,
+    Agency,
+    Assignment,
+    Occurrence,
+    Plan,
+    SentStep,
+    Setting,
+    Task,
+)
+from ..models.base import table_of
 from ..plans.statistics import Period, agency_statistics
 from ..plans.tracked import TrackedItem, local_date, tracked_items
 from ..reading.reporting import ReportingCalendar
 from ..scheduling.office_calendar import working_calendar
 from ..scheduling.ontime import OVERDUE, PENDING_ON_TIME
+from ..scheduling.workdays import WorkingCalendar
 from . import rules
+from .invalidation import replan_all
 from .policy import global_policy
 
 # Which planning job handles which tracks, and the message kind each track produces.
@@ -48,12 +73,22 @@ KIND_OF_TRACK = {rules.BEFORE: "reminder", rules.OVERDUE: "overdue",
                  rules.ESCALATION_COMMITTEE: "escalation_committee", rules.CHECKIN: "checkin"}
 
 
+OPEN = (NOT_STARTED, IN_PROGRESS)
+CHUNK = 500                     # assignments loaded and planned at a time (memory stays bounded)
+NEVER = date(9999, 12, 31)      # next_step_on of an assignment nothing can fall due for until it changes
+PLANNING_BASIS = "reminder_planning_basis"   # Setting: the global inputs the stored next_step_on follow
+# Bump when rules.schedule / due_steps change what they answer: every next_step_on is then redone.
+RULES_VERSION = 1
+
+
 @dataclass
 class PlanReport:
     messages: int = 0
     steps: int = 0
     without_recipient: int = 0
     kinds: dict[str, int] = field(default_factory=dict)
+    #: open assignments the run looked at (their next_step_on was unknown or had come)
+    selected: int = 0
 
 
 def _people(assignment: Assignment, audience: str) -> list[Recipient]:
@@ -110,56 +145,126 @@ def _items(assignment: Assignment, calendar,
 def plan_messages(session: Session, today: date, tracks: tuple[str, ...]) -> PlanReport:
     """Plan today's messages of the given tracks. Idempotent: running it twice plans nothing
     more. The caller commits."""
+    return plan_jobs(session, today, (tracks,))[0]
+
+
+def plan_jobs(session: Session, today: date, jobs: Sequence[tuple[str, ...]]) -> list[PlanReport]:
+    """Plan today's messages of several planning jobs (each given by its tracks) in one
+    pass over the assignments, as if the jobs ran one after the other in this order: for
+    each item the steps of one job are recorded before the next job's are chosen (an
+    escalation planned after the same day's first reminder, as a later job would). One
+    report per job. The caller commits."""
     config = current_app.config
     base_url = config["TRACKER_BASE_URL"].rstrip("/")
     calendar = working_calendar(session)
-    report = PlanReport()
+    reports = [PlanReport() for _ in jobs]
     if not calendar.is_working_day(today):
-        return report                      # nothing on days off; the next run catches up
+        return reports                      # nothing on days off; the next run catches up
     defaults = global_policy(session)
     reporting = reporting_calendar(config)
     checkin_periods = config["TRACKER_CHECKIN_PERIODS"]
-    sent: dict[str, set[str]] = defaultdict(set)
-    for item_key, step_key in session.execute(select(SentStep.item_key, SentStep.step_key)):
-        sent[item_key].add(step_key)
+    basis = _check_basis(session, today, _basis(defaults, calendar, reporting, checkin_periods,
+                                                config["TRACKER_TIMEZONE"]))
 
-    assignments = session.scalars(
-        select(Assignment).join(Assignment.task).join(Task.plan)
-        .where(Plan.status != PLAN_ARCHIVED, Assignment.status.in_(("not_started", "in_progress")))
-        .options(selectinload(Assignment.deadline), selectinload(Assignment.occurrences),
-                 selectinload(Assignment.history),
-                 selectinload(Assignment.agency).selectinload(Agency.officers),
-                 selectinload(Assignment.task).selectinload(Task.plan)))
-    # (kind, email) → recipient, [(MailItem, assignment id, occurrence id, step key)]
-    outgoing: dict[tuple[str, str, str], tuple[Recipient, list]] = {}
+    open_work = (Plan.status != PLAN_ARCHIVED, Assignment.status.in_(OPEN))
+    ids = session.scalars(
+        select(Assignment.id).join(Assignment.task).join(Task.plan)
+        .where(*open_work, or_(Assignment.next_step_on.is_(None), Assignment.next_step_on <= today))
+        .order_by(Assignment.id)).all()
+    for report in reports:
+        report.selected = len(ids)
+    # Per job: (kind, email, name) → recipient, [(MailItem, assignment id, occurrence id, step key)]
+    outgoing: list[dict[tuple[str, str, str], tuple[Recipient, list]]] = [{} for _ in jobs]
     new_steps: list[tuple[str, str]] = []
+    next_days: list[dict] = []
     policies: dict[int, rules.ReminderPolicy] = {}
-    for assignment in assignments:
-        plan = assignment.task.plan
-        if plan.id not in policies:
-            policies[plan.id] = defaults.merged(plan.reminder_policy or {})
-        policy = policies[plan.id]
-        for item_key, occurrence_id, item, occurrence in _items(assignment, reporting, checkin_periods):
-            steps = [s for s in rules.due_steps(item, policy, calendar, today, sent[item_key])
-                     if s.track in tracks]
-            # "Nhắc lần n" counts the notices this agency has actually been sent for the item,
-            # not the schedule's ordinal (downtime or a late start skip some).
-            notices = sum(1 for k in sent[item_key] if rules.track_of(k) == rules.OVERDUE)
-            for step in steps:
-                if step.track == rules.OVERDUE:
-                    step = replace(step, number=notices + 1)
-                people = _people(assignment, step.audience)
-                sent[item_key].add(step.key)
-                new_steps.append((item_key, step.key))
-                report.steps += 1
-                if not people:
-                    report.without_recipient += 1
-                    continue
-                mail_item = _mail_item(assignment, occurrence, item, step, calendar, today, base_url)
-                kind = KIND_OF_TRACK[step.track]
-                for person in people:
-                    slot = outgoing.setdefault((kind, person.email.lower(), person.name), (person, []))
-                    slot[1].append((mail_item, assignment.id, occurrence_id, step.key))
+    for start in range(0, len(ids), CHUNK):
+        # Locked on PostgreSQL until the run commits: a write to one of these rows (and the
+        # invalidation it brings) waits, so it cannot be overwritten by a day worked out
+        # from what it changed.
+        assignments = session.scalars(
+            select(Assignment).join(Assignment.task).join(Task.plan)
+            .where(Assignment.id.in_(ids[start:start + CHUNK]), *open_work)
+            .order_by(Assignment.id)
+            .options(selectinload(Assignment.deadline), selectinload(Assignment.occurrences),
+                     selectinload(Assignment.history),
+                     selectinload(Assignment.agency).selectinload(Agency.officers),
+                     selectinload(Assignment.task).selectinload(Task.plan))
+            .with_for_update(of=Assignment)).all()
+        items = {a.id: _items(a, reporting, checkin_periods) for a in assignments}
+        sent: dict[str, set[str]] = defaultdict(set)
+        keys = sorted({key for entries in items.values() for key, *_ in entries})
+        for item_key, step_key in session.execute(
+                select(SentStep.item_key, SentStep.step_key).where(SentStep.item_key.in_(keys))):
+            sent[item_key].add(step_key)
+        for assignment in assignments:
+            plan = assignment.task.plan
+            if plan.id not in policies:
+                policies[plan.id] = defaults.merged(plan.reminder_policy or {})
+            policy = policies[plan.id]
+            next_day = NEVER
+            for item_key, occurrence_id, item, occurrence in items[assignment.id]:
+                for tracks, report, slots in zip(jobs, reports, outgoing, strict=True):
+                    _plan_item(assignment, item_key, occurrence_id, item, occurrence, policy, calendar, today,
+                               sent[item_key], tracks, report, slots, new_steps, base_url)
+                # Owed something still today (another job's track) or the first day it can be.
+                if rules.due_steps(item, policy, calendar, today, sent[item_key]):
+                    next_day = today
+                else:
+                    next_day = min(next_day, rules.next_step_day(item, policy, calendar, today, sent[item_key])
+                                   or NEVER)
+            if next_day != assignment.next_step_on:
+                next_days.append({"b_id": assignment.id, "b_day": next_day, "b_seen": assignment.next_step_on})
+
+    for slots, report in zip(outgoing, reports, strict=True):
+        _enqueue(session, slots, report, today, base_url)
+    for item_key, step_key in new_steps:
+        session.add(SentStep(item_key=item_key, step_key=step_key))
+    if next_days:
+        table = table_of(Assignment)
+        # Only where it is still what was read (a write since has cleared a day it had), and
+        # updated_at is left as it is: it is the row's last change for people and feeds.
+        session.connection().execute(
+            update(table).where(table.c.id == bindparam("b_id"),
+                                table.c.next_step_on.is_not_distinct_from(bindparam("b_seen")))
+            .values(next_step_on=bindparam("b_day"), updated_at=table.c.updated_at), next_days)
+    basis.value = {"basis": basis.value["basis"], "day": today.isoformat()}
+    session.flush()
+    return reports
+
+
+def _plan_item(assignment: Assignment, item_key: str, occurrence_id: int | None, item: rules.Item,
+               occurrence: Occurrence | None, policy: rules.ReminderPolicy, calendar: WorkingCalendar, today: date,
+               sent: set[str], tracks: tuple[str, ...], report: PlanReport,
+               outgoing: dict[tuple[str, str, str], tuple[Recipient, list]], new_steps: list[tuple[str, str]],
+               base_url: str) -> None:
+    """One job's steps of one item today: into the ledger (``sent`` and ``new_steps``) and
+    into its recipients' messages (``outgoing``)."""
+    steps = [s for s in rules.due_steps(item, policy, calendar, today, sent) if s.track in tracks]
+    # "Nhắc lần n" counts the notices this agency has actually been sent for the item,
+    # not the schedule's ordinal (downtime or a late start skip some).
+    notices = sum(1 for k in sent if rules.track_of(k) == rules.OVERDUE)
+    for step in steps:
+        if step.track == rules.OVERDUE:
+            step = replace(step, number=notices + 1)
+        people = _people(assignment, step.audience)
+        sent.add(step.key)
+        new_steps.append((item_key, step.key))
+        report.steps += 1
+        if not people:
+            report.without_recipient += 1
+            continue
+        mail_item = _mail_item(assignment, occurrence, item, step, calendar, today, base_url)
+        kind = KIND_OF_TRACK[step.track]
+        for person in people:
+            slot = outgoing.setdefault((kind, person.email.lower(), person.name), (person, []))
+            slot[1].append((mail_item, assignment.id, occurrence_id, step.key))
+
+
+def _enqueue(session: Session, outgoing: dict[tuple[str, str, str], tuple[Recipient, list]], report: PlanReport,
+             today: date, base_url: str) -> None:
+    """One message per person and kind, listing every item it is about."""
+    config = current_app.config
     for (kind, email, _), (person, entries) in outgoing.items():
         items = [_signed(e[0], person, base_url) for e in entries]
         feed_url = None
@@ -175,10 +280,35 @@ def plan_messages(session: Session, today: date, tracks: tuple[str, ...]) -> Pla
                    person.name, person.language):
             report.messages += 1
             report.kinds[kind] = report.kinds.get(kind, 0) + 1
-    for item_key, step_key in new_steps:
-        session.add(SentStep(item_key=item_key, step_key=step_key))
-    session.flush()
-    return report
+
+
+def _basis(policy: rules.ReminderPolicy, calendar: WorkingCalendar, reporting: ReportingCalendar,
+           checkin_periods: Sequence[str], timezone: str) -> str:
+    """A digest of the global inputs every stored next_step_on follows from: when any of
+    them changes (an administrator's policy or calendar exception, the deployment's
+    reporting settings, a new holidays library), every day is worked out again."""
+    inputs = {"policy": policy.as_dict(),
+              "exceptions": sorted((d.isoformat(), e.working) for d, e in calendar.exceptions.items()),
+              "checkin_periods": list(checkin_periods), "cutoff_day": reporting.cutoff_day,
+              "submission_days": sorted(reporting.submission_days.items()), "timezone": timezone,
+              "holidays": holidays.__version__, "rules": RULES_VERSION}
+    return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
+
+
+def _check_basis(session: Session, today: date, basis: str) -> Setting:
+    """The stored basis, brought up to ``basis``. When the global inputs changed since the
+    last run, or this run is for an earlier day (an operator replaying a day), no stored
+    next_step_on can be trusted: all are set back to NULL, in one UPDATE. The run records
+    its day on the returned row."""
+    setting = session.get(Setting, PLANNING_BASIS)
+    if setting is None:
+        setting = Setting(key=PLANNING_BASIS, value={})
+        session.add(setting)
+    stored = setting.value or {}
+    if stored.get("basis") != basis or str(stored.get("day", "")) > today.isoformat():
+        replan_all(session)
+        setting.value = {"basis": basis, "day": today.isoformat()}
+    return setting
 
 
 def _signed(item: MailItem, person: Recipient, base_url: str) -> MailItem:

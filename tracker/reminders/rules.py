@@ -460,3 +460,32 @@ def due_steps(item: Item, policy: ReminderPolicy, calendar: WorkingDays, today: 
             continue                     # held until the agency itself has been told
         chosen.append(newest)
     return chosen
+
+
+def next_step_day(item: Item, policy: ReminderPolicy, calendar: WorkingDays, after: date,
+                  sent: Set[str]) -> date | None:
+    """The first day after ``after`` on which ``due_steps`` can return a step for ``item``,
+    as long as nothing about it changes but ``sent`` (None: never).
+
+    It is the earliest step scheduled after ``after`` that is not in ``sent``, leaving out
+    escalations while they are held (they wait for a reminder, which is itself a step);
+    ``due_steps`` on any earlier day finds the same latest step of each track as on
+    ``after``. Used to skip an item on the days between (tracker.reminders.planner): a day
+    too early costs a look, a day too late would lose a step.
+    """
+    if not item.active:
+        return None
+    # Far enough for every track: before-steps end on the due date, check-ins on the last
+    # cut-off, escalations and the next overdue notice within so many working days of
+    # the due date, the first day of tracking, or ``after``.
+    start = max(d for d in (after, item.due, item.tracking_from, *item.cutoffs) if d is not None)
+    horizon = calendar.add_working_days(start, max(policy.overdue_every, policy.escalate_head_after,
+                                                   policy.escalate_committee_after) + 1)
+    reminded = policy.escalate_unreminded or any(track_of(k) in _DUE_RELATIVE_TRACKS for k in sent)
+    for step in schedule(item, policy, calendar, until=horizon):
+        if step.scheduled <= after or step.key in sent:
+            continue
+        if step.track in (ESCALATION_HEAD, ESCALATION_COMMITTEE) and not reminded:
+            continue
+        return step.scheduled              # steps come by day
+    return None
