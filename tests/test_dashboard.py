@@ -201,7 +201,8 @@ def workbook_table(data: bytes):
 
 XLSX_COLUMNS = {"Hoàn thành đúng hạn": "done_on_time", "Hoàn thành quá hạn": "done_late",
                 "Đang thực hiện trong hạn": "pending_on_time", "Quá hạn chưa hoàn thành": "overdue",
-                "Tổng số": "total", "Đã đến hạn": "fallen_due", "Tỷ lệ đúng hạn": "rate",
+                "Tổng số": "total", "Đã đến hạn": "fallen_due", "Tỷ lệ hoàn thành": "completion",
+                "Tỷ lệ đúng hạn": "rate",
                 "Được gia hạn": "extended", "Đã cảnh báo, vẫn quá hạn": "escalations"}
 
 
@@ -211,7 +212,13 @@ def _check_row(where: str, got: dict, want: Counter) -> None:
         assert int(got[key]) == want[key], (where, key, got, dict(want))
     assert int(got["total"]) == sum(want[c] for c in CATEGORIES), (where, got)
     assert int(got["fallen_due"]) == want["done_on_time"] + want["done_late"] + want["overdue"], where
-    rate, shown = _rate(want), got["rate"]
+    fallen = want["done_on_time"] + want["done_late"] + want["overdue"]
+    completion = (want["done_on_time"] + want["done_late"]) / fallen if fallen else None
+    for rate, shown in ((_rate(want), got["rate"]), (completion, got.get("completion", "absent"))):
+        _check_rate(where, rate, shown)
+
+
+def _check_rate(where: str, rate: float | None, shown) -> None:
     if rate is None:
         assert shown in ("—", None), (where, shown)
     elif isinstance(shown, str):                  # the page: "66,7%"
@@ -232,7 +239,8 @@ def compare(client, session, plan: Plan, as_of: date, query: dict, start, end,
     assert set(module) == set(want)
     for name, row in module.items():
         got = {k: getattr(row, k) for k in (*CATEGORIES, "extended", "escalations", "total", "fallen_due")}
-        _check_row(f"module {name}", {**got, "rate": row.on_time_rate}, want[name])
+        _check_row(f"module {name}", {**got, "rate": row.on_time_rate, "completion": row.completion_rate},
+                   want[name])
     assert [r.overdue for r in stats.rows] == sorted((r.overdue for r in stats.rows), reverse=True)
 
     args = {"plan": plan.id, **query, **({"coord": "1"} if coordinating else {})}
@@ -241,8 +249,10 @@ def compare(client, session, plan: Plan, as_of: date, query: dict, start, end,
     body, totals = page_table(page.text)
     assert [name for name, _ in body] == [(r.name or UNRESOLVED) for r in stats.rows]
     for name, cells in body:
-        _check_row(f"page {name}", {**cells, "rate": cells["on_time_rate"]}, want[name])
-    _check_row("page totals", {**totals, "rate": totals["on_time_rate"]}, _totals(want))
+        _check_row(f"page {name}", {**cells, "rate": cells["on_time_rate"], "completion": cells["completion_rate"]},
+                   want[name])
+    _check_row("page totals", {**totals, "rate": totals["on_time_rate"], "completion": totals["completion_rate"]},
+               _totals(want))
     assert f"tính đến ngày {as_of:%d/%m/%Y}" in page.text
 
     export = client.get("/dashboard/export.xlsx", query_string=args)

@@ -17,6 +17,7 @@ from .jobs import jobs_cli, scheduler_cli
 from .outbox import outbox_cli
 from .plans import plans_cli
 from .policy import policy_cli
+from .reports import reports_cli
 from .seed import seed_command
 from .tasks import tasks_cli
 
@@ -33,6 +34,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(plans_cli)
     app.cli.add_command(tasks_cli)
     app.cli.add_command(agencies_cli)
+    app.cli.add_command(reports_cli)
     app.cli.add_command(seed_command)
 
 

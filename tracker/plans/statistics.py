@@ -27,6 +27,26 @@ Cells and their lists
   by ``in_column``, and a cell's list is the same items picked by the same rule, so the
   dashboard's "5" opens a list of exactly five.
 
+The categories offices report besides the four (docs/domain.md, "On-time categories")
+  Asked for with ``Horizons`` (the periodic report asks; the dashboard's table does not), on
+  the same items and by the same ``in_column``:
+
+  * no deadline ("không thời hạn"): items with no due date (continuous, event, external,
+    unknown) of a plan whose year overlaps the period, not paused or cancelled; counted
+    beside the four, never in them nor in a rate (``undated=True`` adds them);
+  * due soon ("sắp đến hạn"): open and not yet due, the plan's own date within
+    ``soon_days`` working days of the as-of day;
+  * due in the period ("đến hạn trong kỳ"): every dated item counted, since the period is a
+    window on the plan's own date (a report adds the items of earlier periods still overdue
+    separately);
+  * not updated ("chưa cập nhật"): not done on the as-of day and no progress report for
+    ``stale_days`` days (counting from the item's start when it never had one);
+  * long overdue: overdue by more than ``long_overdue_days`` days.
+
+Rates
+  Completion rate (as the Government Office reports it): done, on time or late, over fallen
+  due. On-time rate: done on time over fallen due. None when nothing has fallen due.
+
 Plans list
   ``plan_progress`` gives, in one query for many plans, done / total items and the overdue ones
   (against the plan's own date, every role), the same items the dashboard counts.
@@ -52,11 +72,13 @@ from ..models import (
     Occurrence,
     OutboxItem,
     OutboxMessage,
+    StatusChange,
     Task,
 )
 from ..reading.text import fold
-from ..scheduling.ontime import CATEGORIES, OVERDUE, PENDING_ON_TIME
-from .tracked import local_date, tracked_items
+from ..scheduling.ontime import CATEGORIES, DONE_LATE, DONE_ON_TIME, OVERDUE, PENDING_ON_TIME
+from ..scheduling.workdays import WorkingCalendar
+from .tracked import TrackedItem, local_date, tracked_items
 
 ESCALATION_KINDS = ("escalation_head", "escalation_committee")   # lowest level first
 #: the table's number columns that are counts of items (a list can be opened for each)
@@ -65,6 +87,30 @@ COLUMNS = (*CATEGORIES, "total", "fallen_due", "extended", "escalations")
 _TALLIED = (*CATEGORIES, "extended", "escalations")
 #: how a list of items can be ordered
 SORTS = ("deadline", "agency", "late")
+
+#: the category of an item without a due date (counted only when asked: ``undated``)
+NO_DEADLINE = "no_deadline"
+#: the categories offices report besides the four official ones (``Horizons``)
+EXTRA_COLUMNS = (NO_DEADLINE, "due_soon", "due_in_period", "stale", "long_overdue")
+#: every column ``in_column`` knows
+ALL_COLUMNS = (*COLUMNS, *EXTRA_COLUMNS)
+_EXTRA_TALLIED = (NO_DEADLINE, "due_soon", "stale", "long_overdue")
+#: defaults of ``Horizons``: due within 7 working days, no report for 30 days, 30 days late
+DUE_SOON_WORKING_DAYS = 7
+STALE_DAYS = 30
+LONG_OVERDUE_DAYS = 30
+_FALLEN_DUE = (DONE_ON_TIME, DONE_LATE, OVERDUE)
+
+
+@dataclass(frozen=True)
+class Horizons:
+    """How far "due soon", "not updated" and "long overdue" reach, and the working calendar
+    "due soon" counts in."""
+
+    calendar: WorkingCalendar
+    soon_days: int = DUE_SOON_WORKING_DAYS
+    stale_days: int = STALE_DAYS
+    long_overdue_days: int = LONG_OVERDUE_DAYS
 
 
 @dataclass(frozen=True)
@@ -112,10 +158,30 @@ class AgencyRow:
     extended: int = 0
     #: items escalated and still overdue
     escalations: int = 0
+    #: the extra categories (``Horizons``; zero unless asked for)
+    no_deadline: int = 0
+    due_soon: int = 0
+    stale: int = 0
+    long_overdue: int = 0
 
     @property
     def total(self) -> int:
+        """The dated items: the four categories."""
         return self.done_on_time + self.done_late + self.pending_on_time + self.overdue
+
+    @property
+    def due_in_period(self) -> int:
+        """Dated items due in the period: all of them (the period is a window on the due date)."""
+        return self.total
+
+    @property
+    def assigned(self) -> int:
+        """Every item: dated ones and those without a deadline."""
+        return self.total + self.no_deadline
+
+    @property
+    def done(self) -> int:
+        return self.done_on_time + self.done_late
 
     @property
     def fallen_due(self) -> int:
@@ -127,18 +193,24 @@ class AgencyRow:
         """Done on time / fallen due; None when nothing has fallen due."""
         return self.done_on_time / self.fallen_due if self.fallen_due else None
 
+    @property
+    def completion_rate(self) -> float | None:
+        """Done (on time or late) / fallen due, as the Government Office reports it; None when
+        nothing has fallen due."""
+        return self.done / self.fallen_due if self.fallen_due else None
+
     def count(self, column: str) -> int:
         """The number in ``column`` (any of ``COLUMNS``)."""
         return getattr(self, column)
 
     def tally(self, item: CountedItem) -> None:
         """Count one item in every column it belongs to (``in_column``)."""
-        for name in _TALLIED:
+        for name in (*_TALLIED, *_EXTRA_TALLIED):
             if in_column(item, name):
                 setattr(self, name, getattr(self, name) + 1)
 
     def add(self, other: AgencyRow) -> None:
-        for name in _TALLIED:
+        for name in (*_TALLIED, *_EXTRA_TALLIED):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
@@ -168,33 +240,42 @@ class CountedItem:
     #: the status on the as-of day (done later counts as in progress)
     status: str
     #: on-time category against the plan's own date, and the days past it (overdue: on the
-    #: as-of day; done late: when done; 0 otherwise)
+    #: as-of day; done late: when done; 0 otherwise); NO_DEADLINE for an item without a date
     category: str
     days_late: int
-    #: the working due date (after extensions) and the plan's own date
-    due: date
-    plan_due: date
+    #: the working due date (after extensions) and the plan's own date (None: no deadline)
+    due: date | None
+    plan_due: date | None
     #: an approved extension moved the due date
     extended: bool
     #: escalation_head or escalation_committee when an escalation is open (the highest level
     #: reached), with the local date it was first planned; None otherwise
     escalation_level: str | None = None
     escalated_on: date | None = None
+    #: the extra categories (``Horizons``; False unless asked for): due soon, not updated,
+    #: overdue by more than the long-overdue days; and the local day of the last progress
+    #: report on or before the as-of day
+    due_soon: bool = False
+    stale: bool = False
+    long_overdue: bool = False
+    last_report: date | None = None
 
 
 def in_column(item: CountedItem, column: str) -> bool:
     """Whether ``item`` is counted in the table's ``column``: the one rule behind a cell's number
     and the list it opens."""
-    if column in CATEGORIES:
+    if column in CATEGORIES or column == NO_DEADLINE:
         return item.category == column
-    if column == "total":
-        return True
+    if column in ("total", "due_in_period"):
+        return item.category in CATEGORIES
     if column == "fallen_due":
-        return item.category != PENDING_ON_TIME
+        return item.category in _FALLEN_DUE
     if column == "extended":
         return item.extended
     if column == "escalations":
         return item.escalation_level is not None
+    if column in ("due_soon", "stale", "long_overdue"):
+        return bool(getattr(item, column))
     raise ValueError(f"unknown column {column!r}")
 
 
@@ -224,11 +305,13 @@ def plan_label(plan) -> str:
 def counted_items(session: Session, as_of: date, tz: str, period: Period,
                   plan_ids: Iterable[int] | None = None, include_coordinating: bool = False,
                   agency_ids: Iterable[int | None] | None = None,
-                  task_id: int | None = None) -> list[CountedItem]:
+                  task_id: int | None = None, horizons: Horizons | None = None,
+                  undated: bool = False) -> list[CountedItem]:
     """Every item the table counts for the plans ``plan_ids`` (None: every plan) on ``as_of``,
     classified, in the plans' order. ``agency_ids`` keeps only those agencies' items (None in
     it: the owners not resolved to an agency; None: every agency's), ``task_id`` only that
-    task's.
+    task's. ``horizons`` sets the extra categories' flags; ``undated`` adds the items without
+    a due date (category ``NO_DEADLINE``) of the plans whose year overlaps the period.
 
     Lead assignments only unless ``include_coordinating``.
     """
@@ -253,13 +336,19 @@ def counted_items(session: Session, as_of: date, tz: str, period: Period,
         query = query.where(Assignment.task_id == task_id)
     found: list[CountedItem] = []
     labels: dict[int, str] = {}
+    reports = _last_reports(session, plan_ids, as_of, tz) if horizons is not None else {}
+    soon = horizons.calendar.add_working_days(as_of, horizons.soon_days) if horizons is not None else None
     for assignment in session.scalars(query):
         task = assignment.task
         if task.plan_id not in labels:
             labels[task.plan_id] = plan_label(task.plan)
         for item in tracked_items(assignment):
             plan_due, due = item.plan_due, item.due
-            if plan_due is None or due is None or not period.contains(plan_due):
+            if plan_due is None or due is None:
+                if undated and _undated_counts(item, period, as_of, tz):
+                    found.append(_undated(item, labels[task.plan_id], as_of, tz, reports, horizons))
+                continue
+            if not period.contains(plan_due):
                 continue
             result = item.on_time(as_of, tz, plan_date=True)
             if result is None:
@@ -283,20 +372,114 @@ def counted_items(session: Session, as_of: date, tz: str, period: Period,
                 deadline_text=occurrence.label if occurrence is not None else (assignment.deadline.text or ""),
                 status=item.status_on(as_of, tz), category=result.category, days_late=result.days_late,
                 due=due, plan_due=plan_due, extended=item.extended,
-                escalation_level=level, escalated_on=on))
+                escalation_level=level, escalated_on=on,
+                **_horizon_flags(item, result.category, result.days_late, as_of, tz, reports, horizons, soon)))
+    return found
+
+
+def _report_key(item: TrackedItem) -> tuple[int, int | None]:
+    return (item.assignment.id, item.occurrence.id if item.occurrence is not None else None)
+
+
+def _last_report(item: TrackedItem, reports: dict[tuple[int, int | None], date]) -> date | None:
+    """The last progress report on the item: on its period, or on the assignment as a whole."""
+    own = reports.get(_report_key(item))
+    whole = reports.get((item.assignment.id, None)) if item.occurrence is not None else None
+    return max((d for d in (own, whole) if d is not None), default=None)
+
+
+def _item_start(item: TrackedItem) -> date:
+    """Since when a report on the item is expected: its period's or deadline's start, else the
+    start of its plan's year; never before the plan is tracked from."""
+    start = item.occurrence.start if item.occurrence is not None else item.assignment.deadline.start
+    plan = item.assignment.task.plan
+    start = start or date(plan.year, 1, 1)
+    return max(start, plan.tracking_from) if plan.tracking_from else start
+
+
+def _horizon_flags(item: TrackedItem, category: str, days_late: int, as_of: date, tz: str,
+                   reports: dict[tuple[int, int | None], date], horizons: Horizons | None,
+                   soon: date | None) -> dict:
+    """The extra categories' flags of one item (none without ``horizons``)."""
+    if horizons is None:
+        return {}
+    last = _last_report(item, reports)
+    open_ = item.status_on(as_of, tz) != DONE
+    since = last or _item_start(item)
+    plan_due = item.plan_due
+    return {
+        "due_soon": category == PENDING_ON_TIME and soon is not None and plan_due is not None
+        and plan_due <= soon,
+        "stale": open_ and (as_of - since).days >= horizons.stale_days,
+        "long_overdue": category == OVERDUE and days_late > horizons.long_overdue_days,
+        "last_report": last,
+    }
+
+
+def _undated_counts(item: TrackedItem, period: Period, as_of: date, tz: str) -> bool:
+    """An item without a due date counts in a period its plan's year overlaps, unless paused or
+    cancelled."""
+    if item.status_on(as_of, tz) in (PAUSED, CANCELLED):
+        return False
+    year = item.assignment.task.plan.year
+    return ((period.start is None or period.start <= date(year, 12, 31))
+            and (period.end is None or date(year, 1, 1) <= period.end))
+
+
+def _undated(item: TrackedItem, label: str, as_of: date, tz: str,
+             reports: dict[tuple[int, int | None], date], horizons: Horizons | None) -> CountedItem:
+    assignment, task = item.assignment, item.assignment.task
+    occurrence = item.occurrence
+    flags = _horizon_flags(item, NO_DEADLINE, 0, as_of, tz, reports, horizons, None)
+    return CountedItem(
+        assignment_id=assignment.id, occurrence_id=occurrence.id if occurrence is not None else None,
+        agency_id=assignment.agency_id,
+        agency_name=assignment.agency.name if assignment.agency is not None else None,
+        owner_text=assignment.owner_text, role=assignment.role, plan_id=task.plan_id, plan_label=label,
+        task_id=task.id, task_ref=task.ref, task_content=task.content, task_position=task.position,
+        row=assignment.row, deadline_text=item.label, status=item.status_on(as_of, tz),
+        category=NO_DEADLINE, days_late=0, due=None, plan_due=None, extended=item.extended, **flags)
+
+
+def _last_reports(session: Session, plan_ids: list[int] | None, as_of: date,
+                  tz: str) -> dict[tuple[int, int | None], date]:
+    """(assignment id, occurrence id or None) → local day of its last progress report on or
+    before ``as_of`` (the officers' reports: kind ``report``)."""
+    query = (select(StatusChange.assignment_id, StatusChange.occurrence_id, StatusChange.changed_at)
+             .join(Assignment, StatusChange.assignment_id == Assignment.id)
+             .join(Task, Assignment.task_id == Task.id)
+             .where(StatusChange.kind == "report"))
+    if plan_ids is not None:
+        query = query.where(Task.plan_id.in_(plan_ids))
+    found: dict[tuple[int, int | None], date] = {}
+    for assignment_id, occurrence_id, changed_at in session.execute(query):
+        day = local_date(changed_at, tz)
+        key = (assignment_id, occurrence_id)
+        if day <= as_of and (key not in found or found[key] < day):
+            found[key] = day
     return found
 
 
 def agency_statistics(session: Session, as_of: date, tz: str, period: Period,
                       plan_ids: Iterable[int] | None = None,
-                      include_coordinating: bool = False) -> Statistics:
+                      include_coordinating: bool = False,
+                      agency_ids: Iterable[int | None] | None = None,
+                      horizons: Horizons | None = None, undated: bool = False) -> Statistics:
     """The table by agency for the plans ``plan_ids`` (None: every plan) on ``as_of``: the
-    items of ``counted_items`` tallied by agency.
+    items of ``counted_items`` tallied by agency (``agency_ids``, ``horizons`` and ``undated``
+    as there).
 
     Lead assignments only unless ``include_coordinating``. Rows are sorted by overdue count
     (most first), then name; unresolved owners come after agencies with the same count.
     """
-    items = counted_items(session, as_of, tz, period, plan_ids, include_coordinating)
+    items = counted_items(session, as_of, tz, period, plan_ids, include_coordinating,
+                          agency_ids=agency_ids, horizons=horizons, undated=undated)
+    return tally(items, as_of, period, include_coordinating)
+
+
+def tally(items: list[CountedItem], as_of: date, period: Period,
+          include_coordinating: bool = False) -> Statistics:
+    """``items`` (of ``counted_items``) tallied by agency, in the table's order."""
     rows: dict[int | None, AgencyRow] = {}
     for item in items:
         row = rows.get(item.agency_id)
@@ -311,14 +494,18 @@ def agency_statistics(session: Session, as_of: date, tz: str, period: Period,
 
 
 def select_items(items: Iterable[CountedItem], column: str) -> list[CountedItem]:
-    """The items counted in ``column`` (``COLUMNS``): the list behind a cell."""
-    if column not in COLUMNS:
+    """The items counted in ``column`` (``ALL_COLUMNS``): the list behind a cell."""
+    if column not in ALL_COLUMNS:
         raise ValueError(f"unknown column {column!r}")
     return [item for item in items if in_column(item, column)]
 
 
+def _due_key(item: CountedItem) -> date:
+    return item.plan_due or date.max           # no deadline: last
+
+
 def _plan_order(item: CountedItem) -> tuple:
-    return (item.plan_id, item.task_position, item.row, item.assignment_id, item.plan_due)
+    return (item.plan_id, item.task_position, item.row, item.assignment_id, _due_key(item))
 
 
 def _agency_key(item: CountedItem) -> tuple:
@@ -330,9 +517,9 @@ def sort_items(items: Iterable[CountedItem], by: str = "deadline",
                descending: bool = False) -> list[CountedItem]:
     """``items`` by deadline (the plan's own date), agency or days late (``SORTS``); ties in a
     fixed order (date, agency, the plans' order), so a page of the list is always the same."""
-    primary = {"deadline": lambda i: i.plan_due, "agency": _agency_key,
+    primary = {"deadline": _due_key, "agency": _agency_key,
                "late": lambda i: i.days_late}[by]
-    ordered = sorted(items, key=lambda i: (i.plan_due, _agency_key(i), _plan_order(i)))
+    ordered = sorted(items, key=lambda i: (_due_key(i), _agency_key(i), _plan_order(i)))
     return sorted(ordered, key=primary, reverse=descending)   # stable: ties keep that order
 
 

@@ -25,6 +25,7 @@ from sqlalchemy import select
 
 from .. import clock
 from ..accounts import scopes
+from ..config import reporting_calendar
 from ..extensions import db
 from ..models import ADMIN, AUTHOR, LEADER, STATUS_LABELS_VI, Agency, Assignment, Plan, Task
 from ..plans.statistics import (
@@ -39,7 +40,11 @@ from ..plans.statistics import (
     sort_groups,
     sort_items,
 )
+from ..reading.result import ANNUAL, MONTHLY, NINE_MONTHS, QUARTERLY, SEMIANNUAL
 from ..reading.text import fold
+from ..reports import DOCX, ReportRequest, build_report
+from ..reports.periods import ReportPeriod, custom_period, named_period
+from ..scheduling.office_calendar import working_calendar
 from ..scheduling.ontime import CATEGORIES, DONE_LATE, LABELS_VI, OVERDUE
 from .access import get_or_404, require, roles_required
 from .forms import parse_day
@@ -48,7 +53,8 @@ bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
-PERIODS = ("year", "q1", "q2", "q3", "q4", *(f"m{m:02d}" for m in range(1, 13)), "custom", "all")
+PERIODS = ("year", "q1", "q2", "q3", "q4", "h1", "h2", "9m", *(f"m{m:02d}" for m in range(1, 13)), "custom",
+           "all")
 RATE_FORMAT = "#,##0.0%"
 #: items per page of a cell's list, escalation lines per page of the dashboard
 PAGE_SIZE = 50
@@ -83,9 +89,27 @@ class Filters:
             return Period.quarter(self.year, int(self.choice[1]))
         if self.choice.startswith("m"):
             return Period.month(self.year, int(self.choice[1:]))
+        if self.choice in ("h1", "h2", "9m"):
+            first, last = {"h1": (1, 6), "h2": (7, 12), "9m": (1, 9)}[self.choice]
+            return Period(date(self.year, first, 1), Period.month(self.year, last).end)
         if self.choice == "custom":
             return Period(self.start, self.end)
         return Period()
+
+    def report_period(self, calendar: bool, cutoff_day: int) -> ReportPeriod:
+        """The periodic report's period for the chosen one: the Decree 09/2019 cut-offs for a
+        named period unless ``calendar`` (then the same window as the table)."""
+        named = {"year": (ANNUAL, 1), "h1": (SEMIANNUAL, 1), "h2": (SEMIANNUAL, 2), "9m": (NINE_MONTHS, 1)}
+        if self.choice in named:
+            kind, index = named[self.choice]
+            return named_period(kind, index, self.year, calendar, cutoff_day)
+        if self.choice.startswith("q"):
+            return named_period(QUARTERLY, int(self.choice[1]), self.year, calendar, cutoff_day)
+        if self.choice.startswith("m"):
+            return named_period(MONTHLY, int(self.choice[1:]), self.year, calendar, cutoff_day)
+        if self.choice == "custom":
+            return custom_period(self.start, self.end)
+        return custom_period(None, None)
 
     def args(self) -> dict:
         """The query string that gives the same table (the export link uses it)."""
@@ -154,6 +178,12 @@ def _period_label(f: Filters) -> str:
         return _("Quý %(q)s/%(y)s", q=ROMAN[int(f.choice[1])], y=f.year)
     if f.choice.startswith("m"):
         return _("Tháng %(m)s/%(y)s", m=int(f.choice[1:]), y=f.year)
+    if f.choice == "h1":
+        return _("6 tháng đầu năm %(y)s", y=f.year)
+    if f.choice == "h2":
+        return _("6 tháng cuối năm %(y)s", y=f.year)
+    if f.choice == "9m":
+        return _("9 tháng năm %(y)s", y=f.year)
     if f.choice == "custom" and (f.start or f.end):
         return _("Từ %(a)s đến %(b)s", a=_day(f.start), b=_day(f.end))
     return _("Mọi thời hạn")
@@ -161,6 +191,7 @@ def _period_label(f: Filters) -> str:
 
 def _period_options() -> list[tuple[str, str]]:
     return ([("year", _("Cả năm")), *((f"q{q}", _("Quý %(q)s", q=ROMAN[q])) for q in range(1, 5)),
+             ("h1", _("6 tháng đầu năm")), ("h2", _("6 tháng cuối năm")), ("9m", _("9 tháng")),
              *((f"m{m:02d}", _("Tháng %(m)s", m=m)) for m in range(1, 13)),
              ("custom", _("Tùy chọn (từ ngày – đến ngày)")), ("all", _("Mọi thời hạn"))])
 
@@ -185,7 +216,8 @@ def _columns() -> list[tuple[str, str]]:
     """(key, heading) of the table's number columns, the page's and the workbook's."""
     return ([(c, _(LABELS_VI[c])) for c in CATEGORIES]
             + [("total", _("Tổng số")), ("fallen_due", _("Đã đến hạn")),
-               ("on_time_rate", _("Tỷ lệ đúng hạn")), ("extended", _("Được gia hạn")),
+               ("completion_rate", _("Tỷ lệ hoàn thành")), ("on_time_rate", _("Tỷ lệ đúng hạn")),
+               ("extended", _("Được gia hạn")),
                ("escalations", _("Đã cảnh báo, vẫn quá hạn"))])
 
 
@@ -199,6 +231,8 @@ def _footnotes(f: Filters) -> list[str]:
         _("Tỷ lệ đúng hạn = số hoàn thành đúng hạn / số đã đến hạn; số đã đến hạn = hoàn thành đúng "
           "hạn + hoàn thành quá hạn + quá hạn chưa hoàn thành (nhiệm vụ chưa đến hạn không tính). "
           "Khi chưa có nhiệm vụ nào đến hạn thì không có tỷ lệ (trang ghi “—”, tệp Excel để trống)."),
+        _("Tỷ lệ hoàn thành (cách tính của Văn phòng Chính phủ) = số hoàn thành, đúng hạn hoặc quá hạn / "
+          "số đã đến hạn."),
         (_("Tính cả phân công của cơ quan phối hợp: một nhiệm vụ có thể được đếm ở nhiều cơ quan.")
          if f.coordinating else
          _("Chỉ tính phân công của cơ quan chủ trì; cơ quan phối hợp không được đếm (chọn “Tính cả "
@@ -292,7 +326,25 @@ def index():
         esc_group_url=lambda kind: url_for(".index", **f.args(), esc="task" if kind == "task" else None,
                                            _anchor="escalations"),
         level_labels=_level_labels(), max_total=max((r.total for r in stats.rows), default=0),
-        plan_label=plan_label, export_url=url_for(".export", **f.args()))
+        plan_label=plan_label, export_url=url_for(".export", **f.args()),
+        report_url=url_for(".report", **_report_args(f)),
+        report_calendar_url=url_for(".report", **_report_args(f), basis="calendar"),
+        report_window=_report_window(f))
+
+
+def _report_args(f: Filters) -> dict:
+    """The report link's query: the page's filters, but the as-of day only when one was asked
+    for (else the report is as of today, or of the period's last day once it is over)."""
+    return {k: v for k, v in f.args().items() if k != "asof" or request.args.get("asof")}
+
+
+def _report_window(f: Filters) -> str:
+    """What the Word report covers, said beside its button."""
+    period = f.report_period(False, reporting_calendar(current_app.config).cutoff_day)
+    if not period.cutoffs:
+        return ""
+    return _("Báo cáo tính theo kỳ chốt số liệu (Nghị định 09/2019/NĐ-CP): hạn từ %(a)s đến %(b)s.",
+             a=_day(period.start), b=_day(period.end))
 
 
 def _agency_arg(f: Filters) -> tuple[list[int | None] | None, str | None]:
@@ -368,13 +420,46 @@ def items():
 def export():
     f = _filters()
     stats = _statistics(f)
-    response = Response(_workbook(f, stats), mimetype=XLSX)
-    name = _filename(f)
-    ascii_name = re.sub(r"[^A-Za-z0-9.]+", "-", fold(name)).strip("-") or "thong-ke.xlsx"
+    return _download(_workbook(f, stats), XLSX, _filename(f), "thong-ke.xlsx")
+
+
+def _download(data: bytes, mimetype: str, name: str, fallback: str) -> Response:
+    """A file to save, named ``name`` (with an ASCII name for old clients), never cached."""
+    response = Response(data, mimetype=mimetype)
+    ascii_name = re.sub(r"[^A-Za-z0-9.]+", "-", fold(name)).strip("-") or fallback
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{ascii_name}"; filename*=UTF-8\'\'{quote(name, safe="")}')
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@bp.get("/report.docx")
+@roles_required(LEADER, AUTHOR, ADMIN)
+def report():
+    """The periodic report (Word) of the dashboard's plans and period: the Decree 09/2019
+    cut-offs for a named period (``basis=calendar``: the table's own window), as of the chosen
+    day or else the period's last day when it is over; one agency's report with ``agency``."""
+    f = _filters()
+    calendar = request.args.get("basis") == "calendar"
+    period = f.report_period(calendar, reporting_calendar(current_app.config).cutoff_day)
+    agency_ids, _agency_label = _agency_arg(f)
+    agency_id = agency_ids[0] if agency_ids else None
+    today = clock.today()
+    as_of = f.as_of if request.args.get("asof") else (min(today, period.end) if period.end else today)
+    committee_id = current_user.committee_id if f.plan is None else None
+    session = db.session()
+    data = build_report(session, ReportRequest(
+        plan_ids=tuple(p.id for p in f.plans), period=period, as_of=as_of,
+        tz=current_app.config["TRACKER_TIMEZONE"], issued_on=today, calendar=working_calendar(session),
+        committee_id=committee_id, agency_id=agency_id, include_coordinating=f.coordinating))
+    if f.plan is not None:
+        what = f"{f.plan.kind} {f.plan.number}" if f.plan.number else f"{f.plan.kind} {f.plan.year}"
+    else:
+        what = _("tất cả kế hoạch")
+    name = _("Báo cáo - %(what)s - %(period)s - đến %(day)s", what=what, period=period.label,
+             day=as_of.strftime("%d-%m-%Y"))
+    name = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "-", name)[:150] + ".docx"
+    return _download(data, DOCX, name, "bao-cao.docx")
 
 
 def _filename(f: Filters) -> str:
@@ -441,11 +526,13 @@ def _workbook(f: Filters, stats: Statistics) -> bytes:
         sheet.append([row.name or unresolved] + values(row))
     sheet.append([_("Tổng cộng")] + values(stats.totals))
     totals_row = sheet.max_row
-    rate_column = 2 + [key for key, _heading in columns].index("on_time_rate")
+    keys = [key for key, _heading in columns]
+    rate_columns = [2 + keys.index(key) for key in ("completion_rate", "on_time_rate")]
     for r in range(header_row + 1, totals_row + 1):
         for cell in sheet[r]:
             cell.border = border
-        sheet.cell(row=r, column=rate_column).number_format = "0.0%"
+        for rate_column in rate_columns:
+            sheet.cell(row=r, column=rate_column).number_format = "0.0%"
     for cell in sheet[totals_row]:
         cell.font = bold
 
