@@ -4,10 +4,14 @@ The table ``MATRIX`` is the written authorization policy. The test walks the app
 URL map: a route that is not in the table fails (every new route needs a rule), and every
 request's outcome must be the one the table says.
 
-Outcomes: ``ok`` (the page or the action: anything but the three below, and never a 500),
-``login`` (sent to sign in, with ``next``), ``403`` (the role may not use this page),
-``404`` (outside the account's scope, indistinguishable from nothing there), ``any`` (no
-authorization to check: public forms whose every answer is a redirect).
+Outcomes: ``ok`` (the page or the action: anything but the four below, and never a 500),
+``login`` (sent to sign in, with ``next``), ``401`` (the API without a token), ``403`` (the
+role may not use this page), ``404`` (outside the account's scope, indistinguishable from
+nothing there), ``any`` (no authorization to check: public forms whose every answer is a
+redirect).
+
+The API (``api.*``) is asked with each role's personal access token in ``Authorization:
+Bearer`` and no session (it never reads one); "anonymous" sends no token.
 
 "Own" objects belong to UBND tỉnh Sóc Trăng (whose author and leader are signed in) and,
 for the officer, to Sở Tư pháp tỉnh Sóc Trăng; "other" objects belong to UBND huyện Cẩm
@@ -43,7 +47,7 @@ ROLES = ("anonymous", "officer", "author", "leader", "admin")
 EMAILS = {"officer": STP_OFFICER, "author": "soanthao@soctrang.example",
           "leader": "lanhdao@soctrang.example", "admin": "admin@tracker.example"}
 
-OK, LOGIN, FORBIDDEN, HIDDEN, ANY = "ok", "login", "403", "404", "any"
+OK, LOGIN, UNAUTHENTICATED, FORBIDDEN, HIDDEN, ANY = "ok", "login", "401", "403", "404", "any"
 
 
 def everyone(outcome: str = OK) -> dict:
@@ -61,6 +65,14 @@ def only(*roles: str) -> dict:
 
 
 ADMIN_ONLY = only("admin")
+
+
+def bearer(**by_role) -> dict:
+    """The API: no token is a 401; each role's token gets ``ok`` unless named."""
+    return {"anonymous": UNAUTHENTICATED, **{role: by_role.get(role, OK) for role in ROLES[1:]}}
+
+
+NOT_OTHERS = {"officer": HIDDEN, "author": HIDDEN, "leader": HIDDEN}
 
 
 @dataclass
@@ -104,6 +116,8 @@ MATRIX: dict[str, Rule] = {
                                    {**only("leader", "author", "admin"), "leader": HIDDEN, "author": HIDDEN}),
     "dashboard.export":       Rule(only("leader", "author", "admin"),
                                    {**only("leader", "author", "admin"), "leader": HIDDEN, "author": HIDDEN}),
+    "dashboard.report":       Rule(only("leader", "author", "admin"),
+                                   {**only("leader", "author", "admin"), "leader": HIDDEN, "author": HIDDEN}),
     "dashboard.items":        Rule(only("leader", "author", "admin"),
                                    {**only("leader", "author", "admin"), "leader": HIDDEN, "author": HIDDEN}),
     "imports.new":            Rule(only("author", "admin")),
@@ -133,6 +147,22 @@ MATRIX: dict[str, Rule] = {
     "admin.outbox_retry":     Rule(ADMIN_ONLY),
     "admin.outbox_retry_failed": Rule(ADMIN_ONLY),
     "admin.policy":           Rule(ADMIN_ONLY),
+    "tokens.index":           Rule(signed_in()),
+    "tokens.create":          Rule(signed_in()),
+    "tokens.revoke":          Rule(signed_in(), signed_in(officer=HIDDEN, author=HIDDEN, leader=HIDDEN,
+                                                          admin=HIDDEN)),   # one's own tokens only
+    "api.openapi":            Rule(everyone()),
+    "api.me":                 Rule(bearer()),
+    "api.plans":              Rule(bearer()),
+    "api.plan":               Rule(bearer(), bearer(**NOT_OTHERS)),
+    "api.plan_statistics":    Rule(bearer(officer=FORBIDDEN), bearer(**{**NOT_OTHERS, "officer": FORBIDDEN})),
+    "api.tasks":              Rule(bearer()),
+    "api.task":               Rule(bearer(), bearer(**NOT_OTHERS)),
+    "api.assignments":        Rule(bearer()),
+    "api.assignment":         Rule(bearer(), bearer(**NOT_OTHERS)),
+    "api.report":             Rule(bearer(author=HIDDEN, leader=HIDDEN), bearer(**NOT_OTHERS)),
+    "api.extension":          Rule(bearer(author=HIDDEN, leader=HIDDEN), bearer(**NOT_OTHERS)),
+    "api.agencies":           Rule(bearer()),
 }
 # fmt: on
 
@@ -141,6 +171,7 @@ class World:
     """The objects the requests name: own and other, made once per test."""
 
     def __init__(self, app, session):
+        from tracker.accounts import api_tokens
         from tracker.accounts.manage import create_account
         from tracker.config import reporting_calendar
         from tracker.directory.store import load_index
@@ -183,6 +214,23 @@ class World:
         self.admin_id = session.scalar(select(Account.id).where(Account.email == EMAILS["admin"]))
         self.author_id = session.scalar(select(Account.id).where(Account.email == EMAILS["author"]))
         self._request_extension = request_extension
+        # Each role's API token (the API's requests carry it), and the role being asked (set
+        # by the test before it builds a URL: one's own token to revoke).
+        self.api_tokens = {role: api_tokens.create(session, self._account(role), "matrix")[1] for role in EMAILS}
+        self.others_token = api_tokens.create(session, self.victim, "matrix")[0].id
+        session.commit()
+        self.role = "officer"
+
+    def _account(self, role: str) -> Account:
+        return db.session.scalar(select(Account).where(Account.email == EMAILS[role]))
+
+    def own_token(self) -> int:
+        """A fresh token of the role being asked (revoking it leaves the API's token alone)."""
+        from tracker.accounts import api_tokens
+        row, _token = api_tokens.create(db.session, self._account("officer" if self.role == "anonymous"
+                                                                  else self.role), "revoke me")
+        db.session.commit()
+        return row.id
 
     def extension(self, assignment: Assignment) -> int:
         """A pending extension request on ``assignment`` (a decision uses one up)."""
@@ -247,6 +295,8 @@ def urls(w: World) -> dict[str, tuple[Callable[[], str], Callable[[], str] | Non
         "dashboard.index": (lambda: "/dashboard/", lambda: f"/dashboard/?plan={w.other_plan.id}"),
         "dashboard.export": (lambda: "/dashboard/export.xlsx",
                              lambda: f"/dashboard/export.xlsx?plan={w.other_plan.id}"),
+        "dashboard.report": (lambda: "/dashboard/report.docx",
+                             lambda: f"/dashboard/report.docx?plan={w.other_plan.id}"),
         "dashboard.items": (lambda: "/dashboard/items?category=overdue",
                             lambda: f"/dashboard/items?plan={w.other_plan.id}&category=overdue"),
         "imports.new": (lambda: "/imports/new", None),
@@ -281,13 +331,33 @@ def urls(w: World) -> dict[str, tuple[Callable[[], str], Callable[[], str] | Non
         "admin.outbox_retry": (lambda: f"/admin/outbox/{w.message}/retry", None),
         "admin.outbox_retry_failed": (lambda: "/admin/outbox/retry-failed", None),
         "admin.policy": (lambda: "/admin/policy", None),
+        "tokens.index": (lambda: "/account/tokens", None),
+        "tokens.create": (lambda: "/account/tokens", None),
+        "tokens.revoke": (lambda: f"/account/tokens/{w.own_token()}/revoke",
+                          lambda: f"/account/tokens/{w.others_token}/revoke"),
+        "api.openapi": (lambda: "/api/openapi.json", None),
+        "api.me": (lambda: "/api/v1/me", None),
+        "api.plans": (lambda: "/api/v1/plans", None),
+        "api.plan": (lambda: f"/api/v1/plans/{w.own_plan.id}", lambda: f"/api/v1/plans/{w.other_plan.id}"),
+        "api.plan_statistics": (lambda: f"/api/v1/plans/{w.own_plan.id}/statistics",
+                                lambda: f"/api/v1/plans/{w.other_plan.id}/statistics"),
+        "api.tasks": (lambda: "/api/v1/tasks", None),
+        "api.task": (lambda: f"/api/v1/tasks/{w.own_assignment.task_id}",
+                     lambda: f"/api/v1/tasks/{w.other_assignment.task_id}"),
+        "api.assignments": (lambda: "/api/v1/assignments", None),
+        "api.assignment": (lambda: f"/api/v1/assignments/{own_a}", lambda: f"/api/v1/assignments/{other_a}"),
+        "api.report": (lambda: f"/api/v1/assignments/{own_a}/reports",
+                       lambda: f"/api/v1/assignments/{other_a}/reports"),
+        "api.extension": (lambda: f"/api/v1/assignments/{own_a}/extension-requests",
+                          lambda: f"/api/v1/assignments/{other_a}/extension-requests"),
+        "api.agencies": (lambda: "/api/v1/agencies", None),
     }
 
 
 def outcome(response) -> str:
     if response.status_code == 302 and "/login?next=" in response.headers.get("Location", ""):
         return LOGIN
-    if response.status_code in (403, 404):
+    if response.status_code in (401, 403, 404):
         return str(response.status_code)
     if response.status_code >= 500:
         return f"error {response.status_code}"
@@ -316,11 +386,16 @@ def test_every_route_answers_every_role_as_the_matrix_says(app, seeded, people):
                 continue
             for role in ROLES:
                 client = app.test_client()
-                if role != "anonymous":
+                headers = {}
+                if endpoint.startswith("api."):
+                    if role != "anonymous":
+                        headers["Authorization"] = f"Bearer {world.api_tokens[role]}"
+                elif role != "anonymous":
                     sign_in(client, EMAILS[role])
+                world.role = role
                 url = build()
                 data = {"csrf_token": csrf_of(client.get("/login"))} if method == "POST" else None
-                response = client.open(url, method=method, data=data)
+                response = client.open(url, method=method, data=data, headers=headers)
                 got = outcome(response)
                 response.close()
                 if expected[role] != ANY and got != expected[role]:

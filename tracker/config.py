@@ -138,6 +138,9 @@ def load(instance_path: str) -> dict:
         # passwords; one client address is slowed down after as many.
         "TRACKER_LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 10, minimum=1),
         "TRACKER_LOGIN_LOCK_MINUTES": _int("LOGIN_LOCK_MINUTES", 15, minimum=1),
+        # The REST API: requests per minute one personal access token may make (a fixed
+        # window counted in each web process: see tracker.api.limits).
+        "TRACKER_API_RATE_LIMIT": _int("API_RATE_LIMIT", 120, minimum=1),
         # Behind a reverse proxy: how many proxies set X-Forwarded-For / -Proto (0: none).
         "TRACKER_PROXY_COUNT": _int("PROXY_COUNT", 0),
         # Calendar feeds: the rolling window (open overdue items are always shown) and the

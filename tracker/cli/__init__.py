@@ -20,6 +20,7 @@ from .policy import policy_cli
 from .reports import reports_cli
 from .seed import seed_command
 from .tasks import tasks_cli
+from .tokens import tokens_cli
 
 
 def register_commands(app: Flask) -> None:
@@ -33,6 +34,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(feeds_cli)
     app.cli.add_command(plans_cli)
     app.cli.add_command(tasks_cli)
+    app.cli.add_command(tokens_cli)
     app.cli.add_command(agencies_cli)
     app.cli.add_command(reports_cli)
     app.cli.add_command(seed_command)

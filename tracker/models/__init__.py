@@ -1,6 +1,7 @@
 """The data model. Import from here: ``from tracker.models import Plan, Task, ...``."""
 
 from .account import ADMIN, AUTHOR, LEADER, OFFICER, ROLE_LABELS_VI, ROLES, Account, Role, SignInLink, SignInThrottle
+from .api import ApiToken
 from .assignment import (
                       APPROVED,
                       PENDING,
@@ -46,7 +47,7 @@ from .reminders import SentStep, Setting
 
 __all__ = [
     "ADMIN", "AUTHOR", "LEADER", "OFFICER", "ROLE_LABELS_VI", "ROLES", "Role", "Status", "OutboxState",
-    "Account", "SignInLink",
+    "Account", "ApiToken", "SignInLink",
     "SignInThrottle", "APPROVED",
     "PENDING", "REFUSED", "Evidence", "ExtensionRequest", "ImportDraft", "JobRun",
     "Agency", "AgencyAlias", "AgencyGroup", "Assignment", "Deadline", "FEED_KINDS", "FeedScope", "FeedState",
