@@ -252,6 +252,7 @@ def test_a_deadline_written_in_the_sentence(sentence, kind, due):
     ("Sở Y tế cử cán bộ tham gia đoàn kiểm tra khi có yêu cầu.", "event"),
     ("Sau khi kiểm tra, Sở Xây dựng xử lý nghiêm các vi phạm.", "unknown"),
     ("Ban Công tác Mặt trận các thôn báo cáo ngay khi phát sinh vụ việc phức tạp.", "event"),
+    ("Sở Tư pháp đôn đốc các cơ quan giải quyết đơn thư đúng thời hạn luật định.", "external"),
 ])
 def test_a_duty_timed_by_an_event(sentence, kind):
     _reading, tasks = tasks_of(["I. NHIỆM VỤ", f"- {sentence}"])

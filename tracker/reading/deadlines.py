@@ -184,7 +184,8 @@ _EVENT = re.compile(
 _EXTERNAL = re.compile(
     r"\btheo\s*(?:tien\s*do|lo\s*trinh|huong\s*dan|ke\s*hoach|chi\s*dao|quy\s*dinh|thoi\s*gian"
     r"|thoi\s*han|van\s*ban|de\s*nghi|chuong\s*trinh)\b"
-    r"|\b(?:trung\s*uong|chinh\s*phu|cap\s*tren|bo\s*[a-z]+)\s*(?:se\s*)?quy\s*dinh\b", _A)
+    r"|\b(?:trung\s*uong|chinh\s*phu|cap\s*tren|bo\s*[a-z]+)\s*(?:se\s*)?quy\s*dinh\b"
+    r"|\b(?:dung|trong)\s*thoi\s*han\s*(?:luat\s*dinh|phap\s*luat\s*quy\s*dinh|do\s*luat\s*dinh)\b", _A)
 
 # Offsets from a triggering event: "sau năm ngày, kể từ ...", "trong vòng 10 ngày kể từ ...".
 _NUMWORDS = r"(?:(?:mot|hai|ba|bon|tu|nam|lam|sau|bay|tam|chin|muoi|tram|linh|le)\b\s*)+"

@@ -20,6 +20,7 @@ from .result import (
     CONTINUOUS,
     DATE,
     EVENT,
+    EXTERNAL,
     RANGE,
     RECURRING,
     DeadlineReading,
@@ -79,6 +80,8 @@ _ANCHORS: list[tuple[str, re.Pattern]] = [
         r"(?:yeu\s*cau|phat\s*sinh|(?:lu|bao|mua|thien\s*tai|su\s*co|chi\s*dao|de\s*nghi|thong\s*tin)\b"
         r"|[^,;.()]{0,40}?\b(?:duoc\s*(?:phe\s*duyet|ban\s*hanh|giao)|co\s*(?:quyet\s*dinh|van\s*ban)))"
         r"[^,;.()]{0,40}", _A)),
+    # A time set by law ("đúng thời hạn luật định"): external, like "theo hướng dẫn của Bộ".
+    ("external", re.compile(r"\b(?:dung|trong)\s*thoi\s*han\s*(?:luat\s*dinh|phap\s*luat\s*quy\s*dinh)\b", _A)),
     ("recurring", re.compile(
         r"(?:\b(?:truoc|vao|tu)\s*)?\bngay\s*\d{1,2}\s*(?:hang|moi)\s*(?:thang|quy|qui)\b"
         r"|\bdinh\s*ky\b(?:\s*(?:,|va|hoac|/)?\s*(?:hang\s*|moi\s*)?(?:quy|qui|thang|nam|tuan|"
@@ -247,6 +250,8 @@ def _strength(kind: str, reading: DeadlineReading) -> int:
         return WEAK if not periods or periods == {"annual"} else STRONG
     if reading.kind == EVENT:
         return STRONG if reading.offset_days is not None else MEDIUM
+    if reading.kind == EXTERNAL and kind == "external":
+        return MEDIUM              # "đúng thời hạn luật định": the law sets it
     if reading.kind == CONTINUOUS:
         return WEAK
     return NONE
