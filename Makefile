@@ -6,7 +6,7 @@ FLASK   := $(VENV)/bin/flask --app wsgi
 HOST    ?= 127.0.0.1
 PORT    ?= 5000
 
-.PHONY: install migrate seed run test lint format typecheck bench clean translations
+.PHONY: install migrate seed run test lint format typecheck bench bench-pg clean translations
 
 # What the app needs to run (make run) ...
 $(VENV)/.runtime: requirements.txt
@@ -61,6 +61,13 @@ bench: install    ## benchmarks (PostgreSQL too when TRACKER_TEST_DATABASE_URL i
 	$(PY) bench/reminders.py
 	$(PY) bench/sender.py
 	$(PY) bench/reading_quality.py
+
+bench-pg: install  ## the PostgreSQL benchmarks; TRACKER_BENCH_DATABASE_URL names a database they may wipe
+	@test -n "$$TRACKER_BENCH_DATABASE_URL" || { echo "set TRACKER_BENCH_DATABASE_URL=postgresql+psycopg://user@host/db (it is wiped)"; exit 2; }
+	$(PY) bench/reminders.py --assignments 10000
+	$(PY) bench/reminders.py --assignments 100000 --no-sender
+	$(PY) bench/sender.py
+	TRACKER_TEST_DATABASE_URL="$$TRACKER_BENCH_DATABASE_URL" $(PY) bench/import.py
 
 translations: $(VENV)/.runtime  ## refresh the catalogue from the code, then compile it (commit both)
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k N_ -o tracker/translations/messages.pot .
