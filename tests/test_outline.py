@@ -838,3 +838,20 @@ def test_headings_naming_whose_duties_follow_and_a_request_that_names_nobody():
     assert leads(find(tasks, "sử dụng nước tiết kiệm")) == ["UBND cấp xã"]
     assert leads(find(tasks, "Vận động các nước")) == ["Bộ Ngoại giao"]
     assert not any(t.content.startswith("Sở Nông nghiệp và Môi trường có trách nhiệm") for t in tasks)
+
+
+def test_a_shared_time_line_with_an_exception_and_an_owner_closing_the_item_in_brackets():
+    _reading, tasks = tasks_of([
+        "I. NHIỆM VỤ", "1. Cải cách thể chế",
+        "a) Rà soát, đánh giá các văn bản quy phạm pháp luật do tỉnh ban hành.",
+        "b) Xây dựng danh mục văn bản cần sửa đổi, bổ sung.",
+        "- Cơ quan chủ trì: Sở Tư pháp.",
+        "- Thời gian thực hiện: Thường xuyên; riêng việc xây dựng danh mục hoàn thành trong quý III/2024.",
+        "2. Hiện đại hóa nền hành chính",
+        "- Nâng cấp Cổng thông tin điện tử tỉnh (Sở Thông tin và Truyền thông chủ trì, hoàn thành trước "
+        "ngày 30/9/2024)."])
+    review, listing = find(tasks, "Rà soát, đánh giá"), find(tasks, "Xây dựng danh mục")
+    assert deadline(review).kind == "continuous"
+    assert deadline(listing).due == date(2024, 9, 30) and leads(listing) == ["Sở Tư pháp"]
+    portal = find(tasks, "Nâng cấp Cổng thông tin")
+    assert leads(portal) == ["Sở Thông tin và Truyền thông"] and deadline(portal).due == date(2024, 9, 30)

@@ -521,6 +521,30 @@ def read_outline(text: str, context: PlanContext) -> tuple[list[Proposal], set[i
     return proposals, covered
 
 
+# "Thường xuyên; riêng việc tổ chức hội nghị hoàn thành trong quý III/2024": one time line for
+# several items, with an exception for one of them.
+_EXCEPT = re.compile(r"^\s*riêng\s+(?:việc\s+|nhiệm\s+vụ\s+|nội\s+dung\s+)?(?P<what>.+?)\s*[:,]?\s*"
+                     r"(?:hoàn\s+thành\s+|xong\s+|thực\s+hiện\s+)?(?P<when>(?:trước|trong|chậm\s+nhất|vào|từ|"
+                     r"năm|quý|tháng|ngày)\b.*)$", re.IGNORECASE)
+
+
+def time_for(time: str, item: str) -> str:
+    """The part of a shared time line that is the item's: its exception ("riêng việc X …")
+    when the item is X, else what comes before the exceptions."""
+    clauses = [c.strip() for c in re.split(r"\s*;\s*", time) if c.strip()]
+    if len(clauses) < 2:
+        return time
+    words = set(fold(item).split())
+    general = [c for c in clauses if not _EXCEPT.match(c)]
+    for clause in clauses:
+        match = _EXCEPT.match(clause)
+        if match:
+            what = [w for w in fold(match.group("what")).split() if len(w) > 2]
+            if what and sum(w in words for w in what) >= max(2, (len(what) + 1) // 2):
+                return match.group("when")
+    return "; ".join(general) if general else time
+
+
 def _propose(node: Node, ctx: Context, proposals: list[Proposal], covered: set[int],
              context: PlanContext, extra: str = "") -> None:
     text = node.text.strip()
@@ -566,8 +590,9 @@ def _propose(node: Node, ctx: Context, proposals: list[Proposal], covered: set[i
     if ctx.fields.coordinate and owner_source != "label":
         coordinate = coordinate + read_owners("", ctx.fields.coordinate).coordinate
     if ctx.fields.time:
-        deadline = read_deadline(ctx.fields.time, context)
-        reasons.append((f"thời gian ghi “{ctx.fields.time[:50]}”", f"time written “{ctx.fields.time[:50]}”"))
+        time = time_for(ctx.fields.time, text)
+        deadline = read_deadline(time, context)
+        reasons.append((f"thời gian ghi “{time[:50]}”", f"time written “{time[:50]}”"))
         strength = STRONG
     elif own_deadlines:
         best = max(own_deadlines, key=lambda d: d.strength)

@@ -569,6 +569,9 @@ def owner_in_sentence(text: str, folded: str, deadlines: list[DeadlinePhrase]) -
             if found:
                 clause_owners.append((j, found))
     if not clause_owners:
+        closing = re.search(r"\((?P<inner>[^()]{6,})\)\s*[.;]?\s*$", text)
+        if closing and closing.start() > 0:           # "… (Sở X chủ trì, hoàn thành …)."
+            return owner_at(text, folded, closing.start("inner"))
         return None
     if deadlines:
         before = [o for j, o in clause_owners if j < deadlines[0].start]
@@ -609,6 +612,11 @@ def split_sentences(text: str) -> list[str]:
 
     def lift(match: re.Match) -> str:
         inner = match.group("inner").strip()
+        # "Nâng cấp Cổng thông tin (Sở X chủ trì, hoàn thành trước …)." closes with who and
+        # when of the duty before it: one sentence, not two.
+        closing = not text[match.end():].strip(" .;")
+        if closing and agency_start(inner) and match.start() > 0:
+            return match.group(0)
         if len(inner.split()) >= 6:
             extracted.append(inner.rstrip(" ."))
             return ""
