@@ -855,3 +855,19 @@ def test_a_shared_time_line_with_an_exception_and_an_owner_closing_the_item_in_b
     assert deadline(listing).due == date(2024, 9, 30) and leads(listing) == ["Sở Tư pháp"]
     portal = find(tasks, "Nâng cấp Cổng thông tin")
     assert leads(portal) == ["Sở Thông tin và Truyền thông"] and deadline(portal).due == date(2024, 9, 30)
+
+
+def test_a_directive_by_agency_with_partners_named_in_the_duties():
+    lines = ["ỦY BAN NHÂN DÂN", "TỈNH LẠNG SƠN", "", "Số: 15/CT-UBND", "", "Lạng Sơn, ngày 02 tháng 4 năm 2024", "",
+             "CHỈ THỊ", "Về tăng cường phòng, chống buôn lậu", "", "Chủ tịch UBND tỉnh chỉ thị:", "",
+             "1. Công an tỉnh chủ trì, phối hợp với Bộ Chỉ huy Bộ đội Biên phòng tỉnh:",
+             "a) Tiếp tục tăng cường tuần tra, kiểm soát trên các tuyến biên giới.",
+             "b) Điều tra các đường dây buôn lậu; phối hợp với Viện Kiểm sát nhân dân tỉnh đưa ra xét xử.",
+             "2. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh và các tổ chức chính trị - xã hội tỉnh tuyên truyền, "
+             "vận động Nhân dân không tiếp tay cho buôn lậu.", "", "Nơi nhận:", "- Như trên;"]
+    tasks = read_plan_text("\n".join(lines), "ct.txt").prose_tasks
+    patrol, trials = find(tasks, "tuần tra"), find(tasks, "Điều tra các đường dây")
+    assert leads(patrol) == leads(trials) == ["Công an tỉnh"]
+    assert coordinators(trials) == ["Bộ Chỉ huy Bộ đội Biên phòng tỉnh", "Viện Kiểm sát nhân dân tỉnh"]
+    assert leads(find(tasks, "vận động Nhân dân")) == ["Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh",
+                                                        "các tổ chức chính trị - xã hội tỉnh"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
 
 from .agency_names import split_names
 from .deadlines import WEEKDAY, read_deadline
@@ -376,6 +377,8 @@ def owner_at(text: str, folded: str, pos: int, limit_words: int = 22) -> OwnerPh
             return None
         if not text[verb.start()].islower() or _NAME_BEFORE_VERB.search(folded, 0, verb.start()):
             continue                               # "Sở Xây dựng chủ trì", "Bộ Ngoại giao": a name goes on
+        if re.search(r"\b(?:cac|nhung|moi|tung)\s*$", folded[pos:verb.start()]):
+            continue                               # "các tổ chức chính trị - xã hội": a noun, not "tổ chức"
         # (Adverbs between the owner and the verb: "… xã thường xuyên phối hợp", "Sở X cần chủ động …".)
         owner_text = re.sub(r"(?:\s*,?\s*\b(?:cũng|đều|tự|thường xuyên|chủ động|tích cực|kịp thời|khẩn trương|"
                             r"cần|phải|sẽ|nghiêm túc|tiếp tục|tập trung))+\s*$", "", owner_text.strip(" ,:"),
@@ -476,6 +479,29 @@ def _read_owner_phrase(owner_text: str, text: str, folded: str, verb: re.Match) 
     reading.lead = [vague_if_generic(m) for m in reading.lead]
     reading.coordinate = [vague_if_generic(m) for m in reading.coordinate]
     return reading
+
+
+_PARTNERS = re.compile(r"\bphoi\s*hop\s*(?:chat\s*che\s*)?voi\s+", _A)
+# Words after the partners' names: what is done with them, or why.
+_PARTNERS_END = re.compile(r"\b(?:dua\s*ra|de|nham|trong\s*viec|ve\s*viec|tai|theo)\b", _A)
+
+
+def partners_in(text: str, folded: str | None = None) -> list[OwnerMention]:
+    """Agencies a duty is done with ("…; phối hợp với Viện Kiểm sát nhân dân tỉnh đưa ra xét
+    xử"): they coordinate, whoever leads."""
+    folded = folded if folded is not None else masked_fold(text)
+    found: list[OwnerMention] = []
+    for match in _PARTNERS.finditer(folded):
+        if not agency_start(text[match.end():]):
+            continue
+        words = chain(VERB.finditer(folded, match.end()), _PARTNERS_END.finditer(folded, match.end()))
+        stops = [v.start() for v in words if text[v.start()].islower()]
+        stops += [i for i in (text.find(c, match.end()) for c in ";.(") if i >= 0]
+        end = min(stops, default=len(text))
+        names = text[match.end():end].strip(" ,;:")
+        if names and len(names.split()) <= 16:
+            found += [vague_if_generic(m) for m in read_owners(names).lead]
+    return found
 
 
 def vague_if_generic(mention: OwnerMention) -> OwnerMention:

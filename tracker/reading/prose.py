@@ -53,6 +53,7 @@ from .phrases import (
     masked_fold,
     owner_at,
     owner_in_sentence,
+    partners_in,
     pure_owner,
     split_sentences,
     targets_in,
@@ -770,7 +771,11 @@ def _task(candidate: _Candidate, section: SectionReading, number: str, index: in
         (f"Line {line}: a task proposed from the text (confidence {candidate.confidence:.2f}); "
          "confirm it before tracking it."))]
     lead = owner.reading.lead if owner else []
-    coordinate = owner.reading.coordinate if owner else []
+    coordinate = list(owner.reading.coordinate) if owner else []
+    if owner is not None and owner.source != "own":
+        # Under an agency's heading or lead-in, those the duty says it is done with coordinate.
+        known = {m.text for m in lead} | {m.text for m in coordinate}
+        coordinate += [m for m in partners_in(sentence.text, sentence.folded) if m.text not in known]
     if owner is None:
         warnings.append(ReadingWarning(
             "missing_owner", f"Dòng {line}: không có cơ quan thực hiện.", f"Line {line}: no owner."))
