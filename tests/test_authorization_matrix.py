@@ -39,6 +39,7 @@ from tracker.models import (
     OutboxMessage,
     Plan,
     StatusChange,
+    WebhookDelivery,
 )
 
 from .conftest import PASSWORD, SEEDS, STP_OFFICER, csrf_of, issue_link, sign_in
@@ -108,6 +109,13 @@ MATRIX: dict[str, Rule] = {
                                    signed_in(officer=HIDDEN, author=HIDDEN, leader=HIDDEN)),
     "assignments.send_back":  Rule(signed_in(officer=HIDDEN, leader=HIDDEN),
                                    signed_in(officer=HIDDEN, author=HIDDEN, leader=HIDDEN)),
+    "assignments.ask_explanation": Rule(signed_in(officer=HIDDEN),
+                                        signed_in(officer=HIDDEN, author=HIDDEN, leader=HIDDEN)),
+    # An explanation is the agency's own word: its officers only, not even an administrator.
+    "assignments.answer_explanation": Rule(signed_in(author=HIDDEN, leader=HIDDEN, admin=HIDDEN),
+                                           everyone(HIDDEN) | {"anonymous": LOGIN}),
+    "assignments.withdraw_explanation": Rule(signed_in(officer=HIDDEN),
+                                             signed_in(officer=HIDDEN, author=HIDDEN, leader=HIDDEN)),
     "assignments.extensions": Rule(only("author", "admin")),
     "assignments.decide":     Rule(only("author", "admin"), {**only("author", "admin"), "author": HIDDEN}),
     "mywork.index":           Rule(only("officer")),
@@ -147,6 +155,11 @@ MATRIX: dict[str, Rule] = {
     "admin.outbox_retry":     Rule(ADMIN_ONLY),
     "admin.outbox_retry_failed": Rule(ADMIN_ONLY),
     "admin.policy":           Rule(ADMIN_ONLY),
+    "admin.webhooks":         Rule(ADMIN_ONLY),
+    "admin.webhook_add":      Rule(ADMIN_ONLY),
+    "admin.webhook_active":   Rule(ADMIN_ONLY),
+    "admin.webhook_remove":   Rule(ADMIN_ONLY),
+    "admin.webhook_redeliver": Rule(ADMIN_ONLY),
     "tokens.index":           Rule(signed_in()),
     "tokens.create":          Rule(signed_in()),
     "tokens.revoke":          Rule(signed_in(), signed_in(officer=HIDDEN, author=HIDDEN, leader=HIDDEN,
@@ -243,12 +256,39 @@ class World:
         db.session.commit()
         return row.id
 
+    def explanation(self, assignment: Assignment) -> int:
+        """An open explanation request on ``assignment`` (an answer or a withdrawal uses one up)."""
+        from flask import current_app
+
+        from tracker import clock
+        from tracker.plans.explanations import ask, open_request
+        from tracker.scheduling.office_calendar import working_calendar
+        waiting = open_request(db.session, assignment)
+        if waiting is not None:
+            return waiting.id
+        row = ask(db.session, self._account("admin"), assignment, None, "Vì sao chậm?", today=clock.today(),
+                  tz=current_app.config["TRACKER_TIMEZONE"], calendar=working_calendar(db.session))
+        db.session.commit()
+        return row.id
+
     def draft(self, account_id: int) -> int:
         text = (SEEDS / "soc-trang-2017-kiem-soat-tthc.txt").read_bytes()
         row = ImportDraft(account_id=account_id, filename="kh.txt", sha256="0" * 64, data=text, choices={})
         db.session.add(row)
         db.session.commit()
         return row.id
+
+    def webhook(self) -> int:
+        """A fresh endpoint with a failed delivery (removing one uses it up)."""
+        from tracker.webhooks import endpoints
+        row = endpoints.add(db.session, "https://bao-cao.example/hook", ["plan.published"], "test")
+        db.session.add(WebhookDelivery(endpoint_id=row.id, event="plan.published", idempotency_key=f"m{row.id}",
+                                       payload={}, state="failed", last_response="", last_error="500"))
+        db.session.commit()
+        return row.id
+
+    def failed_delivery(self) -> int:
+        return db.session.scalar(select(WebhookDelivery.id).where(WebhookDelivery.endpoint_id == self.webhook()))
 
     def spent_link(self) -> str:
         token = issue_link(STP_OFFICER, "/my/")
@@ -287,6 +327,11 @@ def urls(w: World) -> dict[str, tuple[Callable[[], str], Callable[[], str] | Non
         "assignments.report": (lambda: f"/a/{own_a}/report", lambda: f"/a/{other_a}/report"),
         "assignments.extension": (lambda: f"/a/{own_a}/extension", lambda: f"/a/{other_a}/extension"),
         "assignments.send_back": (lambda: f"/a/{own_a}/return", lambda: f"/a/{other_a}/return"),
+        "assignments.ask_explanation": (lambda: f"/a/{own_a}/explanation", lambda: f"/a/{other_a}/explanation"),
+        "assignments.answer_explanation": (lambda: f"/explanations/{w.explanation(w.own_assignment)}/answer",
+                                           lambda: f"/explanations/{w.explanation(w.other_assignment)}/answer"),
+        "assignments.withdraw_explanation": (lambda: f"/explanations/{w.explanation(w.own_assignment)}/withdraw",
+                                             lambda: f"/explanations/{w.explanation(w.other_assignment)}/withdraw"),
         "assignments.extensions": (lambda: "/extensions", None),
         "assignments.decide": (lambda: f"/extensions/{w.extension(w.own_assignment)}",
                                lambda: f"/extensions/{w.extension(w.other_assignment)}"),
@@ -331,6 +376,11 @@ def urls(w: World) -> dict[str, tuple[Callable[[], str], Callable[[], str] | Non
         "admin.outbox_retry": (lambda: f"/admin/outbox/{w.message}/retry", None),
         "admin.outbox_retry_failed": (lambda: "/admin/outbox/retry-failed", None),
         "admin.policy": (lambda: "/admin/policy", None),
+        "admin.webhooks": (lambda: "/admin/webhooks", None),
+        "admin.webhook_add": (lambda: "/admin/webhooks", None),
+        "admin.webhook_active": (lambda: f"/admin/webhooks/{w.webhook()}/active", None),
+        "admin.webhook_remove": (lambda: f"/admin/webhooks/{w.webhook()}/delete", None),
+        "admin.webhook_redeliver": (lambda: f"/admin/webhooks/deliveries/{w.failed_delivery()}/redeliver", None),
         "tokens.index": (lambda: "/account/tokens", None),
         "tokens.create": (lambda: "/account/tokens", None),
         "tokens.revoke": (lambda: f"/account/tokens/{w.own_token()}/revoke",

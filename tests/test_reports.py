@@ -264,14 +264,14 @@ def appendix_rows(doc) -> list[tuple[str, str, int, bool]]:
     table = table_starting(doc, "STT", "Nhiệm vụ")
     if table is None:
         return []
-    assert cells(table.rows[0]) == ["STT", "Nhiệm vụ", "Thời hạn", "Số ngày quá hạn"]
+    assert cells(table.rows[0]) == ["STT", "Nhiệm vụ", "Thời hạn", "Số ngày quá hạn", "Giải trình của cơ quan"]
     found, agency = [], None
     for row in table.rows[1:]:
         texts = cells(row)
         if len(texts) == 1:                     # an agency's line: "I. Sở Y tế … (2 nhiệm vụ)"
             agency = re.match(r"^[IVXLCDM]+\. (.*) \(\d+ nhiệm vụ\)$", texts[0]).group(1)
             continue
-        _stt, task, deadline, late = texts
+        _stt, task, deadline, late, _explanation = texts
         found.append((agency, task.split(". ", 1)[0], int(late), "Kỳ trước chuyển sang" in deadline))
     return found
 

@@ -171,6 +171,12 @@ def load(instance_path: str) -> dict:
         "TRACKER_MAIL_MAX_ATTEMPTS": _int("MAIL_MAX_ATTEMPTS", 8, minimum=1),
         "TRACKER_MAIL_RETRY_SECONDS": _int("MAIL_RETRY_SECONDS", 60),
         "TRACKER_MAIL_BATCH": _int("MAIL_BATCH", 200, minimum=1),
+        # Webhooks: how long a receiver may take to answer, tries before a delivery is failed,
+        # the first retry delay (doubling) and how many deliveries one run of the job sends.
+        "TRACKER_WEBHOOK_TIMEOUT": _int("WEBHOOK_TIMEOUT", 10, minimum=1),
+        "TRACKER_WEBHOOK_MAX_ATTEMPTS": _int("WEBHOOK_MAX_ATTEMPTS", 8, minimum=1),
+        "TRACKER_WEBHOOK_RETRY_SECONDS": _int("WEBHOOK_RETRY_SECONDS", 60),
+        "TRACKER_WEBHOOK_BATCH": _int("WEBHOOK_BATCH", 200, minimum=1),
     }
 
 

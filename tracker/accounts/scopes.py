@@ -89,3 +89,17 @@ def can_report(session: Session, account: Account, assignment: Assignment) -> bo
     if account.role == ADMIN:
         return True
     return account.role == OFFICER and assignment.agency_id in officer_agency_ids(session, account)
+
+
+def can_ask_explanation(session: Session, account: Account, assignment: Assignment) -> bool:
+    """Leaders and authors who see the plan (their People's Committee's or a body's under it),
+    and administrators: ask an agency to explain a late item, withdraw that request."""
+    if account.role == ADMIN:
+        return True
+    return account.role in (AUTHOR, LEADER) and can_view_plan(session, account, assignment.task.plan)
+
+
+def can_explain(session: Session, account: Account, assignment: Assignment) -> bool:
+    """Only the focal officers of the assignment's agency answer for it: an explanation is the
+    agency's own word (not an administrator's)."""
+    return account.role == OFFICER and assignment.agency_id in officer_agency_ids(session, account)

@@ -21,6 +21,7 @@ from .reports import reports_cli
 from .seed import seed_command
 from .tasks import tasks_cli
 from .tokens import tokens_cli
+from .webhooks import webhooks_cli
 
 
 def register_commands(app: Flask) -> None:
@@ -35,6 +36,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(plans_cli)
     app.cli.add_command(tasks_cli)
     app.cli.add_command(tokens_cli)
+    app.cli.add_command(webhooks_cli)
     app.cli.add_command(agencies_cli)
     app.cli.add_command(reports_cli)
     app.cli.add_command(seed_command)

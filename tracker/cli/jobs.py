@@ -19,7 +19,8 @@ jobs_cli = TrackerGroup("jobs", help="Chạy một tác vụ định kỳ / Run 
               help="Chỉ cho biết sẽ lập bao nhiêu thư, không ghi gì / show what would be queued, write "
                    "nothing.")
 def run_job(name: str, at, dry_run: bool) -> None:
-    """Chạy một lần / Run one job once (reminders, overdue, escalation, checkins, digest, send, feeds).
+    """Chạy một lần / Run one job once (reminders, overdue, escalation, checkins, digest, send, feeds,
+    webhooks).
 
     Đây là thư thật: các tác vụ lập lịch xếp thư vào hộp thư đi và bộ gửi (`jobs run send`,
     bộ lập lịch) sẽ gửi chúng cho người nhận; `send` gửi ngay. Dùng --dry-run để xem trước.
@@ -28,7 +29,7 @@ def run_job(name: str, at, dry_run: bool) -> None:
     recipients; `send` delivers now. Use --dry-run to look first."""
     from zoneinfo import ZoneInfo
 
-    if name == "send" and not current_app.testing:      # (in-process tests keep pytest's own)
+    if name in ("send", "webhooks") and not current_app.testing:      # (in-process tests keep pytest's own)
         _finish_on_sigterm()
     from ..feeds.store import RefreshReport
     from ..jobs import describe, preview, run
@@ -44,6 +45,9 @@ def run_job(name: str, at, dry_run: bool) -> None:
         else:
             click.echo(f"feeds{when}: {describe(stale)}")
             click.echo(f"feeds{when}: {describe(stale, 'en')}")
+        return
+    if name == "webhooks":
+        _run_webhooks(moment, when, dry_run)
         return
     if dry_run:
         report = preview(name, moment)
@@ -71,15 +75,31 @@ def run_job(name: str, at, dry_run: bool) -> None:
         click.echo("Không có thư nào mới được xếp vào hộp thư đi. / No new messages were queued.")
 
 
+def _run_webhooks(moment, when: str, dry_run: bool) -> None:
+    from ..jobs import describe, preview, run
+    from ..reminders.planner import PlanReport
+    if dry_run:
+        due = preview("webhooks", moment)
+        assert isinstance(due, PlanReport)
+        click.echo(f"webhooks{when}, chạy thử: sẽ gửi {due.messages} webhook{_kinds(due.kinds)}; chưa gửi gì.")
+        click.echo(f"Dry run: {due.messages} webhook deliveries would be sent; nothing was sent.")
+        return
+    report = run("webhooks", moment)
+    click.echo(f"webhooks{when}: {describe(report)}")
+    click.echo(f"webhooks{when}: {describe(report, 'en')}")
+
+
 def _finish_on_sigterm(stop=None) -> None:
-    """On SIGTERM (systemctl stop, a deploy) the sender finishes the message in hand and
-    sends no other; the scheduler (``stop``) then shuts down after its running jobs."""
+    """On SIGTERM (systemctl stop, a deploy) the senders finish the message (or webhook) in
+    hand and send no other; the scheduler (``stop``) then shuts down after its running jobs."""
     import signal
 
     from ..mail.outbox import STOPPING
+    from ..webhooks.sender import STOPPING as WEBHOOKS_STOPPING
 
     def stopping(signum, frame) -> None:
         STOPPING.set()
+        WEBHOOKS_STOPPING.set()
         if stop is not None:
             stop.set()
     signal.signal(signal.SIGTERM, stopping)

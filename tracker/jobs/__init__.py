@@ -26,6 +26,7 @@ from ..mail.outbox import SendReport, send_due
 from ..models import JobRun
 from ..reminders.planner import JOB_TRACKS, PlanReport, plan_digest, plan_jobs, plan_messages
 from ..vocabulary import N_, Vocabulary
+from ..webhooks.sender import DeliveryReport, Settings, deliver_due, due_count
 
 log = logging.getLogger("tracker.jobs")
 
@@ -39,6 +40,7 @@ class Job(Vocabulary):
     DIGEST = "digest", N_("Tổng hợp hằng tuần")
     SEND = "send", N_("Gửi thư")
     FEEDS = "feeds", N_("Dựng lại lịch đăng ký")
+    WEBHOOKS = "webhooks", N_("Gửi webhook")
 
 
 JOBS = Job.codes()
@@ -105,6 +107,8 @@ def preview(name: str, at: datetime | None = None) -> PlanReport | RefreshReport
         try:
             if name == "send":
                 return _due_to_send()
+            if name == "webhooks":
+                return _due_webhooks()
             if name == "feeds":
                 return _stale_feeds()
             if name == "digest":
@@ -133,7 +137,16 @@ def _due_to_send() -> PlanReport:
     return report
 
 
+def _due_webhooks() -> PlanReport:
+    report = PlanReport()
+    report.kinds = due_count(db.session(), clock.now())
+    report.messages = sum(report.kinds.values())
+    return report
+
+
 def _run(name: str):
+    if name == "webhooks":
+        return deliver_due(db.session(), Settings.from_config(current_app.config))
     if name == "send":
         sent = send_due(db.session())
         # Failing for half an hour: the administrators are told (once a day each).
@@ -160,6 +173,12 @@ def describe(report, language: str = "vi") -> str:
     if isinstance(report, SendReport):
         text = (f"sent {report.sent}, to retry {report.retried}, failed {report.failed}" if en else
                 f"đã gửi {report.sent}, gửi lại sau {report.retried}, lỗi {report.failed}")
+        if report.errors:
+            text += " — " + "; ".join(report.errors[:3])
+        return text
+    if isinstance(report, DeliveryReport):
+        text = (f"delivered {report.delivered}, to retry {report.retried}, failed {report.failed}" if en else
+                f"đã gửi {report.delivered}, gửi lại sau {report.retried}, lỗi {report.failed}")
         if report.errors:
             text += " — " + "; ".join(report.errors[:3])
         return text

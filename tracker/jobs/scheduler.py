@@ -1,7 +1,8 @@
 """APScheduler wiring: when the jobs run, and which process runs them.
 
 - Planning (reminders, overdue notices, escalations, check-ins) runs every day at the
-  policy's local hour (default 07:30, ``TRACKER_TIMEZONE``); the sender every minute.
+  policy's local hour (default 07:30, ``TRACKER_TIMEZONE``); the sender and the
+  webhooks sender every minute.
 - Only one scheduler may lead (APScheduler 3 must not share a job store between
   processes): on PostgreSQL the leader holds ``pg_try_advisory_lock`` on a dedicated
   connection, and standbys retry and take over when it dies (its connection, and so its
@@ -99,6 +100,18 @@ def feeds() -> None:
             log.info("feeds: %s", report)
 
 
+def webhooks() -> None:
+    """Every minute: deliver the webhooks that are due (importable by reference)."""
+    from . import run
+    assert _app is not None
+    if not _leading("webhooks"):
+        return
+    with _app.app_context():
+        report = run("webhooks")
+        if report.delivered or report.failed or report.retried:
+            log.info("webhooks: %s", report)
+
+
 class Leadership:
     """Exclusive leadership among scheduler processes sharing one database."""
 
@@ -179,6 +192,8 @@ def _configure(scheduler, app: Flask) -> None:
                       coalesce=True, misfire_grace_time=3600, max_instances=1, replace_existing=True)
     scheduler.add_job("tracker.jobs.scheduler:feeds", "interval", id="feeds", seconds=60,
                       coalesce=True, misfire_grace_time=3600, max_instances=1, replace_existing=True)
+    scheduler.add_job("tracker.jobs.scheduler:webhooks", "interval", id="webhooks", seconds=60,
+                      coalesce=True, misfire_grace_time=3600, max_instances=1, replace_existing=True)
 
 
 def run_forever(app: Flask, wait_seconds: int = 15, stop: threading.Event | None = None) -> None:
@@ -204,6 +219,7 @@ def run_forever(app: Flask, wait_seconds: int = 15, stop: threading.Event | None
         scheduler.start()
         planning()        # catch up at once on start: what was due while nobody ran goes out now
         send()
+        webhooks()
         try:
             while not stop.is_set():
                 stop.wait(RECHECK_SECONDS)
@@ -225,4 +241,4 @@ def start_in_background(app: Flask) -> threading.Event:
     return stop
 
 
-__all__ = ["digest", "feeds", "planning", "run_forever", "send", "start_in_background"]
+__all__ = ["digest", "feeds", "planning", "run_forever", "send", "start_in_background", "webhooks"]

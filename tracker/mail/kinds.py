@@ -19,6 +19,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "extension_request": ("Đề nghị gia hạn", "Extension request"),
     "extension_decision": ("Quyết định gia hạn", "Extension decision"),
     "output_returned": ("Kết quả bị trả lại", "Output sent back"),
+    "explanation_request": ("Yêu cầu giải trình", "Explanation request"),
+    "explanation_reminder": ("Nhắc giải trình", "Explanation reminder"),
+    "explanation_answer": ("Giải trình", "Explanation given"),
 }
 
 

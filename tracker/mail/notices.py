@@ -3,7 +3,10 @@
 - an officer asks for an extension → the plan's authors, to decide it;
 - an author approves or refuses it → the agency's focal officers (and the requester when
   they are not one of them), with the new due date;
-- an author sends a reported output back → the agency's focal officers, to report again.
+- an author sends a reported output back → the agency's focal officers, to report again;
+- a leader or author asks an agency to explain a late item → the agency's focal officers, to
+  answer (and, while it stays unanswered past its due day, the reminders the planner sends
+  through ``explanation_reminded``); the answer → the one who asked.
 
 Like every message they go through the outbox, one message per recipient, in the
 recipient's language (the directory's for focal officers, the account's otherwise), with the
@@ -39,12 +42,14 @@ from ..models import (
     Account,
     Agency,
     Assignment,
+    ExplanationRequest,
     ExtensionRequest,
     ImportDraft,
     Occurrence,
     Plan,
     StatusChange,
 )
+from ..plans.tracked import TrackedItem
 from .compose import WORDING, ComposedMail, clean_line, language_of, shorten
 from .links import signin_placeholder
 from .outbox import enqueue, idempotency_key
@@ -52,7 +57,10 @@ from .wording import LANGUAGES, words_in
 
 EXTENSION_REQUEST, EXTENSION_DECISION, OUTPUT_RETURNED = (
     "extension_request", "extension_decision", "output_returned")
-KINDS = (EXTENSION_REQUEST, EXTENSION_DECISION, OUTPUT_RETURNED)
+EXPLANATION_REQUEST, EXPLANATION_REMINDER, EXPLANATION_ANSWER = (
+    "explanation_request", "explanation_reminder", "explanation_answer")
+KINDS = (EXTENSION_REQUEST, EXTENSION_DECISION, OUTPUT_RETURNED, EXPLANATION_REQUEST, EXPLANATION_REMINDER,
+         EXPLANATION_ANSWER)
 SUBJECT_LIMIT = 70          # task content in a subject
 CONTENT_LIMIT = 300         # task content in the body
 
@@ -78,6 +86,33 @@ def _notice_words(pgettext, npgettext):
         "reported": pgettext("mail", "Báo cáo hoàn thành"),
         "files": pgettext("mail", "Tệp đính kèm"),
         "none": pgettext("mail", "(không ghi)"),
+        "plan_due": pgettext("mail", "Hạn theo kế hoạch"),
+        "days_late": pgettext("mail", "Số ngày quá hạn"),
+        "request": pgettext("mail", "Nội dung yêu cầu"),
+        "answer_due": pgettext("mail", "Hạn giải trình"),
+        "requested_by": pgettext("mail", "Người yêu cầu"),
+        "expected": pgettext("mail", "Dự kiến hoàn thành"),
+        "answered_by": pgettext("mail", "Người giải trình"),
+        EXPLANATION_REQUEST: {
+            "subject": pgettext("mail", "[Yêu cầu giải trình] Nhiệm vụ {ref} – {title}"),
+            "intro": pgettext("mail", "Đề nghị {agency} giải trình việc chậm thực hiện nhiệm vụ dưới đây: nêu lý do,"
+                                      " ngày dự kiến hoàn thành và tài liệu kèm theo (nếu có), trên hệ thống, trước "
+                                      "ngày {date}."),
+            "open": pgettext("mail", "Giải trình"),
+        },
+        EXPLANATION_REMINDER: {
+            "subject": pgettext("mail", "[Nhắc giải trình] Nhiệm vụ {ref} – {title}"),
+            "intro": pgettext("mail", "Yêu cầu giải trình về nhiệm vụ dưới đây đã quá hạn trả lời ({date}) nhưng "
+                                      "{agency} chưa giải trình (nhắc lần {n}). Đề nghị giải trình trên hệ thống: lý"
+                                      " do chậm, ngày dự kiến hoàn thành và tài liệu kèm theo (nếu có)."),
+            "open": pgettext("mail", "Giải trình"),
+        },
+        EXPLANATION_ANSWER: {
+            "subject": pgettext("mail", "[Giải trình] {agency}: nhiệm vụ {ref} – {title}"),
+            "intro": pgettext("mail", "{agency} đã giải trình về việc chậm thực hiện nhiệm vụ dưới đây, theo yêu cầu"
+                                      " của anh/chị."),
+            "open": pgettext("mail", "Xem nhiệm vụ"),
+        },
         EXTENSION_REQUEST: {
             "subject": pgettext("mail", "[Đề nghị gia hạn] {agency}: nhiệm vụ {ref} – {title}"),
             "intro": pgettext("mail", "{agency} đề nghị gia hạn nhiệm vụ dưới đây, thuộc kế hoạch anh/chị "
@@ -377,6 +412,98 @@ def output_returned(session: Session, change: StatusChange) -> int:
                  (assignment.id, change.occurrence_id, f"returned-{change.id}"), build)
 
 
-__all__ = ["EXTENSION_DECISION", "EXTENSION_REQUEST", "KINDS", "OUTPUT_RETURNED", "Person",
-           "agency_officers", "extension_decided", "extension_requested", "output_returned",
-           "plan_authors"]
+# --- explanations ---------------------------------------------------------------------------
+
+
+def _late_rows(words: dict, request: ExplanationRequest, today) -> list[tuple[str, str]]:
+    """The item's date as the plan set it and how late it is on ``today`` (calendar days)."""
+    item = TrackedItem(request.assignment, request.occurrence)
+    plan_due = item.plan_due
+    late = (today - plan_due).days if plan_due is not None and item.status != DONE and today > plan_due else 0
+    return [(words["plan_due"], _ddmmyyyy(plan_due) if plan_due else ""),
+            (words["days_late"], str(late) if late > 0 else "")]
+
+
+def explanation_requested(session: Session, request: ExplanationRequest, today) -> int:
+    """Ask the agency's focal officers to explain (``tracker.plans.explanations.ask``); the
+    number of messages queued (0: nobody to write to, or already queued)."""
+    session.flush()
+    assignment, occurrence = request.assignment, request.occurrence
+    asker = _who(session, request.asked_by)
+
+    def build(person: Person, words: dict) -> ComposedMail:
+        facts = {"agency": _agency_name(assignment), "ref": clean_line(assignment.task.ref),
+                 "title": shorten(assignment.task.content, SUBJECT_LIMIT), "date": _ddmmyyyy(request.due_on)}
+        rows = [*_task_rows(words, assignment, occurrence), *_late_rows(words, request, today),
+                (words["request"], clean_line(request.message)),
+                (words["answer_due"], _ddmmyyyy(request.due_on)),
+                (words["requested_by"], asker)]
+        return _compose(person, words, words[EXPLANATION_REQUEST], facts, rows,
+                        _path(assignment, occurrence, "#explanation"))
+
+    return _send(session, agency_officers(assignment), EXPLANATION_REQUEST,
+                 [f"explanation:{request.id}", f"at:{_stamp(request.asked_at)}"],
+                 (assignment.id, occurrence.id if occurrence else None, f"explanation_request-{request.id}"),
+                 build)
+
+
+def explanation_reminded(session: Session, request: ExplanationRequest, step_key: str, number: int,
+                         today) -> int:
+    """Remind the agency's focal officers of a request still unanswered after its due day: the
+    planner's step ``step_key`` (recorded in its ledger), the ``number``-th reminder sent. The
+    number of messages queued."""
+    session.flush()
+    assignment, occurrence = request.assignment, request.occurrence
+    asker = _who(session, request.asked_by)
+    zone = ZoneInfo(current_app.config["TRACKER_TIMEZONE"])
+
+    def build(person: Person, words: dict) -> ComposedMail:
+        facts = {"agency": _agency_name(assignment), "ref": clean_line(assignment.task.ref),
+                 "title": shorten(assignment.task.content, SUBJECT_LIMIT), "date": _ddmmyyyy(request.due_on),
+                 "n": number}
+        rows = [*_task_rows(words, assignment, occurrence), *_late_rows(words, request, today),
+                (words["request"], clean_line(request.message)),
+                (words["answer_due"], _ddmmyyyy(request.due_on)),
+                (words["requested_by"], " – ".join(p for p in (
+                    asker, _ddmmyyyy(request.asked_at.astimezone(zone).date())) if p))]
+        return _compose(person, words, words[EXPLANATION_REMINDER], facts, rows,
+                        _path(assignment, occurrence, "#explanation"))
+
+    return _send(session, agency_officers(assignment), EXPLANATION_REMINDER,
+                 [f"explanation:{request.id}:{step_key}"],
+                 (assignment.id, occurrence.id if occurrence else None, step_key), build)
+
+
+def explanation_answered(session: Session, request: ExplanationRequest) -> int:
+    """Tell the one who asked what the agency answered; the number of messages queued (0 when
+    they have no active account, or it was already queued)."""
+    session.flush()
+    assignment, occurrence = request.assignment, request.occurrence
+    account = _account(session, request.asked_by)
+    people = ([Person(account.email, account.name, account.language or "vi")]
+              if account is not None and account.active else [])
+    officer = _who(session, request.answered_by, _agency_name(assignment))
+    files = ", ".join(clean_line(e.filename) for e in request.evidence)
+
+    def build(person: Person, words: dict) -> ComposedMail:
+        facts = {"agency": _agency_name(assignment), "ref": clean_line(assignment.task.ref),
+                 "title": shorten(assignment.task.content, SUBJECT_LIMIT)}
+        rows = [*_task_rows(words, assignment, occurrence),
+                (words["request"], clean_line(request.message)),
+                (words["reason"], clean_line(request.reason)),
+                (words["expected"], _ddmmyyyy(request.new_expected_date) if request.new_expected_date else ""),
+                (words["files"], files),
+                (words["answered_by"], officer)]
+        return _compose(person, words, words[EXPLANATION_ANSWER], facts, rows,
+                        _path(assignment, occurrence, "#explanation"))
+
+    return _send(session, people, EXPLANATION_ANSWER,
+                 [f"explanation:{request.id}:answered", f"at:{_stamp(request.answered_at)}"],
+                 (assignment.id, occurrence.id if occurrence else None, f"explanation_answer-{request.id}"),
+                 build)
+
+
+__all__ = ["EXPLANATION_ANSWER", "EXPLANATION_REMINDER", "EXPLANATION_REQUEST", "EXTENSION_DECISION",
+           "EXTENSION_REQUEST", "KINDS", "OUTPUT_RETURNED", "Person", "agency_officers", "explanation_answered",
+           "explanation_reminded", "explanation_requested", "extension_decided", "extension_requested",
+           "output_returned", "plan_authors"]

@@ -30,6 +30,14 @@ from .base import (
 )
 from .calendar import CalendarDay
 from .directory import Agency, AgencyAlias, AgencyGroup, FocalOfficer, agency_group_members
+from .explanation import (
+                      EXPLANATION_ANSWERED,
+                      EXPLANATION_OPEN,
+                      EXPLANATION_STATES,
+                      EXPLANATION_WITHDRAWN,
+                      ExplanationRequest,
+                      ExplanationState,
+)
 from .feed import FEED_KINDS, FeedScope, FeedState, FeedToken
 from .jobs import JobRun
 from .mail import (
@@ -44,6 +52,7 @@ from .mail import (
 )
 from .plan import ImportDraft, Plan, Section, Task
 from .reminders import SentStep, Setting
+from .webhooks import DELIVERY_STATES, DeliveryState, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "ADMIN", "AUTHOR", "LEADER", "OFFICER", "ROLE_LABELS_VI", "ROLES", "Role", "Status", "OutboxState",
@@ -57,4 +66,7 @@ __all__ = [
     "Task", "agency_group_members", "FAILED", "OUTBOX_STATES", "QUEUED", "SENDING", "SENT",
     "CANCELLED", "COORDINATE", "DONE", "IN_PROGRESS", "LEAD", "NOT_STARTED", "PAUSED",
     "PLAN_ACTIVE", "PLAN_ARCHIVED", "PLAN_DRAFT", "STATUSES", "STATUS_LABELS_VI",
+    "DELIVERY_STATES", "DeliveryState", "WebhookDelivery", "WebhookEndpoint",
+    "EXPLANATION_ANSWERED", "EXPLANATION_OPEN", "EXPLANATION_STATES", "EXPLANATION_WITHDRAWN",
+    "ExplanationRequest", "ExplanationState",
 ]

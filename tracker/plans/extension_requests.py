@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 from ..errors import UserError
 from ..models import APPROVED, PENDING, REFUSED, Assignment, Deadline, ExtensionRequest, Occurrence, StatusChange
 from ..models.base import utcnow
+from ..webhooks import payloads
+from ..webhooks.events import Event, emit
 from .importer import forget_due_relative_steps
 
 
@@ -54,6 +56,7 @@ def request_extension(session: Session, assignment: Assignment, occurrence: Occu
                                requested_due=requested_due, reason=reason.strip(), requested_by=by,
                                state=PENDING)
     session.add(request)
+    emit(session, Event.EXTENSION_REQUESTED, lambda: payloads.extension(session, request))
     return request
 
 
@@ -91,3 +94,4 @@ def decide(session: Session, request: ExtensionRequest, approve: bool, by: str, 
     session.add(StatusChange(assignment=assignment, occurrence_id=occurrence.id if occurrence else None,
                              changed_by=by, from_status=target.status, to_status=target.status,
                              kind="extension", comment=text + said, comment_en=text_en + said))
+    emit(session, Event.EXTENSION_DECIDED, lambda: payloads.extension(session, request))

@@ -29,6 +29,8 @@ from ..models.reminders import SentStep
 from ..reading.result import AssignmentReading, DeadlineReading, OwnerMention, PlanReading, TaskReading
 from ..reading.text import fold
 from ..reminders.rules import forget_on_due_change
+from ..webhooks import payloads
+from ..webhooks.events import Event, emit
 from .removal import RemovedWork, work_on
 
 
@@ -206,6 +208,9 @@ def import_plan(session: Session, reading: PlanReading, index: DirectoryIndex,
         forget_due_relative_steps(session, result.moved_items)
     result.warnings = len(plan.warnings) + sum(
         len(t.warnings) + sum(len(a.warnings) for a in t.assignments) for t in reading.tasks)
+    if not result.unchanged:      # the webhook event, queued in the import's transaction
+        emit(session, Event.PLAN_PUBLISHED, lambda: payloads.published(
+            plan, created, result.added, result.changed, result.removed, result.restored, result.assignments))
     return result
 
 

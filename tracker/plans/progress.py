@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 from ..errors import UserError
 from ..models import DONE, IN_PROGRESS, STATUSES, Assignment, Evidence, Occurrence, StatusChange
 from ..models.base import utcnow
+from ..webhooks import payloads
+from ..webhooks.events import Event, emit
 from .evidence import CheckedFile
 
 
@@ -23,7 +25,8 @@ def report(session: Session, assignment: Assignment, status: str, by: str,
     """Set the status (of the assignment, or of one of its occurrences) and record who did it.
 
     Done sets the completion time (kept as the first time it was done); anything else
-    clears it. Every change grows the calendar SEQUENCE of what changed.
+    clears it. Every change grows the calendar SEQUENCE of what changed. A change of status
+    is the webhook event ``assignment.status_changed`` (queued in this transaction).
     """
     if status not in STATUSES:
         raise StatusError(f"Trạng thái “{status}” không hợp lệ ({', '.join(STATUSES)}).",
@@ -43,6 +46,7 @@ def report(session: Session, assignment: Assignment, status: str, by: str,
                                         size=len(f.data), sha256=f.sha256, data=f.data, uploaded_at=at))
     session.add(change)
     assignment.returned = False          # a new report answers a returned output
+    from_status = target.status
     if target.status != status:
         target.completed_at = (target.completed_at or at) if status == DONE else None
         target.status = status
@@ -52,6 +56,9 @@ def report(session: Session, assignment: Assignment, status: str, by: str,
         assignment.sequence += 1
     if status == DONE and occurrence is None:
         assignment.progress = 100
+    if from_status != status:
+        emit(session, Event.STATUS_CHANGED, lambda: payloads.status_changed(
+            session, assignment, occurrence, from_status, status, by, at, comment, progress, "report"))
     return change
 
 
@@ -74,4 +81,7 @@ def return_output(session: Session, assignment: Assignment, by: str, comment: st
     assignment.returned = True
     if occurrence is None:
         assignment.progress = min(assignment.progress, 90)
+    emit(session, Event.STATUS_CHANGED, lambda: payloads.status_changed(
+        session, assignment, occurrence, DONE, IN_PROGRESS, by, change.changed_at, change.comment,
+        assignment.progress, "returned"))
     return change

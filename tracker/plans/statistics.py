@@ -47,6 +47,13 @@ Rates
   Completion rate (as the Government Office reports it): done, on time or late, over fallen
   due. On-time rate: done on time over fallen due. None when nothing has fallen due.
 
+Explanations (giải trình)
+  Each item carries the state of its latest explanation request (``explanation``: open, waiting
+  for the agency, or answered; a withdrawn one, or one asked after the as-of day, is not
+  there; one answered after it was still open on it). The dashboard counts the items of the
+  table in each state (``EXPLANATION_COLUMNS``), so its "open" and "answered" numbers are
+  items of the period and scope chosen, and open lists like every other number.
+
 Plans list
   ``plan_progress`` gives, in one query for many plans, done / total items and the overdue ones
   (against the plan's own date, every role), the same items the dashboard counts.
@@ -65,10 +72,14 @@ from ..models import (
     CANCELLED,
     COORDINATE,
     DONE,
+    EXPLANATION_ANSWERED,
+    EXPLANATION_OPEN,
+    EXPLANATION_WITHDRAWN,
     LEAD,
     PAUSED,
     Assignment,
     Deadline,
+    ExplanationRequest,
     Occurrence,
     OutboxItem,
     OutboxMessage,
@@ -92,8 +103,10 @@ SORTS = ("deadline", "agency", "late")
 NO_DEADLINE = "no_deadline"
 #: the categories offices report besides the four official ones (``Horizons``)
 EXTRA_COLUMNS = (NO_DEADLINE, "due_soon", "due_in_period", "stale", "long_overdue")
+#: items whose latest explanation request waits for the agency's answer, or was answered
+EXPLANATION_COLUMNS = ("explanations_open", "explanations_answered")
 #: every column ``in_column`` knows
-ALL_COLUMNS = (*COLUMNS, *EXTRA_COLUMNS)
+ALL_COLUMNS = (*COLUMNS, *EXTRA_COLUMNS, *EXPLANATION_COLUMNS)
 _EXTRA_TALLIED = (NO_DEADLINE, "due_soon", "stale", "long_overdue")
 #: defaults of ``Horizons``: due within 7 working days, no report for 30 days, 30 days late
 DUE_SOON_WORKING_DAYS = 7
@@ -163,6 +176,9 @@ class AgencyRow:
     due_soon: int = 0
     stale: int = 0
     long_overdue: int = 0
+    #: items whose latest explanation request is waiting for its answer / was answered
+    explanations_open: int = 0
+    explanations_answered: int = 0
 
     @property
     def total(self) -> int:
@@ -205,12 +221,12 @@ class AgencyRow:
 
     def tally(self, item: CountedItem) -> None:
         """Count one item in every column it belongs to (``in_column``)."""
-        for name in (*_TALLIED, *_EXTRA_TALLIED):
+        for name in (*_TALLIED, *_EXTRA_TALLIED, *EXPLANATION_COLUMNS):
             if in_column(item, name):
                 setattr(self, name, getattr(self, name) + 1)
 
     def add(self, other: AgencyRow) -> None:
-        for name in (*_TALLIED, *_EXTRA_TALLIED):
+        for name in (*_TALLIED, *_EXTRA_TALLIED, *EXPLANATION_COLUMNS):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
@@ -259,6 +275,9 @@ class CountedItem:
     stale: bool = False
     long_overdue: bool = False
     last_report: date | None = None
+    #: the state of its latest explanation request on the as-of day (open or answered; None:
+    #: never asked, or only withdrawn requests)
+    explanation: str | None = None
 
 
 def in_column(item: CountedItem, column: str) -> bool:
@@ -276,6 +295,10 @@ def in_column(item: CountedItem, column: str) -> bool:
         return item.escalation_level is not None
     if column in ("due_soon", "stale", "long_overdue"):
         return bool(getattr(item, column))
+    if column == "explanations_open":
+        return item.explanation == EXPLANATION_OPEN
+    if column == "explanations_answered":
+        return item.explanation == EXPLANATION_ANSWERED
     raise ValueError(f"unknown column {column!r}")
 
 
@@ -320,6 +343,7 @@ def counted_items(session: Session, as_of: date, tz: str, period: Period,
         return []
     roles = (LEAD, COORDINATE) if include_coordinating else (LEAD,)
     escalated = _escalated(session, plan_ids, as_of, tz)
+    explained = _explanations(session, plan_ids, as_of, tz)
     query = (select(Assignment).join(Assignment.task).where(Assignment.role.in_(roles))
              .options(selectinload(Assignment.occurrences), selectinload(Assignment.deadline),
                       selectinload(Assignment.agency),
@@ -373,6 +397,7 @@ def counted_items(session: Session, as_of: date, tz: str, period: Period,
                 status=item.status_on(as_of, tz), category=result.category, days_late=result.days_late,
                 due=due, plan_due=plan_due, extended=item.extended,
                 escalation_level=level, escalated_on=on,
+                explanation=explained.get((assignment.id, occurrence.id if occurrence is not None else None)),
                 **_horizon_flags(item, result.category, result.days_late, as_of, tz, reports, horizons, soon)))
     return found
 
@@ -610,6 +635,31 @@ def _escalated(session: Session, plan_ids: list[int] | None, as_of: date,
         known = found.get(key)
         if known is None or _rank(candidate) > _rank(known):
             found[key] = candidate
+    return found
+
+
+def _explanations(session: Session, plan_ids: list[int] | None, as_of: date,
+                  tz: str) -> dict[tuple[int, int | None], str]:
+    """(assignment id, occurrence id) → the state of the item's latest explanation request on
+    ``as_of`` (open or answered), leaving out requests asked after it and those withdrawn by
+    then."""
+    query = (select(ExplanationRequest.assignment_id, ExplanationRequest.occurrence_id,
+                    ExplanationRequest.state, ExplanationRequest.asked_at, ExplanationRequest.answered_at,
+                    ExplanationRequest.withdrawn_at)
+             .join(Assignment, ExplanationRequest.assignment_id == Assignment.id)
+             .join(Task, Assignment.task_id == Task.id)
+             .order_by(ExplanationRequest.asked_at, ExplanationRequest.id))
+    if plan_ids is not None:
+        query = query.where(Task.plan_id.in_(plan_ids))
+    found: dict[tuple[int, int | None], str] = {}
+    for assignment_id, occurrence_id, state, asked_at, answered_at, withdrawn_at in session.execute(query):
+        if local_date(asked_at, tz) > as_of:
+            continue
+        if state == EXPLANATION_WITHDRAWN and withdrawn_at is not None and local_date(withdrawn_at, tz) <= as_of:
+            continue
+        answered = (state == EXPLANATION_ANSWERED and answered_at is not None
+                    and local_date(answered_at, tz) <= as_of)
+        found[(assignment_id, occurrence_id)] = EXPLANATION_ANSWERED if answered else EXPLANATION_OPEN
     return found
 
 

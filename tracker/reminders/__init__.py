@@ -5,6 +5,8 @@
 - ``policy``: the policy administrators set, globally and per plan (stored settings).
 - ``planner``: the planning jobs: today's steps for every tracked item, one message per
   person and kind, into the outbox (``tracker.mail`` composes and delivers).
+- ``explanations``: reminders of explanation requests left unanswered after their due day,
+  planned with the overdue notices.
 
 Working days come from ``tracker.scheduling.office_calendar``; the scheduled entry points
 are in ``tracker.jobs``.

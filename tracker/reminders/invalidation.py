@@ -90,7 +90,7 @@ def _after_flush(session: Session, _context) -> None:
         elif isinstance(obj, SentStep):
             if obj in deleted:                  # the planner only adds; a forgotten step is a change
                 kind, number = obj.item_key[:1], obj.item_key[1:]
-                if number.isdigit():
+                if number.isdigit() and kind in ("a", "o"):     # ("e": an explanation request's)
                     (assignments if kind == "a" else occurrences).add(int(number))
         elif isinstance(obj, Task):
             if obj not in new and _changed(session, obj, dirty, _TASK_INPUTS):

@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from types import MappingProxyType
 from urllib.parse import urlsplit
 
@@ -57,7 +57,10 @@ from ..reading.reporting import ReportingCalendar
 from ..scheduling.office_calendar import working_calendar
 from ..scheduling.ontime import OVERDUE, PENDING_ON_TIME
 from ..scheduling.workdays import WorkingCalendar
+from ..webhooks import payloads
+from ..webhooks.events import Event, Payload, emit_many
 from . import rules
+from .explanations import plan_explanation_reminders
 from .invalidation import replan_all
 from .policy import global_policy
 
@@ -176,6 +179,7 @@ def plan_jobs(session: Session, today: date, jobs: Sequence[tuple[str, ...]]) ->
     # Per job: (kind, email, name) → recipient, [(MailItem, assignment id, occurrence id, step key)]
     outgoing: list[dict[tuple[str, str, str], tuple[Recipient, list]]] = [{} for _ in jobs]
     new_steps: list[tuple[str, str]] = []
+    signals: list[tuple[str, str, Payload]] = []      # webhook events: (event, key, payload)
     next_days: list[dict] = []
     policies: dict[int, rules.ReminderPolicy] = {}
     for start in range(0, len(ids), CHUNK):
@@ -206,7 +210,7 @@ def plan_jobs(session: Session, today: date, jobs: Sequence[tuple[str, ...]]) ->
             for item_key, occurrence_id, item, occurrence in items[assignment.id]:
                 for tracks, report, slots in zip(jobs, reports, outgoing, strict=True):
                     _plan_item(assignment, item_key, occurrence_id, item, occurrence, policy, calendar, today,
-                               sent[item_key], tracks, report, slots, new_steps, base_url)
+                               sent[item_key], tracks, report, slots, new_steps, base_url, signals)
                 # Owed something still today (another job's track) or the first day it can be.
                 if rules.due_steps(item, policy, calendar, today, sent[item_key]):
                     next_day = today
@@ -218,8 +222,13 @@ def plan_jobs(session: Session, today: date, jobs: Sequence[tuple[str, ...]]) ->
 
     for slots, report in zip(outgoing, reports, strict=True):
         _enqueue(session, slots, report, today, base_url)
+    for tracks, report in zip(jobs, reports, strict=True):
+        if rules.OVERDUE in tracks:          # unanswered explanation requests: with the overdue notices
+            plan_explanation_reminders(session, today, calendar, defaults, report)
     for item_key, step_key in new_steps:
         session.add(SentStep(item_key=item_key, step_key=step_key))
+    for event in (Event.OVERDUE, Event.ESCALATED):
+        emit_many(session, event, [(key, payload) for e, key, payload in signals if e == event])
     if next_days:
         table = table_of(Assignment)
         # Only where it is still what was read (a write since has cleared a day it had), and
@@ -237,9 +246,11 @@ def _plan_item(assignment: Assignment, item_key: str, occurrence_id: int | None,
                occurrence: Occurrence | None, policy: rules.ReminderPolicy, calendar: WorkingCalendar, today: date,
                sent: set[str], tracks: tuple[str, ...], report: PlanReport,
                outgoing: dict[tuple[str, str, str], tuple[Recipient, list]], new_steps: list[tuple[str, str]],
-               base_url: str) -> None:
-    """One job's steps of one item today: into the ledger (``sent`` and ``new_steps``) and
-    into its recipients' messages (``outgoing``)."""
+               base_url: str, signals: list[tuple[str, str, Payload]] | None = None) -> None:
+    """One job's steps of one item today: into the ledger (``sent`` and ``new_steps``), into
+    its recipients' messages (``outgoing``) and, for the webhooks (``signals``), the item's
+    first overdue notice (``assignment.overdue``: it became overdue) and its escalations
+    (``assignment.escalated``), whether or not anyone has an address to be told at."""
     steps = [s for s in rules.due_steps(item, policy, calendar, today, sent) if s.track in tracks]
     # "Nhắc lần n" counts the notices this agency has actually been sent for the item,
     # not the schedule's ordinal (downtime or a late start skip some).
@@ -251,6 +262,8 @@ def _plan_item(assignment: Assignment, item_key: str, occurrence_id: int | None,
         sent.add(step.key)
         new_steps.append((item_key, step.key))
         report.steps += 1
+        if signals is not None:
+            _signal(signals, assignment, occurrence, item, item_key, step, today, notices)
         if not people:
             report.without_recipient += 1
             continue
@@ -259,6 +272,23 @@ def _plan_item(assignment: Assignment, item_key: str, occurrence_id: int | None,
         for person in people:
             slot = outgoing.setdefault((kind, person.email.lower(), person.name), (person, []))
             slot[1].append((mail_item, assignment.id, occurrence_id, step.key))
+
+
+#: the webhook's name for each escalation level
+ESCALATION_LEVELS = {rules.ESCALATION_HEAD: "agency_head", rules.ESCALATION_COMMITTEE: "committee"}
+
+
+def _signal(signals: list[tuple[str, str, Payload]], assignment: Assignment, occurrence: Occurrence | None,
+            item: rules.Item, item_key: str, step: rules.Step, today: date, notices: int) -> None:
+    """The webhook event a planned step is, if any, with its natural key: planned again
+    (a replay), it is queued once; after a new due date the item can become overdue again."""
+    if step.track == rules.OVERDUE and notices == 0:
+        signals.append((Event.OVERDUE, f"{Event.OVERDUE}:{item_key}:{step.key}:{item.due}",
+                        partial(payloads.reminder_step, assignment, occurrence, item.due, today, notice=1)))
+    elif step.track in ESCALATION_LEVELS:
+        signals.append((Event.ESCALATED, f"{Event.ESCALATED}:{item_key}:{step.key}",
+                        partial(payloads.reminder_step, assignment, occurrence, item.due, today,
+                                level=ESCALATION_LEVELS[step.track])))
 
 
 def _enqueue(session: Session, outgoing: dict[tuple[str, str, str], tuple[Recipient, list]], report: PlanReport,

@@ -25,6 +25,9 @@ track                       steps (keys)                               to
 ``escalation_committee``    ``escalation_committee`` (once per item)   issuing committee
 ``checkin``                 ``checkin-2017-06-14`` per reporting       focal officers
                             cut-off of a continuous item
+``explanation``             ``explanation-1``, ``explanation-2``, ...  focal officers
+                            of an unanswered explanation request
+                            (``explanation_step``; not an item's track)
 ==========================  =========================================  ==================
 
 Working days come only from the calendar object passed in (``WorkingDays``: the app's
@@ -49,6 +52,7 @@ OVERDUE = "overdue"                                 # n-th overdue notice
 ESCALATION_HEAD = "escalation_head"                 # level 1: head of the agency
 ESCALATION_COMMITTEE = "escalation_committee"       # level 2: the issuing People's Committee
 CHECKIN = "checkin"                                 # check-in before a reporting cut-off
+EXPLANATION = "explanation"                         # an explanation request unanswered after its due day
 KINDS = TRACKS = (BEFORE, OVERDUE, ESCALATION_HEAD, ESCALATION_COMMITTEE, CHECKIN)
 DUE_DAY = "before-0"                                # key of the due-day reminder (offset 0)
 
@@ -56,7 +60,7 @@ DUE_DAY = "before-0"                                # key of the due-day reminde
 OFFICERS, AGENCY_HEAD, COMMITTEE = "officers", "agency_head", "committee"
 AUDIENCE: Mapping[str, str] = MappingProxyType({
     BEFORE: OFFICERS, OVERDUE: OFFICERS, CHECKIN: OFFICERS,
-    ESCALATION_HEAD: AGENCY_HEAD, ESCALATION_COMMITTEE: COMMITTEE,
+    ESCALATION_HEAD: AGENCY_HEAD, ESCALATION_COMMITTEE: COMMITTEE, EXPLANATION: OFFICERS,
 })
 
 # Status of an assignment or occurrence (same vocabulary as tracker.models.base).
@@ -298,13 +302,17 @@ def checkin_key(cutoff: date) -> str:
     return f"{CHECKIN}-{cutoff.isoformat()}"
 
 
+def explanation_key(n: int) -> str:
+    return f"{EXPLANATION}-{n}"
+
+
 def track_of(key: str) -> str:
     """The track a stored key belongs to ("overdue-2" → "overdue")."""
     for track in (ESCALATION_COMMITTEE, ESCALATION_HEAD):
         if key == track:
             return track
     head, sep, _ = key.partition("-")
-    if sep and head in (BEFORE, OVERDUE, CHECKIN):
+    if sep and head in (BEFORE, OVERDUE, CHECKIN, EXPLANATION):
         return head
     raise ValueError(f"not a reminder step key: {key!r}")
 
@@ -489,3 +497,27 @@ def next_step_day(item: Item, policy: ReminderPolicy, calendar: WorkingDays, aft
             continue
         return step.scheduled              # steps come by day
     return None
+
+
+def explanation_step(answer_due: date, policy: ReminderPolicy, calendar: WorkingDays, today: date,
+                     sent: Set[str]) -> Step | None:
+    """The reminder owed on ``today`` for an explanation request still unanswered, whose
+    answer was due on ``answer_due`` (tracker.plans.explanations), or None.
+
+    Reminded like an overdue item: the first reminder on the first working day after the due
+    day, then one every ``policy.overdue_every`` working days until it is answered or
+    withdrawn (the caller asks only about open requests). As in ``due_steps``, the latest
+    step scheduled on or before today is the candidate; one already in ``sent`` (the
+    ledger's keys for the request) is not returned again, and earlier ones a downtime skipped
+    are superseded, not sent late. Nothing on a day off.
+    """
+    if not calendar.is_working_day(today) or today <= answer_due:
+        return None
+    latest: Step | None = None
+    n, day = 1, calendar.add_working_days(answer_due, 1)
+    while day <= today:
+        latest = Step(EXPLANATION, explanation_key(n), day, EXPLANATION, number=n)
+        n, day = n + 1, calendar.add_working_days(day, policy.overdue_every)
+    if latest is None or latest.key in sent:
+        return None
+    return latest

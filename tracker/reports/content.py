@@ -1,6 +1,11 @@
 """What the periodic report says, gathered from the database: the figures and the table by
 agency (``tracker.plans.statistics``, the dashboard's own counting), the items of earlier
-periods still overdue, the sections pre-filled from the data, and the overdue appendix.
+periods still overdue, the sections pre-filled from the data, and the overdue appendix with
+each item's latest explanation (``tracker.plans.explanations``: the agency's reason and the
+day it expects to finish, or that one was asked and is awaited). Explanations are taken as
+they stand on the day the report is made (``issued_on``), not on the as-of day: a report on a
+quarter, written after its cut-off, lists the items overdue at the cut-off with what their
+agencies have said about them since.
 
 Everything here is Vietnamese: an official report is written in Vietnamese whatever the
 interface language of the person who asks for it.
@@ -16,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Agency, Plan
+from ..plans.explanations import ItemExplanation, explanations_on
 from ..plans.statistics import (
     OVERDUE,
     AgencyRow,
@@ -28,6 +34,7 @@ from ..plans.statistics import (
     select_items,
     sort_items,
 )
+from ..plans.tracked import local_date
 from ..reading.text import fold
 from ..scheduling.workdays import WorkingCalendar
 from .periods import ReportPeriod
@@ -115,12 +122,37 @@ class ReportContent:
     appendix: list[AppendixGroup]
     #: (assignment id, occurrence id) of the appendix items from earlier periods
     carried_keys: set[tuple[int, int | None]] = field(default_factory=set)
+    #: (assignment id, occurrence id) → the appendix item's explanations on the day of the report
+    explanations: dict[tuple[int, int | None], ItemExplanation] = field(default_factory=dict)
     signer: list[str] = field(default_factory=list)
     several_plans: bool = False
     agency_report: bool = False
+    #: the time zone the explanations' days are told in
+    tz: str = "Asia/Ho_Chi_Minh"
 
     def row_name(self, row: AgencyRow) -> str:
         return row.name or UNRESOLVED
+
+    def explanation(self, item: CountedItem) -> str:
+        """The appendix's words on an item's explanation: the latest reason and the day the
+        agency expects to finish, with the day it explained; or that one was asked and is
+        awaited; "" when none was asked."""
+        found = self.explanations.get((item.assignment_id, item.occurrence_id))
+        if found is None:
+            return ""
+        lines = []
+        if found.answered is not None:
+            answer = found.answered
+            lines.append(" ".join(answer.reason.split()))
+            if answer.new_expected_date is not None:
+                lines.append(f"Dự kiến hoàn thành: {_day(answer.new_expected_date)}")
+            if answer.answered_at is not None:
+                lines.append(f"(Giải trình ngày {_day(local_date(answer.answered_at, self.tz))})")
+        if found.waiting is not None:
+            waiting = found.waiting
+            lines.append(f"Đã yêu cầu giải trình ngày {_day(local_date(waiting.asked_at, self.tz))} "
+                         f"(hạn {_day(waiting.due_on)}), chưa giải trình.")
+        return "\n".join(lines)
 
 
 def _percent(value: float | None) -> str:
@@ -367,7 +399,10 @@ def gather(session: Session, request: ReportRequest) -> ReportContent:
         rows=rows, totals=totals, shortcomings=shortcomings, causes=causes, next_tasks=next_tasks,
         proposals=proposals, appendix=appendix,
         carried_keys={(i.assignment_id, i.occurrence_id) for i in carried}, signer=signer,
-        several_plans=several, agency_report=agency is not None)
+        several_plans=several, agency_report=agency is not None,
+        explanations=explanations_on(session, [(i.assignment_id, i.occurrence_id) for g in appendix for i in g.items],
+                                     max(request.issued_on, request.as_of), request.tz),
+        tz=request.tz)
 
 
 def _count_by_agency(items: list[CountedItem]) -> list[tuple[str, int]]:

@@ -36,8 +36,8 @@ AGENCY_HEADINGS = ("STT", "Cơ quan", "Tổng số", "Không thời hạn", "Đ�
                    "Hoàn thành quá hạn", "Đang thực hiện trong hạn", "Quá hạn chưa hoàn thành",
                    "Tỷ lệ hoàn thành", "Tỷ lệ đúng hạn")
 AGENCY_WIDTHS_MM = (8, 39, 11, 12, 11, 12, 12, 13, 12, 17, 17)
-APPENDIX_HEADINGS = ("STT", "Nhiệm vụ", "Thời hạn", "Số ngày quá hạn")
-APPENDIX_WIDTHS_MM = (10, 95, 35, 25)
+APPENDIX_HEADINGS = ("STT", "Nhiệm vụ", "Thời hạn", "Số ngày quá hạn", "Giải trình của cơ quan")
+APPENDIX_WIDTHS_MM = (9, 68, 26, 17, 45)
 FIGURE_HEADINGS = ("STT", "Chỉ tiêu", "Số lượng")
 FIGURE_WIDTHS_MM = (12, 118, 35)
 HEADING_WIDTHS_MM = (70, 95)
@@ -331,6 +331,7 @@ def _appendix(document, content: ReportContent) -> None:
             _cell_text(cells[1], task)
             _cell_text(cells[2], deadline, align=center)
             _cell_text(cells[3], str(item.days_late), align=center)
+            _cell_text(cells[4], content.explanation(item))
     _widths(table, APPENDIX_WIDTHS_MM)
 
 

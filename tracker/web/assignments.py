@@ -1,5 +1,6 @@
 """One agency's assignment: its history, progress reports with evidence, reminders sent,
-extension requests, and the author's decisions."""
+extension requests, and the author's decisions; explanation requests (giải trình) and the
+agency's answers."""
 
 from __future__ import annotations
 
@@ -16,11 +17,14 @@ from ..accounts import scopes
 from ..extensions import db
 from ..mail import notices
 from ..models import (
+    EXPLANATION_OPEN,
     PENDING,
     STATUS_LABELS_VI,
     STATUSES,
     Assignment,
     Evidence,
+    ExplanationRequest,
+    ExplanationState,
     ExtensionRequest,
     Occurrence,
     OutboxItem,
@@ -28,14 +32,23 @@ from ..models import (
     StatusChange,
     Task,
 )
+from ..plans import explanations, progress
 from ..plans import extension_requests as ext
-from ..plans import progress
-from ..plans.evidence import MAX_FILES, EvidenceError, check
+from ..plans.evidence import MAX_FILES, CheckedFile, EvidenceError, check
 from ..plans.tracked import TrackedItem
+from ..scheduling.office_calendar import working_calendar
 from ..scheduling.ontime import LABELS_VI
 from .access import get_or_404, require, roles_required
 from .formatting import people_shown
-from .forms import DecisionForm, ExtensionForm, ReportForm, ReturnForm
+from .forms import (
+    DecisionForm,
+    ExplanationAnswerForm,
+    ExplanationForm,
+    ExtensionForm,
+    ReportForm,
+    ReturnForm,
+    WithdrawForm,
+)
 from .i18n import localized
 
 bp = Blueprint("assignments", __name__)
@@ -69,7 +82,36 @@ def _forms(assignment: Assignment, report=None, extension=None, returned=None):
     return report, extension, returned
 
 
-def _render(assignment: Assignment, report=None, extension=None, returned=None, status: int = 200):
+def _checked_files(form) -> list[CheckedFile]:
+    """The form's evidence files, checked by content (errors go on ``form.files``)."""
+    files = [f for f in form.files.data or [] if f and f.filename]
+    checked = []
+    if len(files) > MAX_FILES:
+        form.files.errors.append(_("Tối đa %(n)s tệp cho một lần báo cáo.", n=MAX_FILES))
+    for f in files[:MAX_FILES]:
+        try:
+            checked.append(check(f.filename, f.read(), current_app.config["TRACKER_MAX_EVIDENCE_BYTES"]))
+        except EvidenceError as exc:
+            form.files.errors.append(localized(exc))
+    return checked
+
+
+def _explanation_forms(assignment: Assignment, asked, open_requests: list[ExplanationRequest],
+                       answer=None, answering: int | None = None):
+    """The request form (its periods: the late ones) and one answer form per open request
+    (the one just submitted keeps what was typed and its errors)."""
+    today, tz = clock.today(), current_app.config["TRACKER_TIMEZONE"]
+    late = explanations.late_items(assignment, today, tz)
+    asked = asked or ExplanationForm(formdata=None, occurrence=request.args.get("o", type=int))
+    asked.occurrence.choices = [(i.occurrence.id, f"{i.occurrence.label} — {_('hạn')} {i.occurrence.due:%d/%m/%Y}")
+                                for i in late if i.occurrence is not None] or [(0, "—")]
+    answers = {r.id: answer if answering == r.id and answer is not None else ExplanationAnswerForm(formdata=None)
+               for r in open_requests}
+    return asked, answers, bool(late), explanations.default_due(working_calendar(db.session()), today)
+
+
+def _render(assignment: Assignment, report=None, extension=None, returned=None, status: int = 200,
+            asked=None, answer=None, answering: int | None = None):
     report, extension, returned = _forms(assignment, report, extension, returned)
     tz = current_app.config["TRACKER_TIMEZONE"]
     today = clock.today()
@@ -89,14 +131,23 @@ def _render(assignment: Assignment, report=None, extension=None, returned=None, 
         .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())).all()
     requests = db.session.scalars(select(ExtensionRequest).where(
         ExtensionRequest.assignment_id == assignment.id).order_by(ExtensionRequest.id.desc())).all()
+    explained = explanations.requests_of(db.session(), assignment)
+    open_requests = [r for r in explained if r.state == EXPLANATION_OPEN]
+    asked, answers, may_ask, default_due = _explanation_forms(assignment, asked, open_requests, answer, answering)
     body = render_template(
         "assignments/detail.html", a=assignment, task=assignment.task, plan=assignment.task.plan,
         history=history, messages=messages, requests=requests, report=report, extension=extension,
         returned=returned, category=category, labels=LABELS_VI, status_labels=STATUS_LABELS_VI,
         decision=DecisionForm(formdata=None),
         person=people_shown([h.changed_by for h in history] + [r.requested_by for r in requests]
-                            + [r.decided_by for r in requests]),
+                            + [r.decided_by for r in requests]
+                            + [e for r in explained for e in (r.asked_by, r.answered_by, r.withdrawn_by) if e]),
         removed=removed,
+        explained=explained, asked=asked, answers=answers, withdraw=WithdrawForm(formdata=None),
+        may_ask=may_ask and not removed, default_due=default_due,
+        default_days=explanations.DEFAULT_WORKING_DAYS, explanation_states=ExplanationState.labels(),
+        can_ask=not removed and scopes.can_ask_explanation(db.session(), current_user, assignment),
+        can_explain=not removed and scopes.can_explain(db.session(), current_user, assignment),
         can_report=not removed and scopes.can_report(db.session(), current_user, assignment),
         can_manage=scopes.can_manage_plan(db.session(), current_user, assignment.task.plan),
         max_mb=current_app.config["TRACKER_MAX_EVIDENCE_BYTES"] // 1048576, max_files=MAX_FILES)
@@ -119,15 +170,7 @@ def report(assignment_id: int):
         occurrence = _occurrence(assignment, form.occurrence.data)
         if assignment.occurrences and occurrence is None:
             form.occurrence.errors = [*form.occurrence.errors, _("Chọn kỳ báo cáo.")]
-        files = [f for f in form.files.data or [] if f and f.filename]
-        checked = []
-        if len(files) > MAX_FILES:
-            form.files.errors.append(_("Tối đa %(n)s tệp cho một lần báo cáo.", n=MAX_FILES))
-        for f in files[:MAX_FILES]:
-            try:
-                checked.append(check(f.filename, f.read(), current_app.config["TRACKER_MAX_EVIDENCE_BYTES"]))
-            except EvidenceError as exc:
-                form.files.errors.append(localized(exc))
+        checked = _checked_files(form)
         if not form.files.errors and not form.occurrence.errors:
             try:
                 progress.report(db.session(), assignment, form.status.data, by=current_user.email,
@@ -186,6 +229,87 @@ def send_back(assignment_id: int):
                         "hãy báo trực tiếp cho cơ quan."), "warning")
             return redirect(url_for(".detail", assignment_id=assignment.id))
     return _render(assignment, returned=form, status=422)
+
+
+@bp.post("/a/<int:assignment_id>/explanation")
+@login_required
+def ask_explanation(assignment_id: int):
+    """A leader, author or administrator asks the agency to explain a late item."""
+    assignment = _load(assignment_id)
+    require(scopes.can_ask_explanation(db.session(), current_user, assignment))
+    form = ExplanationForm()
+    form.occurrence.choices = _occurrence_choices(assignment) or [(0, "—")]
+    if form.validate_on_submit():
+        today = clock.today()
+        try:
+            asked = explanations.ask(db.session(), current_user, assignment,
+                                     _occurrence(assignment, form.occurrence.data), form.message.data or "",
+                                     today=today, tz=current_app.config["TRACKER_TIMEZONE"],
+                                     calendar=working_calendar(db.session()), due_on=form.due_on.data)
+        except explanations.ExplanationError as exc:
+            db.session.rollback()
+            form.message.errors = [*form.message.errors, localized(exc)]
+        else:
+            told = notices.explanation_requested(db.session(), asked, today)   # the agency's focal officers
+            db.session.commit()
+            flash(_("Đã gửi yêu cầu giải trình đến cơ quan thực hiện (hạn trả lời %(d)s).",
+                    d=f"{asked.due_on:%d/%m/%Y}"), "success")
+            if not told:
+                flash(_("Không gửi được thư cho cơ quan (chưa có cán bộ đầu mối có địa chỉ thư): "
+                        "hãy báo trực tiếp cho cơ quan."), "warning")
+            return redirect(url_for(".detail", assignment_id=assignment.id, _anchor="explanation"))
+    return _render(assignment, asked=form, status=422)
+
+
+def _explanation_request(request_id: int) -> ExplanationRequest:
+    """The request if this account may see its item, and the item is still part of the plan."""
+    item = get_or_404(ExplanationRequest, request_id, include_removed=True)
+    require(scopes.can_view_assignment(db.session(), current_user, item.assignment))
+    require(item.assignment.removed_at is None and item.assignment.task.removed_at is None)
+    return item
+
+
+@bp.post("/explanations/<int:request_id>/answer")
+@login_required
+def answer_explanation(request_id: int):
+    """The agency's focal officer answers: the reason, the new expected date, evidence."""
+    item = _explanation_request(request_id)
+    assignment = item.assignment
+    require(scopes.can_explain(db.session(), current_user, assignment))
+    form = ExplanationAnswerForm()
+    if form.validate_on_submit():
+        checked = _checked_files(form)
+        if not form.files.errors:
+            try:
+                explanations.answer(db.session(), current_user, item, form.reason.data or "",
+                                    form.new_expected_date.data, today=clock.today(), evidence=checked)
+            except explanations.ExplanationError as exc:
+                db.session.rollback()
+                form.reason.errors = [*form.reason.errors, localized(exc)]
+            else:
+                notices.explanation_answered(db.session(), item)            # the one who asked
+                db.session.commit()
+                flash(_("Đã gửi giải trình."), "success")
+                return redirect(url_for(".detail", assignment_id=assignment.id, _anchor="explanation"))
+    return _render(assignment, answer=form, answering=item.id, status=422)
+
+
+@bp.post("/explanations/<int:request_id>/withdraw")
+@login_required
+def withdraw_explanation(request_id: int):
+    """The asking side takes back a request still waiting for its answer."""
+    item = _explanation_request(request_id)
+    require(scopes.can_ask_explanation(db.session(), current_user, item.assignment))
+    if WithdrawForm().validate_on_submit():
+        try:
+            explanations.withdraw(db.session(), current_user, item)
+        except explanations.ExplanationError as exc:
+            db.session.rollback()
+            flash(localized(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("Đã rút yêu cầu giải trình."), "success")
+    return redirect(url_for(".detail", assignment_id=item.assignment_id, _anchor="explanation"))
 
 
 @bp.get("/extensions")

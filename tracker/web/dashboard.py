@@ -30,6 +30,7 @@ from ..extensions import db
 from ..models import ADMIN, AUTHOR, LEADER, STATUS_LABELS_VI, Agency, Assignment, Plan, Task
 from ..plans.statistics import (
     COLUMNS,
+    EXPLANATION_COLUMNS,
     Period,
     Statistics,
     agency_statistics,
@@ -239,10 +240,19 @@ def _footnotes(f: Filters) -> list[str]:
            "cơ quan phối hợp” để xem).")),
         _("Đã cảnh báo, vẫn quá hạn: nhiệm vụ đã được cảnh báo đến Thủ trưởng cơ quan hoặc UBND và "
           "đến ngày thống kê vẫn quá hạn theo hạn đang áp dụng (kể cả gia hạn đã được đồng ý)."),
+        _("Giải trình: nhiệm vụ được tính ở trên mà lãnh đạo hoặc chuyên viên theo dõi đã yêu cầu cơ quan "
+          "giải trình; theo yêu cầu gần nhất (yêu cầu đã rút không tính), chờ cơ quan trả lời hoặc đã giải "
+          "trình đến ngày thống kê."),
         _("Bấm vào một con số để xem danh sách các nhiệm vụ được đếm trong đó."),
         _("Trạng thái là trạng thái hiện tại; nhiệm vụ báo cáo hoàn thành sau ngày thống kê được coi là "
           "chưa hoàn thành vào ngày đó."),
     ]
+
+
+def _explanation_headings() -> list[tuple[str, str]]:
+    """(key, heading) of the explanation counts (cards, not columns of the table)."""
+    return [("explanations_open", _("Yêu cầu giải trình chờ trả lời")),
+            ("explanations_answered", _("Đã giải trình"))]
 
 
 def _level_labels() -> dict[str, str]:
@@ -383,7 +393,7 @@ def items():
     or of the totals, with the dashboard's filters; paged and sorted."""
     f = _filters()
     column = request.args.get("category") or "total"
-    if column not in COLUMNS:
+    if column not in COLUMNS and column not in EXPLANATION_COLUMNS:
         f.notes.append(_("Không rõ cột “%(v)s”, đã hiện mọi nhiệm vụ được tính.", v=column))
         column = "total"
     agency_ids, agency_label = _agency_arg(f)
@@ -392,7 +402,7 @@ def items():
                           plan_ids=[p.id for p in f.plans], include_coordinating=f.coordinating,
                           agency_ids=agency_ids, task_id=task.id if task is not None else None)
     chosen = select_items(found, column)
-    late_first = column in (OVERDUE, DONE_LATE, "escalations")
+    late_first = column in (OVERDUE, DONE_LATE, "escalations", *EXPLANATION_COLUMNS)
     order = _order("", ITEM_SORTS, "late" if late_first else "deadline")
     rows, page, pages = _page(sort_items(chosen, order.key, order.descending), order.page, PAGE_SIZE)
 
@@ -403,7 +413,7 @@ def items():
                 "sort": order.key, "dir": "desc" if order.descending else "asc", "page": page, **changes}
         return url_for(".items", **args)
 
-    headings = dict(_columns())
+    headings = dict(_columns() + _explanation_headings())
     return render_template(
         "dashboard/items.html", f=f, column=column, heading=headings[column],
         agency_label=agency_label or _("Tất cả cơ quan"), task=task, rows=rows, total=len(chosen),

@@ -89,10 +89,33 @@ class DecisionForm(FlaskForm):
     refuse = SubmitField(_l("Không đồng ý"))
 
 
+class ExplanationForm(FlaskForm):
+    """A leader or author asks the agency to explain a late item."""
+
+    occurrence = SelectField(_l("Kỳ báo cáo"), coerce=_id, validate_choice=False, choices=[])
+    message = TextAreaField(_l("Nội dung cần giải trình"))
+    due_on = DayField(_l("Hạn giải trình"), validators=[Optional()])
+    submit = SubmitField(_l("Gửi yêu cầu giải trình"))
+
+
+class ExplanationAnswerForm(FlaskForm):
+    """The agency's officer answers an explanation request."""
+
+    reason = TextAreaField(_l("Lý do chậm thực hiện"), validators=[
+        DataRequired(_l("Hãy nêu lý do chậm thực hiện."))])
+    new_expected_date = DayField(_l("Ngày dự kiến hoàn thành"), validators=[Optional()])
+    files = MultipleFileField(_l("Tệp minh chứng"))
+    submit = SubmitField(_l("Gửi giải trình"))
+
+
+class WithdrawForm(FlaskForm):
+    submit = SubmitField(_l("Rút yêu cầu giải trình"))
+
+
 class UploadForm(FlaskForm):
     file = FileField(_l("Tệp kế hoạch"), validators=[FileRequired(_l("Chọn tệp kế hoạch để tải lên."))])
     submit = SubmitField(_l("Đọc kế hoạch"))
 
 
-__all__ = ["DayField", "DecisionForm", "ExtensionForm", "ReportForm", "ReturnForm", "StringField", "UploadForm",
-           "day_text", "parse_day"]
+__all__ = ["DayField", "DecisionForm", "ExplanationAnswerForm", "ExplanationForm", "ExtensionForm", "ReportForm",
+           "ReturnForm", "StringField", "UploadForm", "WithdrawForm", "day_text", "parse_day"]

@@ -22,7 +22,7 @@ def step_label(key: str | None) -> str:
     rest = key.partition("-")[2]
     if track == reminders.BEFORE:
         return _("đúng ngày đến hạn") if rest == "0" else _("%(n)s ngày làm việc trước hạn", n=rest)
-    if track == reminders.OVERDUE:
+    if track in (reminders.OVERDUE, reminders.EXPLANATION):
         return _("lần %(n)s", n=rest)
     if track == reminders.CHECKIN:
         return _("báo cáo định kỳ trước %(d)s", d=f"{date.fromisoformat(rest):%d/%m/%Y}")

@@ -1,10 +1,10 @@
 """Administration: the directory, accounts, the reminder policy (global and per plan), the
-outbox, the scheduler's runs and the working-day calendar.
+outbox, the scheduler's runs, the working-day calendar and the webhooks.
 
 One module per area, all on the one ``admin`` blueprint. Thin views: every change goes
 through the same domain functions as the ``flask`` commands (``directory.edit``,
-``accounts.manage``, ``reminders.policy``, ``scheduling.office_calendar``, ``mail.outbox``),
-and the planner reads what they write on its next run.
+``accounts.manage``, ``reminders.policy``, ``scheduling.office_calendar``, ``mail.outbox``,
+``webhooks.endpoints``), and the planner reads what they write on its next run.
 """
 
 from __future__ import annotations
@@ -48,4 +48,4 @@ def index():
 
 
 # The areas register their views on ``bp`` when imported.
-from . import accounts, calendar, directory, jobs, outbox, policy  # noqa: E402, F401
+from . import accounts, calendar, directory, jobs, outbox, policy, webhooks  # noqa: E402, F401

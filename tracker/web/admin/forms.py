@@ -205,6 +205,14 @@ class CalendarDayForm(FlaskForm):
     submit = SubmitField(_l("Thêm ngoại lệ"))
 
 
+class WebhookForm(FlaskForm):
+    url = StringField(_l("Địa chỉ nhận (URL)"), validators=[DataRequired(_l("Nhập địa chỉ nhận.")), _max(2000)])
+    description = StringField(_l("Mô tả (dùng để làm gì)"), validators=[_max(300)])
+    events = MultiCheckboxField(_l("Sự kiện được gửi"), choices=[],
+                                validators=[DataRequired(_l("Chọn ít nhất một sự kiện."))], **_CHOICE)
+    submit = SubmitField(_l("Đăng ký webhook"))
+
+
 __all__ = ["options", "AGENCY_TYPE_LABELS", "AccountForm", "ActionForm", "AgencyForm", "CalendarDayForm",
            "LANGUAGE_LABELS", "LEVEL_LABELS", "OfficerForm", "PLAN_POLICY_FIELDS", "POLICY_LABELS",
-           "PasswordForm", "PlanPolicyForm", "PolicyForm", "WEEKDAYS_VI"]
+           "PasswordForm", "PlanPolicyForm", "PolicyForm", "WEEKDAYS_VI", "WebhookForm"]
