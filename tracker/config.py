@@ -117,6 +117,12 @@ def load(instance_path: str) -> dict:
         "TRACKER_REPORT_DAY_PROVINCE": _int("REPORT_DAY_PROVINCE", 20),
         "TRACKER_REPORT_DAY_DISTRICT": _int("REPORT_DAY_DISTRICT", 17),
         "TRACKER_REPORT_DAY_COMMUNE": _int("REPORT_DAY_COMMUNE", 15),
+        # Emulation ranking (thi đua), percentages: commended at >= COMMEND_DONE done and
+        # < COMMEND_LATE late (done late or overdue, of fallen due); criticised under
+        # CRITICISE_DONE done (tracker.reports.ranking).
+        "TRACKER_RANKING_COMMEND_DONE": _int("RANKING_COMMEND_DONE", 90),
+        "TRACKER_RANKING_COMMEND_LATE": _int("RANKING_COMMEND_LATE", 10),
+        "TRACKER_RANKING_CRITICISE_DONE": _int("RANKING_CRITICISE_DONE", 50),
         "TRACKER_MAX_UPLOAD_BYTES": _int("MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1),
         # Publishing a plan, and listing what an amendment changes, run in the background; the
         # page waits this long for them before it shows their progress instead (a usual plan
@@ -220,6 +226,10 @@ def check(settings: dict) -> None:
         if not 1 <= settings[key] <= 28:
             raise ConfigError(f"{key}={settings[key]} phải là một ngày từ 1 đến 28.",
                               f"{key}={settings[key]} must be a day from 1 to 28.")
+    for key in ("TRACKER_RANKING_COMMEND_DONE", "TRACKER_RANKING_COMMEND_LATE", "TRACKER_RANKING_CRITICISE_DONE"):
+        if not 0 <= settings.get(key, 0) <= 100:
+            raise ConfigError(f"{key}={settings[key]} phải là một tỷ lệ phần trăm từ 0 đến 100.",
+                              f"{key}={settings[key]} must be a percentage from 0 to 100.")
 
 
 def reporting_calendar(config) -> ReportingCalendar:

@@ -38,3 +38,16 @@ class Vocabulary(StrEnum):
     def labels(cls) -> dict[str, str]:
         """Code → Vietnamese label."""
         return {member.value: member.label for member in cls}
+
+
+class Urgency(Vocabulary):
+    """How urgent a task is, as the directive marks it (the "độ khẩn" of an official document):
+    urgent ones get a tighter reminder policy (tracker.reminders.rules.tightened)."""
+
+    NORMAL = "normal", N_("Thường")
+    URGENT = "urgent", N_("Khẩn")
+    VERY_URGENT = "very_urgent", N_("Thượng khẩn")
+    FLASH = "flash", N_("Hỏa tốc")
+
+
+URGENCIES = Urgency.codes()

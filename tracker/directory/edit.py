@@ -9,7 +9,7 @@ The caller commits.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -18,6 +18,7 @@ from ..addresses import valid_address
 from ..errors import UserError
 from ..models import Agency, AgencyAlias, AgencyGroup, FocalOfficer
 from ..models.directory import AGENCY_TYPES, LEVELS
+from ..reading.header import TWO_TIER_FROM
 from ..reading.text import clean, fold
 from .store import subtree_ids
 
@@ -158,6 +159,14 @@ def _validate(session: Session, agency: Agency | None, parent_id: int | None,
                 data.successor_id not in {a.id for a in successor_choices(session, agency)}:
             problems.add("successor_id", "Cơ quan kế thừa phải là một cơ quan khác trong cùng hệ thống.",
                          "The successor must be another agency of the same tree.")
+        elif data.successor_id is not None and _leads_back(session.get(Agency, data.successor_id), agency):
+            problems.add("successor_id", "Cơ quan kế thừa không thể là cơ quan đã hợp nhất vào cơ quan này.",
+                         "The successor cannot be an agency that was itself merged into this one.")
+        if data.successor_id is not None and data.valid_to is None:
+            # The successor takes the work over the day after: without that day new plans
+            # could not tell whether they name the old body or the new one.
+            problems.add("valid_to", "Nhập ngày ngừng hoạt động: cơ quan kế thừa nhận nhiệm vụ từ ngày hôm sau.",
+                         "Enter the end date: the successor takes the work over the next day.")
     elif data.office_id is not None or data.successor_id is not None:
         # A new agency has no bodies under it yet, and nothing to hand over.
         problems.add("name", "Cơ quan mới chưa thể có văn phòng hay cơ quan kế thừa.",
@@ -198,6 +207,47 @@ def add_agency(session: Session, parent: Agency | None, data: AgencyFields) -> A
     _apply(session, agency, name, aliases, data)
     session.flush()
     return agency
+
+
+def _leads_back(start: Agency | None, agency: Agency) -> bool:
+    """Whether following successors from ``start`` reaches ``agency`` (a merger cycle)."""
+    seen: set[int] = set()
+    node = start
+    while node is not None and node.id not in seen:
+        if node.id == agency.id:
+            return True
+        seen.add(node.id)
+        node = node.successor
+    return False
+
+
+def merge_agency(session: Session, old: Agency, new: Agency, on: date = TWO_TIER_FROM) -> None:
+    """``old`` was merged into ``new`` on ``on``: it existed until the day before and
+    ``new`` holds its work from ``on`` (plans issued from then on naming ``old`` are
+    offered ``new``; older plans keep ``old``). Refuses merging an agency into itself, into
+    an agency merged into it (a cycle), into one that no longer exists on ``on``, or on a
+    day before ``old`` existed. Mergers may cross provinces (the 2025 reform merged
+    provinces). The caller commits."""
+    problems = _Problems()
+    if old.id == new.id:
+        problems.add("successor_id", f"Không thể hợp nhất “{old.name}” vào chính nó.",
+                     f"“{old.name}” cannot be merged into itself.")
+    elif _leads_back(new, old):
+        problems.add("successor_id", f"“{new.name}” đã hợp nhất vào “{old.name}” (trực tiếp hoặc qua cơ quan "
+                                     "khác); không thể hợp nhất ngược lại.",
+                     f"“{new.name}” was merged into “{old.name}” (directly or through another agency); "
+                     "the merger cannot go back.")
+    if new.valid_to is not None and new.valid_to < on:
+        problems.add("successor_id", f"“{new.name}” không còn hoạt động từ ngày {new.valid_to:%d/%m/%Y}.",
+                     f"“{new.name}” ceased to exist on {new.valid_to:%d/%m/%Y}.")
+    if old.valid_from is not None and on <= old.valid_from:
+        problems.add("valid_to", f"Ngày hợp nhất phải sau ngày “{old.name}” bắt đầu hoạt động "
+                                 f"({old.valid_from:%d/%m/%Y}).",
+                     f"The merger must come after “{old.name}” began ({old.valid_from:%d/%m/%Y}).")
+    problems.raise_any()
+    old.successor = new
+    old.valid_to = on - timedelta(days=1)
+    session.flush()
 
 
 def update_agency(session: Session, agency: Agency, data: AgencyFields) -> None:
@@ -294,4 +344,5 @@ def tree_roots(session: Session) -> list[Agency]:
 
 
 __all__ = ["AgencyFields", "DirectoryEditError", "OFFICER_LANGUAGES", "add_agency", "committee_tree", "group_choices",
-           "office_choices", "save_officer", "successor_choices", "tree_roots", "tree_rows", "update_agency"]
+           "merge_agency", "office_choices", "save_officer", "successor_choices", "tree_roots", "tree_rows",
+           "update_agency"]

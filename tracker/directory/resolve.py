@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from ..reading.result import OwnerMention, PlanReading, ReadingWarning
 from ..reading.text import fold
@@ -84,12 +84,21 @@ class DirectoryEntry:
     ancestors: tuple[int, ...] = ()     # parent first
     valid_from: date | None = None
     valid_to: date | None = None
+    successor_id: int | None = None     # the agency that took its work over
 
     def exists_on(self, day: date | None) -> bool:
         if day is None:
             return True
         return ((self.valid_from is None or self.valid_from <= day)
                 and (self.valid_to is None or day <= self.valid_to))
+
+    @property
+    def merged_on(self) -> date | None:
+        """The first day its successor holds its work (the day after it ceased); None when
+        it has no successor or the day is not known."""
+        if self.successor_id is None or self.valid_to is None:
+            return None
+        return self.valid_to + timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -114,6 +123,7 @@ class DirectoryIndex:
     def __init__(self, agencies: list[DirectoryEntry], groups: list[GroupEntry]):
         self.agencies = {a.id: a for a in agencies}
         self.groups = groups
+        self._merger_days = [d for d in (a.merged_on for a in agencies) if d is not None]
         self._names: dict[int, list[tuple[str, set[str]]]] = {
             a.id: [(normal(n), set(tokens(n))) for n in a.names] for a in agencies}
         # Place words of every People's Committee ("soc", "trang"), allowed as extras.
@@ -139,14 +149,27 @@ class DirectoryIndex:
     def match(self, name: str, scope: DirectoryEntry | None = None,
               on: date | None = None) -> list[DirectoryEntry]:
         """Agencies ``name`` can mean inside ``scope``'s tree, best first (exact beats loose)."""
+        return self._match_on(name, scope, on)[1][1]
+
+    def _match_on(self, name: str, scope: DirectoryEntry | None, on: date | None
+                  ) -> tuple[bool, tuple[bool, list[DirectoryEntry]]]:
+        """``match`` with what it was worked out from: whether some agency of the tree
+        existed on ``on`` (else every agency of the tree was a candidate), whether the
+        matches are exact, and the matches."""
+        tree = self.in_tree(scope)
+        existing = [a for a in tree if a.exists_on(on)]
+        return bool(existing), self._match_in(name, existing or tree, scope)
+
+    def _match_in(self, name: str, candidates: list[DirectoryEntry],
+                  scope: DirectoryEntry | None) -> tuple[bool, list[DirectoryEntry]]:
+        """Whether the best matches among ``candidates`` are exact, and those matches."""
         wanted = normal(name)
         wanted_set = set(wanted.split())
         if not wanted_set:
-            return []
-        candidates = [a for a in self.in_tree(scope) if a.exists_on(on)] or self.in_tree(scope)
+            return False, []
         exact = [a for a in candidates if any(n == wanted for n, _ in self._names[a.id])]
         if exact:
-            return self._closest(exact, scope)
+            return True, self._closest(exact, scope)
         allowed = _LEVEL_WORDS | self._place_words
         loose = []
         for agency in candidates:
@@ -156,7 +179,39 @@ class DirectoryIndex:
                         and wanted_set & words - _LEVEL_WORDS:
                     loose.append(agency)
                     break
-        return self._closest(loose, scope)
+        return False, self._closest(loose, scope)
+
+    def successor_on(self, entry: DirectoryEntry, on: date) -> DirectoryEntry:
+        """Who holds ``entry``'s work on ``on``: its successor's successor ... as far as
+        the mergers had happened by then (guarded against cycles in bad data)."""
+        seen = {entry.id}
+        while entry.merged_on is not None and entry.merged_on <= on:
+            following = self.agencies.get(entry.successor_id or 0)
+            if following is None or following.id in seen:
+                break
+            seen.add(following.id)
+            entry = following
+        return entry
+
+    def merged_match(self, name: str, scope: DirectoryEntry | None, on: date | None,
+                     current: tuple[bool, list[DirectoryEntry]] | None = None,
+                     ) -> tuple[DirectoryEntry, DirectoryEntry] | None:
+        """(the agency, its successor) when ``name`` means an agency merged into another
+        before ``on`` and no agency existing on ``on`` answers to the name as well.
+        ``current``: the match among the agencies existing on ``on``, when already known."""
+        if on is None or not any(day <= on for day in self._merger_days):
+            return None     # no merger by then: the usual case, and cheap
+        gone = [a for a in self.in_tree(scope) if a.merged_on is not None and a.merged_on <= on]
+        exact, found = self._match_in(name, gone, scope)
+        if len(found) != 1:
+            return None
+        if current is None:
+            current = self._match_in(name, [a for a in self.in_tree(scope) if a.exists_on(on)], scope)
+        current_exact, matches = current
+        if matches and (current_exact or not exact):
+            return None     # an agency of the day has the name (as much as the old one did)
+        successor = self.successor_on(found[0], on)
+        return (found[0], successor) if successor.id != found[0].id else None
 
     def _closest(self, found: list[DirectoryEntry], scope: DirectoryEntry | None) -> list[DirectoryEntry]:
         """Prefer what is nearest the issuer: itself, its children, then further away."""
@@ -270,7 +325,22 @@ class DirectoryIndex:
                 "vague_owner",
                 f"“{mention.text}” không chỉ rõ cơ quan nào; chuyên viên theo dõi cần chọn cơ quan cụ thể.",
                 f"“{mention.text}” does not say which agencies; the plan author must choose."))
-        found = self.match(mention.text, scope, on)
+        some_existed, (current_exact, found) = self._match_on(mention.text, scope, on)
+        merged = self.merged_match(mention.text, scope, on,
+                                   (current_exact, found) if some_existed else (False, []))
+        if merged is not None:
+            # A plan issued after a merger names the old body: offer its successor, said
+            # plainly, so the author sees it and can change it (docs/domain.md, The 2025 reform).
+            old, successor = merged
+            mention.agency = successor.name
+            merged_on = old.merged_on or on
+            return ReadingWarning(
+                "owner_merged",
+                f"“{mention.text}”: {old.name} đã hợp nhất vào {self.agencies[old.successor_id or 0].name} "
+                f"từ ngày {merged_on:%d/%m/%Y}; đề xuất giao cho {successor.name}. Đổi cơ quan nếu không đúng.",
+                f"“{mention.text}”: {old.name} was merged into {self.agencies[old.successor_id or 0].name} "
+                f"on {merged_on:%d/%m/%Y}; proposed owner: {successor.name}. Change it if that is wrong.",
+                suggestion=successor.name)
         if len(found) == 1:
             mention.agency = found[0].name
             return None

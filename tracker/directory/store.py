@@ -23,7 +23,8 @@ def load_index(session: Session) -> DirectoryIndex:
             id=agency.id, name=agency.name,
             names=(agency.name, *(a.alias for a in agency.aliases)),
             type=agency.type, level=agency.level, parent_id=agency.parent_id,
-            ancestors=tuple(chain), valid_from=agency.valid_from, valid_to=agency.valid_to))
+            ancestors=tuple(chain), valid_from=agency.valid_from, valid_to=agency.valid_to,
+            successor_id=agency.successor_id))
     groups = [GroupEntry(id=g.id, key=g.key, scope_id=g.scope_id, name=g.name,
                          member_ids=tuple(m.id for m in g.members))
               for g in session.scalars(select(AgencyGroup).options(selectinload(AgencyGroup.members)))]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import Column, ForeignKey, Index, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -123,6 +123,15 @@ class Agency(Model):
             seen.append(node)
             node = node.parent
         return seen
+
+    @property
+    def merged_on(self) -> date | None:
+        """The day its successor took its work over: the day after ``valid_to`` (None
+        without a successor or an end date). Plans issued from then on that name it are
+        offered the successor."""
+        if self.successor_id is None or self.valid_to is None:
+            return None
+        return self.valid_to + timedelta(days=1)
 
     def __repr__(self) -> str:
         return f"<Agency {self.id} {self.name!r}>"

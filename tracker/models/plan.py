@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, func, text
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, false, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..vocabulary import Urgency
 from .base import PLAN_ACTIVE, Model, Removable, UTCDateTime, utcnow
 
 
@@ -33,6 +34,8 @@ class Plan(Model):
     issued_date: Mapped[date | None]
     #: place in the header ("Cẩm Xuyên")
     place: Mapped[str | None] = mapped_column(String(200))
+    #: who signed the document, as written under the signature block ("Nguyễn Văn A"); None if unknown
+    signer: Mapped[str | None] = mapped_column(String(200))
     #: the year the plan covers; a deadline without a year falls in it
     year: Mapped[int]
     #: name of the file the plan was last imported from
@@ -110,6 +113,12 @@ class Task(Removable, Model):
     warnings: Mapped[list] = mapped_column(JSON, default=list)
     #: quantified targets stated with the task ("đạt 100% hồ sơ ..."), kept as text
     targets: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
+    #: a key task ("nhiệm vụ trọng tâm"), set by the author: reminded more tightly, marked in lists and reports
+    key_task: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: how urgent it is (tracker.vocabulary.Urgency: normal, urgent, very_urgent, flash)
+    urgency: Mapped[str] = mapped_column(String(20), default=Urgency.NORMAL.value, server_default="normal")
+    #: the leader directing it ("lãnh đạo chỉ đạo", "đồng chí Phó Chủ tịch UBND tỉnh"), as the author writes it
+    directing_leader: Mapped[str | None] = mapped_column(String(200))
     #: last change to the row (wording, section, owners): its events' LAST-MODIFIED, and part of a draft's changes key
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow,
                                                  onupdate=utcnow, server_default=func.now())

@@ -13,6 +13,7 @@ Plain Python over a session; the caller commits, or rolls back on an ``EditError
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import NamedTuple
 
 from sqlalchemy import select
@@ -23,11 +24,13 @@ from ..models import COORDINATE, LEAD, Agency, Assignment, Occurrence, Plan, Sta
 from ..models.base import utcnow
 from ..reading.deadlines import read_deadline
 from ..reading.result import PlanContext
+from ..vocabulary import URGENCIES, Urgency
 from .importer import deadline_values, forget_due_relative_steps, identity_of, sync_occurrences
 
 ROLES = (LEAD, COORDINATE)
 MAX_DEADLINE = 300      # a deadline phrase; the import wizard's live reading takes as much
 MAX_NUMBER = 100        # models.Plan.number
+MAX_LEADER = 200        # models.Task.directing_leader
 
 
 class EditError(UserError):
@@ -74,16 +77,76 @@ def _note(assignment: Assignment, by: str, note: Note) -> None:
     assignment.updated_at = utcnow()
 
 
+@dataclass
+class Priority:
+    """What the author wants for a task's priority; None leaves a value as it is."""
+
+    #: a key task ("nhiệm vụ trọng tâm")
+    key_task: bool | None = None
+    #: one of tracker.vocabulary.Urgency's codes
+    urgency: str | None = None
+    #: the directing leader ("lãnh đạo chỉ đạo"); an empty text clears it
+    directing_leader: str | None = None
+
+
+def _yes_no(value: bool) -> Note:
+    return Note("có", "yes") if value else Note("không", "no")
+
+
+def _priority(task: Task, priority: Priority) -> list[Note]:
+    """The priority changes ``priority`` asks for, applied to ``task``; EditError for an
+    unknown urgency or a leader's name longer than the column."""
+    changes: list[Note] = []
+    if priority.urgency is not None and priority.urgency not in URGENCIES:
+        raise EditError(f"Độ khẩn không hợp lệ: “{priority.urgency}”.", f"Unknown urgency: “{priority.urgency}”.")
+    leader = priority.directing_leader
+    if leader is not None:
+        leader = " ".join(leader.split()) or None
+        if leader is not None and len(leader) > MAX_LEADER:
+            raise EditError(f"Tên lãnh đạo chỉ đạo dài quá {MAX_LEADER} ký tự.",
+                            f"The directing leader is longer than {MAX_LEADER} characters.")
+    if priority.key_task is not None and priority.key_task != task.key_task:
+        old, new = _yes_no(task.key_task), _yes_no(priority.key_task)
+        changes.append(Note(f"Nhiệm vụ trọng tâm: {old.vi} → {new.vi}", f"Key task: {old.en} → {new.en}"))
+        task.key_task = priority.key_task
+    if priority.urgency is not None and priority.urgency != task.urgency:
+        old_label = Urgency(task.urgency).label if task.urgency in URGENCIES else task.urgency
+        new_label = Urgency(priority.urgency).label
+        changes.append(Note(f"Độ khẩn: {old_label} → {new_label}",
+                            f"Urgency: {_URGENCY_EN.get(task.urgency, task.urgency)} → "
+                            f"{_URGENCY_EN[priority.urgency]}"))
+        task.urgency = priority.urgency
+    if priority.directing_leader is not None and leader != task.directing_leader:
+        changes.append(Note(f"Lãnh đạo chỉ đạo: “{task.directing_leader or '—'}” → “{leader or '—'}”",
+                            f"Directing leader: “{task.directing_leader or '—'}” → “{leader or '—'}”"))
+        task.directing_leader = leader
+    return changes
+
+
+# The history keeps the system's words in both languages (StatusChange.comment_en).
+_URGENCY_EN: dict[str, str] = {Urgency.NORMAL.value: "normal", Urgency.URGENT.value: "urgent",
+                               Urgency.VERY_URGENT.value: "very urgent", Urgency.FLASH.value: "flash"}
+
+
 def edit_task(session: Session, task: Task, by: str, context: PlanContext, allowed_agencies: set[int] | None,
-              content: str | None = None, rows: list[RowEdit] | None = None) -> list[Note]:
+              content: str | None = None, rows: list[RowEdit] | None = None,
+              priority: Priority | None = None) -> list[Note]:
     """Apply the author's corrections to ``task``; returns one note per change.
 
     ``allowed_agencies``: the agencies owners may be chosen from (the issuer's tree; None:
-    any). Raises EditError, changing nothing the caller commits, for empty content, an
-    unreadable role, an agency outside the tree, or a sub-row left with no owner.
+    any). ``priority``: the task's key-task mark, urgency and directing leader (a key or
+    urgent task is reminded more tightly: tracker.reminders.rules.tightened). Raises
+    EditError, changing nothing the caller commits, for empty content, an unreadable role,
+    an agency outside the tree, a sub-row left with no owner, or an unknown urgency.
     """
     changes: list[Note] = []
     current = _rows(task)
+    if priority is not None:
+        for line in _priority(task, priority):
+            for assignments in current.values():
+                for assignment in assignments:
+                    _note(assignment, by, line)
+            changes.append(line)
     if content is not None:
         content = " ".join(content.split())
         if not content:
@@ -194,8 +257,11 @@ def _edit_row(session: Session, task: Task, edit: RowEdit, members: list[Assignm
 
 
 def edit_plan(session: Session, plan: Plan, by: str, allowed_issuers: set[int] | None,
-              number: str | None = None, title: str | None = None, issuer_id: int | None = None) -> list[Note]:
-    """Correct a published plan's number, title or issuer (a misread header, a wrong body).
+              number: str | None = None, title: str | None = None, issuer_id: int | None = None,
+              signer: str | None = None, issued_date: date | None = None) -> list[Note]:
+    """Correct a published plan's number, title, issuer, signer or date of issue (a misread
+    header, a wrong body). ``signer``: an empty text clears it; None (for each argument) keeps
+    the value.
 
     The change is written into the history of every assignment of the plan (officers see
     the plan's number in their e-mails and calendars) and the plan keeps matching the
@@ -217,6 +283,11 @@ def edit_plan(session: Session, plan: Plan, by: str, allowed_issuers: set[int] |
     if issuer_id is not None and (issuer is None or (allowed_issuers is not None and issuer_id not in allowed_issuers)):
         raise EditError("Cơ quan ban hành được chọn không thuộc UBND mà tài khoản của bạn phụ trách.",
                         "The chosen issuer is outside your People's Committee.")
+    if signer is not None:
+        signer = " ".join(signer.split()) or None
+        if signer is not None and len(signer) > MAX_LEADER:
+            raise EditError(f"Tên người ký dài quá {MAX_LEADER} ký tự.",
+                            f"The signer's name is longer than {MAX_LEADER} characters.")
     if number != plan.number:
         changes.append(Note(f"Số, ký hiệu của kế hoạch: “{plan.number or '—'}” → “{number or '—'}”",
                             f"The plan's number: “{plan.number or '—'}” → “{number or '—'}”"))
@@ -226,6 +297,13 @@ def edit_plan(session: Session, plan: Plan, by: str, allowed_issuers: set[int] |
     if issuer is not None and issuer.id != plan.issuer_id:
         changes.append(Note(f"Cơ quan ban hành: “{plan.issuer_name or '—'}” → “{issuer.name}”",
                             f"Issued by: “{plan.issuer_name or '—'}” → “{issuer.name}”"))
+    if signer is not None and signer != plan.signer:
+        changes.append(Note(f"Người ký: “{plan.signer or '—'}” → “{signer or '—'}”",
+                            f"Signed by: “{plan.signer or '—'}” → “{signer or '—'}”"))
+    if issued_date is not None and issued_date != plan.issued_date:
+        old_day = f"{plan.issued_date:%d/%m/%Y}" if plan.issued_date else "—"
+        changes.append(Note(f"Ngày ban hành: {old_day} → {issued_date:%d/%m/%Y}",
+                            f"Date of issue: {old_day} → {issued_date:%d/%m/%Y}"))
     if not changes:
         return []
     identity = identity_of(number, title, plan.year, issuer.id if issuer else None,
@@ -235,6 +313,10 @@ def edit_plan(session: Session, plan: Plan, by: str, allowed_issuers: set[int] |
         raise EditError(f"Đã có một kế hoạch khác (#{clash}) với số và cơ quan ban hành này.",
                         f"Another plan (#{clash}) has this number and issuer.")
     plan.number, plan.title, plan.identity = number, title, identity
+    if signer is not None:
+        plan.signer = signer
+    if issued_date is not None:
+        plan.issued_date = issued_date
     if issuer is not None:
         plan.issuer_id, plan.issuer_name = issuer.id, issuer.name
     line = Note("; ".join(c.vi for c in changes), "; ".join(c.en for c in changes))

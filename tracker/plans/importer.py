@@ -130,6 +130,7 @@ def import_plan(session: Session, reading: PlanReading, index: DirectoryIndex,
     _set(plan, number=header.number, kind=header.kind or "Kế hoạch", title=header.title or "",
          issuer_name=header.issuer, issuer_id=issuer_id, issued_date=header.issued_date,
          place=header.place, year=header.year, source_name=reading.source_name,
+         **({"signer": header.signer} if header.signer else {}),
          source_sha256=reading.sha256,
          warnings=[w.as_json() for w in reading.warnings + resolution.warnings])
     if not isinstance(tracking_from, KeepCurrent):

@@ -278,6 +278,9 @@ class CountedItem:
     #: the state of its latest explanation request on the as-of day (open or answered; None:
     #: never asked, or only withdrawn requests)
     explanation: str | None = None
+    #: the task is a key task ("trọng tâm"), and its urgency (tracker.vocabulary.Urgency's codes)
+    key_task: bool = False
+    urgency: str = "normal"
 
 
 def in_column(item: CountedItem, column: str) -> bool:
@@ -398,6 +401,7 @@ def counted_items(session: Session, as_of: date, tz: str, period: Period,
                 due=due, plan_due=plan_due, extended=item.extended,
                 escalation_level=level, escalated_on=on,
                 explanation=explained.get((assignment.id, occurrence.id if occurrence is not None else None)),
+                key_task=task.key_task, urgency=task.urgency,
                 **_horizon_flags(item, result.category, result.days_late, as_of, tz, reports, horizons, soon)))
     return found
 
@@ -463,7 +467,8 @@ def _undated(item: TrackedItem, label: str, as_of: date, tz: str,
         owner_text=assignment.owner_text, role=assignment.role, plan_id=task.plan_id, plan_label=label,
         task_id=task.id, task_ref=task.ref, task_content=task.content, task_position=task.position,
         row=assignment.row, deadline_text=item.label, status=item.status_on(as_of, tz),
-        category=NO_DEADLINE, days_late=0, due=None, plan_due=None, extended=item.extended, **flags)
+        category=NO_DEADLINE, days_late=0, due=None, plan_due=None, extended=item.extended,
+        key_task=task.key_task, urgency=task.urgency, **flags)
 
 
 def _last_reports(session: Session, plan_ids: list[int] | None, as_of: date,

@@ -19,13 +19,27 @@ _KINDS = {  # folded heading → kind as written in the product
     "chuong trinh hanh dong": "Chương trình hành động",
     "chuong trinh": "Chương trình",
     "phuong an": "Phương án",
+    # Directive documents that hand out work too (docs/domain.md, "Letters, dispatches and decisions").
+    "chi thi": "Chỉ thị",
+    "thong bao ket luan": "Thông báo kết luận",
+    "thong bao": "Thông báo",
+    "cong dien": "Công điện",
 }
+# The kind by the number's type code ("09/CT-UBND"), when no heading names it; a symbol with no
+# type code ("1234/UBND-VP") is a letter.
+_KIND_CODES = {"KH": "Kế hoạch", "DA": "Đề án", "CTR": "Chương trình", "CT": "Chỉ thị", "TB": "Thông báo",
+               "CD": "Công điện"}    # not QĐ: a decision mostly approves a plan, which the import reads as one
+_ISSUER_CODES = ("UBND", "VP", "BCD", "BCT", "TTG", "VPCP", "BNV", "BTC", "HDND")
+# The signature block's post ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "GIÁM ĐỐC"): the signer's name follows.
+_SIGNING_POST = re.compile(r"^(?:(?:TM|KT|TL|TUQ|Q)\.\s*)?(?:PHÓ\s+)?(?:CHỦ TỊCH|GIÁM ĐỐC|CHÁNH VĂN PHÒNG|"
+                           r"TRƯỞNG BAN|TRƯỞNG PHÒNG|BỘ TRƯỞNG|THỦ TƯỚNG|THỨ TRƯỞNG|PHÓ THỦ TƯỚNG)\b")
+_SIGNED = re.compile(r"^[(\[]?\s*(?:đã ký|đã ký và đóng dấu|ký)\s*[)\]]?$", re.IGNORECASE)
 _NUMBER = re.compile(r"^s[oố]\s*:?\s*(?P<num>\d+\s*/\s*[\w\-Đđ]+(?:\s*-\s*[\w]+)*)", re.IGNORECASE)
 _PLACE_DATE = re.compile(
     r"(?P<place>[^\d,;:()/]{2,60}?)\s*,\s*ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})",
     re.IGNORECASE)
 _LEVELS = {"tinh": "tỉnh", "huyen": "huyện", "thi xa": "thị xã", "thanh pho": "thành phố",
-           "quan": "quận", "xa": "xã", "phuong": "phường", "thi tran": "thị trấn"}
+           "quan": "quận", "xa": "xã", "phuong": "phường", "thi tran": "thị trấn", "dac khu": "đặc khu"}
 _LEVEL_WORDS = r"(?i:(tỉnh|huyện|thị xã|thành phố|quận|xã|phường|thị trấn))"
 # A proper name: capitalised words (case-sensitive on purpose: "về việc" is not a name).
 _PROPER = r"((?:[^\W\d_]\w*)(?:\s+[^\W\d_]\w*){0,3}?)"
@@ -56,7 +70,11 @@ _MISSING = [
 ]
 
 LEVEL_OF = {"tỉnh": "province", "thành phố": "province", "huyện": "district", "thị xã": "district",
-            "quận": "district", "xã": "commune", "phường": "commune", "thị trấn": "commune"}
+            "quận": "district", "xã": "commune", "phường": "commune", "thị trấn": "commune",
+            "đặc khu": "commune"}
+#: Local government has two tiers (province, commune) from this day: no districts
+#: (docs/domain.md, The 2025 reform).
+TWO_TIER_FROM = date(2025, 7, 1)
 
 
 def _lines(text: str) -> list[str]:
@@ -127,13 +145,56 @@ def read_header(text: str) -> tuple[PlanHeader, list[ReadingWarning]]:
         title = " ".join(t for t in title_lines if t)
         header.title = title[:1].upper() + title[1:] if title else None
 
+    if header.kind == "Thông báo" and fold(header.title or "").startswith("ket luan"):
+        header.kind = "Thông báo kết luận"         # "THÔNG BÁO" over "Kết luận của Phó Thủ tướng ..."
+    if header.kind is None and header.number:
+        header.kind = _kind_of_number(header.number)
+    header.signer = _signer(lines)
     header.issuer = _issuer(lines, header.place)
     header.year = _year(header, text)
 
     for field, code, vi, en in _MISSING:
         if getattr(header, field) is None:
             warnings.append(ReadingWarning(code, vi, en))
+    reform = district_after_reform(header)
+    if reform is not None:
+        warnings.append(reform)
     return header, warnings
+
+
+def _kind_of_number(number: str) -> str | None:
+    """The document kind its number's type code says ("09/CT-UBND" → Chỉ thị; "1234/UBND-VP", a
+    symbol with no type code → Công văn); None when the symbol says nothing known."""
+    symbol = number.partition("/")[2]
+    code = fold(symbol.split("-")[0]).upper()
+    if code in _KIND_CODES:
+        return _KIND_CODES[code]
+    if code in _ISSUER_CODES:
+        return "Công văn"
+    return None
+
+
+def _looks_like_a_name(line: str) -> bool:
+    """A person's name as signed: two to six capitalised words of letters ("Trần Chí Hùng")."""
+    words = line.split()
+    return (2 <= len(words) <= 6 and all(w.isalpha() for w in words)
+            and all(w[0].isupper() and (len(w) == 1 or not w.isupper()) for w in words))
+
+
+def _signer(lines: list[str]) -> str | None:
+    """The name under the document's first signature block ("KT. CHỦ TỊCH / PHÓ CHỦ TỊCH /
+    (Đã ký) / Trần Chí Hùng"), or None when there is no such block or no name under it."""
+    for i, line in enumerate(lines):
+        if not (line.isupper() and _SIGNING_POST.match(line)):
+            continue
+        for below in lines[i + 1:i + 8]:
+            below = below.strip(" |")
+            if not below or _SIGNED.match(below) or (below.isupper() and len(below) < 80):
+                continue                  # the rest of the post, "(Đã ký)", an empty cell
+            if _looks_like_a_name(below):
+                return below
+            break
+    return None
 
 
 def _issuer(lines: list[str], place: str | None) -> str | None:
@@ -173,8 +234,8 @@ def _year(header: PlanHeader, text: str) -> int | None:
     return int(counted.most_common(1)[0][0]) if counted else None
 
 
-def level_of(issuer: str | None) -> str:
-    """The administrative level of an issuer name ("UBND huyện X" → district)."""
+def _named_level(issuer: str | None) -> str:
+    """The level an issuer name says ("UBND huyện X" → district), whatever the date."""
     if not issuer:
         return "province"
     folded = fold(issuer)
@@ -184,9 +245,42 @@ def level_of(issuer: str | None) -> str:
     return "province"
 
 
+def level_of(issuer: str | None, on: date | None = None) -> str:
+    """The administrative level of an issuer name ("UBND huyện X" → district) for a plan
+    issued on ``on``: from 1/7/2025 there are two tiers, so a district name (a slip, or a
+    plan dated wrongly) counts as a province, like any level the name does not tell; plans
+    issued before keep their district rules. ``on`` None: the name alone."""
+    level = _named_level(issuer)
+    if level == "district" and on is not None and on >= TWO_TIER_FROM:
+        return "province"
+    return level
+
+
+def issued_on(header: PlanHeader) -> date | None:
+    """The day a plan counts as issued for the reform: its issue date, else the first day
+    of its year (a 2026 plan is after the reform, a 2025 one without a date is not)."""
+    return header.issued_date or (date(header.year, 1, 1) if header.year else None)
+
+
+def district_after_reform(header: PlanHeader) -> ReadingWarning | None:
+    """A warning when the header names a district body and the plan is dated after the
+    districts were abolished."""
+    on = issued_on(header)
+    if on is None or on < TWO_TIER_FROM or _named_level(header.issuer) != "district":
+        return None
+    return ReadingWarning(
+        "district_after_reform",
+        f"Cơ quan ban hành là “{header.issuer}” nhưng kế hoạch ban hành ngày {on:%d/%m/%Y}: từ ngày "
+        f"{TWO_TIER_FROM:%d/%m/%Y} không còn cấp huyện. Kiểm tra cơ quan ban hành và ngày ban hành; "
+        "hạn báo cáo được tính theo cấp tỉnh.",
+        f"The issuer is “{header.issuer}” but the plan is dated {on:%d/%m/%Y}: districts no longer "
+        f"exist since {TWO_TIER_FROM:%d/%m/%Y}. Check the issuer and the date; report deadlines "
+        "follow the province's day.")
+
+
 def context_of(header: PlanHeader, calendar: ReportingCalendar | None = None) -> PlanContext:
     """What the plan's deadline phrases are read against: its year (this year when the
     document names none: a prose plan can still be proposed and corrected), its issue date
-    and the level of its issuer."""
+    and the level of its issuer (never a district after the 2025 reform)."""
     return PlanContext(year=header.year or date.today().year, issued=header.issued_date,
-                       level=level_of(header.issuer), calendar=calendar)
+                       level=level_of(header.issuer, issued_on(header)), calendar=calendar)

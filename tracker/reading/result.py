@@ -217,6 +217,9 @@ class PlanHeader:
     issued_date: date | None = None
     place: str | None = None
     year: int | None = None
+    #: the name under the signature block ("Trần Chí Hùng"); not in ``as_json`` (a sheet has no
+    #: signature block, and the formats of one plan read alike)
+    signer: str | None = None
 
     def as_json(self) -> dict:
         return {

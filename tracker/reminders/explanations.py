@@ -69,7 +69,8 @@ def plan_explanation_reminders(session: Session, today: date, calendar: rules.Wo
         assignment = request.assignment
         if TrackedItem(assignment, request.occurrence).status in (PAUSED, CANCELLED):
             continue                          # the author stopped the work: nothing to chase
-        policy = defaults.merged(assignment.task.plan.reminder_policy or {})
+        task = assignment.task
+        policy = rules.tightened(defaults.merged(task.plan.reminder_policy or {}), task.key_task, task.urgency)
         done = sent[item_key(request.id)]
         step = rules.explanation_step(request.due_on, policy, calendar, today, done)
         if step is None:

@@ -12,7 +12,7 @@ next one. What it clears:
 * a deadline (shared by the owners of a sub-row): the assignments using it;
 * a reporting period added, changed or removed, a history entry (a report marks a
   check-in done), a ledger entry forgotten (a changed due date): their assignment;
-* a task moved or removed and restored: its assignments;
+* a task moved, removed and restored, or made key or urgent (or no longer): its assignments;
 * a plan's status, reminder policy, tracking start or year: all its assignments.
 
 New rows the importer writes with Core start NULL. The global inputs (the global policy,
@@ -34,8 +34,9 @@ from ..models.base import table_of
 
 # What of a plan its assignments' steps follow.
 _PLAN_INPUTS = ("status", "reminder_policy", "tracking_from", "year")
-# What of a task does (its plan, and being removed or restored).
-_TASK_INPUTS = ("plan_id", "removed_at")
+# What of a task does (its plan, being removed or restored, and its priority: a key or urgent
+# task has a tighter policy, rules.tightened).
+_TASK_INPUTS = ("plan_id", "removed_at", "key_task", "urgency")
 
 
 def replan_all(session: Session) -> None:

@@ -182,6 +182,8 @@ def plan_jobs(session: Session, today: date, jobs: Sequence[tuple[str, ...]]) ->
     signals: list[tuple[str, str, Payload]] = []      # webhook events: (event, key, payload)
     next_days: list[dict] = []
     policies: dict[int, rules.ReminderPolicy] = {}
+    # (plan id, key task, urgency) → the plan's policy tightened for such a task (rules.tightened)
+    task_policies: dict[tuple[int, bool, str], rules.ReminderPolicy] = {}
     for start in range(0, len(ids), CHUNK):
         # Locked on PostgreSQL until the run commits: a write to one of these rows (and the
         # invalidation it brings) waits, so it cannot be overwritten by a day worked out
@@ -205,7 +207,11 @@ def plan_jobs(session: Session, today: date, jobs: Sequence[tuple[str, ...]]) ->
             plan = assignment.task.plan
             if plan.id not in policies:
                 policies[plan.id] = defaults.merged(plan.reminder_policy or {})
-            policy = policies[plan.id]
+            task = assignment.task
+            shape = (plan.id, task.key_task, task.urgency)
+            if shape not in task_policies:
+                task_policies[shape] = rules.tightened(policies[plan.id], task.key_task, task.urgency)
+            policy = task_policies[shape]
             next_day = NEVER
             for item_key, occurrence_id, item, occurrence in items[assignment.id]:
                 for tracks, report, slots in zip(jobs, reports, outgoing, strict=True):

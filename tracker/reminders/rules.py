@@ -229,6 +229,43 @@ class ReminderPolicy:
 
 DEFAULT_POLICY = ReminderPolicy()
 
+# How much tighter each urgency is (tracker.vocabulary.Urgency's codes); a key task is at
+# least as tight as an urgent one.
+URGENCY_LEVELS: Mapping[str, int] = MappingProxyType({"normal": 0, "urgent": 1, "very_urgent": 2, "flash": 3})
+
+
+def tightness(key_task: bool, urgency: str) -> int:
+    """0 for an ordinary task; 1 for a key task or an urgent one, 2 very urgent, 3 flash.
+    An unknown urgency counts as ordinary."""
+    level = URGENCY_LEVELS.get(urgency, 0)
+    return max(level, 1) if key_task else level
+
+
+def tightened(policy: ReminderPolicy, key_task: bool, urgency: str) -> ReminderPolicy:
+    """The policy for a key or urgent task: the merged global and plan policy, made tighter.
+
+    The last step of the merge (global → plan → task). An ordinary task keeps ``policy``
+    itself. Otherwise, at tightness ``n`` (``tightness``):
+
+    * reminders start earlier: one more reminder at twice the earliest offset (the default
+      7 working days before the due date gives one 14 days before), none added when the
+      policy sends no reminder before the due date;
+    * overdue notices repeat ``n + 1`` times as often (every ⌈overdue_every / (n + 1)⌉
+      working days, at least 1: the default 3 becomes 2 for a key or urgent task, 1 for a
+      very urgent or flash one).
+
+    Escalations, times of day, the digest and check-ins are unchanged. Never looser than
+    ``policy``, whatever the plan set.
+    """
+    level = tightness(key_task, urgency)
+    if level == 0:
+        return policy
+    offsets = set(policy.before_offsets)
+    if offsets and max(offsets) > 0:
+        offsets.add(2 * max(offsets))
+    every = max(1, -(-policy.overdue_every // (level + 1)))
+    return policy.merged({"before_offsets": sorted(offsets, reverse=True), "overdue_every": every})
+
 
 # --- items and steps ----------------------------------------------------------------------
 

@@ -10,7 +10,9 @@ Pure: a ``ReportContent`` in, bytes out (python-docx; no database, no Flask).
 
 from __future__ import annotations
 
+from datetime import date
 from io import BytesIO
+from typing import Protocol
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -20,6 +22,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
+from ..plans.statistics import CountedItem
+from ..vocabulary import URGENCIES, Urgency
 from .content import NO_DATA, ReportContent, _day, _percent, _short
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -41,6 +45,16 @@ APPENDIX_WIDTHS_MM = (9, 68, 26, 17, 45)
 FIGURE_HEADINGS = ("STT", "Chỉ tiêu", "Số lượng")
 FIGURE_WIDTHS_MM = (12, 118, 35)
 HEADING_WIDTHS_MM = (70, 95)
+
+
+class Heading(Protocol):
+    """What the issuer block and the date line need (a report's content, a reminder letter's)."""
+
+    superior: str
+    issuer: str
+    symbol: str
+    place: str
+    issued_on: date
 
 
 def _fonts(rpr_owner, size: int | None = None) -> None:
@@ -191,7 +205,7 @@ def _setup(document) -> None:
     section.first_page_header.is_linked_to_previous = False
 
 
-def _heading_block(document, content: ReportContent) -> None:
+def _heading_block(document, content: Heading) -> None:
     table = document.add_table(rows=2, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _no_borders(table)
@@ -229,7 +243,7 @@ def _heading_block(document, content: ReportContent) -> None:
     _cell_text(dated, f"{content.place}, {_date_words(content)}", italic=True, size=BODY_PT, align=center)
 
 
-def _date_words(content: ReportContent) -> str:
+def _date_words(content: Heading) -> str:
     """"ngày 05 tháng 02 năm 2017": a zero before days under 10 and months under 3 (Decree 30)."""
     d = content.issued_on
     day = f"{d.day:02d}"
@@ -319,7 +333,7 @@ def _appendix(document, content: ReportContent) -> None:
         _cell_text(merged, f"{_roman(group_number)}. {group.name} ({len(group.items)} nhiệm vụ)", bold=True)
         for number, item in enumerate(group.items, start=1):
             cells = table.add_row().cells
-            task = f"{item.task_ref}. {_short(item.task_content, 400)}"
+            task = f"{item.task_ref}. {_short(item.task_content, 400)}{priority_mark(item)}"
             if content.several_plans:
                 task += f"\n{_short(item.plan_label, 160)}"
             deadline = _day(item.plan_due)
@@ -333,6 +347,14 @@ def _appendix(document, content: ReportContent) -> None:
             _cell_text(cells[3], str(item.days_late), align=center)
             _cell_text(cells[4], content.explanation(item))
     _widths(table, APPENDIX_WIDTHS_MM)
+
+
+def priority_mark(item: CountedItem) -> str:
+    """What the appendix writes after a key or urgent task: " (★ trọng tâm; Hỏa tốc)", or ""."""
+    marks = ["★ trọng tâm"] if item.key_task else []
+    if item.urgency in URGENCIES and item.urgency != Urgency.NORMAL:
+        marks.append(Urgency(item.urgency).label)
+    return f" ({'; '.join(marks)})" if marks else ""
 
 
 def _roman(n: int) -> str:

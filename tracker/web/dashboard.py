@@ -1,7 +1,9 @@
 """Bảng điều hành: the leadership dashboard. On-time statistics by agency for the plans one
 may see, over a due-date window, with a chart, the open escalations and an Excel export.
 Every number opens the list of the items behind it (``/dashboard/items``), with the same
-filters.
+filters. Below the table, the agencies ranked for emulation (``tracker.reports.ranking``, also
+the workbook's sheet "Xếp hạng thi đua"), each with its reminder letter (``/dashboard/letters``:
+a draft, not recorded on the items; ``flask reports letters`` records them).
 
 The numbers and the lists come from ``tracker.plans.statistics``; this module reads the
 filters, names things in the interface language, pages and renders the page or the workbook.
@@ -10,6 +12,7 @@ filters, names things in the interface language, pages and renders the page or t
 from __future__ import annotations
 
 import re
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date
 from io import BytesIO
@@ -43,7 +46,8 @@ from ..plans.statistics import (
 )
 from ..reading.result import ANNUAL, MONTHLY, NINE_MONTHS, QUARTERLY, SEMIANNUAL
 from ..reading.text import fold
-from ..reports import DOCX, ReportRequest, build_report
+from ..reports import DOCX, ReportRequest, build_report, ranking
+from ..reports import letters as reminder_letters
 from ..reports.periods import ReportPeriod, custom_period, named_period
 from ..scheduling.office_calendar import working_calendar
 from ..scheduling.ontime import CATEGORIES, DONE_LATE, LABELS_VI, OVERDUE
@@ -339,7 +343,47 @@ def index():
         plan_label=plan_label, export_url=url_for(".export", **f.args()),
         report_url=url_for(".report", **_report_args(f)),
         report_calendar_url=url_for(".report", **_report_args(f), basis="calendar"),
-        report_window=_report_window(f))
+        report_window=_report_window(f), ranked=_ranking(stats), ranking_labels=_ranking_labels(),
+        letter_url=lambda agency_id: url_for(".letters", **_letter_args(f), agency=agency_id))
+
+
+def _ranking(stats: Statistics) -> list[ranking.Ranked]:
+    return ranking.rank(stats.rows, ranking.Thresholds.from_config(current_app.config))
+
+
+def _ranking_labels() -> dict[str, str]:
+    return {ranking.COMMENDED: _("Khen thưởng"), ranking.PASSED: _("Đạt"), ranking.CRITICISED: _("Phê bình"),
+            ranking.NOT_RATED: _("Chưa đánh giá")}
+
+
+def _letter_args(f: Filters) -> dict:
+    """A letter's query: the plan and the as-of day (letters list what is overdue on that day,
+    whatever its due date)."""
+    return {k: v for k, v in f.args().items() if k in ("plan", "asof", "coord")}
+
+
+@bp.get("/letters")
+@roles_required(LEADER, AUTHOR, ADMIN)
+def letters():
+    """Reminder letters (công văn đôn đốc) for the dashboard's plans, as of its day: one
+    agency's ``.docx`` (``agency``), or every agency's in a ``.zip``. A draft to sign: nothing is
+    recorded on the items (``flask reports letters`` does)."""
+    f = _filters()
+    agency_ids, _agency_label = _agency_arg(f)
+    session = db.session()
+    committee_id = current_user.committee_id if f.plan is None else None
+    found = reminder_letters.gather(session, [p.id for p in f.plans], f.as_of, current_app.config["TRACKER_TIMEZONE"],
+                                    clock.today(), committee_id=committee_id,
+                                    agency_ids=[a for a in agency_ids if a is not None] if agency_ids else None,
+                                    include_coordinating=f.coordinating)
+    if agency_ids is not None and len(found) == 1:
+        return _download(reminder_letters.render(found[0]), DOCX, found[0].filename, "cong-van.docx")
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for letter in found:
+            archive.writestr(letter.filename, reminder_letters.render(letter))
+    return _download(out.getvalue(), "application/zip", f"cong-van-don-doc-{f.as_of.isoformat()}.zip",
+                     "cong-van.zip")
 
 
 def _report_args(f: Filters) -> dict:
@@ -558,6 +602,43 @@ def _workbook(f: Filters, stats: Statistics) -> bytes:
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=2)
     sheet.print_title_rows = f"{header_row}:{header_row}"
     _no_formulas(sheet)
+    _ranking_sheet(book, f, stats)
     out = BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def ranking_headings() -> list[str]:
+    return [_("Hạng"), _("Cơ quan"), _("Đã đến hạn"), _("Tỷ lệ hoàn thành"), _("Tỷ lệ đúng hạn"),
+            _("Tỷ lệ quá hạn"), _("Xếp loại")]
+
+
+def _ranking_sheet(book, f: Filters, stats: Statistics) -> None:
+    """The sheet "Xếp hạng thi đua": the ranking of the same table (``tracker.reports.ranking``)."""
+    sheet = book.create_sheet("Xếp hạng thi đua")
+    thresholds = ranking.Thresholds.from_config(current_app.config)
+    sheet.append([_("XẾP HẠNG THI ĐUA THEO CƠ QUAN")])
+    sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
+    sheet.append([_("Thời gian: %(p)s", p=_period_label(f))])
+    sheet.append([_("Tính đến ngày: %(d)s", d=_day(stats.as_of))])
+    sheet.append([_("Khen thưởng: hoàn thành từ %(a)s%% và quá hạn dưới %(b)s%%; phê bình: hoàn thành dưới "
+                    "%(c)s%%; còn lại: đạt.", a=thresholds.commend_done, b=thresholds.commend_late,
+                    c=thresholds.criticise_done)])
+    sheet.append([])
+    sheet.append(ranking_headings())
+    header_row = sheet.max_row
+    for cell in sheet[header_row]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="E6ECF2")
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    labels = _ranking_labels()
+    for line in _ranking(stats):
+        sheet.append([line.rank, line.row.name, line.row.fallen_due, line.row.completion_rate,
+                      line.row.on_time_rate, line.late_rate, labels[line.label]])
+        for column in (4, 5, 6):
+            sheet.cell(row=sheet.max_row, column=column).number_format = "0.0%"
+    sheet.column_dimensions["B"].width = 52
+    for letter in "CDEFG":
+        sheet.column_dimensions[letter].width = 15
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=3)
+    _no_formulas(sheet)

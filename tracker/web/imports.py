@@ -4,7 +4,7 @@ doubts to settle → publish. Re-uploading an amended plan shows what will chang
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -430,8 +430,9 @@ def deadline(draft_id: int):
     year = request.args.get("year", type=int)
     if year is None or not 1900 <= year <= 2200:     # a plan's year; anything else is a bad request
         abort(400)
+    # The preview knows the plan's year, not its day: the year's first day decides the reform.
     reading = read_deadline(text, PlanContext(year=year, issued=None, level=level_of(
-        request.args.get("issuer", "")), calendar=_calendar()))
+        request.args.get("issuer", ""), date(year, 1, 1)), calendar=_calendar()))
     del draft
     return jsonify(kind=reading.kind, due=reading.due.isoformat() if reading.due else None,
                    start=reading.start.isoformat() if reading.start else None,

@@ -22,13 +22,18 @@ from ..reading.header import level_of
 from ..reading.result import PlanContext
 from ..reading.text import natural_key
 from ..scheduling.ontime import CATEGORIES, DONE_LATE, DONE_ON_TIME, LABELS_VI, OVERDUE, PENDING_ON_TIME
+from ..vocabulary import Urgency
 from .access import get_or_404, require, roles_required
+from .forms import DAY_HINT, parse_day
 from .i18n import localized
 
 bp = Blueprint("plans", __name__)
 
 #: the plan page's filter value for what amendments took out of the plan
 REMOVED = "removed"
+#: the plan page's priority filter: key tasks, or one urgency (an Urgency code)
+KEY_TASKS = "key"
+PRIORITY_FILTERS = (KEY_TASKS, *(u.value for u in Urgency if u != Urgency.NORMAL))
 #: which on-time category a row shows when its reporting periods differ
 PRESSING = (OVERDUE, PENDING_ON_TIME, DONE_LATE, DONE_ON_TIME)
 
@@ -52,6 +57,14 @@ def index():
                                "dashboard.items", plan=plan.id, period="all", asof=today.isoformat(),
                                coord=1, category=OVERDUE) if can_drill else None,
                            can_import=current_user.role in ("author", "admin"))
+
+
+def priority_matches(task: Task, choice: str) -> bool:
+    """Whether ``task`` is shown under the plan page's priority filter ``choice`` ("key": key
+    tasks; an urgency code: tasks of that urgency)."""
+    if choice == KEY_TASKS:
+        return task.key_task
+    return task.urgency == choice
 
 
 def due_window(choice: str, today: date, year: int) -> tuple[date | None, date | None]:
@@ -107,6 +120,9 @@ def detail(plan_id: int):
         return min(found, key=PRESSING.index) if found else None
 
     agency_filter = request.args.get("agency", type=int)
+    priority_filter = request.args.get("priority", "")
+    if priority_filter not in PRIORITY_FILTERS:
+        priority_filter = ""
     period = request.args.get("due", "")
     window = due_window(period, today, plan.year)
     mine = scopes.officer_agency_ids(db.session(), current_user) if current_user.role == "officer" else None
@@ -115,6 +131,8 @@ def detail(plan_id: int):
         if removed_view != (a.removed_at is not None or a.task.removed_at is not None):
             return False
         if agency_filter and a.agency_id != agency_filter:
+            return False
+        if priority_filter and not priority_matches(a.task, priority_filter):
             return False
         if status_filter in STATUSES and a.status != status_filter:
             return False
@@ -126,7 +144,7 @@ def detail(plan_id: int):
                 return False
         return True
 
-    filtered = bool(agency_filter or status_filter or window[0])
+    filtered = bool(agency_filter or status_filter or window[0] or priority_filter)
     removed_count = db.session.scalar(
         select(func.count(Assignment.id)).join(Assignment.task).where(
             Task.plan_id == plan.id, (Assignment.removed_at.is_not(None)) | (Task.removed_at.is_not(None)))
@@ -141,7 +159,9 @@ def detail(plan_id: int):
     return render_template(
         "plans/detail.html", plan=plan, shown=shown, category=category, labels=LABELS_VI,
         status_labels=STATUS_LABELS_VI, agencies=agencies, statuses=STATUSES, categories=CATEGORIES,
-        filters={"agency": agency_filter, "status": status_filter, "due": period}, mine=mine,
+        filters={"agency": agency_filter, "status": status_filter, "due": period, "priority": priority_filter},
+        mine=mine, urgencies=Urgency, priorities=[(KEY_TASKS, _("Nhiệm vụ trọng tâm"))]
+        + [(u.value, _(u.label)) for u in Urgency if u != Urgency.NORMAL],
         removed_view=removed_view, removed_count=removed_count, removed=REMOVED,
         can_manage=scopes.can_manage_plan(db.session(), current_user, plan),
         periods=[("month", _("Tháng này")), ("quarter", _("Quý này"))]
@@ -207,11 +227,19 @@ def edit_task(plan_id: int, task_id: int):
             edits.append(editing.RowEdit(
                 row=row, output=request.form.get(f"output:{row}"), deadline_text=request.form.get(f"deadline:{row}"),
                 add=add, remove=[int(v) for v in request.form.getlist(f"remove:{row}") if v.isdigit()]))
-        context = PlanContext(year=plan.year, issued=plan.issued_date, level=level_of(plan.issuer_name),
+        context = PlanContext(year=plan.year, issued=plan.issued_date,
+                              level=level_of(plan.issuer_name, plan.issued_date or date(plan.year, 1, 1)),
                               calendar=reporting_calendar(current_app.config))
+        # The priority fields are on the form (a form without them leaves the priority as it is).
+        priority = None
+        if "urgency" in request.form:
+            priority = editing.Priority(key_task=request.form.get("key_task") == "1",
+                                        urgency=request.form.get("urgency"),
+                                        directing_leader=request.form.get("directing_leader", ""))
         try:
             changes = editing.edit_task(db.session(), task, current_user.email, context,
-                                        {e.id for e in choices}, content=request.form.get("content"), rows=edits)
+                                        {e.id for e in choices}, content=request.form.get("content"), rows=edits,
+                                        priority=priority)
         except editing.EditError as exc:
             db.session.rollback()
             flash(localized(exc), "error")
@@ -224,7 +252,7 @@ def edit_task(plan_id: int, task_id: int):
     for a in task.assignments:
         rows.setdefault(a.row, []).append(a)
     return render_template("plans/edit_task.html", plan=plan, task=task, rows=sorted(rows.items()),
-                           choices=choices, status_labels=STATUS_LABELS_VI)
+                           choices=choices, status_labels=STATUS_LABELS_VI, urgencies=list(Urgency))
 
 
 @bp.route("/plans/<int:plan_id>/edit", methods=["GET", "POST"])
@@ -235,10 +263,17 @@ def edit_plan(plan_id: int):
     require(scopes.can_manage_plan(db.session(), current_user, plan))
     allowed = scopes.publishable_issuer_ids(db.session(), current_user)
     if request.method == "POST":
+        typed_day = (request.form.get("issued_date") or "").strip()
+        try:
+            issued = parse_day(typed_day) if typed_day else None
+        except ValueError:
+            flash(_("Ngày không hợp lệ (dạng ngày/tháng/năm, ví dụ 31/12/2025)."), "error")
+            return redirect(url_for(".edit_plan", plan_id=plan.id))
         try:
             changes = editing.edit_plan(db.session(), plan, current_user.email, allowed,
                                         number=request.form.get("number"), title=request.form.get("title"),
-                                        issuer_id=request.form.get("issuer_id", type=int))
+                                        issuer_id=request.form.get("issuer_id", type=int),
+                                        signer=request.form.get("signer"), issued_date=issued)
         except editing.EditError as exc:
             db.session.rollback()
             flash(localized(exc), "error")
@@ -247,5 +282,5 @@ def edit_plan(plan_id: int):
         flash(_("Đã lưu %(n)s thay đổi; lịch sử của từng cơ quan ghi lại thay đổi.", n=len(changes))
               if changes else _("Không có gì thay đổi."), "success")
         return redirect(url_for(".detail", plan_id=plan.id))
-    return render_template("plans/edit_plan.html", plan=plan,
+    return render_template("plans/edit_plan.html", plan=plan, day_hint=DAY_HINT,
                            issuers=scopes.tree_agencies(db.session(), None, within=allowed))
