@@ -164,7 +164,10 @@ def _wording(pgettext, npgettext):
             pgettext("mail", "Đang thực hiện trong hạn"),
             pgettext("mail", "Quá hạn chưa hoàn thành"),
             pgettext("mail", "Tỷ lệ đúng hạn"),
+            pgettext("mail", "Tỷ lệ hoàn thành"),
         ),
+        "stats_note": pgettext("mail", "Tỷ lệ đúng hạn = số hoàn thành đúng hạn / số đã đến hạn; tỷ lệ hoàn thành = số "
+                                       "hoàn thành, đúng hạn hoặc quá hạn / số đã đến hạn."),
         "digest_soon": pgettext("mail", "{n} sắp đến hạn"),
         "feed": {
             "officer": pgettext("mail", "Lịch hạn công việc của anh/chị"),
@@ -438,7 +441,8 @@ def compose(kind: str, recipient: Recipient, items: Sequence[MailItem], *, today
         "summary": summary,
         "listed_note": words["listed"].format(n=len(listed)) if summary and more else "",
         "stats": [(clean_line(a.name or ""), a.done_on_time, a.done_late, a.pending_on_time, a.overdue,
-                   "—" if a.on_time_rate is None else f"{a.on_time_rate:.0%}") for a in stats],
+                   "—" if a.on_time_rate is None else f"{a.on_time_rate:.0%}",
+                   "—" if a.completion_rate is None else f"{a.completion_rate:.0%}") for a in stats],
     }
     env = _environment()
     text = env.get_template("message.txt").render(context)
