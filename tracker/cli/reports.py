@@ -42,26 +42,10 @@ def choose_period(spec: str | None, start: date | None, end: date | None, calend
     return custom_period(start, end)
 
 
-@reports_cli.command("build")
-@click.option("--plan", "plan_id", type=int, help="Mã kế hoạch (xem `plans list`) / the plan's id.")
-@click.option("--committee", help="Mọi kế hoạch do UBND này (và cơ quan trực thuộc) ban hành / every plan "
-                                  "issued by this committee or a body under it.")
-@click.option("--period", "spec", help="2017, 2017-Q2, 2017-H1, 2017-9M, 2017-05 (kỳ chốt số liệu theo Nghị "
-                                       "định 09/2019) / the period (Decree 09/2019 cut-offs).")
-@click.option("--from", "start", type=_DAY, help="Từ ngày (YYYY-MM-DD) / first day of a custom period.")
-@click.option("--to", "end", type=_DAY, help="Đến ngày (YYYY-MM-DD) / last day of a custom period.")
-@click.option("--calendar", "calendar_months", is_flag=True,
-              help="Tính theo tháng dương lịch thay vì kỳ chốt số liệu / whole calendar months instead of "
-                   "the Decree 09/2019 cut-offs.")
-@click.option("--agency", help="Báo cáo của một cơ quan gửi cấp trên / one agency's own report.")
-@click.option("--as-of", "as_of", type=_DAY, help="Số liệu tính đến ngày (mặc định: hôm nay, hoặc ngày cuối kỳ "
-                                                  "nếu kỳ đã qua) / data as of this day.")
-@click.option("--coordinating", is_flag=True, help="Tính cả cơ quan phối hợp / count coordinating agencies too.")
-@click.option("--out", "out", required=True, help="Tệp .docx sẽ ghi / the .docx file to write.")
-def build_command(plan_id: int | None, committee: str | None, spec: str | None, start, end,
-                  calendar_months: bool, agency: str | None, as_of, coordinating: bool, out: str) -> None:
-    """Lập báo cáo định kỳ (Word) / Build the periodic report as a Word document."""
-    session = db.session()
+def _scope(session, plan_id: int | None, committee: str | None,
+           agency: str | None) -> tuple[list[int], int | None, int | None]:
+    """(plan ids, committee id, agency id) a command is about: one plan or a committee's
+    plans, and optionally one agency; a clear error for anything not found."""
     if (plan_id is None) == (committee is None):
         fail("chọn một trong hai: --plan hoặc --committee.", "give either --plan or --committee.")
     committee_id = None
@@ -84,6 +68,30 @@ def build_command(plan_id: int | None, committee: str | None, spec: str | None, 
         except AccountError:
             fail(f"không tìm thấy duy nhất một cơ quan tên “{agency}” trong danh mục.",
                  f"no single agency named “{agency}” in the directory.")
+    return plan_ids, committee_id, agency_id
+
+
+@reports_cli.command("build")
+@click.option("--plan", "plan_id", type=int, help="Mã kế hoạch (xem `plans list`) / the plan's id.")
+@click.option("--committee", help="Mọi kế hoạch do UBND này (và cơ quan trực thuộc) ban hành / every plan "
+                                  "issued by this committee or a body under it.")
+@click.option("--period", "spec", help="2017, 2017-Q2, 2017-H1, 2017-9M, 2017-05 (kỳ chốt số liệu theo Nghị "
+                                       "định 09/2019) / the period (Decree 09/2019 cut-offs).")
+@click.option("--from", "start", type=_DAY, help="Từ ngày (YYYY-MM-DD) / first day of a custom period.")
+@click.option("--to", "end", type=_DAY, help="Đến ngày (YYYY-MM-DD) / last day of a custom period.")
+@click.option("--calendar", "calendar_months", is_flag=True,
+              help="Tính theo tháng dương lịch thay vì kỳ chốt số liệu / whole calendar months instead of "
+                   "the Decree 09/2019 cut-offs.")
+@click.option("--agency", help="Báo cáo của một cơ quan gửi cấp trên / one agency's own report.")
+@click.option("--as-of", "as_of", type=_DAY, help="Số liệu tính đến ngày (mặc định: hôm nay, hoặc ngày cuối kỳ "
+                                                  "nếu kỳ đã qua) / data as of this day.")
+@click.option("--coordinating", is_flag=True, help="Tính cả cơ quan phối hợp / count coordinating agencies too.")
+@click.option("--out", "out", required=True, help="Tệp .docx sẽ ghi / the .docx file to write.")
+def build_command(plan_id: int | None, committee: str | None, spec: str | None, start, end,
+                  calendar_months: bool, agency: str | None, as_of, coordinating: bool, out: str) -> None:
+    """Lập báo cáo định kỳ (Word) / Build the periodic report as a Word document."""
+    session = db.session()
+    plan_ids, committee_id, agency_id = _scope(session, plan_id, committee, agency)
     period = choose_period(spec, start.date() if start else None, end.date() if end else None, calendar_months)
     today = today_local()
     day = as_of.date() if as_of else (min(today, period.end) if period.end else today)
@@ -116,28 +124,8 @@ def letters_command(plan_id: int | None, committee: str | None, as_of, agency: s
                     dry_run: bool, out: str) -> None:
     """Công văn đôn đốc nhiệm vụ quá hạn (Word), mỗi cơ quan một công văn / Reminder letters, one per agency."""
     session = db.session()
-    if (plan_id is None) == (committee is None):
-        fail("chọn một trong hai: --plan hoặc --committee.", "give either --plan or --committee.")
-    committee_id = None
-    if plan_id is not None:
-        plan = session.get(Plan, plan_id)
-        if plan is None:
-            fail(f"không có kế hoạch mã {plan_id}.", f"no plan with id {plan_id}.")
-        plan_ids = [plan.id]
-    else:
-        try:
-            body = find_committee(session, committee or "")
-        except AccountError as exc:
-            fail(exc.message_vi, exc.message_en)
-        committee_id = body.id
-        plan_ids = list(session.scalars(select(Plan.id).where(Plan.issuer_id.in_(subtree_ids(session, body.id)))))
-    agency_ids = None
-    if agency:
-        try:
-            agency_ids = [find_committee(session, agency).id]
-        except AccountError:
-            fail(f"không tìm thấy duy nhất một cơ quan tên “{agency}” trong danh mục.",
-                 f"no single agency named “{agency}” in the directory.")
+    plan_ids, committee_id, agency_id = _scope(session, plan_id, committee, agency)
+    agency_ids = [agency_id] if agency_id is not None else None
     today = today_local()
     day = as_of.date() if as_of else today
     found = letters_module.gather(session, plan_ids, day, current_app.config["TRACKER_TIMEZONE"], today,

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import combinations
 
 from .deadlines import read_deadline
@@ -599,9 +600,11 @@ _SPAN_ENDS = {"bat dau": OTHER, "tu": OTHER, "tu ngay": OTHER, "khoi cong": OTHE
 _PROBE = PlanContext(year=2000)
 
 
+@lru_cache(maxsize=4096)
 def _fit_score(meaning: str, cell: str) -> int:
     """How well a cell's text fits a column: an agency in an owner column, a time phrase in
-    the deadline column (and neither elsewhere)."""
+    the deadline column (and neither elsewhere). Cached: each alignment of a short row
+    scores the same cells against the same columns."""
     if not cell:
         return 0
     agency = _starts_agency(cell)

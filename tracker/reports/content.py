@@ -191,6 +191,18 @@ def _place(name: str | None) -> str | None:
     return None
 
 
+def issuer_name_of(plans, committee) -> str:
+    """Who issues a document about ``plans``: the committee asked for, else the one body that
+    issued them all, else the name they all give, else a blank to fill."""
+    issuer_agency = committee
+    if issuer_agency is None and len({p.issuer_id for p in plans}) == 1:
+        issuer_agency = plans[0].issuer
+    if issuer_agency is not None:
+        return issuer_agency.name
+    written = {p.issuer_name for p in plans}
+    return (written.pop() if len(written) == 1 else None) or "………………"
+
+
 def _plan_title(plan: Plan) -> str:
     """"Kế hoạch số 181/KH-UBND ngày 31/01/2020 Kiểm soát ..." as a report names a plan."""
     parts = [plan.kind]
@@ -248,14 +260,7 @@ def gather(session: Session, request: ReportRequest) -> ReportContent:
         session, request.as_of, request.tz, Period(request.as_of, soon_end), plan_ids,
         request.include_coordinating, agency_ids=agency_ids, horizons=horizons), "due_soon"))
 
-    issuer_agency = committee
-    if issuer_agency is None and len({p.issuer_id for p in plans}) == 1:
-        issuer_agency = plans[0].issuer
-    if issuer_agency is not None:
-        issuer_name = issuer_agency.name
-    else:
-        written = {p.issuer_name for p in plans}
-        issuer_name = (written.pop() if len(written) == 1 else None) or "………………"
+    issuer_name = issuer_name_of(plans, committee)
     several = len(plans) != 1
     if several:
         plans_text = f"các kế hoạch, đề án do {issuer_name} ban hành" if committee is not None else "các kế hoạch"

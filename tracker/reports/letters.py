@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from ..models import Agency, Assignment, Occurrence, Plan, SentStep, StatusChange
 from ..plans.statistics import OVERDUE, CountedItem, Period, counted_items, select_items, sort_items
 from ..reading.text import fold
-from .content import _day, _issuer_upper, _place, _plan_title, _short
+from .content import _day, _issuer_upper, _place, _plan_title, _short, issuer_name_of
 from .document import (
     BODY_PT,
     HEADER_PT,
@@ -106,14 +106,7 @@ def gather(session: Session, plan_ids: list[int], as_of: date, tz: str, issued_o
     first."""
     plans = list(session.scalars(select(Plan).where(Plan.id.in_(plan_ids)).order_by(Plan.year, Plan.id)))
     committee = session.get(Agency, committee_id) if committee_id is not None else None
-    issuer_agency = committee
-    if issuer_agency is None and len({p.issuer_id for p in plans}) == 1 and plans:
-        issuer_agency = plans[0].issuer
-    if issuer_agency is not None:
-        issuer_name = issuer_agency.name
-    else:
-        written = {p.issuer_name for p in plans}
-        issuer_name = (written.pop() if len(written) == 1 else None) or "………………"
+    issuer_name = issuer_name_of(plans, committee)
     several = len(plans) != 1
     if several:
         plans_text = f"các kế hoạch, đề án do {issuer_name} ban hành"
